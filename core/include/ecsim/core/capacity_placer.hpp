@@ -1,0 +1,29 @@
+// The narrow interface through which the simulator asks where a task goes. Implemented in
+// the placement component (ecsim::placement) and injected when a simulator is built.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "ecsim/core/config.hpp"
+
+namespace ecsim {
+
+class CapacityPlacer {
+ public:
+  virtual ~CapacityPlacer() = default;
+  virtual std::string_view name() const = 0;
+  /// Index into `strategy` of the provider that gets the next task, given how many of this
+  /// service's (or group's) live tasks each strategy item already has. Strategy is non-empty.
+  virtual std::size_t choose_provider(std::span<const StrategyItem> strategy,
+                                      std::span<const int> tasks_per_item) const = 0;
+  /// Index of the strategy item to take a task from when scaling in.
+  virtual std::size_t choose_provider_to_shrink(std::span<const StrategyItem> strategy,
+                                                std::span<const int> tasks_per_item) const = 0;
+  /// Availability zone for a Fargate task, given the service's live tasks per zone.
+  virtual std::size_t choose_zone(std::span<const int> tasks_per_zone) const = 0;
+};
+
+}  // namespace ecsim

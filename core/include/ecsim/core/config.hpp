@@ -1,0 +1,225 @@
+// Typed, validated scenario configuration: what the scenario loader produces and the
+// Simulator consumes. Plain structs; every default is the documented one (docs/MODEL.md).
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ecsim/core/time.hpp"
+
+namespace ecsim {
+
+using namespace std::chrono_literals;
+
+enum class CpuArchitecture { kX86_64, kArm64 };
+enum class OsFamily { kLinux, kWindows };
+
+/// Built-in capacity providers. (EC2 Auto Scaling group providers come with issue 4.)
+enum class ProviderKind { kFargate, kFargateSpot };
+
+/// One item of a capacityProviderStrategy (AWS field names: capacityProvider, base, weight).
+struct StrategyItem {
+  int provider = 0;  ///< index into Simulator providers (0 FARGATE, 1 FARGATE_SPOT)
+  int base = 0;
+  int weight = 0;
+};
+
+struct HealthCheckConfig {
+  SimDuration interval = 30s;
+  SimDuration timeout = 5s;
+  int retries = 3;
+  SimDuration start_period = 0s;
+};
+
+struct ContainerConfig {
+  std::string name;
+  bool essential = true;
+  std::optional<HealthCheckConfig> health_check;
+  std::optional<SimDuration> stop_timeout;
+};
+
+struct TaskDefinitionConfig {
+  std::string family;
+  int revision = 1;
+  int cpu_units = 0;
+  int memory_mib = 0;
+  CpuArchitecture architecture = CpuArchitecture::kX86_64;
+  OsFamily os_family = OsFamily::kLinux;
+  int ephemeral_storage_gib = 20;
+  std::vector<ContainerConfig> containers;
+  /// Container indices in a start order that respects dependsOn (dependencies first).
+  std::vector<int> start_order;
+  /// Containers on the longest dependsOn chain: each one adds timings.containerStart.
+  int start_chain_length = 1;
+  // ecsim-only properties of the revision
+  double image_size_mib = 100.0;
+  SimDuration app_start_time = 0s;
+  bool fail_to_start = false;
+  double requests_per_second = 0.0;  ///< load one task serves at 100% CPU (0: none given)
+
+  std::string key() const { return family + ":" + std::to_string(revision); }
+  /// The health check of the first essential container that has one, if any.
+  const HealthCheckConfig* health_check() const;
+  /// stopTimeout of the task: the largest container stopTimeout, else the default.
+  SimDuration stop_timeout(SimDuration default_timeout) const;
+};
+
+struct ClusterConfig {
+  std::string name;
+  std::vector<int> providers;  ///< capacity providers associated with the cluster
+  std::vector<StrategyItem> default_strategy;
+};
+
+struct ConstantLoad {
+  double requests_per_second = 0.0;
+};
+/// rate(t) = mean * (1 + amplitude * sin(2 pi (t + phase) / period))
+struct DiurnalLoad {
+  double mean_requests_per_second = 0.0;
+  double amplitude = 0.0;
+  SimDuration period = 24h;
+  SimDuration phase = 0s;
+};
+using LoadConfig = std::variant<std::monostate, ConstantLoad, DiurnalLoad>;
+
+struct ServiceConfig {
+  std::string name;
+  int cluster = 0;
+  int task_definition = 0;
+  int desired_count = 0;
+  std::vector<StrategyItem> strategy;  ///< resolved: launchType, own strategy or cluster default
+  int maximum_percent = 200;
+  int minimum_healthy_percent = 100;
+  SimDuration health_check_grace_period = 0s;
+  bool load_balanced = false;
+  LoadConfig load;
+};
+
+struct ExponentialDuration {
+  SimDuration mean = 5min;
+};
+struct FixedDuration {
+  SimDuration value = 5min;
+};
+using TaskDurationConfig = std::variant<ExponentialDuration, FixedDuration>;
+
+struct PoissonArrivals {
+  double rate_per_second = 0.0;
+  TaskDurationConfig duration;
+};
+
+struct RunTaskGroupConfig {
+  std::string name;  ///< "runTasks[i]" unless a name is given
+  int cluster = 0;
+  int task_definition = 0;
+  std::vector<StrategyItem> strategy;
+  PoissonArrivals arrivals;
+  int retry_attempts = 0;
+};
+
+struct UpdateServiceAction {
+  int service = 0;
+  std::optional<int> desired_count;
+};
+struct TimelineEntry {
+  SimTime at;
+  std::variant<UpdateServiceAction> action;
+};
+
+struct TokenBucketConfig {
+  double burst = 100;
+  double per_second = 20;
+};
+
+struct AccountConfig {
+  TokenBucketConfig fargate_launch{/*burst=*/100, /*per_second=*/20};
+  TokenBucketConfig fargate_spot_launch{/*burst=*/100, /*per_second=*/20};
+  double service_launch_per_minute_fargate = 500;
+  double service_launch_per_minute_ec2 = 250;
+  std::optional<double> fargate_vcpu_quota;       ///< On-Demand vCPUs running at once
+  std::optional<double> fargate_spot_vcpu_quota;  ///< Spot vCPUs running at once
+  int tasks_per_service = 5000;
+};
+
+struct FargateTimings {
+  SimDuration provisioning = 10s;   ///< launch token -> PENDING
+  SimDuration eni_attach = 10s;     ///< awsvpc ENI attach before the pull
+  double pull_mib_per_second = 40;  ///< image pull throughput
+  SimDuration container_start = 2s; ///< per container on the dependsOn critical path
+  double jitter_cv = 0.0;           ///< lognormal jitter on each phase (0: deterministic)
+};
+struct TaskTimings {
+  SimDuration stop_timeout = 30s;   ///< SIGTERM -> SIGKILL default (stopTimeout)
+  SimDuration sigterm_exit = 2s;    ///< how long the app takes to exit after SIGTERM
+};
+struct ServiceTimings {
+  SimDuration restart_backoff_initial = 10s;  ///< delay after the first failed task
+  SimDuration restart_backoff_max = 15min;    ///< backoff cap (ECS: up to 15 minutes)
+};
+struct LoadBalancerTimings {
+  SimDuration deregistration_delay = 300s;
+  SimDuration health_check_interval = 30s;
+};
+struct SpotTimings {
+  double interruptions_per_task_hour = 0.0;  ///< AWS publishes no rate: a setting
+  SimDuration warning = 2min;
+};
+struct TimingsConfig {
+  FargateTimings fargate;
+  TaskTimings task;
+  ServiceTimings service;
+  LoadBalancerTimings load_balancer;
+  SpotTimings spot;
+};
+
+/// Resolved Fargate rates for one (region, architecture, capacity).
+struct FargateRate {
+  double usd_per_vcpu_hour = 0.0;
+  double usd_per_gb_hour = 0.0;
+};
+struct PricingConfig {
+  FargateRate fargate_x86;
+  FargateRate fargate_arm;
+  FargateRate fargate_spot_x86;
+  FargateRate fargate_spot_arm;
+  double ephemeral_usd_per_gb_hour = 0.000111;
+  SimDuration fargate_minimum_billed = 60s;
+};
+
+struct RunConfig {
+  SimDuration sample = 1min;
+  bool write_summary = true;
+  bool write_timeseries = true;
+  bool write_events = true;
+  bool write_tasks = false;
+  int replications = 1;
+};
+
+struct ScenarioConfig {
+  std::string name;
+  std::uint64_t seed = 0;
+  SimDuration duration = 1h;
+  std::int64_t start_unix_seconds = 0;
+  std::string region = "us-east-1";
+  std::vector<std::string> availability_zones;
+  AccountConfig account;
+  TimingsConfig timings;
+  PricingConfig pricing;
+  std::vector<ClusterConfig> clusters;
+  std::vector<TaskDefinitionConfig> task_definitions;
+  std::vector<ServiceConfig> services;
+  std::vector<RunTaskGroupConfig> run_tasks;
+  std::vector<TimelineEntry> timeline;
+  RunConfig run;
+  std::vector<std::string> notices;  ///< e.g. AWS-only fields that were ignored
+};
+
+/// Names of the built-in providers, indexed by ProviderKind.
+const char* provider_name(int provider);
+inline constexpr int kNumProviders = 2;
+
+}  // namespace ecsim

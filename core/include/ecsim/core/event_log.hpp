@@ -1,0 +1,44 @@
+// Observers that record the event log: as CSV text, or as columns for Python.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ecsim/core/observer.hpp"
+
+namespace ecsim {
+
+/// Header of events.csv.
+inline constexpr const char* kEventsCsvHeader = "t,kind,service,task,instance,detail";
+
+/// Quotes a CSV field when it holds a comma, quote or newline (RFC 4180).
+std::string csv_field(const std::string& s);
+
+/// Writes events.csv rows as they happen: t,kind,service,task,instance,detail.
+/// `service` holds the service name, or the runTasks group name for batch tasks.
+class EventCsvWriter : public Observer {
+ public:
+  explicit EventCsvWriter(std::ostream& out, bool write_header = true);
+  void on_record(const Simulator& sim, const Record& r) override;
+
+ private:
+  std::ostream& out_;
+  std::string line_;
+};
+
+/// Keeps the event log in memory as columns (for the Python bindings and tests).
+class EventColumns : public Observer {
+ public:
+  void on_record(const Simulator& sim, const Record& r) override;
+  std::vector<double> t;
+  std::vector<std::string> kind, service, instance, detail;
+  std::vector<std::uint64_t> task;
+};
+
+/// The name written in the `service` column for a record.
+std::string record_owner(const Simulator& sim, const Record& r);
+
+}  // namespace ecsim

@@ -1,0 +1,56 @@
+// Observers: read-only listeners for the event log, samples and the end of a run.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ecsim/core/time.hpp"
+
+namespace ecsim {
+
+class Simulator;
+struct Task;
+
+/// What happened, as written to events.csv's `kind` column.
+enum class RecordKind {
+  kServiceDesiredCountUpdated,
+  kServiceSteadyState,
+  kServiceTaskStartImpaired,
+  kRunTaskSubmitted,
+  kTaskProvisioning,
+  kTaskPending,
+  kTaskRunning,
+  kTaskHealthy,
+  kTaskDeactivating,
+  kTaskStopping,
+  kTaskStopped,
+  kSpotInterruptionWarning,
+};
+
+/// The events.csv spelling of a kind (ECS-style upper snake case).
+const char* record_kind_name(RecordKind kind);
+
+/// One row of the event log. `service` and `group` are -1 when not applicable;
+/// `task` is 0 when the record is not about a task.
+struct Record {
+  SimTime time;
+  RecordKind kind;
+  int service = -1;      ///< service index, or -1
+  int group = -1;        ///< runTasks group index, or -1
+  std::uint64_t task = 0;
+  std::string detail;
+  const Task* task_ref = nullptr;  ///< the task, valid only during the callback
+};
+
+/// Observers read simulator state and never mutate it.
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_record(const Simulator& /*sim*/, const Record& /*record*/) {}
+  /// Called at t = 0, run.sample, 2*run.sample, ... up to the horizon.
+  virtual void on_sample(const Simulator& /*sim*/, SimTime /*now*/) {}
+  virtual void on_run_end(const Simulator& /*sim*/) {}
+};
+
+}  // namespace ecsim

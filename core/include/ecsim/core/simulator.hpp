@@ -1,0 +1,233 @@
+// The simulator: one event loop over one simulated ECS account and region.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ecsim/core/capacity_placer.hpp"
+#include "ecsim/core/config.hpp"
+#include "ecsim/core/event_queue.hpp"
+#include "ecsim/core/observer.hpp"
+#include "ecsim/core/rng.hpp"
+#include "ecsim/core/time.hpp"
+#include "ecsim/core/token_bucket.hpp"
+
+namespace ecsim {
+
+/// ECS task lifecycle states (lastStatus).
+enum class TaskState { kProvisioning, kPending, kRunning, kDeactivating, kStopping, kStopped };
+const char* task_state_name(TaskState s);
+
+/// Where a task is inside its lifecycle; finer than TaskState, drives the next step.
+enum class TaskPhase {
+  kWaitingForCapacity,  ///< PROVISIONING, queued for a launch token / quota room
+  kProvisioning,        ///< PROVISIONING, Fargate is provisioning capacity
+  kAttachingEni,        ///< PENDING
+  kPulling,             ///< PENDING, billed from here on
+  kStartingContainers,  ///< PENDING, containers start in dependsOn order
+  kAppStarting,         ///< RUNNING, app not ready yet
+  kAwaitingHealthCheck, ///< RUNNING, ready, waiting for the first passing check
+  kServing,             ///< RUNNING and healthy (services) or running its work (batch)
+  kDeregistering,       ///< DEACTIVATING: load balancer deregistration delay
+  kStopping,            ///< STOPPING: SIGTERM sent, waiting for exit
+  kStopped,
+};
+
+/// Time-weighted statistics of an integer level (desired count, running count, ...).
+class LevelStats {
+ public:
+  void set(SimTime now, std::int64_t value);
+  std::int64_t value() const { return value_; }
+  std::int64_t min() const { return min_; }
+  std::int64_t max() const { return max_; }
+  /// Time-weighted mean over [0, now].
+  double mean(SimTime now) const;
+
+ private:
+  std::int64_t value_ = 0, min_ = 0, max_ = 0;
+  bool seen_ = false;
+  SimTime last_ = kTimeZero;
+  long double integral_ = 0;  // value * ms
+};
+
+struct Task {
+  std::uint64_t id = 0;  ///< 1, 2, 3 ... in creation order; stable across runs
+  int service = -1;      ///< service index, or -1 for a runTasks task
+  int group = -1;        ///< runTasks group index, or -1
+  int task_definition = 0;
+  int strategy_item = 0; ///< index into the owner's strategy
+  int provider = 0;
+  int zone = -1;
+  int attempt = 1;
+  TaskState state = TaskState::kProvisioning;
+  TaskPhase phase = TaskPhase::kWaitingForCapacity;
+  bool healthy = false;
+  bool counts_toward_desired = true;  ///< false once the scheduler or Spot stops it
+  bool interrupted = false;
+  SimTime created{}, launched{}, pull_started{}, running_at{}, healthy_at{}, stopped_at{};
+  bool has_launched = false, has_pulled = false, has_run = false, has_been_healthy = false;
+  SimDuration work{};  ///< batch tasks: how long they run after RUNNING
+  EventId next_event = kNoEvent;
+  EventId spot_event = kNoEvent;
+  std::string stop_reason;
+  double cost_usd = 0.0;
+};
+
+struct ServiceState {
+  int desired = 0;
+  int provisioning = 0, pending = 0, running = 0, healthy = 0, stopping = 0;
+  std::vector<std::uint32_t> live;  ///< slots of tasks not yet STOPPED, oldest first
+  std::vector<int> per_item;        ///< tasks counting toward desired, per strategy item
+  std::vector<int> per_zone;        ///< tasks counting toward desired, per zone
+  int counted = 0;                  ///< tasks counting toward desired
+  TokenBucket pace{1, 1};
+  SimTime backoff_until{};
+  int consecutive_failures = 0;
+  EventId reconcile_event = kNoEvent;
+  SimTime reconcile_at{};
+  bool steady = false;
+  // statistics
+  std::int64_t tasks_started = 0, tasks_stopped = 0, tasks_failed = 0, spot_interruptions = 0;
+  double cost_usd = 0.0;  ///< of STOPPED tasks; live tasks add theirs in reports
+  LevelStats desired_stats, running_stats;
+  std::vector<float> cpu_samples;
+  std::int64_t overloaded_ms = 0;
+  double unserved_requests = 0.0;
+  double demand_rps = 0.0;  ///< at the last sample
+  double cpu_percent = 0.0; ///< at the last sample
+};
+
+struct ProviderState {
+  TokenBucket launch_tokens{1, 1};
+  std::deque<std::uint32_t> waiting;  ///< slots waiting for capacity, FIFO
+  std::optional<double> vcpu_quota;
+  double vcpu_in_use = 0.0;
+  EventId wake_event = kNoEvent;
+  int provisioning = 0, pending = 0, running = 0;
+  std::int64_t tasks_launched = 0, spot_interruptions = 0;
+  double cost_usd = 0.0;  ///< of STOPPED tasks
+  LevelStats running_stats;
+};
+
+struct RunTaskGroupState {
+  std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
+  std::vector<double> wait_seconds;  ///< submit -> RUNNING, per task that ran
+  std::vector<int> per_item;
+  int live = 0;
+  double cost_usd = 0.0;
+};
+
+/// Simulates one scenario. Owns all state; several instances may run in one process.
+class Simulator {
+ public:
+  /// `placer` decides providers and zones (ecsim::placement::make_default_placer()).
+  Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> placer, std::uint64_t replication = 0);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  /// Observers are not owned and must outlive the run.
+  void add_observer(Observer* observer);
+  void remove_observer(Observer* observer);
+
+  /// Runs to the horizon (scenario duration).
+  void run();
+  /// Runs every event with time <= t (clamped to the horizon).
+  void run_until(SimTime t);
+  /// Runs at most n events; returns how many ran.
+  std::size_t step(std::size_t n);
+  /// Ends the run: bills live tasks up to now and calls on_run_end. Idempotent; run() calls it.
+  void finish();
+
+  SimTime now() const { return now_; }
+  SimTime horizon() const { return horizon_; }
+  bool finished() const { return finished_; }
+  std::uint64_t events_processed() const { return events_processed_; }
+  std::uint64_t replication() const { return replication_; }
+  const ScenarioConfig& config() const { return config_; }
+  const std::vector<ServiceState>& services() const { return services_; }
+  const std::vector<ProviderState>& providers() const { return providers_; }
+  const std::vector<RunTaskGroupState>& run_task_groups() const { return groups_; }
+  /// A task by id, if it is still held (stopped tasks are recycled).
+  const Task* find_task(std::uint64_t id) const;
+  /// Tasks not yet STOPPED, by id.
+  std::vector<const Task*> live_tasks() const;
+
+  /// Cost of a task from the start of its image pull to `until` (no minimum applied).
+  double accrued_cost(const Task& task, SimTime until) const;
+  /// Cost accrued by a service's tasks up to `until` (stopped tasks billed, live ones so far).
+  double service_cost(int service, SimTime until) const;
+  /// Same for a capacity provider (services and runTasks).
+  double provider_cost(int provider, SimTime until) const;
+  /// Demand of a service at time t in requests per second (0 without `load`).
+  double demand_at(int service, SimTime t) const;
+  /// Named random stream derived from (seed, replication, name).
+  Rng rng_for(std::string_view name) const;
+
+ private:
+  struct ReconcileService { int service; };
+  struct ProviderWake { int provider; };
+  struct TaskStep { std::uint32_t slot; std::uint64_t id; };
+  struct SpotInterruption { std::uint32_t slot; std::uint64_t id; };
+  struct RunTaskArrival { int group; };
+  struct TimelineAction { int index; };
+  struct SampleTick {};
+  using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
+                             TimelineAction, SampleTick>;
+
+  void dispatch(const Event& e);
+  void handle(const ReconcileService& e);
+  void handle(const ProviderWake& e);
+  void handle(const TaskStep& e);
+  void handle(const SpotInterruption& e);
+  void handle(const RunTaskArrival& e);
+  void handle(const TimelineAction& e);
+  void handle(const SampleTick& e);
+
+  void emit(RecordKind kind, const Task* task, int service, std::string detail);
+  void set_desired(int service, int desired, const char* why);
+  void reconcile(int service);
+  void schedule_reconcile(int service, SimTime at);
+  std::uint32_t create_task(int service, int group, int attempt);
+  void pump(int provider);
+  void launch(std::uint32_t slot);
+  void advance(std::uint32_t slot);
+  void schedule_step(std::uint32_t slot, SimDuration after);
+  void become_healthy(std::uint32_t slot);
+  void stop_task(std::uint32_t slot, const std::string& reason, bool failed);
+  void finalize_stop(std::uint32_t slot);
+  void set_state(Task& t, TaskState s);
+  void uncount(Task& t);
+  void check_steady(int service);
+  SimDuration jittered(SimDuration d);
+  double vcpus(const Task& t) const;
+  const std::vector<StrategyItem>& strategy_of(const Task& t) const;
+
+  ScenarioConfig config_;
+  std::unique_ptr<CapacityPlacer> placer_;
+  std::uint64_t replication_;
+  SimTime now_ = kTimeZero;
+  SimTime horizon_;
+  bool finished_ = false;
+  std::uint64_t events_processed_ = 0;
+  EventQueue<Event> queue_;
+  std::vector<Observer*> observers_;
+
+  std::vector<Task> tasks_;            // slots
+  std::vector<std::uint32_t> free_slots_;
+  std::uint64_t next_task_id_ = 1;
+  std::vector<ServiceState> services_;
+  std::vector<ProviderState> providers_;
+  std::vector<RunTaskGroupState> groups_;
+  std::vector<Rng> group_arrival_rng_, group_duration_rng_;
+  Rng latency_rng_;
+  Rng spot_rng_;
+};
+
+}  // namespace ecsim

@@ -1,0 +1,43 @@
+// Integer simulated time: the only clock the model uses.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+namespace ecsim {
+
+/// Resolution of simulated time: one millisecond, fixed at compile time.
+using SimDuration = std::chrono::duration<std::int64_t, std::milli>;
+
+/// The simulation's clock. t=0 is the scenario's `start`.
+struct SimClock {
+  using rep = std::int64_t;
+  using period = std::milli;
+  using duration = SimDuration;
+  using time_point = std::chrono::time_point<SimClock, SimDuration>;
+  static constexpr bool is_steady = true;
+};
+
+/// A point in simulated time (milliseconds since t=0).
+using SimTime = SimClock::time_point;
+
+inline constexpr SimTime kTimeZero{SimDuration{0}};
+
+/// Milliseconds since t=0.
+constexpr std::int64_t to_millis(SimTime t) { return t.time_since_epoch().count(); }
+constexpr std::int64_t to_millis(SimDuration d) { return d.count(); }
+/// Seconds as a double: for reports only, never for model decisions.
+constexpr double to_seconds(SimDuration d) { return static_cast<double>(d.count()) / 1000.0; }
+constexpr double to_seconds(SimTime t) { return to_seconds(t.time_since_epoch()); }
+constexpr SimTime at_millis(std::int64_t ms) { return SimTime{SimDuration{ms}}; }
+/// Converts seconds from an edge (YAML, Python) to simulated time, rounding to the nearest ms.
+inline SimDuration seconds(double s) { return SimDuration{std::llround(s * 1000.0)}; }
+
+/// Formats seconds since t=0 with millisecond precision and no trailing zeros ("12.5", "60").
+std::string format_seconds(SimTime t);
+std::string format_seconds(SimDuration d);
+
+}  // namespace ecsim

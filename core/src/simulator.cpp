@@ -1,0 +1,794 @@
+// The event loop and the ECS model of the first slice: Fargate capacity, REPLICA services,
+// runTasks, timeline, cost.
+// SPDX-License-Identifier: Apache-2.0
+#include "ecsim/core/simulator.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace ecsim {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+constexpr double kMsPerHour = 3'600'000.0;
+
+bool is_spot(int provider) { return provider == static_cast<int>(ProviderKind::kFargateSpot); }
+
+}  // namespace
+
+const char* provider_name(int provider) {
+  switch (static_cast<ProviderKind>(provider)) {
+    case ProviderKind::kFargate: return "FARGATE";
+    case ProviderKind::kFargateSpot: return "FARGATE_SPOT";
+  }
+  return "?";
+}
+
+const char* task_state_name(TaskState s) {
+  switch (s) {
+    case TaskState::kProvisioning: return "PROVISIONING";
+    case TaskState::kPending: return "PENDING";
+    case TaskState::kRunning: return "RUNNING";
+    case TaskState::kDeactivating: return "DEACTIVATING";
+    case TaskState::kStopping: return "STOPPING";
+    case TaskState::kStopped: return "STOPPED";
+  }
+  return "?";
+}
+
+const char* record_kind_name(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kServiceDesiredCountUpdated: return "SERVICE_DESIRED_COUNT_UPDATED";
+    case RecordKind::kServiceSteadyState: return "SERVICE_STEADY_STATE";
+    case RecordKind::kServiceTaskStartImpaired: return "SERVICE_TASK_START_IMPAIRED";
+    case RecordKind::kRunTaskSubmitted: return "RUN_TASK_SUBMITTED";
+    case RecordKind::kTaskProvisioning: return "TASK_PROVISIONING";
+    case RecordKind::kTaskPending: return "TASK_PENDING";
+    case RecordKind::kTaskRunning: return "TASK_RUNNING";
+    case RecordKind::kTaskHealthy: return "TASK_HEALTHY";
+    case RecordKind::kTaskDeactivating: return "TASK_DEACTIVATING";
+    case RecordKind::kTaskStopping: return "TASK_STOPPING";
+    case RecordKind::kTaskStopped: return "TASK_STOPPED";
+    case RecordKind::kSpotInterruptionWarning: return "SPOT_INTERRUPTION_WARNING";
+  }
+  return "?";
+}
+
+const HealthCheckConfig* TaskDefinitionConfig::health_check() const {
+  for (const auto& c : containers)
+    if (c.essential && c.health_check) return &*c.health_check;
+  return nullptr;
+}
+
+SimDuration TaskDefinitionConfig::stop_timeout(SimDuration default_timeout) const {
+  bool any = false;
+  SimDuration best{0};
+  for (const auto& c : containers)
+    if (c.stop_timeout) {
+      best = any ? std::max(best, *c.stop_timeout) : *c.stop_timeout;
+      any = true;
+    }
+  return any ? best : default_timeout;
+}
+
+// ---------------------------------------------------------------------------------------
+void LevelStats::set(SimTime now, std::int64_t value) {
+  if (!seen_) {
+    min_ = max_ = value;
+    seen_ = true;
+  }
+  integral_ += static_cast<long double>(value_) * static_cast<long double>(to_millis(now) - to_millis(last_));
+  last_ = now;
+  value_ = value;
+  min_ = std::min(min_, value);
+  max_ = std::max(max_, value);
+}
+
+double LevelStats::mean(SimTime now) const {
+  const auto span = to_millis(now);
+  if (span <= 0) return static_cast<double>(value_);
+  const long double total = integral_ + static_cast<long double>(value_) * (to_millis(now) - to_millis(last_));
+  return static_cast<double>(total / span);
+}
+
+// ---------------------------------------------------------------------------------------
+Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> placer, std::uint64_t replication)
+    : config_(std::move(config)),
+      placer_(std::move(placer)),
+      replication_(replication),
+      horizon_(SimTime{config_.duration}),
+      latency_rng_(rng_for("fargate/latency")),
+      spot_rng_(rng_for("fargate-spot/interruptions")) {
+  if (!placer_) throw std::invalid_argument("Simulator needs a CapacityPlacer");
+  if (config_.availability_zones.empty()) throw std::invalid_argument("Simulator needs availability zones");
+  if (config_.run.sample <= SimDuration{0}) throw std::invalid_argument("run.sample must be positive");
+
+  providers_.resize(kNumProviders);
+  const TokenBucketConfig* buckets[kNumProviders] = {&config_.account.fargate_launch,
+                                                     &config_.account.fargate_spot_launch};
+  for (int p = 0; p < kNumProviders; ++p) {
+    providers_[p].launch_tokens = TokenBucket(buckets[p]->burst, buckets[p]->per_second);
+    providers_[p].vcpu_quota = is_spot(p) ? config_.account.fargate_spot_vcpu_quota : config_.account.fargate_vcpu_quota;
+    providers_[p].running_stats.set(now_, 0);
+  }
+
+  const double per_minute = config_.account.service_launch_per_minute_fargate;
+  services_.resize(config_.services.size());
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    auto& s = services_[i];
+    const auto& sc = config_.services[i];
+    s.pace = TokenBucket(/*burst=*/per_minute, /*per_second=*/per_minute / 60.0);
+    s.per_item.assign(sc.strategy.size(), 0);
+    s.per_zone.assign(config_.availability_zones.size(), 0);
+    s.desired = sc.desired_count;
+    s.desired_stats.set(now_, s.desired);
+    s.running_stats.set(now_, 0);
+    schedule_reconcile(static_cast<int>(i), now_);
+  }
+
+  groups_.resize(config_.run_tasks.size());
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    const auto& gc = config_.run_tasks[g];
+    groups_[g].per_item.assign(gc.strategy.size(), 0);
+    group_arrival_rng_.push_back(rng_for("runTasks/" + gc.name + "/arrivals"));
+    group_duration_rng_.push_back(rng_for("runTasks/" + gc.name + "/durations"));
+    if (gc.arrivals.rate_per_second > 0) {
+      const double gap = group_arrival_rng_.back().exponential(1.0 / gc.arrivals.rate_per_second);
+      queue_.push(now_ + seconds(gap), RunTaskArrival{static_cast<int>(g)});
+    }
+  }
+
+  for (std::size_t k = 0; k < config_.timeline.size(); ++k)
+    queue_.push(config_.timeline[k].at, TimelineAction{static_cast<int>(k)});
+
+  queue_.push(now_, SampleTick{});
+}
+
+Simulator::~Simulator() = default;
+
+void Simulator::add_observer(Observer* observer) { observers_.push_back(observer); }
+
+void Simulator::remove_observer(Observer* observer) {
+  observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
+}
+
+Rng Simulator::rng_for(std::string_view name) const {
+  return Rng(derive_stream_seed(config_.seed, replication_, name));
+}
+
+// --- loop --------------------------------------------------------------------------------
+void Simulator::run() {
+  run_until(horizon_);
+  finish();
+}
+
+void Simulator::run_until(SimTime t) {
+  if (finished_) return;
+  t = std::min(t, horizon_);
+  for (;;) {
+    auto next = queue_.next_time();
+    if (!next || *next > t) break;
+    auto entry = queue_.pop();
+    now_ = entry.time;
+    ++events_processed_;
+    dispatch(entry.payload);
+  }
+  now_ = std::max(now_, t);
+}
+
+std::size_t Simulator::step(std::size_t n) {
+  std::size_t done = 0;
+  while (done < n && !finished_) {
+    auto next = queue_.next_time();
+    if (!next || *next > horizon_) break;
+    auto entry = queue_.pop();
+    now_ = entry.time;
+    ++events_processed_;
+    dispatch(entry.payload);
+    ++done;
+  }
+  return done;
+}
+
+void Simulator::finish() {
+  if (finished_) return;
+  now_ = std::max(now_, horizon_);
+  for (auto& s : services_) {
+    s.desired_stats.set(now_, s.desired);
+    s.running_stats.set(now_, s.running);
+  }
+  for (auto& p : providers_) p.running_stats.set(now_, p.running);
+  finished_ = true;
+  for (auto* o : observers_) o->on_run_end(*this);
+}
+
+void Simulator::dispatch(const Event& e) {
+  std::visit([this](const auto& ev) { handle(ev); }, e);
+}
+
+void Simulator::emit(RecordKind kind, const Task* task, int service, std::string detail) {
+  if (observers_.empty()) return;
+  Record r{now_, kind, service, task ? task->group : -1, task ? task->id : 0, std::move(detail), task};
+  for (auto* o : observers_) o->on_record(*this, r);
+}
+
+// --- services ----------------------------------------------------------------------------
+void Simulator::set_desired(int service, int desired, const char* why) {
+  auto& s = services_[service];
+  if (s.desired == desired) return;
+  const int old = s.desired;
+  s.desired = desired;
+  s.desired_stats.set(now_, desired);
+  s.steady = false;
+  emit(RecordKind::kServiceDesiredCountUpdated, nullptr, service,
+       "from=" + std::to_string(old) + " to=" + std::to_string(desired) + " by=" + why);
+  reconcile(service);
+}
+
+void Simulator::schedule_reconcile(int service, SimTime at) {
+  auto& s = services_[service];
+  if (s.reconcile_event != kNoEvent) {
+    if (s.reconcile_at <= at) return;
+    queue_.cancel(s.reconcile_event);
+  }
+  s.reconcile_at = at;
+  s.reconcile_event = queue_.push(at, ReconcileService{service});
+}
+
+void Simulator::handle(const ReconcileService& e) {
+  services_[e.service].reconcile_event = kNoEvent;
+  reconcile(e.service);
+}
+
+void Simulator::reconcile(int service) {
+  auto& s = services_[service];
+  const auto& sc = config_.services[service];
+  // Too many: stop the excess, tasks that are not running yet first (newest first), then
+  // running ones from the fullest zone and the provider furthest above its share.
+  while (s.counted > s.desired) {
+    std::uint32_t victim = UINT32_MAX;
+    for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
+      const Task& t = tasks_[*it];
+      if (t.counts_toward_desired && t.state != TaskState::kRunning) {
+        victim = *it;
+        break;
+      }
+    }
+    if (victim == UINT32_MAX) {
+      const std::size_t item = placer_->choose_provider_to_shrink(sc.strategy, s.per_item);
+      int best_zone_count = -1;
+      for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
+        const Task& t = tasks_[*it];
+        if (!t.counts_toward_desired || t.strategy_item != static_cast<int>(item)) continue;
+        const int zc = t.zone >= 0 ? s.per_zone[t.zone] : 0;
+        if (zc > best_zone_count) {
+          best_zone_count = zc;
+          victim = *it;
+        }
+      }
+    }
+    if (victim == UINT32_MAX) break;  // cannot happen while counted > 0; defensive
+    stop_task(victim, "Scaling activity initiated by (service " + sc.name + ")", /*failed=*/false);
+  }
+  if (s.counted >= s.desired) {
+    check_steady(service);
+    return;
+  }
+  if (now_ < s.backoff_until) {
+    schedule_reconcile(service, s.backoff_until);
+    return;
+  }
+  while (s.counted < s.desired) {
+    if (!s.pace.try_take(now_)) {
+      schedule_reconcile(service, s.pace.next_available(now_));
+      return;
+    }
+    create_task(service, -1, 1);
+  }
+}
+
+void Simulator::check_steady(int service) {
+  auto& s = services_[service];
+  const bool steady = s.counted == s.desired && s.healthy == s.desired && s.provisioning == 0 && s.pending == 0 &&
+                      s.stopping == 0;
+  if (steady && !s.steady) emit(RecordKind::kServiceSteadyState, nullptr, service, "running=" + std::to_string(s.running));
+  s.steady = steady;
+}
+
+// --- tasks -------------------------------------------------------------------------------
+const std::vector<StrategyItem>& Simulator::strategy_of(const Task& t) const {
+  return t.service >= 0 ? config_.services[t.service].strategy : config_.run_tasks[t.group].strategy;
+}
+
+double Simulator::vcpus(const Task& t) const {
+  return config_.task_definitions[t.task_definition].cpu_units / 1024.0;
+}
+
+std::uint32_t Simulator::create_task(int service, int group, int attempt) {
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    tasks_[slot] = Task{};
+  } else {
+    slot = static_cast<std::uint32_t>(tasks_.size());
+    tasks_.emplace_back();
+  }
+  Task& t = tasks_[slot];
+  t.id = next_task_id_++;
+  t.service = service;
+  t.group = group;
+  t.attempt = attempt;
+  t.created = now_;
+  std::vector<int>* per_item;
+  if (service >= 0) {
+    auto& s = services_[service];
+    t.task_definition = config_.services[service].task_definition;
+    per_item = &s.per_item;
+    s.live.push_back(slot);
+    ++s.counted;
+    ++s.provisioning;
+    s.steady = false;
+  } else {
+    auto& g = groups_[group];
+    t.task_definition = config_.run_tasks[group].task_definition;
+    per_item = &g.per_item;
+    ++g.live;
+  }
+  const auto& strategy = strategy_of(t);
+  t.strategy_item = static_cast<int>(placer_->choose_provider(strategy, *per_item));
+  ++(*per_item)[t.strategy_item];
+  t.provider = strategy[t.strategy_item].provider;
+  ++providers_[t.provider].provisioning;
+  emit(RecordKind::kTaskProvisioning, &t, service,
+       "taskDefinition=" + config_.task_definitions[t.task_definition].key() +
+           " capacityProvider=" + provider_name(t.provider) + (attempt > 1 ? " attempt=" + std::to_string(attempt) : ""));
+  providers_[t.provider].waiting.push_back(slot);
+  pump(t.provider);
+  return slot;
+}
+
+void Simulator::handle(const ProviderWake& e) {
+  providers_[e.provider].wake_event = kNoEvent;
+  pump(e.provider);
+}
+
+void Simulator::pump(int provider) {
+  auto& p = providers_[provider];
+  while (!p.waiting.empty()) {
+    const std::uint32_t slot = p.waiting.front();
+    Task& t = tasks_[slot];
+    if (t.phase != TaskPhase::kWaitingForCapacity || t.state == TaskState::kStopped) {
+      p.waiting.pop_front();  // stopped while it waited
+      continue;
+    }
+    // Head-of-line: quota room first (no event wakes us for that: a stop calls pump), then a token.
+    if (p.vcpu_quota && p.vcpu_in_use + vcpus(t) > *p.vcpu_quota + 1e-9) return;
+    if (!p.launch_tokens.try_take(now_)) {
+      if (p.wake_event == kNoEvent) p.wake_event = queue_.push(p.launch_tokens.next_available(now_), ProviderWake{provider});
+      return;
+    }
+    p.waiting.pop_front();
+    launch(slot);
+  }
+}
+
+SimDuration Simulator::jittered(SimDuration d) {
+  const double cv = config_.timings.fargate.jitter_cv;
+  if (cv <= 0.0 || d <= SimDuration{0}) return d;
+  return seconds(latency_rng_.lognormal_mean_cv(to_seconds(d), cv));
+}
+
+void Simulator::schedule_step(std::uint32_t slot, SimDuration after) {
+  Task& t = tasks_[slot];
+  t.next_event = queue_.push(now_ + after, TaskStep{slot, t.id});
+}
+
+void Simulator::launch(std::uint32_t slot) {
+  Task& t = tasks_[slot];
+  auto& p = providers_[t.provider];
+  t.has_launched = true;
+  t.launched = now_;
+  p.vcpu_in_use += vcpus(t);
+  ++p.tasks_launched;
+  t.phase = TaskPhase::kProvisioning;
+  schedule_step(slot, jittered(config_.timings.fargate.provisioning));
+}
+
+void Simulator::set_state(Task& t, TaskState s) {
+  auto bump = [&](TaskState st, int d) {
+    auto& p = providers_[t.provider];
+    ServiceState* svc = t.service >= 0 ? &services_[t.service] : nullptr;
+    switch (st) {
+      case TaskState::kProvisioning:
+        p.provisioning += d;
+        if (svc) svc->provisioning += d;
+        break;
+      case TaskState::kPending:
+        p.pending += d;
+        if (svc) svc->pending += d;
+        break;
+      case TaskState::kRunning:
+        p.running += d;
+        p.running_stats.set(now_, p.running);
+        if (svc) {
+          svc->running += d;
+          svc->running_stats.set(now_, svc->running);
+        }
+        break;
+      case TaskState::kDeactivating:
+      case TaskState::kStopping:
+        if (svc) svc->stopping += d;
+        break;
+      case TaskState::kStopped: break;
+    }
+  };
+  bump(t.state, -1);
+  t.state = s;
+  bump(s, +1);
+}
+
+void Simulator::handle(const TaskStep& e) {
+  Task& t = tasks_[e.slot];
+  if (t.id != e.id) return;  // defensive: slots are recycled only after their events are cancelled
+  t.next_event = kNoEvent;
+  advance(e.slot);
+}
+
+void Simulator::advance(std::uint32_t slot) {
+  Task& t = tasks_[slot];
+  const auto& td = config_.task_definitions[t.task_definition];
+  const auto& ft = config_.timings.fargate;
+  switch (t.phase) {
+    case TaskPhase::kProvisioning: {
+      ServiceState* svc = t.service >= 0 ? &services_[t.service] : nullptr;
+      t.zone = svc ? static_cast<int>(placer_->choose_zone(svc->per_zone)) : 0;
+      if (svc) ++svc->per_zone[t.zone];
+      set_state(t, TaskState::kPending);
+      emit(RecordKind::kTaskPending, &t, t.service, "availabilityZone=" + config_.availability_zones[t.zone]);
+      t.phase = TaskPhase::kAttachingEni;
+      schedule_step(slot, jittered(ft.eni_attach));
+      return;
+    }
+    case TaskPhase::kAttachingEni:
+      t.phase = TaskPhase::kPulling;
+      t.has_pulled = true;
+      t.pull_started = now_;
+      schedule_step(slot, jittered(seconds(td.image_size_mib / ft.pull_mib_per_second)));
+      return;
+    case TaskPhase::kPulling:
+      t.phase = TaskPhase::kStartingContainers;
+      schedule_step(slot, jittered(ft.container_start * td.start_chain_length));
+      return;
+    case TaskPhase::kStartingContainers: {
+      set_state(t, TaskState::kRunning);
+      t.has_run = true;
+      t.running_at = now_;
+      emit(RecordKind::kTaskRunning, &t, t.service, "");
+      if (t.service >= 0) {
+        ++services_[t.service].tasks_started;
+      } else {
+        groups_[t.group].wait_seconds.push_back(to_seconds(now_ - t.created));
+      }
+      if (is_spot(t.provider) && config_.timings.spot.interruptions_per_task_hour > 0) {
+        const double hours = spot_rng_.exponential(1.0 / config_.timings.spot.interruptions_per_task_hour);
+        t.spot_event = queue_.push(now_ + seconds(hours * 3600.0), SpotInterruption{slot, t.id});
+      }
+      t.phase = TaskPhase::kAppStarting;
+      schedule_step(slot, td.app_start_time);
+      return;
+    }
+    case TaskPhase::kAppStarting: {
+      if (td.fail_to_start) {
+        stop_task(slot, "Essential container in task exited", /*failed=*/true);
+        return;
+      }
+      if (t.service < 0) {  // batch: the work runs, then the essential container exits
+        t.phase = TaskPhase::kServing;
+        schedule_step(slot, t.work > td.app_start_time ? t.work - td.app_start_time : SimDuration{0});
+        return;
+      }
+      // Ready. Healthy at the first passing check at or after now: load balancer target
+      // checks start at registration (RUNNING); container checks start at container start.
+      const auto& sc = config_.services[t.service];
+      SimDuration interval{0};
+      if (sc.load_balanced) {
+        interval = config_.timings.load_balancer.health_check_interval;
+      } else if (const auto* hc = td.health_check()) {
+        interval = hc->interval;
+      }
+      if (interval <= SimDuration{0}) {
+        become_healthy(slot);
+        return;
+      }
+      const auto since = now_ - t.running_at;
+      const auto k = (since.count() + interval.count() - 1) / interval.count();
+      const auto first_pass = t.running_at + interval * std::max<std::int64_t>(1, k);
+      t.phase = TaskPhase::kAwaitingHealthCheck;
+      schedule_step(slot, first_pass - now_);
+      return;
+    }
+    case TaskPhase::kAwaitingHealthCheck:
+      become_healthy(slot);
+      return;
+    case TaskPhase::kServing:  // batch work done
+      ++groups_[t.group].completed;
+      stop_task(slot, "Essential container in task exited", /*failed=*/false);
+      return;
+    case TaskPhase::kDeregistering: {
+      set_state(t, TaskState::kStopping);
+      emit(RecordKind::kTaskStopping, &t, t.service, "");
+      t.phase = TaskPhase::kStopping;
+      schedule_step(slot, std::min(config_.timings.task.sigterm_exit, td.stop_timeout(config_.timings.task.stop_timeout)));
+      return;
+    }
+    case TaskPhase::kStopping:
+      finalize_stop(slot);
+      return;
+    case TaskPhase::kWaitingForCapacity:
+    case TaskPhase::kStopped:
+      return;
+  }
+}
+
+void Simulator::become_healthy(std::uint32_t slot) {
+  Task& t = tasks_[slot];
+  t.phase = TaskPhase::kServing;
+  t.healthy = true;
+  t.has_been_healthy = true;
+  t.healthy_at = now_;
+  auto& s = services_[t.service];
+  ++s.healthy;
+  s.consecutive_failures = 0;
+  emit(RecordKind::kTaskHealthy, &t, t.service, "");
+  check_steady(t.service);
+}
+
+void Simulator::handle(const SpotInterruption& e) {
+  Task& t = tasks_[e.slot];
+  if (t.id != e.id) return;
+  t.spot_event = kNoEvent;
+  if (!t.counts_toward_desired) return;  // already being stopped
+  t.interrupted = true;
+  ++providers_[t.provider].spot_interruptions;
+  if (t.service >= 0) ++services_[t.service].spot_interruptions;
+  if (t.group >= 0) ++groups_[t.group].interrupted;
+  emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning));
+  // SIGTERM now; the task is gone when it exits or when the warning runs out.
+  uncount(t);
+  if (t.next_event != kNoEvent) queue_.cancel(t.next_event);
+  const auto& td = config_.task_definitions[t.task_definition];
+  const SimDuration exit_after = std::min({config_.timings.task.sigterm_exit,
+                                           td.stop_timeout(config_.timings.task.stop_timeout),
+                                           config_.timings.spot.warning});
+  t.stop_reason = "Your Spot Task was interrupted.";
+  if (t.healthy) {
+    t.healthy = false;
+    --services_[t.service].healthy;
+  }
+  set_state(t, TaskState::kStopping);
+  emit(RecordKind::kTaskStopping, &t, t.service, "");
+  t.phase = TaskPhase::kStopping;
+  schedule_step(e.slot, exit_after);
+  if (t.service >= 0) reconcile(t.service);
+  // A batch task with retries left is resubmitted at once.
+  if (t.group >= 0 && t.attempt <= config_.run_tasks[t.group].retry_attempts) {
+    ++groups_[t.group].submitted;
+    create_task(-1, t.group, t.attempt + 1);
+  }
+}
+
+// Removes a task from the counts that the scheduler compares with desiredCount.
+void Simulator::uncount(Task& t) {
+  if (!t.counts_toward_desired) return;
+  t.counts_toward_desired = false;
+  if (t.service >= 0) {
+    auto& s = services_[t.service];
+    --s.counted;
+    --s.per_item[t.strategy_item];
+    if (t.zone >= 0) --s.per_zone[t.zone];
+  } else {
+    --groups_[t.group].per_item[t.strategy_item];
+  }
+}
+
+void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool failed) {
+  Task& t = tasks_[slot];
+  if (t.state == TaskState::kStopped || t.phase == TaskPhase::kDeregistering || t.phase == TaskPhase::kStopping) return;
+  uncount(t);
+  t.stop_reason = reason;
+  if (t.next_event != kNoEvent) {
+    queue_.cancel(t.next_event);
+    t.next_event = kNoEvent;
+  }
+  if (t.spot_event != kNoEvent) {
+    queue_.cancel(t.spot_event);
+    t.spot_event = kNoEvent;
+  }
+  if (t.healthy) {
+    t.healthy = false;
+    --services_[t.service].healthy;
+  }
+  if (failed && t.service >= 0) {
+    auto& s = services_[t.service];
+    ++s.tasks_failed;
+    ++s.consecutive_failures;
+    // Service throttle logic: each further failure doubles the wait, up to the cap.
+    const auto& st = config_.timings.service;
+    SimDuration backoff = st.restart_backoff_initial;
+    for (int i = 1; i < s.consecutive_failures && backoff < st.restart_backoff_max; ++i) backoff *= 2;
+    backoff = std::min(backoff, st.restart_backoff_max);
+    s.backoff_until = now_ + backoff;
+    emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,
+         "consecutiveFailures=" + std::to_string(s.consecutive_failures) + " retryIn=" + format_seconds(backoff));
+  }
+  if (failed && t.group >= 0) ++groups_[t.group].failed;
+
+  if (t.state == TaskState::kRunning) {
+    const auto& td = config_.task_definitions[t.task_definition];
+    if (t.service >= 0 && config_.services[t.service].load_balanced && !failed) {
+      set_state(t, TaskState::kDeactivating);
+      emit(RecordKind::kTaskDeactivating, &t, t.service, "");
+      t.phase = TaskPhase::kDeregistering;
+      schedule_step(slot, config_.timings.load_balancer.deregistration_delay);
+    } else if (failed || t.group >= 0) {
+      finalize_stop(slot);  // the essential container already exited
+      return;
+    } else {
+      set_state(t, TaskState::kStopping);
+      emit(RecordKind::kTaskStopping, &t, t.service, "");
+      t.phase = TaskPhase::kStopping;
+      schedule_step(slot, std::min(config_.timings.task.sigterm_exit, td.stop_timeout(config_.timings.task.stop_timeout)));
+    }
+    if (t.service >= 0) reconcile(t.service);
+    return;
+  }
+  finalize_stop(slot);
+}
+
+void Simulator::finalize_stop(std::uint32_t slot) {
+  Task& t = tasks_[slot];
+  auto& p = providers_[t.provider];
+  uncount(t);
+  if (t.next_event != kNoEvent) queue_.cancel(t.next_event);
+  if (t.spot_event != kNoEvent) queue_.cancel(t.spot_event);
+  t.next_event = t.spot_event = kNoEvent;
+  t.stopped_at = now_;
+  t.phase = TaskPhase::kStopped;
+  if (t.has_launched) p.vcpu_in_use -= vcpus(t);
+  if (t.has_pulled) {
+    const auto billed = std::max(config_.pricing.fargate_minimum_billed, now_ - t.pull_started);
+    t.cost_usd = accrued_cost(t, t.pull_started + billed);
+  }
+  p.cost_usd += t.cost_usd;
+  set_state(t, TaskState::kStopped);
+  emit(RecordKind::kTaskStopped, &t, t.service, "stoppedReason=" + t.stop_reason);
+  const int service = t.service;
+  if (service >= 0) {
+    auto& s = services_[service];
+    ++s.tasks_stopped;
+    s.cost_usd += t.cost_usd;
+    s.live.erase(std::find(s.live.begin(), s.live.end(), slot));
+  } else {
+    auto& g = groups_[t.group];
+    g.cost_usd += t.cost_usd;
+    --g.live;
+  }
+  free_slots_.push_back(slot);
+  pump(t.provider);
+  if (service >= 0) reconcile(service);
+}
+
+// --- cost ---------------------------------------------------------------------------------
+double Simulator::accrued_cost(const Task& t, SimTime until) const {
+  if (!t.has_pulled || until <= t.pull_started) return 0.0;
+  const auto& td = config_.task_definitions[t.task_definition];
+  const auto& pr = config_.pricing;
+  const bool arm = td.architecture == CpuArchitecture::kArm64;
+  const FargateRate& rate = is_spot(t.provider) ? (arm ? pr.fargate_spot_arm : pr.fargate_spot_x86)
+                                                : (arm ? pr.fargate_arm : pr.fargate_x86);
+  const double hours = static_cast<double>(to_millis(until) - to_millis(t.pull_started)) / kMsPerHour;
+  const double vcpu = td.cpu_units / 1024.0;
+  const double gb = td.memory_mib / 1024.0;
+  const double extra_storage = std::max(0, td.ephemeral_storage_gib - 20);
+  return hours * (vcpu * rate.usd_per_vcpu_hour + gb * rate.usd_per_gb_hour + extra_storage * pr.ephemeral_usd_per_gb_hour);
+}
+
+double Simulator::service_cost(int service, SimTime until) const {
+  const auto& s = services_[service];
+  double c = s.cost_usd;
+  for (auto slot : s.live) c += accrued_cost(tasks_[slot], until);
+  return c;
+}
+
+double Simulator::provider_cost(int provider, SimTime until) const {
+  double c = providers_[provider].cost_usd;
+  for (std::size_t i = 0; i < tasks_.size(); ++i) {
+    const Task& t = tasks_[i];
+    if (t.provider == provider && t.id != 0 && t.phase != TaskPhase::kStopped) c += accrued_cost(t, until);
+  }
+  return c;
+}
+
+std::vector<const Task*> Simulator::live_tasks() const {
+  std::vector<const Task*> out;
+  for (const auto& t : tasks_)
+    if (t.id != 0 && t.phase != TaskPhase::kStopped) out.push_back(&t);
+  std::sort(out.begin(), out.end(), [](const Task* a, const Task* b) { return a->id < b->id; });
+  return out;
+}
+
+const Task* Simulator::find_task(std::uint64_t id) const {
+  for (const auto& t : tasks_)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+// --- runTasks, timeline, samples -------------------------------------------------------------
+void Simulator::handle(const RunTaskArrival& e) {
+  const auto& gc = config_.run_tasks[e.group];
+  auto& g = groups_[e.group];
+  ++g.submitted;
+  Rng& dr = group_duration_rng_[e.group];
+  SimDuration work = std::visit(Overloaded{[&](const ExponentialDuration& d) { return seconds(dr.exponential(to_seconds(d.mean))); },
+                                           [](const FixedDuration& d) { return d.value; }},
+                                gc.arrivals.duration);
+  const std::uint32_t slot = create_task(-1, e.group, 1);
+  tasks_[slot].work = work;
+  emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1, "group=" + gc.name + " work=" + format_seconds(work));
+  const double gap = group_arrival_rng_[e.group].exponential(1.0 / gc.arrivals.rate_per_second);
+  queue_.push(now_ + seconds(gap), RunTaskArrival{e.group});
+}
+
+void Simulator::handle(const TimelineAction& e) {
+  const auto& entry = config_.timeline[e.index];
+  std::visit(Overloaded{[&](const UpdateServiceAction& a) {
+               if (a.desired_count) set_desired(a.service, *a.desired_count, "timeline");
+             }},
+             entry.action);
+}
+
+double Simulator::demand_at(int service, SimTime t) const {
+  return std::visit(Overloaded{[](const std::monostate&) { return 0.0; },
+                               [](const ConstantLoad& c) { return c.requests_per_second; },
+                               [&](const DiurnalLoad& d) {
+                                 const double x = to_seconds(t + d.phase) / to_seconds(d.period);
+                                 return std::max(0.0, d.mean_requests_per_second *
+                                                          (1.0 + d.amplitude * std::sin(2.0 * std::numbers::pi * x)));
+                               }},
+                    config_.services[service].load);
+}
+
+void Simulator::handle(const SampleTick&) {
+  // Load accounting uses the state at the start of each sample interval.
+  const SimDuration interval = std::min(config_.run.sample, horizon_ - now_);
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    auto& s = services_[i];
+    const auto& td = config_.task_definitions[config_.services[i].task_definition];
+    const double demand = demand_at(static_cast<int>(i), now_);
+    const double capacity = s.healthy * td.requests_per_second;
+    s.demand_rps = demand;
+    double cpu = 0.0;
+    if (td.requests_per_second > 0 && demand > 0) {
+      cpu = capacity > 0 ? std::min(100.0, demand / capacity * 100.0) : 100.0;
+      if (demand > capacity) {
+        s.overloaded_ms += interval.count();
+        s.unserved_requests += (demand - capacity) * to_seconds(interval);
+      }
+    }
+    s.cpu_percent = cpu;
+    s.cpu_samples.push_back(static_cast<float>(cpu));
+  }
+  for (auto* o : observers_) o->on_sample(*this, now_);
+  if (now_ + config_.run.sample <= horizon_) queue_.push(now_ + config_.run.sample, SampleTick{});
+}
+
+}  // namespace ecsim

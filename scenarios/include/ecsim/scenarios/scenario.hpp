@@ -1,0 +1,57 @@
+// Scenario loading: parse YAML, validate into ScenarioConfig, build a Simulator.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ecsim/core/config.hpp"
+#include "ecsim/core/simulator.hpp"
+
+namespace ecsim::scenarios {
+
+/// One problem in a scenario, located in its file (1-based line and column).
+struct Diagnostic {
+  std::string file;
+  int line = 0;  ///< 1-based; 0 when the problem has no position (a --set expression)
+  int column = 0;
+  std::string path;  ///< YAML path such as services[0].desiredCount
+  std::string message;
+  /// "FILE:LINE:COL: path: message" (or "--set EXPR: path: message").
+  std::string str() const;
+};
+
+/// Every problem found in a scenario, collected in one pass.
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<Diagnostic> errors);
+  const std::vector<Diagnostic>& errors() const { return errors_; }
+
+ private:
+  std::vector<Diagnostic> errors_;
+};
+
+/// A scenario's YAML text with its origin, and the --set overrides to apply.
+struct ScenarioSource {
+  std::string text;
+  std::string file_name = "<string>";        ///< used in messages
+  std::filesystem::path base_dir = ".";      ///< relative `file:` paths resolve here
+  std::vector<std::string> overrides;        ///< "PATH=VALUE", applied in order
+};
+
+/// Reads a scenario file. Throws ScenarioError when it cannot be read.
+ScenarioSource read_scenario_file(const std::filesystem::path& path);
+
+/// Parses and validates. Throws ScenarioError with every problem found.
+ScenarioConfig load(const ScenarioSource& source);
+
+/// Builds a simulator for one replication with the built-in placement.
+std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication = 0);
+
+/// The valid Fargate memory values (MiB) for a cpu value (CPU units); empty if cpu is invalid.
+std::vector<int> fargate_memory_choices(int cpu_units);
+
+}  // namespace ecsim::scenarios

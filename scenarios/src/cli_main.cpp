@@ -1,0 +1,134 @@
+// The ecsim command-line program: run and validate scenarios.
+// SPDX-License-Identifier: Apache-2.0
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "ecsim/scenarios/outputs.hpp"
+#include "ecsim/scenarios/scenario.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitInvalid = 2;
+
+// A progress bar on stderr: only on a terminal, only after the run has taken a second.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled, std::string label)
+      : enabled_(enabled && ::isatty(STDERR_FILENO)), label_(std::move(label)), start_(std::chrono::steady_clock::now()) {}
+  void update(double fraction) {
+    if (!enabled_) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (elapsed < 1.0) return;
+    const int width = 30;
+    const int filled = static_cast<int>(fraction * width);
+    const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    std::fprintf(stderr, "\r%s [%s%s] %3.0f%%  %.0fs elapsed, ~%.0fs left ", label_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), fraction * 100, elapsed, eta);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  ~ProgressBar() {
+    if (drawn_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  std::string label_;
+  std::chrono::steady_clock::time_point start_;
+  bool drawn_ = false;
+};
+
+void print_errors(const ecsim::scenarios::ScenarioError& e) {
+  for (const auto& d : e.errors()) std::cerr << d.str() << '\n';
+  std::cerr << fmt::format("ecsim: the scenario is invalid ({} problem{})\n", e.errors().size(), e.errors().size() == 1 ? "" : "s");
+}
+
+void print_human_summary(const std::string& summary_text, const std::filesystem::path& dir) {
+  const auto j = nlohmann::json::parse(summary_text);
+  std::cout << fmt::format("{}: {} simulated seconds, {} events in {:.3f}s wall\n", j["scenario"].get<std::string>(),
+                           j["simulatedSeconds"].get<double>(), j["events"].get<std::uint64_t>(), j["wallSeconds"].get<double>());
+  std::cout << fmt::format("  cost: {:.4f} USD", j["cost"]["totalUsd"].get<double>());
+  for (auto& [k, v] : j["cost"]["byCapacityProvider"].items()) std::cout << fmt::format("  {} {:.4f}", k, v.get<double>());
+  std::cout << '\n';
+  for (auto& [name, s] : j["services"].items()) {
+    std::cout << fmt::format("  service {}: desired {}-{} (mean {:.1f}), running mean {:.1f}, {} started, {} stopped, cost {:.4f} USD\n",
+                             name, s["desiredCount"]["min"].get<int>(), s["desiredCount"]["max"].get<int>(),
+                             s["desiredCount"]["mean"].get<double>(), s["runningCount"]["mean"].get<double>(),
+                             s["tasksStarted"].get<std::int64_t>(), s["tasksStopped"].get<std::int64_t>(), s["costUsd"].get<double>());
+  }
+  const auto& rt = j["runTasks"];
+  if (rt["submitted"].get<std::int64_t>() > 0) {
+    std::cout << fmt::format("  runTasks: {} submitted, {} completed, wait p50 {:.1f}s p95 {:.1f}s\n", rt["submitted"].get<std::int64_t>(),
+                             rt["completed"].get<std::int64_t>(), rt["waitSeconds"]["p50"].get<double>(),
+                             rt["waitSeconds"]["p95"].get<double>());
+  }
+  std::cout << "  outputs: " << dir.string() << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ecsim: a discrete-event simulator of Amazon ECS scheduling and autoscaling"};
+  app.require_subcommand(1);
+  std::string scenario_path, out_dir;
+  std::vector<std::string> sets;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+
+  auto* run = app.add_subcommand("run", "Run a scenario and write its outputs");
+  run->add_option("scenario", scenario_path, "Scenario YAML file")->required();
+  run->add_option("--out", out_dir, "Output folder (default ./ecsim-out/<name>/)");
+  run->add_option("--seed", seed, "Root seed (overrides the scenario's seed)");
+  run->add_option("--set", sets, "Override one field: PATH=VALUE, e.g. services[web].desiredCount=8")->take_all();
+  run->add_flag("--quiet,-q", quiet, "No progress bar and no summary on stdout");
+
+  auto* validate = app.add_subcommand("validate", "Check a scenario and report every problem");
+  validate->add_option("scenario", scenario_path, "Scenario YAML file")->required();
+  validate->add_option("--set", sets, "Override one field: PATH=VALUE")->take_all();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitInvalid;
+  }
+
+  namespace sc = ecsim::scenarios;
+  try {
+    sc::ScenarioSource src = sc::read_scenario_file(scenario_path);
+    src.overrides = sets;
+    ecsim::ScenarioConfig cfg = sc::load(src);
+    for (const auto& n : cfg.notices)
+      if (!quiet) std::cerr << "notice: " << n << '\n';
+    if (validate->parsed()) {
+      std::cout << fmt::format("{}: valid ({} task definitions, {} services, {} runTasks groups, {} timeline entries)\n",
+                               scenario_path, cfg.task_definitions.size(), cfg.services.size(), cfg.run_tasks.size(),
+                               cfg.timeline.size());
+      return kExitOk;
+    }
+    if (seed) cfg.seed = *seed;
+    const std::filesystem::path base = out_dir.empty() ? std::filesystem::path("ecsim-out") / cfg.name : std::filesystem::path(out_dir);
+    for (int rep = 0; rep < cfg.run.replications; ++rep) {
+      auto sim = sc::build(cfg, static_cast<std::uint64_t>(rep));
+      const auto dir = cfg.run.replications == 1 ? base : base / fmt::format("replication-{}", rep);
+      ProgressBar bar(!quiet, cfg.run.replications == 1 ? cfg.name : fmt::format("{} #{}", cfg.name, rep));
+      const std::string summary = sc::run_to_directory(*sim, dir, [&](double f) { bar.update(f); });
+      if (!quiet) print_human_summary(summary, dir);
+    }
+    return kExitOk;
+  } catch (const sc::ScenarioError& e) {
+    print_errors(e);
+    return kExitInvalid;
+  } catch (const std::exception& e) {
+    std::cerr << "ecsim: error: " << e.what() << '\n';
+    return kExitFailure;
+  }
+}

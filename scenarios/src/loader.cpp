@@ -1,0 +1,896 @@
+// Scenario validation: the YAML tree into ScenarioConfig, every problem collected.
+// SPDX-License-Identifier: Apache-2.0
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "ecsim/placement/fargate_placer.hpp"
+#include "ecsim/scenarios/scenario.hpp"
+#include "overrides.hpp"
+#include "price_table.hpp"
+#include "task_graph.hpp"
+#include "yaml_reader.hpp"
+
+namespace ecsim::scenarios {
+
+using detail::Ctx;
+using detail::Fields;
+
+std::string Diagnostic::str() const {
+  std::string loc = file;
+  if (line > 0) loc += ":" + std::to_string(line) + ":" + std::to_string(column);
+  return loc + ": " + path + ": " + message;
+}
+
+namespace {
+std::string join_errors(const std::vector<Diagnostic>& errors) {
+  std::string s;
+  for (const auto& d : errors) s += (s.empty() ? "" : "\n") + d.str();
+  return s;
+}
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<Diagnostic> errors)
+    : std::runtime_error(join_errors(errors)), errors_(std::move(errors)) {}
+
+std::vector<int> fargate_memory_choices(int cpu) {
+  std::vector<int> out;
+  auto range = [&](int lo, int hi, int step) {
+    for (int m = lo; m <= hi; m += step) out.push_back(m);
+  };
+  switch (cpu) {
+    case 256: out = {512, 1024, 2048}; break;
+    case 512: range(1024, 4096, 1024); break;
+    case 1024: range(2048, 8192, 1024); break;
+    case 2048: range(4096, 16384, 1024); break;
+    case 4096: range(8192, 30720, 1024); break;
+    case 8192: range(16384, 61440, 4096); break;
+    case 16384: range(32768, 122880, 8192); break;
+    default: break;
+  }
+  return out;
+}
+
+ScenarioSource read_scenario_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ScenarioError({Diagnostic{path.string(), 0, 0, "(file)", "cannot read the scenario file (does it exist?)"}});
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  ScenarioSource src;
+  src.text = ss.str();
+  src.file_name = path.string();
+  src.base_dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  return src;
+}
+
+namespace {
+
+// AWS-only fields: accepted so a user can paste API input or describe-* output, and ignored.
+const std::vector<std::string> kCreateServiceIgnored = {
+    "clientToken", "platformVersion", "role", "networkConfiguration", "serviceRegistries", "deploymentController",
+    "tags", "enableECSManagedTags", "propagateTags", "enableExecuteCommand", "serviceConnectConfiguration",
+    "volumeConfigurations", "vpcLatticeConfigurations", "availabilityZoneRebalancing", "serviceArn", "clusterArn",
+    "status", "runningCount", "pendingCount", "deployments", "events", "createdAt", "createdBy", "roleArn",
+    "platformFamily", "taskSets", "currentServiceDeployment", "currentServiceRevisions", "resourceManagementType"};
+const std::vector<std::string> kTaskDefinitionIgnored = {
+    "taskRoleArn", "executionRoleArn", "volumes", "placementConstraints", "tags", "pidMode", "ipcMode",
+    "proxyConfiguration", "inferenceAccelerators", "enableFaultInjection", "taskDefinitionArn", "revision", "status",
+    "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"};
+const std::vector<std::string> kContainerIgnored = {
+    "repositoryCredentials", "cpu", "memory", "memoryReservation", "links", "restartPolicy", "entryPoint", "command",
+    "environment", "environmentFiles", "mountPoints", "volumesFrom", "linuxParameters", "secrets", "startTimeout",
+    "versionConsistency", "hostname", "user", "workingDirectory", "disableNetworking", "privileged",
+    "readonlyRootFilesystem", "dnsServers", "dnsSearchDomains", "extraHosts", "dockerSecurityOptions", "interactive",
+    "pseudoTerminal", "dockerLabels", "ulimits", "logConfiguration", "systemControls", "resourceRequirements",
+    "firelensConfiguration", "credentialSpecs"};
+const std::vector<std::string> kClusterIgnored = {"tags", "settings", "configuration", "serviceConnectDefaults",
+                                                  "clusterArn", "status", "registeredContainerInstancesCount",
+                                                  "runningTasksCount", "pendingTasksCount", "activeServicesCount",
+                                                  "statistics", "attachments", "attachmentsStatus"};
+const std::vector<std::string> kRunTaskIgnored = {"networkConfiguration", "platformVersion", "overrides", "tags",
+                                                  "enableECSManagedTags", "propagateTags", "enableExecuteCommand",
+                                                  "startedBy", "group", "referenceId", "clientToken",
+                                                  "volumeConfigurations"};
+const std::vector<std::string> kPortMappingIgnored = {"name", "appProtocol", "containerPortRange"};
+const std::vector<std::string> kLoadBalancerIgnored = {"loadBalancerName"};
+const std::vector<std::string> kDeploymentConfigIgnored = {"alarms", "strategy", "bakeTimeInMinutes",
+                                                           "lifecycleHooks", "canaryConfiguration",
+                                                           "linearConfiguration"};
+
+const std::vector<std::string> kBuiltinProviders = {"FARGATE", "FARGATE_SPOT"};
+constexpr std::int64_t kMaxInt = 2'000'000'000;
+
+std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+// Parses "1998-06-22T00:00:00Z" (seconds and Z optional parts as ISO 8601 allows here).
+std::optional<std::int64_t> parse_utc(const std::string& s) {
+  int y, mo, d, h = 0, mi = 0, sec = 0;
+  char tail[8] = {0};
+  int n = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &sec, tail);
+  if (n < 3) return std::nullopt;
+  if (n == 3 && s.size() != 10) return std::nullopt;
+  if (n >= 6 && !(std::string(tail) == "Z" || std::string(tail) == "" || std::string(tail) == "+00:00")) return std::nullopt;
+  if (n > 3 && n < 6) {
+    n = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d%7s", &y, &mo, &d, &h, &mi, tail);
+    if (n < 5 || !(std::string(tail) == "Z" || std::string(tail) == "")) return std::nullopt;
+    sec = 0;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  // days from civil (Howard Hinnant's algorithm)
+  y -= mo <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  return days * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+// "512", "0.5 vCPU", "1 vcpu" -> CPU units
+std::optional<int> parse_cpu(const std::string& s) {
+  double v = 0;
+  char unit[16] = {0};
+  const int n = std::sscanf(s.c_str(), "%lf %15s", &v, unit);
+  if (n == 1 && s.find_first_not_of("0123456789") == std::string::npos) return static_cast<int>(v);
+  std::string u(unit);
+  std::transform(u.begin(), u.end(), u.begin(), ::tolower);
+  if (n == 2 && u == "vcpu") return static_cast<int>(std::llround(v * 1024));
+  return std::nullopt;
+}
+// "1024", "1 GB", "1GB" -> MiB
+std::optional<int> parse_memory(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return std::stoi(s);
+  double v = 0;
+  char unit[16] = {0};
+  const int n = std::sscanf(s.c_str(), "%lf %15s", &v, unit);
+  std::string u(unit);
+  std::transform(u.begin(), u.end(), u.begin(), ::tolower);
+  if (n == 2 && u == "gb") return static_cast<int>(std::llround(v * 1024));
+  return std::nullopt;
+}
+
+class Loader {
+ public:
+  explicit Loader(Ctx& ctx) : ctx_(ctx) {}
+
+  ScenarioConfig load(const YAML::Node& root) {
+    Fields top(ctx_, root, "");
+    if (!top.valid()) {
+      if (!root.IsDefined() || root.IsNull()) ctx_.error_at(YAML::Mark::null_mark(), "(top level)", "the scenario is empty");
+      return cfg_;
+    }
+    if (auto v = top.integer("ecsim", 1, 1000, true); v && *v != 1)
+      ctx_.error(root["ecsim"], "ecsim", "unsupported format version " + std::to_string(*v) + "; this ecsim reads version 1");
+    if (auto v = top.str("name", true)) cfg_.name = *v;
+    if (auto v = top.integer("seed", 0, INT64_MAX)) cfg_.seed = static_cast<std::uint64_t>(*v);
+    if (auto v = top.duration("duration", true, SimDuration{1})) cfg_.duration = *v;
+    if (auto n = top.get("start"); n.IsDefined()) {
+      if (auto s = detail::scalar_string(ctx_, n, "start")) {
+        if (auto t = parse_utc(*s)) cfg_.start_unix_seconds = *t;
+        else ctx_.error(n, "start", "'" + *s + "' is not a UTC time like \"1998-06-22T00:00:00Z\"");
+      }
+    }
+    cfg_.region = top.str("region").value_or("us-east-1");
+    read_zones(top);
+    read_account(top.get("account"));
+    read_timings(top.get("timings"));
+    read_pricing(top.get("pricing"));
+    read_run(top.get("run"));
+    if (auto n = top.get("capacityProviders"); n.IsDefined() && !(n.IsSequence() && n.size() == 0)) {
+      ctx_.error(n, "capacityProviders",
+                 "EC2 Auto Scaling group capacity providers are not modelled in this version of ecsim; "
+                 "the built-in providers are: FARGATE, FARGATE_SPOT");
+    }
+    read_task_definitions(top.get("taskDefinitions", true));
+    read_clusters(top.get("clusters", true));
+    read_services(top.get("services"));
+    read_run_tasks(top.get("runTasks"));
+    read_timeline(top.get("timeline"));
+    top.finish();
+    cfg_.notices = ctx_.notices();
+    return cfg_;
+  }
+
+ private:
+  // --- account, timings, pricing, run ------------------------------------------------------
+  void read_zones(Fields& top) {
+    auto n = top.get("availabilityZones");
+    if (n.IsDefined() && detail::expect_sequence(ctx_, n, "availabilityZones")) {
+      for (std::size_t i = 0; i < n.size(); ++i)
+        if (auto s = detail::scalar_string(ctx_, n[i], idx("availabilityZones", i))) cfg_.availability_zones.push_back(*s);
+      if (n.size() == 0) ctx_.error(n, "availabilityZones", "needs at least one availability zone");
+    }
+    if (cfg_.availability_zones.empty())
+      for (const char* z : {"a", "b", "c"}) cfg_.availability_zones.push_back(cfg_.region + z);
+  }
+
+  void read_bucket(Fields& f, const std::string& key, TokenBucketConfig& out) {
+    Fields b(ctx_, f.get(key), f.sub(key));
+    if (auto v = b.number("burst", 1, 1e9)) out.burst = *v;
+    if (auto v = b.number("perSecond", 1e-6, 1e9)) out.per_second = *v;
+  }
+
+  void read_account(const YAML::Node& n) {
+    Fields a(ctx_, n, "account");
+    auto& acc = cfg_.account;
+    read_bucket(a, "fargateLaunchRate", acc.fargate_launch);
+    read_bucket(a, "fargateSpotLaunchRate", acc.fargate_spot_launch);
+    {
+      Fields r(ctx_, a.get("serviceLaunchRatePerMinute"), "account.serviceLaunchRatePerMinute");
+      if (auto v = r.number("fargate", 1e-3, 1e9)) acc.service_launch_per_minute_fargate = *v;
+      if (auto v = r.number("ec2", 1e-3, 1e9)) acc.service_launch_per_minute_ec2 = *v;
+    }
+    {
+      Fields q(ctx_, a.get("fargateVcpuQuota"), "account.fargateVcpuQuota");
+      if (auto v = q.number("onDemand", 0.25, 1e9)) acc.fargate_vcpu_quota = *v;
+      if (auto v = q.number("spot", 0.25, 1e9)) acc.fargate_spot_vcpu_quota = *v;
+    }
+    if (auto v = a.integer("tasksPerService", 1, 1'000'000)) acc.tasks_per_service = static_cast<int>(*v);
+  }
+
+  void read_timings(const YAML::Node& n) {
+    Fields t(ctx_, n, "timings");
+    auto& tm = cfg_.timings;
+    {
+      Fields f(ctx_, t.get("fargate"), "timings.fargate");
+      if (auto v = f.duration("provisioning")) tm.fargate.provisioning = *v;
+      if (auto v = f.duration("eniAttach")) tm.fargate.eni_attach = *v;
+      if (auto v = f.number("pullMiBPerSecond", 1e-3, 1e9)) tm.fargate.pull_mib_per_second = *v;
+      if (auto v = f.duration("containerStart")) tm.fargate.container_start = *v;
+      if (auto v = f.number("jitterCv", 0, 10)) tm.fargate.jitter_cv = *v;
+    }
+    {
+      Fields f(ctx_, t.get("task"), "timings.task");
+      if (auto v = f.duration("stopTimeout")) tm.task.stop_timeout = *v;
+      if (auto v = f.duration("sigtermExit")) tm.task.sigterm_exit = *v;
+    }
+    {
+      Fields f(ctx_, t.get("service"), "timings.service");
+      if (auto v = f.duration("restartBackoffInitial")) tm.service.restart_backoff_initial = *v;
+      if (auto v = f.duration("restartBackoffMax")) tm.service.restart_backoff_max = *v;
+    }
+    {
+      Fields f(ctx_, t.get("loadBalancer"), "timings.loadBalancer");
+      if (auto v = f.duration("deregistrationDelay")) tm.load_balancer.deregistration_delay = *v;
+      if (auto v = f.duration("healthCheckInterval", false, SimDuration{1})) tm.load_balancer.health_check_interval = *v;
+    }
+    {
+      Fields f(ctx_, t.get("spot"), "timings.spot");
+      if (auto v = f.number("interruptionsPerTaskHour", 0, 1e6)) tm.spot.interruptions_per_task_hour = *v;
+      if (auto v = f.duration("warning")) tm.spot.warning = *v;
+    }
+  }
+
+  void read_pricing(const YAML::Node& n) {
+    Fields p(ctx_, n, "pricing");
+    Fields f(ctx_, p.get("fargate"), "pricing.fargate");
+    auto od_vcpu = f.number("usdPerVcpuHour", 0, 1e6);
+    auto od_gb = f.number("usdPerGbHour", 0, 1e6);
+    auto arm_vcpu = f.number("armUsdPerVcpuHour", 0, 1e6);
+    auto arm_gb = f.number("armUsdPerGbHour", 0, 1e6);
+    auto discount = f.number("spotDiscount", 0, 1);
+    auto eph = f.number("ephemeralUsdPerGbHour", 0, 1e6);
+    f.finish();
+    auto& pr = cfg_.pricing;
+    const std::string& region = cfg_.region;
+    auto table = [&](const char* platform, const char* capacity) { return detail::fargate_rate(region, platform, capacity); };
+    auto x86 = table("Linux/x86", "FARGATE");
+    auto arm = table("Linux/ARM", "FARGATE");
+    if (!x86 && !(od_vcpu && od_gb)) {
+      ctx_.error(p.node().IsDefined() ? p.node() : YAML::Node(), "pricing.fargate",
+                 "the bundled price table has no Fargate rates for region '" + region +
+                     "'; regions with rates: " + detail::join(detail::fargate_regions()) +
+                     " (or give pricing.fargate.usdPerVcpuHour and usdPerGbHour)");
+      return;
+    }
+    pr.fargate_x86 = x86.value_or(FargateRate{});
+    if (od_vcpu) pr.fargate_x86.usd_per_vcpu_hour = *od_vcpu;
+    if (od_gb) pr.fargate_x86.usd_per_gb_hour = *od_gb;
+    pr.fargate_arm = arm.value_or(pr.fargate_x86);
+    if (arm_vcpu) pr.fargate_arm.usd_per_vcpu_hour = *arm_vcpu;
+    if (arm_gb) pr.fargate_arm.usd_per_gb_hour = *arm_gb;
+    // Spot: the table's Spot rows unless a discount is given or On-Demand rates were overridden.
+    auto spot_x86 = table("Linux/x86", "FARGATE_SPOT");
+    auto spot_arm = table("Linux/ARM", "FARGATE_SPOT");
+    const double d = discount.value_or(0.70);
+    auto discounted = [&](FargateRate r) { return FargateRate{r.usd_per_vcpu_hour * (1 - d), r.usd_per_gb_hour * (1 - d)}; };
+    pr.fargate_spot_x86 = (discount || od_vcpu || od_gb || !spot_x86) ? discounted(pr.fargate_x86) : *spot_x86;
+    pr.fargate_spot_arm = (discount || arm_vcpu || arm_gb || !spot_arm) ? discounted(pr.fargate_arm) : *spot_arm;
+    pr.ephemeral_usd_per_gb_hour = eph.value_or(detail::fargate_ephemeral_rate(region).value_or(0.000111));
+  }
+
+  void read_run(const YAML::Node& n) {
+    Fields r(ctx_, n, "run");
+    auto& run = cfg_.run;
+    if (auto v = r.duration("sample", false, SimDuration{1000})) run.sample = *v;
+    if (auto v = r.integer("replications", 1, 100000)) run.replications = static_cast<int>(*v);
+    auto outs = r.get("outputs");
+    if (outs.IsDefined() && detail::expect_sequence(ctx_, outs, "run.outputs")) {
+      run.write_summary = run.write_timeseries = run.write_events = run.write_tasks = false;
+      const std::vector<std::string> valid = {"summary", "timeseries", "events", "tasks"};
+      for (std::size_t i = 0; i < outs.size(); ++i) {
+        auto s = detail::scalar_string(ctx_, outs[i], idx("run.outputs", i));
+        if (!s) continue;
+        if (*s == "summary") run.write_summary = true;
+        else if (*s == "timeseries") run.write_timeseries = true;
+        else if (*s == "events") run.write_events = true;
+        else if (*s == "tasks") run.write_tasks = true;
+        else ctx_.error(outs[i], idx("run.outputs", i), "unknown output '" + *s + "'; expected one of: " + detail::join(valid));
+      }
+    }
+  }
+
+  // --- task definitions ----------------------------------------------------------------------
+  void read_task_definitions(const YAML::Node& n) {
+    if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "taskDefinitions")) return;
+    if (n.size() == 0) ctx_.error(n, "taskDefinitions", "needs at least one task definition");
+    std::map<std::string, int> revisions;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::string path = idx("taskDefinitions", i);
+      Fields f(ctx_, n[i], path, "RegisterTaskDefinition", &kTaskDefinitionIgnored);
+      if (!f.valid()) continue;
+      TaskDefinitionConfig td;
+      td.family = f.str("family", true).value_or("?");
+      td.revision = ++revisions[td.family];
+      std::vector<std::string> compat;
+      if (auto c = f.get("requiresCompatibilities"); c.IsDefined() && detail::expect_sequence(ctx_, c, f.sub("requiresCompatibilities"))) {
+        for (std::size_t k = 0; k < c.size(); ++k) {
+          auto s = detail::scalar_string(ctx_, c[k], idx(f.sub("requiresCompatibilities"), k));
+          if (!s) continue;
+          if (*s != "FARGATE" && *s != "EC2" && *s != "EXTERNAL" && *s != "MANAGED_INSTANCES")
+            ctx_.error(c[k], idx(f.sub("requiresCompatibilities"), k), "unknown value '" + *s + "'; expected one of: EC2, EXTERNAL, FARGATE, MANAGED_INSTANCES");
+          compat.push_back(*s);
+        }
+      }
+      const bool fargate = std::find(compat.begin(), compat.end(), "FARGATE") != compat.end();
+      auto mode = f.choice("networkMode", {"awsvpc", "bridge", "host", "none"});
+      if (fargate && mode && *mode != "awsvpc")
+        ctx_.error(n[i]["networkMode"], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc, got '" + *mode + "'");
+      if (fargate && !mode) ctx_.error(n[i], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc");
+      td_fargate_.push_back(fargate);
+      auto cpu_node = f.get("cpu", fargate);
+      auto mem_node = f.get("memory", fargate);
+      std::optional<int> cpu, mem;
+      if (cpu_node.IsDefined()) {
+        if (auto s = detail::scalar_string(ctx_, cpu_node, f.sub("cpu"))) {
+          cpu = parse_cpu(*s);
+          if (!cpu) ctx_.error(cpu_node, f.sub("cpu"), "'" + *s + "' is not a CPU value; give CPU units (\"512\") or vCPU (\"0.5 vCPU\")");
+        }
+      }
+      if (mem_node.IsDefined()) {
+        if (auto s = detail::scalar_string(ctx_, mem_node, f.sub("memory"))) {
+          mem = parse_memory(*s);
+          if (!mem) ctx_.error(mem_node, f.sub("memory"), "'" + *s + "' is not a memory value; give MiB (\"1024\") or GB (\"1 GB\")");
+        }
+      }
+      if (fargate && cpu && mem) {
+        auto choices = fargate_memory_choices(*cpu);
+        if (choices.empty()) {
+          ctx_.error(cpu_node, f.sub("cpu"), "cpu " + std::to_string(*cpu) +
+                                                 " is not a Fargate size; valid cpu values: 256, 512, 1024, 2048, 4096, 8192, 16384");
+        } else if (std::find(choices.begin(), choices.end(), *mem) == choices.end()) {
+          std::vector<std::string> s;
+          for (int c : choices) s.push_back(std::to_string(c));
+          ctx_.error(mem_node, f.sub("memory"), "memory " + std::to_string(*mem) + " is not valid with cpu " + std::to_string(*cpu) +
+                                                   " on Fargate; valid memory values (MiB): " + detail::join(s));
+        }
+      }
+      td.cpu_units = cpu.value_or(0);
+      td.memory_mib = mem.value_or(0);
+      {
+        Fields rp(ctx_, f.get("runtimePlatform"), f.sub("runtimePlatform"), "RegisterTaskDefinition", &kTaskDefinitionIgnored);
+        if (auto a = rp.choice("cpuArchitecture", {"X86_64", "ARM64"})) td.architecture = *a == "ARM64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
+        if (auto o = rp.str("operatingSystemFamily")) {
+          if (*o == "LINUX") td.os_family = OsFamily::kLinux;
+          else if (o->rfind("WINDOWS", 0) == 0) {
+            td.os_family = OsFamily::kWindows;
+            ctx_.error(rp.node()["operatingSystemFamily"], rp.sub("operatingSystemFamily"),
+                       "Windows tasks are not modelled in this version of ecsim (Fargate Windows pricing and start times differ); use LINUX");
+          } else ctx_.error(rp.node()["operatingSystemFamily"], rp.sub("operatingSystemFamily"), "unknown value '" + *o + "'; expected LINUX or a WINDOWS_SERVER_* family");
+        }
+      }
+      {
+        Fields es(ctx_, f.get("ephemeralStorage"), f.sub("ephemeralStorage"));
+        if (auto v = es.integer("sizeInGiB", 21, 200)) td.ephemeral_storage_gib = static_cast<int>(*v);
+      }
+      read_containers(f, td);
+      {
+        Fields e(ctx_, f.get("ecsim"), f.sub("ecsim"));
+        if (auto v = e.number("imageSizeMiB", 0, 1e7)) td.image_size_mib = *v;
+        if (auto v = e.duration("appStartTime")) td.app_start_time = *v;
+        if (auto v = e.boolean("failToStart")) td.fail_to_start = *v;
+        Fields cap(ctx_, e.get("capacity"), e.sub("capacity"));
+        if (auto v = cap.number("requestsPerSecond", 0, 1e12)) td.requests_per_second = *v;
+      }
+      cfg_.task_definitions.push_back(std::move(td));
+    }
+  }
+
+  void read_containers(Fields& f, TaskDefinitionConfig& td) {
+    auto c = f.get("containerDefinitions", true);
+    const std::string path = f.sub("containerDefinitions");
+    if (!c.IsDefined() || !detail::expect_sequence(ctx_, c, path)) return;
+    if (c.size() == 0) {
+      ctx_.error(c, path, "needs at least one container");
+      return;
+    }
+    std::map<std::string, int> index;
+    std::vector<std::pair<int, int>> edges;
+    struct Dep {
+      int container;
+      std::string name, condition, path;
+      YAML::Node node;
+    };
+    std::vector<Dep> deps;
+    for (std::size_t k = 0; k < c.size(); ++k) {
+      const std::string cp = idx(path, k);
+      Fields cf(ctx_, c[k], cp, "ContainerDefinition", &kContainerIgnored);
+      if (!cf.valid()) continue;
+      ContainerConfig cc;
+      cc.name = cf.str("name", true).value_or("?");
+      if (!index.emplace(cc.name, static_cast<int>(td.containers.size())).second)
+        ctx_.error(c[k]["name"], cf.sub("name"), "two containers are named '" + cc.name + "'");
+      cf.str("image", true);
+      cc.essential = cf.boolean("essential").value_or(true);
+      if (auto v = cf.integer("stopTimeout", 2, 120)) cc.stop_timeout = std::chrono::seconds(*v);
+      if (auto pm = cf.get("portMappings"); pm.IsDefined() && detail::expect_sequence(ctx_, pm, cf.sub("portMappings"))) {
+        for (std::size_t q = 0; q < pm.size(); ++q) {
+          Fields p(ctx_, pm[q], idx(cf.sub("portMappings"), q), "PortMapping",
+                   &kPortMappingIgnored);
+          p.integer("containerPort", 0, 65535);
+          p.integer("hostPort", 0, 65535);
+          p.choice("protocol", {"tcp", "udp"});
+        }
+      }
+      if (auto hc = cf.get("healthCheck"); hc.IsDefined()) {
+        Fields h(ctx_, hc, cf.sub("healthCheck"));
+        HealthCheckConfig cfgh;
+        if (auto cmd = h.get("command", true); cmd.IsDefined()) detail::expect_sequence(ctx_, cmd, h.sub("command"));
+        if (auto v = h.integer("interval", 5, 300)) cfgh.interval = std::chrono::seconds(*v);
+        if (auto v = h.integer("timeout", 2, 60)) cfgh.timeout = std::chrono::seconds(*v);
+        if (auto v = h.integer("retries", 1, 10)) cfgh.retries = static_cast<int>(*v);
+        if (auto v = h.integer("startPeriod", 0, 300)) cfgh.start_period = std::chrono::seconds(*v);
+        cc.health_check = cfgh;
+      }
+      if (auto d = cf.get("dependsOn"); d.IsDefined() && detail::expect_sequence(ctx_, d, cf.sub("dependsOn"))) {
+        for (std::size_t q = 0; q < d.size(); ++q) {
+          Fields df(ctx_, d[q], idx(cf.sub("dependsOn"), q));
+          auto name = df.str("containerName", true);
+          auto cond = df.choice("condition", {"START", "COMPLETE", "SUCCESS", "HEALTHY"}, true);
+          if (name) deps.push_back(Dep{static_cast<int>(td.containers.size()), *name, cond.value_or("START"), df.path(), d[q]});
+        }
+      }
+      td.containers.push_back(cc);
+    }
+    for (const auto& [container, name, cond, dep_path, node] : deps) {
+      auto it = index.find(name);
+      if (it == index.end()) {
+        std::vector<std::string> names;
+        for (auto& [nm, _] : index) names.push_back(nm);
+        ctx_.error(node["containerName"], dep_path + ".containerName",
+                   "no container named '" + name + "' in this task definition; containers: " + detail::join(names));
+        continue;
+      }
+      if (cond == "HEALTHY" && !td.containers[it->second].health_check)
+        ctx_.error(node["condition"], dep_path + ".condition", "condition HEALTHY needs a healthCheck on container '" + name + "'");
+      edges.emplace_back(container, it->second);
+    }
+    if (std::none_of(td.containers.begin(), td.containers.end(), [](const ContainerConfig& x) { return x.essential; }))
+      ctx_.error(c, path, "at least one container must be essential");
+    auto order = detail::container_start_order(static_cast<int>(td.containers.size()), edges);
+    if (!order.acyclic) {
+      std::vector<std::string> names;
+      for (int v : order.cycle) names.push_back(td.containers[v].name);
+      ctx_.error(c, path, "dependsOn forms a cycle through containers: " + detail::join(names));
+    } else {
+      td.start_order = order.order;
+      td.start_chain_length = order.chain_length;
+    }
+  }
+
+  // --- clusters -----------------------------------------------------------------------------
+  std::optional<std::vector<StrategyItem>> read_strategy(const YAML::Node& n, const std::string& path,
+                                                         const std::vector<int>* allowed) {
+    if (!detail::expect_sequence(ctx_, n, path)) return std::nullopt;
+    std::vector<StrategyItem> out;
+    int with_base = 0;
+    bool ok = true;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      Fields f(ctx_, n[i], idx(path, i));
+      if (!f.valid()) {
+        ok = false;
+        continue;
+      }
+      StrategyItem item;
+      auto name = f.str("capacityProvider", true);
+      if (auto b = f.integer("base", 0, 100000)) item.base = static_cast<int>(*b);
+      if (auto w = f.integer("weight", 0, 1000)) item.weight = static_cast<int>(*w);
+      if (item.base > 0) ++with_base;
+      if (!name) {
+        ok = false;
+        continue;
+      }
+      auto it = std::find(kBuiltinProviders.begin(), kBuiltinProviders.end(), *name);
+      if (it == kBuiltinProviders.end()) {
+        ctx_.error(n[i]["capacityProvider"], f.sub("capacityProvider"),
+                   "unknown capacity provider '" + *name + "'; expected one of: " + detail::join(kBuiltinProviders));
+        ok = false;
+        continue;
+      }
+      item.provider = static_cast<int>(it - kBuiltinProviders.begin());
+      if (allowed && std::find(allowed->begin(), allowed->end(), item.provider) == allowed->end()) {
+        ctx_.error(n[i]["capacityProvider"], f.sub("capacityProvider"),
+                   "capacity provider '" + *name + "' is not associated with the cluster (add it to the cluster's capacityProviders)");
+        ok = false;
+      }
+      for (const auto& prev : out)
+        if (prev.provider == item.provider) {
+          ctx_.error(n[i], f.sub("capacityProvider"), "capacity provider '" + *name + "' appears twice in the strategy");
+          ok = false;
+        }
+      out.push_back(item);
+    }
+    if (with_base > 1) {
+      ctx_.error(n, path, "only one capacity provider in a strategy can have a base");
+      ok = false;
+    }
+    if (ok && !out.empty() && std::all_of(out.begin(), out.end(), [](const StrategyItem& s) { return s.weight == 0 && s.base == 0; })) {
+      ctx_.error(n, path, "at least one capacity provider in a strategy needs a weight above 0");
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  void read_clusters(const YAML::Node& n) {
+    if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "clusters")) return;
+    if (n.size() == 0) ctx_.error(n, "clusters", "needs at least one cluster");
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::string path = idx("clusters", i);
+      Fields f(ctx_, n[i], path, "CreateCluster", &kClusterIgnored);
+      if (!f.valid()) continue;
+      ClusterConfig c;
+      c.name = f.str("clusterName", true).value_or("?");
+      for (const auto& other : cfg_.clusters)
+        if (other.name == c.name) ctx_.error(n[i]["clusterName"], f.sub("clusterName"), "two clusters are named '" + c.name + "'");
+      if (auto cps = f.get("capacityProviders"); cps.IsDefined() && detail::expect_sequence(ctx_, cps, f.sub("capacityProviders"))) {
+        for (std::size_t k = 0; k < cps.size(); ++k) {
+          auto s = detail::scalar_string(ctx_, cps[k], idx(f.sub("capacityProviders"), k));
+          if (!s) continue;
+          auto it = std::find(kBuiltinProviders.begin(), kBuiltinProviders.end(), *s);
+          if (it == kBuiltinProviders.end()) {
+            ctx_.error(cps[k], idx(f.sub("capacityProviders"), k),
+                       "unknown capacity provider '" + *s + "'; expected one of: " + detail::join(kBuiltinProviders));
+            continue;
+          }
+          c.providers.push_back(static_cast<int>(it - kBuiltinProviders.begin()));
+        }
+      }
+      if (auto ds = f.get("defaultCapacityProviderStrategy"); ds.IsDefined()) {
+        if (auto s = read_strategy(ds, f.sub("defaultCapacityProviderStrategy"), &c.providers)) c.default_strategy = *s;
+      }
+      cfg_.clusters.push_back(std::move(c));
+    }
+  }
+
+  std::optional<int> find_cluster(Fields& f) {
+    auto node = f.get("cluster");
+    std::string name = "default";
+    if (node.IsDefined()) {
+      auto s = detail::scalar_string(ctx_, node, f.sub("cluster"));
+      if (!s) return std::nullopt;
+      name = *s;
+    } else if (cfg_.clusters.size() == 1) {
+      return 0;  // one cluster: it is the one meant (AWS would use "default")
+    }
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < cfg_.clusters.size(); ++i) {
+      if (cfg_.clusters[i].name == name) return static_cast<int>(i);
+      names.push_back(cfg_.clusters[i].name);
+    }
+    ctx_.error(node.IsDefined() ? node : f.node(), f.sub("cluster"), "no cluster named '" + name + "'; clusters: " + detail::join(names));
+    return std::nullopt;
+  }
+
+  std::optional<int> find_task_definition(Fields& f) {
+    auto node = f.get("taskDefinition", true);
+    if (!node.IsDefined()) return std::nullopt;
+    auto s = detail::scalar_string(ctx_, node, f.sub("taskDefinition"));
+    if (!s) return std::nullopt;
+    std::string ref = *s;
+    // Accept an ARN: arn:aws:ecs:REGION:ACCOUNT:task-definition/family:revision
+    if (auto slash = ref.rfind("task-definition/"); slash != std::string::npos) ref = ref.substr(slash + 16);
+    std::optional<int> latest;
+    std::vector<std::string> keys;
+    for (std::size_t i = 0; i < cfg_.task_definitions.size(); ++i) {
+      const auto& td = cfg_.task_definitions[i];
+      keys.push_back(td.key());
+      if (td.key() == ref) return static_cast<int>(i);
+      if (td.family == ref) latest = static_cast<int>(i);  // family alone: the latest revision
+    }
+    if (latest) return latest;
+    ctx_.error(node, f.sub("taskDefinition"), "no task definition '" + *s + "'; task definitions: " + detail::join(keys));
+    return std::nullopt;
+  }
+
+  // launchType / capacityProviderStrategy / the cluster default, resolved to a strategy.
+  std::optional<std::vector<StrategyItem>> resolve_strategy(Fields& f, int cluster, std::optional<int> td) {
+    auto lt = f.choice("launchType", {"FARGATE", "EC2", "EXTERNAL", "MANAGED_INSTANCES"});
+    auto cps = f.get("capacityProviderStrategy");
+    std::optional<std::vector<StrategyItem>> out;
+    if (lt && cps.IsDefined()) {
+      ctx_.error(cps, f.sub("capacityProviderStrategy"), "launchType and capacityProviderStrategy cannot both be given");
+      return std::nullopt;
+    }
+    if (lt) {
+      if (*lt != "FARGATE") {
+        ctx_.error(f.node()["launchType"], f.sub("launchType"),
+                   "launchType " + *lt + " is not modelled in this version of ecsim; use FARGATE or a FARGATE/FARGATE_SPOT capacityProviderStrategy");
+        return std::nullopt;
+      }
+      out = std::vector<StrategyItem>{StrategyItem{/*provider=*/0, /*base=*/0, /*weight=*/1}};
+    } else if (cps.IsDefined()) {
+      out = read_strategy(cps, f.sub("capacityProviderStrategy"), &cfg_.clusters[cluster].providers);
+      if (!out) return std::nullopt;
+      if (out->empty()) ctx_.error(cps, f.sub("capacityProviderStrategy"), "the strategy is empty");
+    } else if (!cfg_.clusters[cluster].default_strategy.empty()) {
+      out = cfg_.clusters[cluster].default_strategy;
+    } else {
+      ctx_.error(f.node(), f.sub("launchType"),
+                 "no launchType, no capacityProviderStrategy, and cluster '" + cfg_.clusters[cluster].name +
+                     "' has no defaultCapacityProviderStrategy; give one of them");
+      return std::nullopt;
+    }
+    if (td && !td_fargate_[*td]) {
+      ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + cfg_.task_definitions[*td].key() +
+                                                       " does not list FARGATE in requiresCompatibilities");
+    }
+    if (td && cfg_.task_definitions[*td].architecture == CpuArchitecture::kArm64) {
+      for (const auto& item : *out)
+        if (item.provider == static_cast<int>(ProviderKind::kFargateSpot))
+          ctx_.error(f.node(), f.path(), "FARGATE_SPOT does not run ARM64 tasks (task definition " + cfg_.task_definitions[*td].key() + ")");
+    }
+    return out;
+  }
+
+  // --- services ---------------------------------------------------------------------------------
+  void read_services(const YAML::Node& n) {
+    if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "services")) return;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::string path = idx("services", i);
+      Fields f(ctx_, n[i], path, "CreateService", &kCreateServiceIgnored);
+      if (!f.valid()) continue;
+      ServiceConfig s;
+      s.name = f.str("serviceName", true).value_or("?");
+      for (const auto& other : cfg_.services)
+        if (other.name == s.name) ctx_.error(n[i]["serviceName"], f.sub("serviceName"), "two services are named '" + s.name + "'");
+      auto cluster = find_cluster(f);
+      auto td = find_task_definition(f);
+      if (auto v = f.integer("desiredCount", 0, cfg_.account.tasks_per_service)) s.desired_count = static_cast<int>(*v);
+      if (auto ss = f.choice("schedulingStrategy", {"REPLICA", "DAEMON"}); ss && *ss == "DAEMON")
+        ctx_.error(n[i]["schedulingStrategy"], f.sub("schedulingStrategy"), "DAEMON services need EC2 capacity, which this version of ecsim does not model");
+      {
+        Fields d(ctx_, f.get("deploymentConfiguration"), f.sub("deploymentConfiguration"), "DeploymentConfiguration",
+                 &kDeploymentConfigIgnored);
+        if (auto v = d.integer("maximumPercent", 100, 200)) s.maximum_percent = static_cast<int>(*v);
+        if (auto v = d.integer("minimumHealthyPercent", 0, 100)) s.minimum_healthy_percent = static_cast<int>(*v);
+        Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"));
+        cb.boolean("enable");
+        cb.boolean("rollback");
+      }
+      for (const char* key : {"placementStrategy", "placementConstraints"}) {
+        auto p = f.get(key);
+        if (p.IsDefined() && p.IsSequence() && p.size() > 0)
+          ctx_.error(p, f.sub(key), std::string(key) + " is not supported for tasks on Fargate (ECS rejects it)");
+        else if (p.IsDefined()) detail::expect_sequence(ctx_, p, f.sub(key));
+      }
+      if (auto v = f.integer("healthCheckGracePeriodSeconds", 0, 2147483647)) s.health_check_grace_period = std::chrono::seconds(*v);
+      if (auto lbs = f.get("loadBalancers"); lbs.IsDefined() && detail::expect_sequence(ctx_, lbs, f.sub("loadBalancers"))) {
+        for (std::size_t k = 0; k < lbs.size(); ++k) {
+          Fields lb(ctx_, lbs[k], idx(f.sub("loadBalancers"), k), "LoadBalancer", &kLoadBalancerIgnored);
+          lb.str("targetGroupArn", true);
+          lb.str("containerName", true);
+          lb.integer("containerPort", 0, 65535, true);
+        }
+        s.load_balanced = lbs.size() > 0;
+      }
+      read_load(f, s);
+      if (auto a = f.get("autoScaling"); a.IsDefined())
+        ctx_.error(a, f.sub("autoScaling"), "service auto scaling is not modelled in this version of ecsim; use timeline updateService entries to change desiredCount");
+      if (cluster) s.cluster = *cluster;
+      if (td) s.task_definition = *td;
+      if (cluster) {
+        if (auto st = resolve_strategy(f, *cluster, td)) s.strategy = *st;
+      } else {
+        f.get("launchType");
+        f.get("capacityProviderStrategy");
+      }
+      cfg_.services.push_back(std::move(s));
+    }
+  }
+
+  void read_load(Fields& f, ServiceConfig& s) {
+    auto n = f.get("load");
+    if (!n.IsDefined()) return;
+    Fields l(ctx_, n, f.sub("load"));
+    if (!l.valid()) return;
+    int kinds = 0;
+    if (l.has("constant")) {
+      ++kinds;
+      Fields c(ctx_, l.get("constant"), l.sub("constant"));
+      if (auto v = c.number("requestsPerSecond", 0, 1e12, true)) s.load = ConstantLoad{*v};
+    } else l.get("constant");
+    if (l.has("diurnal")) {
+      ++kinds;
+      Fields d(ctx_, l.get("diurnal"), l.sub("diurnal"));
+      DiurnalLoad dl;
+      if (auto v = d.number("meanRequestsPerSecond", 0, 1e12, true)) dl.mean_requests_per_second = *v;
+      if (auto v = d.number("amplitude", 0, 1)) dl.amplitude = *v;
+      if (auto v = d.duration("period", false, SimDuration{1000})) dl.period = *v;
+      if (auto v = d.duration("phase")) dl.phase = *v;
+      s.load = dl;
+    } else l.get("diurnal");
+    if (l.has("trace")) {
+      ++kinds;
+      ctx_.error(l.get("trace"), l.sub("trace"), "trace-driven load is not modelled in this version of ecsim; use constant or diurnal");
+    } else l.get("trace");
+    if (kinds != 1) ctx_.error(n, l.path(), "give exactly one of: constant, diurnal, trace");
+  }
+
+  // --- runTasks -----------------------------------------------------------------------------------
+  void read_run_tasks(const YAML::Node& n) {
+    if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "runTasks")) return;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::string path = idx("runTasks", i);
+      Fields f(ctx_, n[i], path, "RunTask", &kRunTaskIgnored);
+      if (!f.valid()) continue;
+      RunTaskGroupConfig g;
+      g.name = f.str("name").value_or(path);
+      auto cluster = find_cluster(f);
+      auto td = find_task_definition(f);
+      f.integer("count", 1, 10);
+      if (cluster) {
+        g.cluster = *cluster;
+        if (auto st = resolve_strategy(f, *cluster, td)) g.strategy = *st;
+      } else {
+        f.get("launchType");
+        f.get("capacityProviderStrategy");
+      }
+      if (td) g.task_definition = *td;
+      {
+        Fields r(ctx_, f.get("retry"), f.sub("retry"));
+        if (auto v = r.integer("attempts", 0, 100)) g.retry_attempts = static_cast<int>(*v);
+      }
+      Fields a(ctx_, f.get("arrivals", true), f.sub("arrivals"));
+      if (a.valid()) {
+        if (a.has("poisson")) {
+          Fields p(ctx_, a.get("poisson"), a.sub("poisson"));
+          if (auto v = p.number("ratePerSecond", 1e-9, 1e6, true)) g.arrivals.rate_per_second = *v;
+          Fields d(ctx_, p.get("duration", true), p.sub("duration"));
+          if (d.valid()) {
+            auto mean = d.duration("exponentialMean", false, SimDuration{1});
+            auto fixed = d.duration("fixed");
+            if (mean && fixed) ctx_.error(d.node(), d.path(), "give one of exponentialMean or fixed, not both");
+            else if (mean) g.arrivals.duration = ExponentialDuration{*mean};
+            else if (fixed) g.arrivals.duration = FixedDuration{*fixed};
+            else if (!d.has("exponentialMean") && !d.has("fixed"))
+              ctx_.error(d.node(), d.path(), "give one of: exponentialMean, fixed");
+          }
+        } else {
+          a.get("poisson");
+        }
+        if (a.has("trace")) ctx_.error(a.get("trace"), a.sub("trace"), "trace-driven arrivals are not modelled in this version of ecsim; use poisson");
+        else a.get("trace");
+        if (!a.has("poisson") && !a.has("trace")) ctx_.error(a.node(), a.path(), "give one of: poisson, trace");
+      }
+      cfg_.run_tasks.push_back(std::move(g));
+    }
+  }
+
+  // --- timeline -----------------------------------------------------------------------------------
+  void read_timeline(const YAML::Node& n) {
+    if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "timeline")) return;
+    const std::vector<std::string> actions = {"updateService", "spotInterruptions", "spotCapacity"};
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::string path = idx("timeline", i);
+      Fields f(ctx_, n[i], path);
+      if (!f.valid()) continue;
+      TimelineEntry e;
+      auto at = f.duration("at", true);
+      if (at) {
+        e.at = SimTime{*at};
+        if (*at > cfg_.duration) ctx_.error(n[i]["at"], f.sub("at"), "is after the end of the run (duration " + format_seconds(cfg_.duration) + "s)");
+      }
+      int given = 0;
+      bool ok = at.has_value();
+      if (f.has("updateService")) {
+        ++given;
+        Fields u(ctx_, f.get("updateService"), f.sub("updateService"));
+        UpdateServiceAction a;
+        auto name = u.str("service", true);
+        bool found = false;
+        if (name) {
+          std::vector<std::string> names;
+          for (std::size_t k = 0; k < cfg_.services.size(); ++k) {
+            names.push_back(cfg_.services[k].name);
+            if (cfg_.services[k].name == *name) {
+              a.service = static_cast<int>(k);
+              found = true;
+            }
+          }
+          if (!found) ctx_.error(u.node()["service"], u.sub("service"), "no service named '" + *name + "'; services: " + detail::join(names));
+        }
+        ok = ok && found;
+        if (auto v = u.integer("desiredCount", 0, cfg_.account.tasks_per_service)) a.desired_count = static_cast<int>(*v);
+        else if (u.has("desiredCount")) ok = false;
+        if (u.has("taskDefinition")) {
+          u.get("taskDefinition");
+          ctx_.error(u.node()["taskDefinition"], u.sub("taskDefinition"),
+                     "deployments (a new taskDefinition) are not modelled in this version of ecsim; only desiredCount can change");
+          ok = false;
+        }
+        if (!u.has("desiredCount") && !u.has("taskDefinition")) {
+          ctx_.error(u.node(), u.path(), "give desiredCount (what to change)");
+          ok = false;
+        }
+        e.action = a;
+      } else f.get("updateService");
+      for (const char* k : {"spotInterruptions", "spotCapacity"}) {
+        if (f.has(k)) {
+          ++given;
+          ctx_.error(f.get(k), f.sub(k), std::string(k) + " what-if events are not modelled in this version of ecsim");
+          ok = false;
+        } else f.get(k);
+      }
+      if (given != 1) {
+        ctx_.error(n[i], path, "give exactly one action: " + detail::join(actions));
+        ok = false;
+      }
+      if (ok) cfg_.timeline.push_back(e);
+    }
+    std::stable_sort(cfg_.timeline.begin(), cfg_.timeline.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
+  }
+
+  Ctx& ctx_;
+  ScenarioConfig cfg_;
+  std::vector<bool> td_fargate_;
+};
+
+}  // namespace
+
+ScenarioConfig load(const ScenarioSource& source) {
+  Ctx ctx(source.file_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(source.text);
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError({Diagnostic{source.file_name, e.mark.line + 1, e.mark.column + 1, "(syntax)", e.msg}});
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError({Diagnostic{source.file_name, 0, 0, "(syntax)", e.msg}});
+  }
+  detail::check_duplicate_keys(ctx, root, "");
+  detail::apply_overrides(ctx, root, source.overrides);
+  Loader loader(ctx);
+  ScenarioConfig cfg = loader.load(root);
+  if (!ctx.ok()) {
+    auto errors = ctx.errors();
+    std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      if (a.file != b.file) return a.file.rfind("--set", 0) != 0 && b.file.rfind("--set", 0) == 0;
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    throw ScenarioError(std::move(errors));
+  }
+  return cfg;
+}
+
+std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication) {
+  return std::make_unique<Simulator>(config, placement::make_default_placer(), replication);
+}
+
+}  // namespace ecsim::scenarios

@@ -1,0 +1,208 @@
+// Run outputs: summary.json, timeseries.csv, events.csv, tasks.csv.
+// SPDX-License-Identifier: Apache-2.0
+#include "ecsim/scenarios/outputs.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "ecsim/core/event_log.hpp"
+
+namespace ecsim::scenarios {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Nearest-rank percentile of an unsorted sample (0 for an empty one).
+template <class T>
+double percentile(std::vector<T> v, double p) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  return static_cast<double>(v[std::clamp<std::size_t>(rank, 1, v.size()) - 1]);
+}
+
+// Rounds money to 1e-6 USD and other reals to 1e-6 so the JSON text is stable and short.
+double r6(double x) { return std::round(x * 1e6) / 1e6; }
+
+Json level(const LevelStats& s, SimTime end) {
+  return Json{{"min", s.min()}, {"max", s.max()}, {"mean", r6(s.mean(end))}};
+}
+
+std::string num(double x) { return fmt::format("{:.6g}", x); }
+std::string money(double x) { return fmt::format("{:.6f}", x); }
+
+}  // namespace
+
+TimeseriesCsvWriter::TimeseriesCsvWriter(std::ostream& out) : out_(out) { out_ << kTimeseriesCsvHeader << '\n'; }
+
+void TimeseriesCsvWriter::on_sample(const Simulator& sim, SimTime now) {
+  const std::string t = format_seconds(now);
+  const auto& cfg = sim.config();
+  for (std::size_t i = 0; i < sim.services().size(); ++i) {
+    const auto& s = sim.services()[i];
+    out_ << t << ',' << csv_field(cfg.services[i].name) << ',' << s.desired << ',' << (s.provisioning + s.pending) << ','
+         << s.running << ',' << s.healthy << ',' << num(s.cpu_percent) << ',' << num(s.demand_rps) << ','
+         << money(sim.service_cost(static_cast<int>(i), now)) << ",\n";
+  }
+  for (int p = 0; p < kNumProviders; ++p) {
+    const auto& ps = sim.providers()[p];
+    out_ << t << ",,," << (ps.provisioning + ps.pending) << ',' << ps.running << ",,,," << money(sim.provider_cost(p, now))
+         << ',' << provider_name(p) << '\n';
+  }
+}
+
+TasksCsvWriter::TasksCsvWriter(std::ostream& out) : out_(out) {
+  out_ << "task,service,taskDefinition,capacityProvider,availabilityZone,attempt,createdAt,pullStartedAt,runningAt,"
+          "healthyAt,stoppedAt,lastStatus,stoppedReason,costUsd\n";
+}
+
+void TasksCsvWriter::on_record(const Simulator& sim, const Record& r) {
+  if (r.kind == RecordKind::kTaskStopped && r.task_ref) write(sim, *r.task_ref);
+}
+
+void TasksCsvWriter::on_run_end(const Simulator& sim) {
+  for (const Task* t : sim.live_tasks()) write(sim, *t);
+}
+
+void TasksCsvWriter::write(const Simulator& sim, const Task& t) {
+  const auto& cfg = sim.config();
+  auto when = [](bool has, SimTime x) { return has ? format_seconds(x) : std::string(); };
+  const std::string owner = t.service >= 0 ? cfg.services[t.service].name : cfg.run_tasks[t.group].name;
+  const bool stopped = t.state == TaskState::kStopped;
+  const double cost = stopped ? t.cost_usd : sim.accrued_cost(t, sim.now());
+  out_ << t.id << ',' << csv_field(owner) << ',' << cfg.task_definitions[t.task_definition].key() << ','
+       << provider_name(t.provider) << ',' << (t.zone >= 0 ? cfg.availability_zones[t.zone] : "") << ',' << t.attempt << ','
+       << format_seconds(t.created) << ',' << when(t.has_pulled, t.pull_started) << ',' << when(t.has_run, t.running_at)
+       << ',' << when(t.has_been_healthy, t.healthy_at) << ',' << when(stopped, t.stopped_at)
+       << ',' << task_state_name(t.state) << ',' << csv_field(t.stop_reason) << ',' << money(cost) << '\n';
+}
+
+std::string summary_json(const Simulator& sim, double wall_seconds) {
+  const auto& cfg = sim.config();
+  const SimTime end = sim.now();
+  Json j;
+  j["scenario"] = cfg.name;
+  j["seed"] = cfg.seed;
+  j["replication"] = sim.replication();
+  j["simulatedSeconds"] = to_seconds(end);
+  j["wallSeconds"] = std::round(wall_seconds * 1000) / 1000;
+  j["events"] = sim.events_processed();
+  double total = 0;
+  Json by_provider = Json::object();
+  for (int p = 0; p < kNumProviders; ++p) {
+    const double c = sim.provider_cost(p, end);
+    total += c;
+    by_provider[provider_name(p)] = r6(c);
+  }
+  j["cost"] = Json{{"totalUsd", r6(total)}, {"byCapacityProvider", by_provider}};
+  Json services = Json::object();
+  for (std::size_t i = 0; i < sim.services().size(); ++i) {
+    const auto& s = sim.services()[i];
+    Json sj;
+    sj["tasksStarted"] = s.tasks_started;
+    sj["tasksStopped"] = s.tasks_stopped;
+    sj["tasksFailed"] = s.tasks_failed;
+    sj["spotInterruptions"] = s.spot_interruptions;
+    sj["desiredCount"] = level(s.desired_stats, end);
+    sj["runningCount"] = level(s.running_stats, end);
+    double mean_cpu = 0;
+    for (float c : s.cpu_samples) mean_cpu += c;
+    if (!s.cpu_samples.empty()) mean_cpu /= static_cast<double>(s.cpu_samples.size());
+    sj["cpuUtilization"] = Json{{"mean", r6(mean_cpu)}, {"p95", r6(percentile(s.cpu_samples, 95))}};
+    sj["overloadedSeconds"] = to_seconds(SimDuration{s.overloaded_ms});
+    sj["unservedRequests"] = r6(s.unserved_requests);
+    sj["costUsd"] = r6(sim.service_cost(static_cast<int>(i), end));
+    sj["deployments"] = Json::array();
+    sj["scalingActions"] = 0;
+    services[cfg.services[i].name] = sj;
+  }
+  j["services"] = services;
+  Json providers = Json::object();
+  for (int p = 0; p < kNumProviders; ++p) {
+    const auto& ps = sim.providers()[p];
+    providers[provider_name(p)] = Json{{"tasksLaunched", ps.tasks_launched},
+                                       {"runningCount", level(ps.running_stats, end)},
+                                       {"spotInterruptions", ps.spot_interruptions},
+                                       {"costUsd", r6(sim.provider_cost(p, end))}};
+  }
+  j["capacityProviders"] = providers;
+  std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
+  std::vector<double> waits;
+  Json groups = Json::object();
+  for (std::size_t g = 0; g < sim.run_task_groups().size(); ++g) {
+    const auto& gs = sim.run_task_groups()[g];
+    submitted += gs.submitted;
+    completed += gs.completed;
+    interrupted += gs.interrupted;
+    failed += gs.failed;
+    waits.insert(waits.end(), gs.wait_seconds.begin(), gs.wait_seconds.end());
+    groups[cfg.run_tasks[g].name] = Json{{"submitted", gs.submitted}, {"completed", gs.completed},
+                                         {"interrupted", gs.interrupted}, {"failed", gs.failed},
+                                         {"costUsd", r6(gs.cost_usd)}};
+  }
+  const double max_wait = waits.empty() ? 0.0 : *std::max_element(waits.begin(), waits.end());
+  j["runTasks"] = Json{{"submitted", submitted},
+                       {"completed", completed},
+                       {"interrupted", interrupted},
+                       {"failed", failed},
+                       {"waitSeconds", Json{{"p50", r6(percentile(waits, 50))}, {"p95", r6(percentile(waits, 95))}, {"max", r6(max_wait)}}},
+                       {"groups", groups}};
+  j["notices"] = cfg.notices;
+  return j.dump(2) + "\n";
+}
+
+std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, const std::function<void(double)>& progress) {
+  std::filesystem::create_directories(dir);
+  const auto& run = sim.config().run;
+  std::ofstream events, timeseries, tasks;
+  std::unique_ptr<EventCsvWriter> ev;
+  std::unique_ptr<TimeseriesCsvWriter> ts;
+  std::unique_ptr<TasksCsvWriter> tk;
+  auto open = [&](std::ofstream& f, const char* name) {
+    f.open(dir / name, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error("cannot write " + (dir / name).string());
+  };
+  if (run.write_events) {
+    open(events, "events.csv");
+    ev = std::make_unique<EventCsvWriter>(events);
+    sim.add_observer(ev.get());
+  }
+  if (run.write_timeseries) {
+    open(timeseries, "timeseries.csv");
+    ts = std::make_unique<TimeseriesCsvWriter>(timeseries);
+    sim.add_observer(ts.get());
+  }
+  if (run.write_tasks) {
+    open(tasks, "tasks.csv");
+    tk = std::make_unique<TasksCsvWriter>(tasks);
+    sim.add_observer(tk.get());
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  // Run in slices so a progress callback can report; slicing does not change the result.
+  constexpr int kSlices = 200;
+  const auto horizon = sim.horizon().time_since_epoch();
+  for (int k = 1; k <= kSlices; ++k) {
+    sim.run_until(SimTime{horizon * k / kSlices});
+    if (progress) progress(static_cast<double>(k) / kSlices);
+  }
+  sim.finish();
+  for (Observer* o : {static_cast<Observer*>(ev.get()), static_cast<Observer*>(ts.get()), static_cast<Observer*>(tk.get())})
+    if (o) sim.remove_observer(o);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::string summary = summary_json(sim, wall);
+  if (run.write_summary) {
+    std::ofstream s;
+    open(s, "summary.json");
+    s << summary;
+  }
+  for (auto* f : {&events, &timeseries, &tasks})
+    if (f->is_open() && !f->flush()) throw std::runtime_error("writing outputs in " + dir.string() + " failed");
+  return summary;
+}
+
+}  // namespace ecsim::scenarios

@@ -1,0 +1,158 @@
+// --set PATH=VALUE: edits the parsed YAML tree before validation.
+// SPDX-License-Identifier: Apache-2.0
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "overrides.hpp"
+
+namespace ecsim::scenarios::detail {
+
+namespace {
+
+const char* const kNameKeys[] = {"name", "serviceName", "clusterName", "family", "capacityProvider",
+                                 "PolicyName", "ScheduledActionName", "AutoScalingGroupName"};
+
+struct Segment {
+  bool is_index = false;  // [..]
+  std::string text;
+};
+
+bool parse_path(const std::string& path, std::vector<Segment>* out, std::string* error) {
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string::npos || close == i + 1) {
+        *error = "unbalanced or empty [] in the path";
+        return false;
+      }
+      out->push_back({true, path.substr(i + 1, close - i - 1)});
+      i = close + 1;
+      if (i < path.size() && path[i] == '.') ++i;
+    } else {
+      std::size_t end = path.find_first_of(".[", i);
+      if (end == std::string::npos) end = path.size();
+      if (end == i) {
+        *error = "empty key in the path";
+        return false;
+      }
+      out->push_back({false, path.substr(i, end - i)});
+      i = end;
+      if (i < path.size() && path[i] == '.') ++i;
+    }
+  }
+  if (out->empty()) {
+    *error = "empty path";
+    return false;
+  }
+  return true;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
+void apply_overrides(Ctx& ctx, YAML::Node& root, const std::vector<std::string>& overrides) {
+  for (const auto& expr : overrides) {
+    auto fail = [&](const std::string& msg) { ctx.error_at(YAML::Mark::null_mark(), "--set " + expr, msg); };
+    const std::size_t eq = expr.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      fail("expected PATH=VALUE, for example services[web].desiredCount=8");
+      continue;
+    }
+    const std::string path = expr.substr(0, eq);
+    const std::string value_text = expr.substr(eq + 1);
+    std::vector<Segment> segs;
+    std::string err;
+    if (!parse_path(path, &segs, &err)) {
+      fail(err);
+      continue;
+    }
+    YAML::Node value;
+    try {
+      value = YAML::Load(value_text);
+    } catch (const YAML::Exception& e) {
+      fail("the value is not valid YAML: " + e.msg);
+      continue;
+    }
+    if (!root.IsMap()) {
+      fail("the scenario's top level is not a mapping");
+      continue;
+    }
+    // Walk; cur.reset() rebinds the handle (operator= would overwrite the node it refers to).
+    YAML::Node cur;
+    cur.reset(root);
+    std::string canonical;
+    bool ok = true;
+    for (std::size_t k = 0; k < segs.size() && ok; ++k) {
+      const Segment& s = segs[k];
+      const bool last = k + 1 == segs.size();
+      if (!s.is_index) {
+        if (cur.IsDefined() && !cur.IsNull() && !cur.IsMap()) {
+          fail("'" + canonical + "' is not a mapping, so it has no key '" + s.text + "'");
+          ok = false;
+          break;
+        }
+        canonical += (canonical.empty() ? "" : ".") + s.text;
+        if (last) {
+          cur[s.text] = value;
+        } else {
+          YAML::Node next = cur[s.text];
+          if (!next.IsDefined() || next.IsNull()) {
+            cur[s.text] = YAML::Node(YAML::NodeType::Map);
+            next = cur[s.text];
+          }
+          cur.reset(next);
+        }
+        continue;
+      }
+      if (!cur.IsSequence()) {
+        fail("'" + canonical + "' is not a list, so [" + s.text + "] does not select anything");
+        ok = false;
+        break;
+      }
+      std::size_t index = cur.size();
+      if (all_digits(s.text)) {
+        index = std::stoul(s.text);
+        if (index >= cur.size()) {
+          fail("'" + canonical + "' has " + std::to_string(cur.size()) + " items; index " + s.text + " is out of range");
+          ok = false;
+          break;
+        }
+      } else {
+        std::vector<std::string> names;
+        for (std::size_t i = 0; i < cur.size(); ++i) {
+          const YAML::Node item = cur[i];
+          if (!item.IsMap()) continue;
+          for (const char* key : kNameKeys) {
+            const YAML::Node n = item[key];
+            if (n.IsDefined() && n.IsScalar()) {
+              names.push_back(n.Scalar());
+              if (n.Scalar() == s.text && index == cur.size()) index = i;
+              break;
+            }
+          }
+        }
+        if (index == cur.size()) {
+          fail("no item named '" + s.text + "' in " + canonical + "; names there: " + join(names));
+          ok = false;
+          break;
+        }
+      }
+      canonical += "[" + std::to_string(index) + "]";
+      if (last) {
+        cur[index] = value;
+      } else {
+        YAML::Node next = cur[index];
+        cur.reset(next);
+      }
+    }
+    if (ok) ctx.add_override(canonical, expr);
+  }
+}
+
+}  // namespace ecsim::scenarios::detail

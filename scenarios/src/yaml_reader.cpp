@@ -1,0 +1,343 @@
+// Typed reading of yaml-cpp nodes with located, collected diagnostics.
+// SPDX-License-Identifier: Apache-2.0
+#include "yaml_reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace ecsim::scenarios::detail {
+
+namespace {
+
+bool starts_with_path(const std::string& path, const std::string& prefix) {
+  if (path.size() < prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
+  return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
+}
+
+std::string describe(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "nothing";
+  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsSequence()) return "a list";
+  return "a mapping";
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+void Ctx::error(const YAML::Node& at, const std::string& path, const std::string& message) {
+  error_at(at.IsDefined() ? at.Mark() : YAML::Mark::null_mark(), path, message);
+}
+
+void Ctx::error_at(const YAML::Mark& mark, const std::string& path, const std::string& message) {
+  for (auto it = overrides_.rbegin(); it != overrides_.rend(); ++it) {
+    if (starts_with_path(path, it->first)) {
+      errors_.push_back(Diagnostic{"--set " + it->second, 0, 0, path, message});
+      return;
+    }
+  }
+  // yaml-cpp marks are 0-based; messages are 1-based.
+  const int line = mark.is_null() ? 0 : mark.line + 1;
+  const int col = mark.is_null() ? 0 : mark.column + 1;
+  errors_.push_back(Diagnostic{file_, line, col, path, message});
+}
+
+void Ctx::add_override(std::string canonical_path, std::string expression) {
+  overrides_.emplace_back(std::move(canonical_path), std::move(expression));
+}
+
+void Ctx::note_ignored_aws_field(const std::string& object, const std::string& field) { ignored_[object].insert(field); }
+
+std::vector<std::string> Ctx::notices() const {
+  if (ignored_.empty()) return {};
+  std::string s = "AWS-only fields accepted and ignored (they do not change the simulation):";
+  bool first = true;
+  for (const auto& [object, fields] : ignored_) {
+    s += first ? " " : "; ";
+    first = false;
+    s += object + " {" + join(std::vector<std::string>(fields.begin(), fields.end())) + "}";
+  }
+  return {s};
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+std::optional<std::string> closest(const std::string& key, const std::vector<std::string>& known) {
+  std::optional<std::string> best;
+  std::size_t best_d = 3;
+  for (const auto& k : known) {
+    const std::size_t d = edit_distance(key, k);
+    if (d < best_d) {
+      best_d = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+std::optional<SimDuration> parse_duration(const std::string& text, std::string* error) {
+  const std::string units_help = "a duration needs a unit: ms, s, m, h or d (for example \"30s\", \"5m\", \"7d\")";
+  std::size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  const std::string num = text.substr(0, i);
+  const std::string unit = text.substr(i);
+  if (num.empty()) {
+    *error = "'" + text + "' is not a duration; " + units_help;
+    return std::nullopt;
+  }
+  double value = 0;
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), value);
+  if (ec != std::errc{} || p != num.data() + num.size()) {
+    *error = "'" + text + "' is not a duration; " + units_help;
+    return std::nullopt;
+  }
+  double ms_per_unit;
+  if (unit == "ms") ms_per_unit = 1;
+  else if (unit == "s") ms_per_unit = 1000;
+  else if (unit == "m" || unit == "min") ms_per_unit = 60'000;
+  else if (unit == "h") ms_per_unit = 3'600'000;
+  else if (unit == "d") ms_per_unit = 86'400'000;
+  else {
+    *error = unit.empty() ? "'" + text + "' has no unit; " + units_help
+                          : "'" + text + "' has an unknown unit '" + unit + "'; " + units_help;
+    return std::nullopt;
+  }
+  const double ms = value * ms_per_unit;
+  if (ms > 1e15) {
+    *error = "'" + text + "' is too long";
+    return std::nullopt;
+  }
+  if (std::abs(ms - std::round(ms)) > 1e-6) {
+    *error = "'" + text + "' is finer than the simulator's 1 ms resolution";
+    return std::nullopt;
+  }
+  return SimDuration{std::llround(ms)};
+}
+
+// --- scalars ------------------------------------------------------------------------------
+std::optional<std::string> scalar_string(Ctx& ctx, const YAML::Node& n, const std::string& path) {
+  if (!n.IsScalar()) {
+    ctx.error(n, path, "expected a string, got " + describe(n));
+    return std::nullopt;
+  }
+  return n.Scalar();
+}
+
+std::optional<std::int64_t> scalar_integer(Ctx& ctx, const YAML::Node& n, const std::string& path, std::int64_t min,
+                                           std::int64_t max) {
+  if (!n.IsScalar()) {
+    ctx.error(n, path, "expected an integer, got " + describe(n));
+    return std::nullopt;
+  }
+  const std::string& s = n.Scalar();
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size()) {
+    ctx.error(n, path, "expected an integer, got '" + s + "'");
+    return std::nullopt;
+  }
+  if (v < min || v > max) {
+    ctx.error(n, path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + s);
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<double> scalar_number(Ctx& ctx, const YAML::Node& n, const std::string& path, double min, double max) {
+  if (!n.IsScalar()) {
+    ctx.error(n, path, "expected a number, got " + describe(n));
+    return std::nullopt;
+  }
+  const std::string& s = n.Scalar();
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || !std::isfinite(v)) {
+    ctx.error(n, path, "expected a number, got '" + s + "'");
+    return std::nullopt;
+  }
+  if (v < min || v > max) {
+    auto fmt = [](double x) {
+      std::string t = std::to_string(x);
+      while (t.find('.') != std::string::npos && (t.back() == '0' || t.back() == '.')) {
+        const bool dot = t.back() == '.';
+        t.pop_back();
+        if (dot) break;
+      }
+      return t;
+    };
+    ctx.error(n, path, "must be between " + fmt(min) + " and " + fmt(max) + ", got " + s);
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<SimDuration> scalar_duration(Ctx& ctx, const YAML::Node& n, const std::string& path, SimDuration min) {
+  if (!n.IsScalar()) {
+    ctx.error(n, path, "expected a duration such as \"30s\", got " + describe(n));
+    return std::nullopt;
+  }
+  std::string err;
+  auto d = parse_duration(n.Scalar(), &err);
+  if (!d) {
+    ctx.error(n, path, err);
+    return std::nullopt;
+  }
+  if (*d < min) {
+    ctx.error(n, path, "must be at least " + format_seconds(min) + "s, got " + n.Scalar());
+    return std::nullopt;
+  }
+  return d;
+}
+
+bool expect_sequence(Ctx& ctx, const YAML::Node& n, const std::string& path) {
+  if (!n.IsDefined() || n.IsNull() || n.IsSequence()) return true;
+  ctx.error(n, path, "expected a list, got " + describe(n));
+  return false;
+}
+
+void check_duplicate_keys(Ctx& ctx, const YAML::Node& n, const std::string& path) {
+  if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) check_duplicate_keys(ctx, n[i], path + "[" + std::to_string(i) + "]");
+  } else if (n.IsMap()) {
+    std::map<std::string, YAML::Mark> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
+      const std::string sub = path.empty() ? key : path + "." + key;
+      auto [pos, inserted] = seen.emplace(key, it->first.Mark());
+      if (!inserted) {
+        ctx.error(it->first, sub, "duplicate key '" + key + "' (first given at line " + std::to_string(pos->second.line + 1) + ")");
+      }
+      check_duplicate_keys(ctx, it->second, sub);
+    }
+  }
+}
+
+// --- Fields -----------------------------------------------------------------------------
+Fields::Fields(Ctx& ctx, const YAML::Node& node, std::string path, std::string aws_object,
+               const std::vector<std::string>* aws_ignored)
+    : ctx_(ctx), node_(node), path_(std::move(path)), aws_object_(std::move(aws_object)), aws_ignored_(aws_ignored) {
+  if (!node_.IsDefined() || !node_.IsMap()) {
+    if (node_.IsDefined() && !node_.IsNull())
+      ctx_.error(node_, path_.empty() ? "(top level)" : path_, "expected a mapping of keys to values, got " + describe(node_));
+    valid_ = false;
+    finished_ = true;
+  }
+}
+
+Fields::~Fields() { finish(); }
+
+bool Fields::has(const std::string& key) const {
+  if (!valid_) return false;
+  const YAML::Node& c = node_;  // const access never inserts into the map
+  return c[key].IsDefined() && !c[key].IsNull();
+}
+
+YAML::Node Fields::get(const std::string& key, bool required) {
+  known_.push_back(key);
+  if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node& c = node_;  // const access never inserts into the map
+  YAML::Node n = c[key];
+  // A missing key gives an invalid "zombie" node whose type queries throw: hand back a
+  // plain undefined node instead.
+  if (!n.IsDefined() || n.IsNull()) {
+    if (required) ctx_.error(node_, sub(key), "required field '" + key + "' is missing");
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  return n;
+}
+
+std::optional<std::string> Fields::str(const std::string& key, bool required) {
+  auto n = get(key, required);
+  if (!n.IsDefined()) return std::nullopt;
+  return scalar_string(ctx_, n, sub(key));
+}
+
+std::optional<std::int64_t> Fields::integer(const std::string& key, std::int64_t min, std::int64_t max, bool required) {
+  auto n = get(key, required);
+  if (!n.IsDefined()) return std::nullopt;
+  return scalar_integer(ctx_, n, sub(key), min, max);
+}
+
+std::optional<double> Fields::number(const std::string& key, double min, double max, bool required) {
+  auto n = get(key, required);
+  if (!n.IsDefined()) return std::nullopt;
+  return scalar_number(ctx_, n, sub(key), min, max);
+}
+
+std::optional<bool> Fields::boolean(const std::string& key, bool required) {
+  auto n = get(key, required);
+  if (!n.IsDefined()) return std::nullopt;
+  if (n.IsScalar()) {
+    const std::string& s = n.Scalar();
+    if (s == "true" || s == "True" || s == "TRUE") return true;
+    if (s == "false" || s == "False" || s == "FALSE") return false;
+  }
+  ctx_.error(n, sub(key), "expected true or false, got " + describe(n));
+  return std::nullopt;
+}
+
+std::optional<SimDuration> Fields::duration(const std::string& key, bool required, SimDuration min) {
+  auto n = get(key, required);
+  if (!n.IsDefined()) return std::nullopt;
+  return scalar_duration(ctx_, n, sub(key), min);
+}
+
+std::optional<std::string> Fields::choice(const std::string& key, const std::vector<std::string>& choices, bool required) {
+  auto n = get(key, required);
+  if (!n.IsDefined()) return std::nullopt;
+  auto s = scalar_string(ctx_, n, sub(key));
+  if (!s) return std::nullopt;
+  if (std::find(choices.begin(), choices.end(), *s) == choices.end()) {
+    ctx_.error(n, sub(key), "unknown value '" + *s + "'; expected one of: " + join(choices));
+    return std::nullopt;
+  }
+  return s;
+}
+
+void Fields::finish() {
+  if (finished_) return;
+  finished_ = true;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      ctx_.error(it->first, path_, "keys must be plain names");
+      continue;
+    }
+    const std::string key = it->first.Scalar();
+    if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+    if (aws_ignored_ && std::find(aws_ignored_->begin(), aws_ignored_->end(), key) != aws_ignored_->end()) {
+      ctx_.note_ignored_aws_field(aws_object_, key);
+      continue;
+    }
+    std::vector<std::string> valid = known_;
+    std::sort(valid.begin(), valid.end());
+    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    std::string msg = "unknown key '" + key + "'";
+    if (auto c = closest(key, valid)) msg += " (did you mean '" + *c + "'?)";
+    msg += "; expected one of: " + join(valid);
+    if (aws_ignored_) msg += " (or an AWS-only field of " + aws_object_ + ", which is ignored)";
+    ctx_.error(it->first, sub(key), msg);
+  }
+}
+
+}  // namespace ecsim::scenarios::detail

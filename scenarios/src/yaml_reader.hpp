@@ -1,0 +1,102 @@
+// Private: typed reading of yaml-cpp nodes with located, collected diagnostics.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ecsim/core/time.hpp"
+#include "ecsim/scenarios/scenario.hpp"
+
+namespace ecsim::scenarios::detail {
+
+/// Collects diagnostics for one load.
+class Ctx {
+ public:
+  explicit Ctx(std::string file) : file_(std::move(file)) {}
+  /// Reports a problem at a node (its 1-based position) under a YAML path.
+  void error(const YAML::Node& at, const std::string& path, const std::string& message);
+  void error_at(const YAML::Mark& mark, const std::string& path, const std::string& message);
+  /// Remembers that a --set expression produced the node at `path`.
+  void add_override(std::string canonical_path, std::string expression);
+  void note_ignored_aws_field(const std::string& object, const std::string& field);
+  std::vector<std::string> notices() const;
+  const std::vector<Diagnostic>& errors() const { return errors_; }
+  bool ok() const { return errors_.empty(); }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> errors_;
+  std::vector<std::pair<std::string, std::string>> overrides_;
+  std::map<std::string, std::set<std::string>> ignored_;  // object kind -> fields
+};
+
+/// "a, b, c"
+std::string join(const std::vector<std::string>& items, const char* sep = ", ");
+/// A known key within edit distance 2 of `key`, if any.
+std::optional<std::string> closest(const std::string& key, const std::vector<std::string>& known);
+
+/// Parses "250ms", "30s", "5m", "2h", "7d" (decimals allowed). Error text on failure.
+std::optional<SimDuration> parse_duration(const std::string& text, std::string* error);
+
+/// Reads one YAML mapping. Each accessor marks its key as known; finish() reports keys that
+/// are neither read nor in `aws_ignored` (the AWS-only fields accepted and ignored).
+class Fields {
+ public:
+  Fields(Ctx& ctx, const YAML::Node& node, std::string path, std::string aws_object = "",
+         const std::vector<std::string>* aws_ignored = nullptr);
+  ~Fields();
+  Fields(const Fields&) = delete;
+  Fields& operator=(const Fields&) = delete;
+
+  bool valid() const { return valid_; }
+  const std::string& path() const { return path_; }
+  const YAML::Node& node() const { return node_; }
+  std::string sub(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  /// The node under `key` (undefined if absent); marks the key known.
+  YAML::Node get(const std::string& key, bool required = false);
+  bool has(const std::string& key) const;
+
+  std::optional<std::string> str(const std::string& key, bool required = false);
+  std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max, bool required = false);
+  std::optional<double> number(const std::string& key, double min, double max, bool required = false);
+  std::optional<bool> boolean(const std::string& key, bool required = false);
+  std::optional<SimDuration> duration(const std::string& key, bool required = false,
+                                      SimDuration min = SimDuration{0});
+  std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& choices,
+                                    bool required = false);
+  /// Reports unknown keys. Called by the destructor if not called before.
+  void finish();
+
+ private:
+  Ctx& ctx_;
+  YAML::Node node_;
+  std::string path_;
+  std::string aws_object_;
+  const std::vector<std::string>* aws_ignored_;
+  std::vector<std::string> known_;
+  bool valid_ = true;
+  bool finished_ = false;
+};
+
+/// Typed scalar readers usable on any node (list items, etc.).
+std::optional<std::string> scalar_string(Ctx& ctx, const YAML::Node& n, const std::string& path);
+std::optional<std::int64_t> scalar_integer(Ctx& ctx, const YAML::Node& n, const std::string& path,
+                                           std::int64_t min, std::int64_t max);
+std::optional<double> scalar_number(Ctx& ctx, const YAML::Node& n, const std::string& path, double min, double max);
+std::optional<SimDuration> scalar_duration(Ctx& ctx, const YAML::Node& n, const std::string& path,
+                                           SimDuration min = SimDuration{0});
+/// Checks that n is a sequence (reports otherwise). Undefined/null counts as empty.
+bool expect_sequence(Ctx& ctx, const YAML::Node& n, const std::string& path);
+/// Reports duplicate keys in every mapping under n.
+void check_duplicate_keys(Ctx& ctx, const YAML::Node& n, const std::string& path);
+
+}  // namespace ecsim::scenarios::detail
