@@ -561,7 +561,7 @@ void Simulator::handle(const SpotInterruption& e) {
   ++providers_[t.provider].spot_interruptions;
   if (t.service >= 0) ++services_[t.service].spot_interruptions;
   if (t.group >= 0) ++groups_[t.group].interrupted;
-  emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning));
+  emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning) + "s");
   // SIGTERM now; the task is gone when it exits or when the warning runs out.
   uncount(t);
   if (t.next_event != kNoEvent) queue_.cancel(t.next_event);
@@ -628,7 +628,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
     backoff = std::min(backoff, st.restart_backoff_max);
     s.backoff_until = now_ + backoff;
     emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,
-         "consecutiveFailures=" + std::to_string(s.consecutive_failures) + " retryIn=" + format_seconds(backoff));
+         "consecutiveFailures=" + std::to_string(s.consecutive_failures) + " retryIn=" + format_seconds(backoff) + "s");
   }
   if (failed && t.group >= 0) ++groups_[t.group].failed;
 
@@ -743,7 +743,7 @@ void Simulator::handle(const RunTaskArrival& e) {
                                 gc.arrivals.duration);
   const std::uint32_t slot = create_task(-1, e.group, 1);
   tasks_[slot].work = work;
-  emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1, "group=" + gc.name + " work=" + format_seconds(work));
+  emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1, "group=" + gc.name + " work=" + format_seconds(work) + "s");
   const double gap = group_arrival_rng_[e.group].exponential(1.0 / gc.arrivals.rate_per_second);
   queue_.push(now_ + seconds(gap), RunTaskArrival{e.group});
 }

@@ -1,4 +1,4 @@
-// Token bucket in integer nano-tokens.
+// Token bucket in integer units (kToken per token).
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/token_bucket.hpp"
 
@@ -9,7 +9,7 @@ namespace ecsim {
 
 TokenBucket::TokenBucket(double burst, double per_second)
     : capacity_(std::llround(burst * static_cast<double>(kToken))),
-      rate_per_ms_(std::max<std::int64_t>(1, std::llround(per_second * 1e6))),
+      rate_per_ms_(std::max<std::int64_t>(1, std::llround(per_second * 60000.0))),
       tokens_(capacity_) {}
 
 void TokenBucket::refill(SimTime now) {

@@ -22,7 +22,8 @@ using detail::Fields;
 
 std::string Diagnostic::str() const {
   std::string loc = file;
-  if (line > 0) loc += ":" + std::to_string(line) + ":" + std::to_string(column);
+  // A --set expression has no position; anything else in a file is at least at 1:1.
+  if (file.rfind("--set ", 0) != 0) loc += ":" + std::to_string(std::max(line, 1)) + ":" + std::to_string(std::max(column, 1));
   return loc + ": " + path + ": " + message;
 }
 
@@ -176,6 +177,7 @@ class Loader {
         else ctx_.error(n, "start", "'" + *s + "' is not a UTC time like \"1998-06-22T00:00:00Z\"");
       }
     }
+    region_node_ = top.get("region");
     cfg_.region = top.str("region").value_or("us-east-1");
     read_zones(top);
     read_account(top.get("account"));
@@ -283,7 +285,7 @@ class Loader {
     auto x86 = table("Linux/x86", "FARGATE");
     auto arm = table("Linux/ARM", "FARGATE");
     if (!x86 && !(od_vcpu && od_gb)) {
-      ctx_.error(p.node().IsDefined() ? p.node() : YAML::Node(), "pricing.fargate",
+      ctx_.error(region_node_, "pricing.fargate",
                  "the bundled price table has no Fargate rates for region '" + region +
                      "'; regions with rates: " + detail::join(detail::fargate_regions()) +
                      " (or give pricing.fargate.usdPerVcpuHour and usdPerGbHour)");
@@ -352,7 +354,7 @@ class Loader {
       auto mode = f.choice("networkMode", {"awsvpc", "bridge", "host", "none"});
       if (fargate && mode && *mode != "awsvpc")
         ctx_.error(n[i]["networkMode"], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc, got '" + *mode + "'");
-      if (fargate && !mode) ctx_.error(n[i], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc");
+      if (fargate && !f.has("networkMode")) ctx_.error(n[i], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc");
       td_fargate_.push_back(fargate);
       auto cpu_node = f.get("cpu", fargate);
       auto mem_node = f.get("memory", fargate);
@@ -369,12 +371,12 @@ class Loader {
           if (!mem) ctx_.error(mem_node, f.sub("memory"), "'" + *s + "' is not a memory value; give MiB (\"1024\") or GB (\"1 GB\")");
         }
       }
-      if (fargate && cpu && mem) {
+      if (fargate && cpu) {
         auto choices = fargate_memory_choices(*cpu);
         if (choices.empty()) {
           ctx_.error(cpu_node, f.sub("cpu"), "cpu " + std::to_string(*cpu) +
                                                  " is not a Fargate size; valid cpu values: 256, 512, 1024, 2048, 4096, 8192, 16384");
-        } else if (std::find(choices.begin(), choices.end(), *mem) == choices.end()) {
+        } else if (mem && std::find(choices.begin(), choices.end(), *mem) == choices.end()) {
           std::vector<std::string> s;
           for (int c : choices) s.push_back(std::to_string(c));
           ctx_.error(mem_node, f.sub("memory"), "memory " + std::to_string(*mem) + " is not valid with cpu " + std::to_string(*cpu) +
@@ -589,6 +591,7 @@ class Loader {
     } else if (cfg_.clusters.size() == 1) {
       return 0;  // one cluster: it is the one meant (AWS would use "default")
     }
+    if (cfg_.clusters.empty()) return std::nullopt;  // `clusters` itself is wrong: reported there
     std::vector<std::string> names;
     for (std::size_t i = 0; i < cfg_.clusters.size(); ++i) {
       if (cfg_.clusters[i].name == name) return static_cast<int>(i);
@@ -859,6 +862,7 @@ class Loader {
 
   Ctx& ctx_;
   ScenarioConfig cfg_;
+  YAML::Node region_node_;
   std::vector<bool> td_fargate_;
 };
 

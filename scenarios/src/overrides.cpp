@@ -58,8 +58,10 @@ bool all_digits(const std::string& s) {
 
 void apply_overrides(Ctx& ctx, YAML::Node& root, const std::vector<std::string>& overrides) {
   for (const auto& expr : overrides) {
-    auto fail = [&](const std::string& msg) { ctx.error_at(YAML::Mark::null_mark(), "--set " + expr, msg); };
     const std::size_t eq = expr.find('=');
+    auto fail = [&](const std::string& msg) {
+      ctx.error_in_override(expr, eq == std::string::npos || eq == 0 ? "(--set)" : expr.substr(0, eq), msg);
+    };
     if (eq == std::string::npos || eq == 0) {
       fail("expected PATH=VALUE, for example services[web].desiredCount=8");
       continue;

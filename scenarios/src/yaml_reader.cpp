@@ -56,6 +56,10 @@ void Ctx::error_at(const YAML::Mark& mark, const std::string& path, const std::s
   errors_.push_back(Diagnostic{file_, line, col, path, message});
 }
 
+void Ctx::error_in_override(const std::string& expression, const std::string& path, const std::string& message) {
+  errors_.push_back(Diagnostic{"--set " + expression, 0, 0, path, message});
+}
+
 void Ctx::add_override(std::string canonical_path, std::string expression) {
   overrides_.emplace_back(std::move(canonical_path), std::move(expression));
 }

@@ -23,6 +23,8 @@ class Ctx {
   /// Reports a problem at a node (its 1-based position) under a YAML path.
   void error(const YAML::Node& at, const std::string& path, const std::string& message);
   void error_at(const YAML::Mark& mark, const std::string& path, const std::string& message);
+  /// Reports a problem with a --set expression itself.
+  void error_in_override(const std::string& expression, const std::string& path, const std::string& message);
   /// Remembers that a --set expression produced the node at `path`.
   void add_override(std::string canonical_path, std::string expression);
   void note_ignored_aws_field(const std::string& object, const std::string& field);

@@ -9,11 +9,12 @@
 namespace ecsim {
 
 /// A bucket holding at most `burst` tokens, refilled continuously at `per_second`.
-/// Tokens are counted in nano-tokens so refill rates like 500/60 per second stay exact to
-/// 1e-7; all arithmetic is integer, so results do not depend on floating-point rounding.
+/// One token is kToken units and the refill adds round(per_second * 60000) units per ms,
+/// so any rate that is a whole number of tokens per 1000 minutes (20/s, 500/min, 1/3 per
+/// second) is exact; all arithmetic is integer, so results never depend on rounding.
 class TokenBucket {
  public:
-  static constexpr std::int64_t kToken = 1'000'000'000;  // nano-tokens per token
+  static constexpr std::int64_t kToken = 60'000'000;  // units per token
 
   /// Starts full. `burst` >= 1 token, `per_second` > 0.
   TokenBucket(double burst, double per_second);
@@ -27,9 +28,9 @@ class TokenBucket {
 
  private:
   void refill(SimTime now);
-  std::int64_t capacity_;       // nano-tokens
-  std::int64_t rate_per_ms_;    // nano-tokens per millisecond
-  std::int64_t tokens_;         // nano-tokens
+  std::int64_t capacity_;       // units
+  std::int64_t rate_per_ms_;    // units per millisecond
+  std::int64_t tokens_;         // units
   SimTime last_ = kTimeZero;
 };
 

@@ -1,0 +1,51 @@
+// EventQueue: (time, seq) order and lazy cancellation.
+#include "ecsim/core/event_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace ecsim {
+namespace {
+
+TEST(EventQueue, PopsInTimeOrderAndEqualTimesInScheduleOrder) {
+  EventQueue<int> q;
+  q.push(at_millis(30), 1);
+  q.push(at_millis(10), 2);
+  q.push(at_millis(30), 3);
+  q.push(at_millis(10), 4);
+  q.push(at_millis(20), 5);
+  std::vector<int> order;
+  while (!q.empty()) order.push_back(q.pop().payload);
+  EXPECT_EQ(order, (std::vector<int>{2, 4, 5, 1, 3}));
+}
+
+TEST(EventQueue, CancelledEventsAreSkipped) {
+  EventQueue<int> q;
+  const auto a = q.push(at_millis(5), 1);
+  q.push(at_millis(6), 2);
+  const auto c = q.push(at_millis(7), 3);
+  q.cancel(a);
+  q.cancel(c);
+  ASSERT_EQ(q.next_time(), at_millis(6));
+  EXPECT_EQ(q.pop().payload, 2);
+  EXPECT_TRUE(q.empty());
+  EXPECT_FALSE(q.next_time().has_value());
+}
+
+TEST(EventQueue, ManyEventsComeOutSorted) {
+  EventQueue<std::int64_t> q;
+  // A fixed pseudo-random permutation of times.
+  for (std::int64_t i = 0; i < 1000; ++i) q.push(at_millis((i * 7919) % 1000), i);
+  SimTime last = at_millis(-1);
+  EventId last_seq = 0;
+  while (!q.empty()) {
+    auto e = q.pop();
+    ASSERT_TRUE(e.time > last || (e.time == last && e.seq > last_seq));
+    last = e.time;
+    last_seq = e.seq;
+  }
+}
+
+}  // namespace
+}  // namespace ecsim

@@ -1,0 +1,317 @@
+// The Fargate model: hand-computed timelines and costs.
+#include "ecsim/core/simulator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "test_util.hpp"
+
+namespace ecsim {
+namespace {
+
+using testing::fargate_scenario;
+using testing::run_yaml;
+
+constexpr double kRateX86 = 0.5 * 0.04048 + 1.0 * 0.004445;  // USD per hour of a 0.5 vCPU / 1 GB task
+
+TEST(FargateCost, OneHalfVcpuOneGbTaskForADayCosts0593) {
+  // The task is billed from its image pull (t = 20 s: provisioning 10 s + ENI 10 s) to the
+  // horizon; a horizon of 24 h + 20 s bills exactly 24 h: 24 * (0.5*0.04048 + 1*0.004445).
+  auto r = run_yaml(fargate_scenario("86420s", R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+)"));
+  const double cost = r.sim->service_cost(0, r.sim->now());
+  EXPECT_NEAR(cost, 0.59244, 1e-9);
+  EXPECT_NEAR(cost, 0.593, 0.01);
+  EXPECT_NEAR(r.sim->provider_cost(0, r.sim->now()), cost, 1e-12);
+}
+
+TEST(FargateCost, ShortTaskIsBilledTheOneMinuteMinimum) {
+  // RUNNING at 24.5 s; desired 0 at 40 s -> STOPPING, SIGTERM exit 2 s -> STOPPED at 42 s.
+  // Billed from the pull (20 s) to 42 s = 22 s, raised to the 60 s minimum.
+  auto r = run_yaml(fargate_scenario("5m", R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+timeline:
+  - {at: 40s, updateService: {service: web, desiredCount: 0}}
+)"));
+  EXPECT_EQ(r.times("TASK_STOPPED"), std::vector<double>{42.0});
+  EXPECT_NEAR(r.sim->service_cost(0, r.sim->now()), 60.0 / 3600.0 * kRateX86, 1e-12);
+}
+
+TEST(FargateCost, ArmAndSpotUseTheirOwnRates) {
+  auto cfg = testing::load_yaml(fargate_scenario("3620s", R"(
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 1
+    capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
+)"));
+  auto r = testing::run_config(cfg);
+  // One hour of FARGATE_SPOT from the bundled table (0.012144 per vCPU-h, 0.0013335 per GB-h).
+  EXPECT_NEAR(r.sim->service_cost(0, r.sim->now()), 0.5 * 0.012144 + 0.0013335, 1e-12);
+  EXPECT_NEAR(r.sim->provider_cost(1, r.sim->now()), 0.5 * 0.012144 + 0.0013335, 1e-12);
+  EXPECT_EQ(r.sim->provider_cost(0, r.sim->now()), 0.0);
+}
+
+TEST(FargateLaunch, ScaleOutFrom1To100Under2020BucketFollowsTheTokens) {
+  // Bucket burst 10, 1 token/s. Task 1 takes a token at t=0; the bucket is full again (10) when
+  // desired goes to 100 at 600 s. Tasks 2-11 launch at 600 s, task k >= 12 at 600 + (k-11) s,
+  // so task 100 launches at 689 s and is RUNNING 24.5 s later, at 713.5 s.
+  auto r = run_yaml(fargate_scenario("20m", R"(
+account:
+  fargateLaunchRate: {burst: 10, perSecond: 1}
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+timeline:
+  - {at: 600s, updateService: {service: web, desiredCount: 100}}
+)"));
+  const auto running = r.times("TASK_RUNNING");
+  ASSERT_EQ(running.size(), 100u);
+  EXPECT_DOUBLE_EQ(running[0], 24.5);
+  EXPECT_DOUBLE_EQ(running[1], 624.5);
+  EXPECT_DOUBLE_EQ(running[10], 624.5);
+  EXPECT_DOUBLE_EQ(running[11], 625.5);
+  EXPECT_DOUBLE_EQ(running[99], 713.5);
+  EXPECT_EQ(r.sim->services()[0].running, 100);
+  EXPECT_EQ(r.times("SERVICE_STEADY_STATE").back(), 713.5);
+}
+
+TEST(FargateLaunch, ServiceLaunchPaceLimitsOneService) {
+  // 2020-era pace of 20 tasks/min per service (burst 20) with an ample account bucket:
+  // 20 tasks launch at 0 s, then one every 3 s: the 30th at 30 s -> RUNNING at 54.5 s.
+  auto r = run_yaml(fargate_scenario("10m", R"(
+account:
+  serviceLaunchRatePerMinute: {fargate: 20}
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 30, launchType: FARGATE}
+)"));
+  const auto prov = r.times("TASK_PROVISIONING");
+  ASSERT_EQ(prov.size(), 30u);
+  EXPECT_DOUBLE_EQ(prov[19], 0.0);
+  EXPECT_DOUBLE_EQ(prov[20], 3.0);
+  EXPECT_DOUBLE_EQ(prov[29], 30.0);
+  EXPECT_DOUBLE_EQ(r.times("TASK_RUNNING").back(), 54.5);
+}
+
+TEST(FargateLaunch, VcpuQuotaKeepsTasksInProvisioning) {
+  auto r = run_yaml(fargate_scenario("10m", R"(
+account:
+  fargateVcpuQuota: {onDemand: 1}
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 4, launchType: FARGATE}
+)"));
+  const auto& s = r.sim->services()[0];
+  EXPECT_EQ(s.running, 2);       // 2 x 0.5 vCPU fill the quota
+  EXPECT_EQ(s.provisioning, 2);  // the rest wait for room
+  EXPECT_EQ(r.sim->providers()[0].vcpu_in_use, 1.0);
+}
+
+TEST(FargateLaunch, DependsOnChainAddsOneContainerStartPerLink) {
+  // init -> sidecar -> app: three containers on the chain, 3 x 2 s = 6 s of starts.
+  auto r = run_yaml(R"(ecsim: 1
+name: t
+duration: 5m
+clusters: [{clusterName: c}]
+taskDefinitions:
+  - family: app
+    requiresCompatibilities: [FARGATE]
+    networkMode: awsvpc
+    cpu: "256"
+    memory: "512"
+    containerDefinitions:
+      - {name: app, image: a, dependsOn: [{containerName: sidecar, condition: START}]}
+      - {name: sidecar, image: s, essential: false, dependsOn: [{containerName: init, condition: SUCCESS}]}
+      - {name: init, image: i, essential: false}
+    ecsim: {imageSizeMiB: 100}
+services:
+  - {serviceName: app, taskDefinition: app:1, desiredCount: 1, launchType: FARGATE}
+)");
+  EXPECT_EQ(r.times("TASK_RUNNING"), std::vector<double>{28.5});  // 20 + 2.5 + 6
+}
+
+TEST(TaskHealth, LoadBalancedTaskIsHealthyAtTheFirstTargetCheckAfterItIsReady) {
+  // RUNNING 24.5 s, app ready 10 s later (34.5 s); target checks every 30 s from
+  // registration: 54.5 s passes. Scale-in at 100 s: DEACTIVATING for the 300 s
+  // deregistration delay, then STOPPING, then STOPPED 2 s later (SIGTERM exit).
+  auto r = run_yaml(fargate_scenario("15m", R"(
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 2
+    launchType: FARGATE
+    loadBalancers: [{targetGroupArn: tg, containerName: web, containerPort: 8080}]
+timeline:
+  - {at: 100s, updateService: {service: web, desiredCount: 1}}
+)", ", appStartTime: 10s"));
+  EXPECT_EQ(r.times("TASK_HEALTHY"), (std::vector<double>{54.5, 54.5}));
+  EXPECT_EQ(r.times("TASK_DEACTIVATING"), std::vector<double>{100.0});
+  EXPECT_EQ(r.times("TASK_STOPPING"), std::vector<double>{400.0});
+  EXPECT_EQ(r.times("TASK_STOPPED"), std::vector<double>{402.0});
+}
+
+TEST(TaskHealth, ContainerHealthCheckPassesAtTheFirstIntervalAfterReady) {
+  // RUNNING 24.5 s, ready at 39.5 s (app start 15 s); checks at 34.5, 44.5 -> healthy 44.5.
+  auto r = run_yaml(R"(ecsim: 1
+name: t
+duration: 5m
+clusters: [{clusterName: c}]
+taskDefinitions:
+  - family: web
+    requiresCompatibilities: [FARGATE]
+    networkMode: awsvpc
+    cpu: "512"
+    memory: "1024"
+    containerDefinitions:
+      - name: web
+        image: w
+        healthCheck: {command: ["CMD-SHELL", "true"], interval: 10, timeout: 5, retries: 3, startPeriod: 20}
+    ecsim: {imageSizeMiB: 100, appStartTime: 15s}
+services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+)");
+  EXPECT_EQ(r.times("TASK_HEALTHY"), std::vector<double>{44.5});
+}
+
+TEST(ServiceScheduler, FailingTasksAreRetriedWithGrowingBackoff) {
+  // Each task is RUNNING 24.5 s after creation and exits 5 s later. Retry waits 10 s, 20 s, 40 s.
+  auto r = run_yaml(fargate_scenario("5m", R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+)", ", appStartTime: 5s, failToStart: true"));
+  const auto created = r.times("TASK_PROVISIONING");
+  ASSERT_GE(created.size(), 4u);
+  EXPECT_DOUBLE_EQ(created[0], 0.0);
+  EXPECT_DOUBLE_EQ(created[1], 29.5 + 10);
+  EXPECT_DOUBLE_EQ(created[2], 39.5 + 29.5 + 20);
+  EXPECT_DOUBLE_EQ(created[3], 89.0 + 29.5 + 40);
+  EXPECT_EQ(r.count("TASK_HEALTHY"), 0u);
+  EXPECT_EQ(r.sim->services()[0].tasks_failed, static_cast<std::int64_t>(r.count("TASK_STOPPED")));
+}
+
+TEST(ServiceScheduler, BackoffIsCappedAt15Minutes) {
+  auto r = run_yaml(fargate_scenario("4h", R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+)", ", appStartTime: 5s, failToStart: true"));
+  const auto created = r.times("TASK_PROVISIONING");
+  const auto stopped = r.times("TASK_STOPPED");
+  ASSERT_GT(created.size(), 10u);
+  for (std::size_t i = 1; i < created.size(); ++i) EXPECT_LE(created[i] - stopped[i - 1], 900.0 + 1e-9);
+  EXPECT_DOUBLE_EQ(created.back() - stopped[created.size() - 2], 900.0);
+}
+
+TEST(ServiceScheduler, ScaleInStopsNewestTasksFromTheFullestZones) {
+  // 6 tasks spread a,b,c,a,b,c. Down to 2: stop 6 (c), 5 (b), 4 (a), then 3 (c).
+  auto r = run_yaml(fargate_scenario("10m", R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 6, launchType: FARGATE}
+timeline:
+  - {at: 120s, updateService: {service: web, desiredCount: 2}}
+)"));
+  EXPECT_EQ(r.tasks("TASK_STOPPING"), (std::vector<std::uint64_t>{6, 5, 4, 3}));
+  EXPECT_EQ(r.sim->services()[0].running, 2);
+  EXPECT_EQ(r.sim->services()[0].per_zone, (std::vector<int>{1, 1, 0}));
+}
+
+TEST(ServiceScheduler, ScaleInBeforeTasksRunStopsPendingOnesAtOnce) {
+  auto r = run_yaml(fargate_scenario("5m", R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 4, launchType: FARGATE}
+timeline:
+  - {at: 5s, updateService: {service: web, desiredCount: 1}}
+)"));
+  EXPECT_EQ(r.times("TASK_STOPPED"), (std::vector<double>{5, 5, 5}));
+  EXPECT_EQ(r.count("TASK_RUNNING"), 1u);
+  EXPECT_EQ(r.sim->service_cost(0, r.sim->now()), r.sim->accrued_cost(*r.sim->find_task(1), r.sim->now()));
+}
+
+TEST(CapacityProviderStrategy, BaseThenWeightsSplitTheService) {
+  auto r = run_yaml(fargate_scenario("10m", R"(
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 9
+    capacityProviderStrategy:
+      - {capacityProvider: FARGATE, base: 1, weight: 1}
+      - {capacityProvider: FARGATE_SPOT, weight: 3}
+)"));
+  EXPECT_EQ(r.sim->providers()[0].running, 3);  // base 1 + 2 of the remaining 8
+  EXPECT_EQ(r.sim->providers()[1].running, 6);
+}
+
+TEST(FargateSpot, InterruptedTasksGetAWarningAndAReplacement) {
+  auto r = run_yaml(fargate_scenario("10h", R"(
+timings:
+  spot: {interruptionsPerTaskHour: 0.5}
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 4
+    capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
+)"));
+  const auto warned = r.tasks("SPOT_INTERRUPTION_WARNING");
+  ASSERT_GT(warned.size(), 5u);  // about 4 tasks * 10 h * 0.5 = 20 expected
+  EXPECT_EQ(r.sim->services()[0].spot_interruptions, static_cast<std::int64_t>(warned.size()));
+  // Every warning is followed by a replacement task at the same instant and the stop 2 s later.
+  const auto warn_t = r.times("SPOT_INTERRUPTION_WARNING");
+  for (std::size_t i = 0; i < warned.size(); ++i) {
+    const auto stop = r.times("TASK_STOPPED", warned[i]);
+    if (warn_t[i] + 2.0 <= to_seconds(r.sim->horizon())) {
+      ASSERT_EQ(stop.size(), 1u);
+      EXPECT_DOUBLE_EQ(stop[0], warn_t[i] + 2.0);
+    }
+  }
+  EXPECT_EQ(r.count("TASK_PROVISIONING"), 4 + warned.size());
+}
+
+TEST(Simulator, SeveralSimulatorsRunInParallelThreadsWithIdenticalResults) {
+  const auto cfg = testing::load_yaml(fargate_scenario("2h", R"(
+timings:
+  fargate: {jitterCv: 0.3}
+  spot: {interruptionsPerTaskHour: 1}
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 10
+    capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
+)"));
+  const std::string expected = testing::events_csv(cfg);
+  std::vector<std::string> got(4);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&, i] { got[i] = testing::events_csv(cfg); });
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) EXPECT_EQ(g, expected);
+}
+
+TEST(Simulator, StepAndRunUntilGiveTheSameLogAsRun) {
+  const auto cfg = testing::load_yaml(fargate_scenario("1h", R"(
+timings:
+  fargate: {jitterCv: 0.2}
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 5, launchType: FARGATE}
+timeline:
+  - {at: 10m, updateService: {service: web, desiredCount: 12}}
+)"));
+  const std::string expected = testing::events_csv(cfg);
+  std::ostringstream out;
+  auto sim = scenarios::build(cfg);
+  EventCsvWriter w(out);
+  sim->add_observer(&w);
+  sim->step(7);
+  sim->run_until(at_millis(600'000));
+  while (sim->step(3) > 0) {
+  }
+  sim->finish();
+  EXPECT_EQ(out.str(), expected);
+}
+
+}  // namespace
+}  // namespace ecsim

@@ -1,0 +1,171 @@
+// The scenario loader: defaults, AWS value forms, --set, notices, error collection.
+#include <gtest/gtest.h>
+
+#include "ecsim/scenarios/scenario.hpp"
+#include "test_util.hpp"
+
+namespace ecsim::scenarios {
+namespace {
+
+using ecsim::testing::fargate_scenario;
+using ecsim::testing::load_yaml;
+
+const std::string kService = R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 3, launchType: FARGATE}
+)";
+
+std::vector<std::string> errors_of(const std::string& yaml, std::vector<std::string> sets = {}) {
+  try {
+    load_yaml(yaml, std::move(sets));
+  } catch (const ScenarioError& e) {
+    std::vector<std::string> out;
+    for (const auto& d : e.errors()) out.push_back(d.str());
+    return out;
+  }
+  return {};
+}
+
+TEST(Loader, DocumentedDefaultsApply) {
+  const auto cfg = load_yaml(fargate_scenario("1h", kService));
+  EXPECT_EQ(cfg.region, "us-east-1");
+  EXPECT_EQ(cfg.availability_zones, (std::vector<std::string>{"us-east-1a", "us-east-1b", "us-east-1c"}));
+  EXPECT_EQ(cfg.account.fargate_launch.burst, 100);
+  EXPECT_EQ(cfg.account.fargate_launch.per_second, 20);
+  EXPECT_EQ(cfg.account.service_launch_per_minute_fargate, 500);
+  EXPECT_EQ(cfg.timings.load_balancer.deregistration_delay, std::chrono::seconds(300));
+  EXPECT_EQ(cfg.timings.spot.warning, std::chrono::minutes(2));
+  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_x86.usd_per_vcpu_hour, 0.04048);
+  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_x86.usd_per_gb_hour, 0.004445);
+  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_spot_x86.usd_per_vcpu_hour, 0.012144);
+  EXPECT_EQ(cfg.run.sample, std::chrono::minutes(1));
+  EXPECT_EQ(cfg.services[0].maximum_percent, 200);
+  EXPECT_EQ(cfg.services[0].minimum_healthy_percent, 100);
+  ASSERT_EQ(cfg.services[0].strategy.size(), 1u);
+  EXPECT_EQ(cfg.services[0].strategy[0].provider, 0);
+}
+
+TEST(Loader, DurationsAcceptEveryUnit) {
+  for (auto [text, ms] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"250ms", 250}, {"30s", 30'000}, {"5m", 300'000}, {"2h", 7'200'000}, {"7d", 604'800'000}, {"1.5h", 5'400'000}}) {
+    const auto cfg = load_yaml(fargate_scenario(text, kService));
+    EXPECT_EQ(cfg.duration.count(), ms) << text;
+  }
+}
+
+TEST(Loader, CpuAndMemoryAcceptAwsForms) {
+  auto yaml = fargate_scenario("1h", kService);
+  yaml.replace(yaml.find("cpu: \"512\""), 10, "cpu: \"1 vCPU\"");
+  yaml.replace(yaml.find("memory: \"1024\""), 14, "memory: \"3 GB\"");
+  const auto cfg = load_yaml(yaml);
+  EXPECT_EQ(cfg.task_definitions[0].cpu_units, 1024);
+  EXPECT_EQ(cfg.task_definitions[0].memory_mib, 3072);
+}
+
+TEST(Loader, FargateMemoryChoicesFollowTheDocumentedTable) {
+  EXPECT_EQ(fargate_memory_choices(256), (std::vector<int>{512, 1024, 2048}));
+  EXPECT_EQ(fargate_memory_choices(512), (std::vector<int>{1024, 2048, 3072, 4096}));
+  EXPECT_EQ(fargate_memory_choices(4096).front(), 8192);
+  EXPECT_EQ(fargate_memory_choices(4096).back(), 30720);
+  EXPECT_EQ(fargate_memory_choices(8192).size(), 12u);   // 16 GB..60 GB by 4 GB
+  EXPECT_EQ(fargate_memory_choices(16384).size(), 12u);  // 32 GB..120 GB by 8 GB
+  EXPECT_TRUE(fargate_memory_choices(300).empty());
+}
+
+TEST(Loader, RevisionsCountWithinAFamilyAndFamilyAloneMeansLatest) {
+  const std::string yaml = R"(ecsim: 1
+name: t
+duration: 1h
+clusters: [{clusterName: c}]
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "256", memory: "512", containerDefinitions: [{name: a, image: a}]}
+  - {family: api, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "256", memory: "512", containerDefinitions: [{name: a, image: a}]}
+  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "1024", containerDefinitions: [{name: a, image: a}]}
+services:
+  - {serviceName: a, taskDefinition: web, desiredCount: 1, launchType: FARGATE}
+  - {serviceName: b, taskDefinition: "web:1", desiredCount: 1, launchType: FARGATE}
+  - {serviceName: c, taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/api:1", desiredCount: 1, launchType: FARGATE}
+)";
+  const auto cfg = load_yaml(yaml);
+  EXPECT_EQ(cfg.task_definitions[2].key(), "web:2");
+  EXPECT_EQ(cfg.services[0].task_definition, 2);
+  EXPECT_EQ(cfg.services[1].task_definition, 0);
+  EXPECT_EQ(cfg.services[2].task_definition, 1);
+}
+
+TEST(Loader, SetOverridesByNameIndexAndNewKey) {
+  const auto cfg = load_yaml(fargate_scenario("1h", kService),
+                             {"services[web].desiredCount=8", "seed=99", "account.fargateLaunchRate.burst=10",
+                              "taskDefinitions[0].ecsim.appStartTime=15s"});
+  EXPECT_EQ(cfg.services[0].desired_count, 8);
+  EXPECT_EQ(cfg.seed, 99u);
+  EXPECT_EQ(cfg.account.fargate_launch.burst, 10);
+  EXPECT_EQ(cfg.task_definitions[0].app_start_time, std::chrono::seconds(15));
+}
+
+TEST(Loader, SetErrorsNameTheExpression) {
+  EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"services[api].desiredCount=8"}),
+            std::vector<std::string>{"--set services[api].desiredCount=8: services[api].desiredCount: no item named 'api' in services; names there: web"});
+  EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"services[web].desiredCount=lots"}),
+            std::vector<std::string>{"--set services[web].desiredCount=lots: services[0].desiredCount: expected an integer, got 'lots'"});
+  EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"duration"}),
+            std::vector<std::string>{"--set duration: (--set): expected PATH=VALUE, for example services[web].desiredCount=8"});
+}
+
+TEST(Loader, AwsOnlyFieldsAreIgnoredWithOneNotice) {
+  auto yaml = fargate_scenario("1h", R"(
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 1
+    launchType: FARGATE
+    platformVersion: LATEST
+    networkConfiguration: {awsvpcConfiguration: {subnets: [s-1]}}
+    enableExecuteCommand: true
+)");
+  const auto cfg = load_yaml(yaml);
+  ASSERT_EQ(cfg.notices.size(), 1u);
+  EXPECT_EQ(cfg.notices[0],
+            "AWS-only fields accepted and ignored (they do not change the simulation): CreateService "
+            "{enableExecuteCommand, networkConfiguration, platformVersion}");
+}
+
+TEST(Loader, StartTimeIsParsedAsUtc) {
+  auto yaml = fargate_scenario("1h", kService) + "start: \"1998-06-22T00:00:00Z\"\n";
+  EXPECT_EQ(load_yaml(yaml).start_unix_seconds, 898473600);
+}
+
+TEST(Loader, PricingOverridesReplaceTheTable) {
+  auto yaml = fargate_scenario("1h", kService) + "pricing:\n  fargate: {usdPerVcpuHour: 0.05, usdPerGbHour: 0.005, spotDiscount: 0.5}\n";
+  const auto cfg = load_yaml(yaml);
+  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_x86.usd_per_vcpu_hour, 0.05);
+  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_spot_x86.usd_per_vcpu_hour, 0.025);
+  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_spot_x86.usd_per_gb_hour, 0.0025);
+}
+
+TEST(Loader, OtherRegionsUseTheirRows) {
+  auto yaml = fargate_scenario("1h", kService) + "region: sa-east-1\n";
+  const auto cfg = load_yaml(yaml);
+  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_x86.usd_per_vcpu_hour, 0.0696);
+  EXPECT_EQ(cfg.availability_zones[0], "sa-east-1a");
+}
+
+TEST(Loader, EveryErrorIsReportedInOnePass) {
+  const auto errs = errors_of(R"(ecsim: 1
+name: t
+duration: 1h
+clusters: [{clusterName: c}]
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "9999", containerDefinitions: [{name: a, image: a}]}
+services:
+  - {serviceName: a, taskDefinition: nope, desiredCount: -1, launchType: FARGATE}
+)");
+  ASSERT_EQ(errs.size(), 3u);
+  EXPECT_EQ(errs[0], "test.yaml:6:96: taskDefinitions[0].memory: memory 9999 is not valid with cpu 512 on Fargate; valid memory values (MiB): 1024, 2048, 3072, 4096");
+  EXPECT_EQ(errs[1], "test.yaml:8:38: services[0].taskDefinition: no task definition 'nope'; task definitions: web:1");
+  EXPECT_EQ(errs[2], "test.yaml:8:58: services[0].desiredCount: must be between 0 and 5000, got -1");
+}
+
+}  // namespace
+}  // namespace ecsim::scenarios

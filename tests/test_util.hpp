@@ -1,0 +1,94 @@
+// Helpers for tests: build and run a scenario from YAML text, query its event log.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ecsim/core/event_log.hpp"
+#include "ecsim/scenarios/scenario.hpp"
+
+namespace ecsim::testing {
+
+/// A scenario run to its horizon with the event log kept as columns.
+struct Ran {
+  std::unique_ptr<Simulator> sim;
+  std::unique_ptr<EventColumns> log;
+
+  /// Times of the events of `kind` (optionally for one task id), in log order.
+  std::vector<double> times(const std::string& kind, std::uint64_t task = 0) const {
+    std::vector<double> out;
+    for (std::size_t i = 0; i < log->t.size(); ++i)
+      if (log->kind[i] == kind && (task == 0 || log->task[i] == task)) out.push_back(log->t[i]);
+    return out;
+  }
+  /// Task ids of the events of `kind`, in log order.
+  std::vector<std::uint64_t> tasks(const std::string& kind) const {
+    std::vector<std::uint64_t> out;
+    for (std::size_t i = 0; i < log->t.size(); ++i)
+      if (log->kind[i] == kind) out.push_back(log->task[i]);
+    return out;
+  }
+  std::size_t count(const std::string& kind) const { return times(kind).size(); }
+};
+
+inline ScenarioConfig load_yaml(const std::string& yaml, std::vector<std::string> overrides = {}) {
+  scenarios::ScenarioSource src;
+  src.text = yaml;
+  src.file_name = "test.yaml";
+  src.overrides = std::move(overrides);
+  return scenarios::load(src);
+}
+
+inline Ran run_config(const ScenarioConfig& cfg, std::uint64_t replication = 0) {
+  Ran r;
+  r.sim = scenarios::build(cfg, replication);
+  r.log = std::make_unique<EventColumns>();
+  r.sim->add_observer(r.log.get());
+  r.sim->run();
+  return r;
+}
+
+inline Ran run_yaml(const std::string& yaml, std::vector<std::string> overrides = {}) {
+  return run_config(load_yaml(yaml, std::move(overrides)));
+}
+
+/// events.csv text of a run.
+inline std::string events_csv(const ScenarioConfig& cfg, std::uint64_t replication = 0) {
+  std::ostringstream out;
+  auto sim = scenarios::build(cfg, replication);
+  EventCsvWriter w(out);
+  sim->add_observer(&w);
+  sim->run();
+  return out.str();
+}
+
+/// A one-cluster Fargate scenario skeleton; `extra` is appended (services, timeline, ...).
+/// The web task definition: 0.5 vCPU / 1 GB, 100 MiB image, no app start time, so a task
+/// is RUNNING 24.5 s after its launch token: provisioning 10 + ENI 10 + pull 2.5 + start 2.
+inline std::string fargate_scenario(const std::string& duration, const std::string& extra,
+                                    const std::string& td_extra = "") {
+  return R"(ecsim: 1
+name: t
+seed: 1
+duration: )" + duration + R"(
+clusters:
+  - clusterName: c
+    capacityProviders: [FARGATE, FARGATE_SPOT]
+taskDefinitions:
+  - family: web
+    requiresCompatibilities: [FARGATE]
+    networkMode: awsvpc
+    cpu: "512"
+    memory: "1024"
+    containerDefinitions:
+      - {name: web, image: web:1, essential: true}
+    ecsim: {imageSizeMiB: 100)" + td_extra + R"(}
+)" + extra;
+}
+
+}  // namespace ecsim::testing
