@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include "ecsim/core/event_log.hpp"
 
@@ -203,6 +205,23 @@ std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, c
   for (auto* f : {&events, &timeseries, &tasks})
     if (f->is_open() && !f->flush()) throw std::runtime_error("writing outputs in " + dir.string() + " failed");
   return summary;
+}
+
+RunOutputs run_in_memory(Simulator& sim, bool events, bool timeseries, bool tasks) {
+  std::ostringstream ev_text, ts_text, tk_text;
+  std::optional<EventCsvWriter> ev;
+  std::optional<TimeseriesCsvWriter> ts;
+  std::optional<TasksCsvWriter> tk;
+  if (events) sim.add_observer(&ev.emplace(ev_text));
+  if (timeseries) sim.add_observer(&ts.emplace(ts_text));
+  if (tasks) sim.add_observer(&tk.emplace(tk_text));
+  const auto t0 = std::chrono::steady_clock::now();
+  sim.run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (ev) sim.remove_observer(&*ev);
+  if (ts) sim.remove_observer(&*ts);
+  if (tk) sim.remove_observer(&*tk);
+  return RunOutputs{summary_json(sim, wall), ev_text.str(), ts_text.str(), tk_text.str()};
 }
 
 }  // namespace ecsim::scenarios

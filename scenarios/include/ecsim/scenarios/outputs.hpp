@@ -48,4 +48,14 @@ std::string summary_json(const Simulator& sim, double wall_seconds);
 std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir,
                              const std::function<void(double)>& progress = {});
 
+/// The outputs of one run, kept in memory (for Python and sweeps).
+struct RunOutputs {
+  std::string summary_json;
+  std::string events_csv;      ///< empty unless asked for
+  std::string timeseries_csv;  ///< empty unless asked for
+  std::string tasks_csv;       ///< empty unless asked for
+};
+/// Runs a simulator to its horizon and returns its outputs as text.
+RunOutputs run_in_memory(Simulator& sim, bool events, bool timeseries, bool tasks);
+
 }  // namespace ecsim::scenarios

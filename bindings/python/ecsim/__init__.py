@@ -1,0 +1,157 @@
+"""ecsim: a fast discrete-event simulator of Amazon ECS scheduling and autoscaling.
+
+    import ecsim
+    sc = ecsim.load("scenarios/examples/quickstart.yaml")
+    sc.set("services[web].desiredCount", 8)
+    res = ecsim.run(sc, seed=1)
+    res.summary, res.timeseries, res.events      # dict, DataFrame, DataFrame
+    df = ecsim.sweep(sc, grid={"services[web].desiredCount": [4, 8]}, replications=3)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from . import _core
+from ._core import ScenarioError, Simulator, clamp_capacity, distribute_tasks, proportional_capacity
+
+__all__ = [
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "Simulator",
+    "clamp_capacity",
+    "distribute_tasks",
+    "load",
+    "loads",
+    "proportional_capacity",
+    "run",
+    "sweep",
+]
+__version__ = "0.1.0"
+
+
+def _yaml_value(value: Any) -> str:
+    """Formats a Python value as the YAML text of a --set override."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(value)  # strings quoted; lists and dicts as JSON, which is YAML
+
+
+class Scenario:
+    """A validated scenario: YAML text plus the overrides applied with set()."""
+
+    def __init__(self, source: _core.ScenarioSource):
+        self._source = source
+        self.notices: list[str] = _core.validate(source)
+
+    @property
+    def name(self) -> str:
+        return _core.scenario_name(self._source)
+
+    @property
+    def text(self) -> str:
+        return self._source.text
+
+    @property
+    def overrides(self) -> list[str]:
+        return list(self._source.overrides)
+
+    def set(self, path: str, value: Any) -> Scenario:
+        """Overrides one field by its YAML path (the same paths as `ecsim run --set`).
+
+        Raises ScenarioError, leaving the scenario unchanged, if the result is invalid."""
+        overrides = list(self._source.overrides)
+        self._source.overrides = overrides + [f"{path}={_yaml_value(value)}"]
+        try:
+            self.notices = _core.validate(self._source)
+        except ScenarioError:
+            self._source.overrides = overrides
+            raise
+        return self
+
+    def copy(self) -> Scenario:
+        src = _core.ScenarioSource()
+        src.text, src.file_name = self._source.text, self._source.file_name
+        src.base_dir, src.overrides = self._source.base_dir, list(self._source.overrides)
+        return Scenario(src)
+
+    def simulator(self, seed: int | None = None, replication: int = 0) -> Simulator:
+        """A Simulator to step through (run_until, step, services)."""
+        return _core.build(self._source, seed, replication)
+
+    def __repr__(self) -> str:
+        return f"<ecsim.Scenario {self.name!r} from {self._source.file_name} with {len(self.overrides)} overrides>"
+
+
+def load(path: str | Path) -> Scenario:
+    """Loads and validates a scenario file. Raises ScenarioError listing every problem."""
+    return Scenario(_core.read_scenario_file(str(path)))
+
+
+def loads(text: str, *, base_dir: str | Path = ".", file_name: str = "<string>") -> Scenario:
+    """Loads and validates scenario YAML text."""
+    src = _core.ScenarioSource()
+    src.text, src.file_name, src.base_dir = text, file_name, str(base_dir)
+    return Scenario(src)
+
+
+class Result:
+    """The outputs of one run: summary (dict) and DataFrames with the CSV files' columns."""
+
+    def __init__(self, raw: dict[str, str]):
+        self._raw = raw
+        self.summary: dict[str, Any] = json.loads(raw["summary"])
+
+    # Integer columns that may be empty in some rows (a provider row has no desired count).
+    _DTYPES = {
+        "events": {"task": "Int64", "service": "string", "instance": "string", "kind": "string", "detail": "string"},
+        "timeseries": {"service": "string", "capacityProvider": "string", "desired": "Int64", "pending": "Int64",
+                       "running": "Int64", "healthy": "Int64"},
+        "tasks": {"service": "string", "stoppedReason": "string"},
+    }
+
+    def _frame(self, which: str):
+        import pandas as pd
+
+        text = self._raw[which]
+        if not text:
+            return None
+        return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""], dtype=self._DTYPES[which])
+
+    @property
+    def events(self):
+        """events.csv as a DataFrame: t, kind, service, task, instance, detail."""
+        return self._frame("events")
+
+    @property
+    def timeseries(self):
+        """timeseries.csv as a DataFrame: one row per sample per service and provider."""
+        return self._frame("timeseries")
+
+    @property
+    def tasks(self):
+        """tasks.csv as a DataFrame (only when run(..., tasks=True))."""
+        return self._frame("tasks")
+
+    @property
+    def events_csv(self) -> str:
+        return self._raw["events"]
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return f"<ecsim.Result {s['scenario']!r} seed={s['seed']} cost={s['cost']['totalUsd']:.4f} USD>"
+
+
+def run(scenario: Scenario, seed: int | None = None, replication: int = 0, *, events: bool = True,
+        timeseries: bool = True, tasks: bool = False) -> Result:
+    """Runs a scenario to its horizon. Releases the GIL while it runs, so threads run in parallel."""
+    return Result(_core.run(scenario._source, seed, replication, events, timeseries, tasks))
+
+
+from ._sweep import sweep  # noqa: E402  (needs Scenario and run)

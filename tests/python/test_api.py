@@ -1,0 +1,143 @@
+"""The Python API: the contract's calls, results that load into pandas, errors, the GIL."""
+
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import ecsim
+
+ROOT = Path(__file__).resolve().parents[2]
+QUICKSTART = ROOT / "scenarios" / "examples" / "quickstart.yaml"
+
+SMALL = """
+ecsim: 1
+name: small
+seed: 3
+duration: 30m
+clusters: [{clusterName: c}]
+taskDefinitions:
+  - family: web
+    requiresCompatibilities: [FARGATE]
+    networkMode: awsvpc
+    cpu: "512"
+    memory: "1024"
+    containerDefinitions: [{name: web, image: web:1}]
+    ecsim: {imageSizeMiB: 100}
+services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 2, launchType: FARGATE}
+"""
+
+
+def test_public_names_are_reachable():
+    for name in ["load", "loads", "run", "sweep", "Scenario", "Result", "ScenarioError", "Simulator",
+                 "proportional_capacity", "distribute_tasks", "clamp_capacity"]:
+        assert hasattr(ecsim, name), name
+
+
+def test_run_returns_summary_and_frames_with_the_csv_columns():
+    res = ecsim.run(ecsim.load(QUICKSTART), seed=1)
+    assert res.summary["scenario"] == "quickstart"
+    assert res.summary["seed"] == 1
+    assert list(res.events.columns) == ["t", "kind", "service", "task", "instance", "detail"]
+    assert list(res.timeseries.columns)[:9] == ["t", "service", "desired", "pending", "running", "healthy", "cpu",
+                                                "requestsPerSecond", "costUsd"]
+    assert res.events["t"].dtype == "float64"
+    assert res.events["task"].dtype == "Int64"
+    assert res.events["t"].is_monotonic_increasing
+
+
+def test_hand_computed_cost_through_python():
+    # 2 tasks of 0.5 vCPU / 1 GB billed from their pull at 20 s to the 30 min horizon.
+    res = ecsim.run(ecsim.loads(SMALL))
+    rate = 0.5 * 0.04048 + 0.004445
+    assert res.summary["cost"]["totalUsd"] == pytest.approx(2 * (1800 - 20) / 3600 * rate, abs=1e-6)
+
+
+def test_set_uses_the_cli_paths_and_rejects_invalid_values():
+    sc = ecsim.loads(SMALL)
+    sc.set("services[web].desiredCount", 5)
+    assert ecsim.run(sc).summary["services"]["web"]["runningCount"]["max"] == 5
+    with pytest.raises(ecsim.ScenarioError) as info:
+        sc.set("services[web].desiredCount", "many")
+    assert isinstance(info.value, ValueError)
+    assert info.value.errors == [
+        '--set services[web].desiredCount="many": services[0].desiredCount: expected an integer, got \'many\''
+    ]
+    assert sc.overrides == ["services[web].desiredCount=5"]  # the bad override was not kept
+
+
+def test_invalid_scenario_raises_with_every_located_error():
+    with pytest.raises(ecsim.ScenarioError) as info:
+        ecsim.loads("ecsim: 1\nname: x\nduration: 10\n", file_name="x.yaml")
+    assert info.value.errors == [
+        'x.yaml:1:1: taskDefinitions: required field \'taskDefinitions\' is missing',
+        'x.yaml:1:1: clusters: required field \'clusters\' is missing',
+        'x.yaml:3:11: duration: \'10\' has no unit; a duration needs a unit: ms, s, m, h or d (for example "30s", "5m", "7d")',
+    ]
+
+
+def test_same_seed_same_events_and_different_seed_differs():
+    sc = ecsim.load(QUICKSTART)
+    a, b, c = ecsim.run(sc, seed=5), ecsim.run(sc, seed=5), ecsim.run(sc, seed=6)
+    assert a.events_csv == b.events_csv
+    assert a.events_csv != c.events_csv
+
+
+def test_sweep_gives_one_row_per_point_and_replication():
+    sc = ecsim.loads(SMALL)
+    df = ecsim.sweep(sc, grid={"services[web].desiredCount": [1, 2, 3]}, replications=2, progress=False)
+    assert isinstance(df, pd.DataFrame)
+    assert len(df) == 6
+    assert {"services[web].desiredCount", "seed", "replication", "cost.totalUsd",
+            "services.web.runningCount.max"} <= set(df.columns)
+    for n in (1, 2, 3):
+        assert (df[df["services[web].desiredCount"] == n]["services.web.runningCount.max"] == n).all()
+
+
+def test_sweep_accepts_any_executor():
+    from concurrent.futures import ProcessPoolExecutor
+
+    sc = ecsim.loads(SMALL)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        df = ecsim.sweep(sc, grid={"services[web].desiredCount": [1, 2]}, executor=pool, progress=False)
+    assert list(df["services.web.runningCount.max"]) == [1, 2]
+
+
+def test_run_releases_the_gil():
+    sc = ecsim.load(QUICKSTART).set("duration", "60d")
+    ticks = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    t = threading.Thread(target=ticker)
+    t.start()
+    start = time.perf_counter()
+    ecsim.run(sc, events=False, timeseries=False)
+    end = time.perf_counter()
+    stop.set()
+    t.join()
+    during = [x for x in ticks if start < x < end]
+    assert end - start > 0.05, "the run was too short to tell"
+    assert len(during) >= 5  # the other thread kept running while the simulator did
+
+
+def test_simulator_steps_in_a_notebook():
+    sim = ecsim.loads(SMALL).simulator()
+    sim.run_until(24.5)
+    assert sim.now == pytest.approx(24.5)
+    assert sim.services()["web"]["running"] == 2
+    sim.run()
+    assert sim.finished
+    assert sim.now == pytest.approx(1800)
+
+
+def test_distribute_tasks_matches_the_documented_strategy():
+    assert ecsim.distribute_tasks([(1, 1), (0, 3)], 9) == [3, 6]
+    assert ecsim.proportional_capacity(9, 100, 70) == 13
