@@ -58,6 +58,7 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kTaskStopping: return "TASK_STOPPING";
     case RecordKind::kTaskStopped: return "TASK_STOPPED";
     case RecordKind::kSpotInterruptionWarning: return "SPOT_INTERRUPTION_WARNING";
+    case RecordKind::kScalingActivity: return "SERVICE_SCALING_ACTIVITY";
   }
   return "?";
 }
@@ -100,7 +101,8 @@ double LevelStats::mean(SimTime now) const {
 }
 
 // ---------------------------------------------------------------------------------------
-Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> placer, std::uint64_t replication)
+Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> placer,
+                     std::vector<std::unique_ptr<ServiceScaler>> scalers, std::uint64_t replication)
     : config_(std::move(config)),
       placer_(std::move(placer)),
       replication_(replication),
@@ -122,17 +124,31 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
 
   const double per_minute = config_.account.service_launch_per_minute_fargate;
   services_.resize(config_.services.size());
+  if (!scalers.empty() && scalers.size() != services_.size()) throw std::invalid_argument("one scaler slot per service");
+  bool metrics = false;
   for (std::size_t i = 0; i < services_.size(); ++i) {
     auto& s = services_[i];
     const auto& sc = config_.services[i];
+    const int service = static_cast<int>(i);
     s.pace = TokenBucket(/*burst=*/per_minute, /*per_second=*/per_minute / 60.0);
     s.per_item.assign(sc.strategy.size(), 0);
     s.per_zone.assign(config_.availability_zones.size(), 0);
     s.desired = sc.desired_count;
+    if (!scalers.empty() && scalers[i]) {
+      s.scaler = std::move(scalers[i]);
+      // RegisterScalableTarget: the desired count is brought inside [MinCapacity, MaxCapacity].
+      s.desired = std::clamp(s.desired, s.scaler->min_capacity(), std::max(s.scaler->min_capacity(), s.scaler->max_capacity()));
+      schedule_next_scheduled(service);
+    }
+    s.load = make_load_source(sc.load, config_.start_unix_seconds);
+    s.demand_rps = s.load->rate();
+    if (auto next = s.load->next_change()) queue_.push(*next, LoadChange{service});
+    metrics = metrics || s.scaler || !std::holds_alternative<std::monostate>(sc.load);
     s.desired_stats.set(now_, s.desired);
     s.running_stats.set(now_, 0);
-    schedule_reconcile(static_cast<int>(i), now_);
+    schedule_reconcile(service, now_);
   }
+  if (metrics) queue_.push(now_ + config_.timings.auto_scaling.metric_period, MetricTick{});
 
   groups_.resize(config_.run_tasks.size());
   for (std::size_t g = 0; g < groups_.size(); ++g) {
@@ -201,7 +217,9 @@ std::size_t Simulator::step(std::size_t n) {
 void Simulator::finish() {
   if (finished_) return;
   now_ = std::max(now_, horizon_);
-  for (auto& s : services_) {
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    auto& s = services_[i];
+    accumulate(static_cast<int>(i));
     s.desired_stats.set(now_, s.desired);
     s.running_stats.set(now_, s.running);
   }
@@ -431,6 +449,7 @@ void Simulator::set_state(Task& t, TaskState s) {
       case TaskState::kStopped: break;
     }
   };
+  if (t.service >= 0 && (t.state == TaskState::kRunning || s == TaskState::kRunning)) accumulate(t.service);
   bump(t.state, -1);
   t.state = s;
   bump(s, +1);
@@ -545,6 +564,7 @@ void Simulator::become_healthy(std::uint32_t slot) {
   t.healthy = true;
   t.has_been_healthy = true;
   t.healthy_at = now_;
+  accumulate(t.service);
   auto& s = services_[t.service];
   ++s.healthy;
   s.consecutive_failures = 0;
@@ -571,6 +591,7 @@ void Simulator::handle(const SpotInterruption& e) {
                                            config_.timings.spot.warning});
   t.stop_reason = "Your Spot Task was interrupted.";
   if (t.healthy) {
+    accumulate(t.service);
     t.healthy = false;
     --services_[t.service].healthy;
   }
@@ -614,6 +635,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
     t.spot_event = kNoEvent;
   }
   if (t.healthy) {
+    accumulate(t.service);
     t.healthy = false;
     --services_[t.service].healthy;
   }
@@ -756,36 +778,106 @@ void Simulator::handle(const TimelineAction& e) {
              entry.action);
 }
 
-double Simulator::demand_at(int service, SimTime t) const {
-  return std::visit(Overloaded{[](const std::monostate&) { return 0.0; },
-                               [](const ConstantLoad& c) { return c.requests_per_second; },
-                               [&](const DiurnalLoad& d) {
-                                 const double x = to_seconds(t + d.phase) / to_seconds(d.period);
-                                 return std::max(0.0, d.mean_requests_per_second *
-                                                          (1.0 + d.amplitude * std::sin(2.0 * std::numbers::pi * x)));
-                               }},
-                    config_.services[service].load);
+// --- load, metrics, auto scaling ---------------------------------------------------------
+// Integrates the service's load state since the last call: served share of running capacity
+// (CPU), healthy targets, requests, and what went unserved. Called before every change of
+// demand, running or healthy counts, so each integral is exact for piecewise-constant load.
+void Simulator::accumulate(int service) {
+  auto& s = services_[service];
+  const double dt_ms = static_cast<double>(to_millis(now_) - to_millis(s.acc_last));
+  s.acc_last = now_;
+  if (dt_ms <= 0) return;
+  const auto& td = config_.task_definitions[config_.services[service].task_definition];
+  const double demand = s.demand_rps;
+  const double capacity = s.healthy * td.requests_per_second;
+  s.acc_requests += demand * dt_ms / 1000.0;
+  s.acc_healthy_ms += s.healthy * dt_ms;
+  if (s.running > 0) {
+    s.acc_running_ms += dt_ms;
+    if (td.requests_per_second > 0) s.acc_busy_ms += std::min(demand, capacity) / (s.running * td.requests_per_second) * dt_ms;
+  }
+  if (demand > capacity && demand > 0) {
+    s.overloaded_ms += static_cast<std::int64_t>(dt_ms);
+    s.unserved_requests += (demand - capacity) * dt_ms / 1000.0;
+  }
+}
+
+void Simulator::handle(const LoadChange& e) {
+  auto& s = services_[e.service];
+  accumulate(e.service);
+  s.load->advance(now_);
+  s.demand_rps = s.load->rate();
+  if (auto next = s.load->next_change()) queue_.push(*next, LoadChange{e.service});
+}
+
+void Simulator::handle(const MetricTick&) {
+  const auto& at = config_.timings.auto_scaling;
+  const SimDuration period = at.metric_period;
+  const double period_ms = static_cast<double>(period.count());
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    auto& s = services_[i];
+    accumulate(static_cast<int>(i));
+    const auto& td = config_.task_definitions[config_.services[i].task_definition];
+    MetricDatapoint d{now_ - period, period, std::nullopt, std::nullopt, std::nullopt};
+    if (s.acc_running_ms > 0 && td.requests_per_second > 0) {
+      const double cpu = 100.0 * s.acc_busy_ms / s.acc_running_ms;
+      d.cpu_percent = cpu;
+      d.memory_percent = td.memory_idle_percent + (td.memory_full_load_percent - td.memory_idle_percent) * cpu / 100.0;
+      s.cpu_samples.push_back(static_cast<float>(cpu));
+    }
+    const double mean_healthy = s.acc_healthy_ms / period_ms;
+    if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;
+    s.acc_busy_ms = s.acc_running_ms = s.acc_healthy_ms = s.acc_requests = 0;
+    s.last_datapoint = d;
+    if (s.scaler) s.unpublished.push_back(d);
+  }
+  if (at.publication_lag <= SimDuration{0}) {
+    handle(MetricPublish{});
+  } else {
+    queue_.push(now_ + at.publication_lag, MetricPublish{});
+  }
+  queue_.push(now_ + period, MetricTick{});
+}
+
+void Simulator::handle(const MetricPublish&) {
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    auto& s = services_[i];
+    if (!s.scaler || s.unpublished.empty()) continue;
+    const MetricDatapoint d = s.unpublished.front();
+    s.unpublished.pop_front();
+    apply_scaling(static_cast<int>(i), s.scaler->on_datapoint(d, now_, s.desired));
+  }
+}
+
+void Simulator::schedule_next_scheduled(int service) {
+  if (auto next = services_[service].scaler->next_scheduled(now_)) {
+    if (*next <= horizon_) queue_.push(*next, ScheduledScaling{service});
+  }
+}
+
+void Simulator::handle(const ScheduledScaling& e) {
+  auto& s = services_[e.service];
+  apply_scaling(e.service, s.scaler->on_scheduled(now_, s.desired));
+  schedule_next_scheduled(e.service);
+}
+
+void Simulator::apply_scaling(int service, const std::optional<ScalingAction>& action) {
+  if (!action) return;
+  auto& s = services_[service];
+  const int to = std::min(action->desired, config_.account.tasks_per_service);
+  if (to == s.desired) return;
+  ++s.scaling_actions;
+  emit(RecordKind::kScalingActivity, nullptr, service,
+       "policy=" + action->policy + " from=" + std::to_string(s.desired) + " to=" + std::to_string(to) + " reason=" + action->reason);
+  set_desired(service, to, "autoScaling");
 }
 
 void Simulator::handle(const SampleTick&) {
-  // Load accounting uses the state at the start of each sample interval.
-  const SimDuration interval = std::min(config_.run.sample, horizon_ - now_);
   for (std::size_t i = 0; i < services_.size(); ++i) {
     auto& s = services_[i];
     const auto& td = config_.task_definitions[config_.services[i].task_definition];
-    const double demand = demand_at(static_cast<int>(i), now_);
-    const double capacity = s.healthy * td.requests_per_second;
-    s.demand_rps = demand;
-    double cpu = 0.0;
-    if (td.requests_per_second > 0 && demand > 0) {
-      cpu = capacity > 0 ? std::min(100.0, demand / capacity * 100.0) : 100.0;
-      if (demand > capacity) {
-        s.overloaded_ms += interval.count();
-        s.unserved_requests += (demand - capacity) * to_seconds(interval);
-      }
-    }
-    s.cpu_percent = cpu;
-    s.cpu_samples.push_back(static_cast<float>(cpu));
+    const double capacity = s.running * td.requests_per_second;
+    s.cpu_percent = capacity > 0 ? 100.0 * std::min(s.demand_rps, s.healthy * td.requests_per_second) / capacity : 0.0;
   }
   for (auto* o : observers_) o->on_sample(*this, now_);
   if (now_ + config_.run.sample <= horizon_) queue_.push(now_ + config_.run.sample, SampleTick{});

@@ -3,12 +3,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <deque>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "ecsim/core/load_source.hpp"
 #include "ecsim/placement/fargate_placer.hpp"
+#include "ecsim/scaling/auto_scaler.hpp"
+#include "ecsim/scaling/schedule.hpp"
 #include "ecsim/scenarios/scenario.hpp"
 #include "overrides.hpp"
 #include "price_table.hpp"
@@ -109,30 +113,6 @@ constexpr std::int64_t kMaxInt = 2'000'000'000;
 
 std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
-// Parses "1998-06-22T00:00:00Z" (seconds and Z optional parts as ISO 8601 allows here).
-std::optional<std::int64_t> parse_utc(const std::string& s) {
-  int y, mo, d, h = 0, mi = 0, sec = 0;
-  char tail[8] = {0};
-  int n = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &sec, tail);
-  if (n < 3) return std::nullopt;
-  if (n == 3 && s.size() != 10) return std::nullopt;
-  if (n >= 6 && !(std::string(tail) == "Z" || std::string(tail) == "" || std::string(tail) == "+00:00")) return std::nullopt;
-  if (n > 3 && n < 6) {
-    n = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d%7s", &y, &mo, &d, &h, &mi, tail);
-    if (n < 5 || !(std::string(tail) == "Z" || std::string(tail) == "")) return std::nullopt;
-    sec = 0;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  // days from civil (Howard Hinnant's algorithm)
-  y -= mo <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-  return days * 86400 + h * 3600 + mi * 60 + sec;
-}
-
 // "512", "0.5 vCPU", "1 vcpu" -> CPU units
 std::optional<int> parse_cpu(const std::string& s) {
   double v = 0;
@@ -158,7 +138,7 @@ std::optional<int> parse_memory(const std::string& s) {
 
 class Loader {
  public:
-  explicit Loader(Ctx& ctx) : ctx_(ctx) {}
+  Loader(Ctx& ctx, std::filesystem::path base_dir) : ctx_(ctx), base_dir_(std::move(base_dir)) {}
 
   ScenarioConfig load(const YAML::Node& root) {
     Fields top(ctx_, root, "");
@@ -173,7 +153,7 @@ class Loader {
     if (auto v = top.duration("duration", true, SimDuration{1})) cfg_.duration = *v;
     if (auto n = top.get("start"); n.IsDefined()) {
       if (auto s = detail::scalar_string(ctx_, n, "start")) {
-        if (auto t = parse_utc(*s)) cfg_.start_unix_seconds = *t;
+        if (auto t = parse_utc_millis(*s)) cfg_.start_unix_seconds = *t / 1000;
         else ctx_.error(n, "start", "'" + *s + "' is not a UTC time like \"1998-06-22T00:00:00Z\"");
       }
     }
@@ -246,6 +226,19 @@ class Loader {
       if (auto v = f.number("pullMiBPerSecond", 1e-3, 1e9)) tm.fargate.pull_mib_per_second = *v;
       if (auto v = f.duration("containerStart")) tm.fargate.container_start = *v;
       if (auto v = f.number("jitterCv", 0, 10)) tm.fargate.jitter_cv = *v;
+    }
+    {
+      Fields f(ctx_, t.get("autoScaling"), "timings.autoScaling");
+      auto& as = tm.auto_scaling;
+      if (auto v = f.duration("metricPeriod", false, SimDuration{1000})) {
+        if (v->count() % 1000 != 0 || (*v > std::chrono::minutes(1) ? v->count() % 60000 != 0 : 60000 % v->count() != 0))
+          ctx_.error(f.node()["metricPeriod"], f.sub("metricPeriod"), "must divide a minute (1s, 5s, 10s, 30s, ...) or be whole minutes");
+        else as.metric_period = *v;
+      }
+      if (auto v = f.duration("metricPublicationLag")) as.publication_lag = *v;
+      if (auto v = f.integer("targetTrackingScaleOutDatapoints", 1, 100)) as.target_tracking_scale_out_datapoints = static_cast<int>(*v);
+      if (auto v = f.integer("targetTrackingScaleInDatapoints", 1, 100)) as.target_tracking_scale_in_datapoints = static_cast<int>(*v);
+      if (auto v = f.number("targetTrackingScaleInFactor", 0.01, 1)) as.target_tracking_scale_in_factor = *v;
     }
     {
       Fields f(ctx_, t.get("task"), "timings.task");
@@ -409,6 +402,10 @@ class Loader {
         if (auto v = e.boolean("failToStart")) td.fail_to_start = *v;
         Fields cap(ctx_, e.get("capacity"), e.sub("capacity"));
         if (auto v = cap.number("requestsPerSecond", 0, 1e12)) td.requests_per_second = *v;
+        cap.finish();
+        Fields mu(ctx_, e.get("memoryUtilization"), e.sub("memoryUtilization"));
+        if (auto v = mu.number("idlePercent", 0, 100)) td.memory_idle_percent = *v;
+        if (auto v = mu.number("fullLoadPercent", 0, 100)) td.memory_full_load_percent = *v;
       }
       cfg_.task_definitions.push_back(std::move(td));
     }
@@ -704,8 +701,14 @@ class Loader {
         s.load_balanced = lbs.size() > 0;
       }
       read_load(f, s);
-      if (auto a = f.get("autoScaling"); a.IsDefined())
-        ctx_.error(a, f.sub("autoScaling"), "service auto scaling is not modelled in this version of ecsim; use timeline updateService entries to change desiredCount");
+      if (auto a = f.get("autoScaling"); a.IsDefined()) s.auto_scaling = read_auto_scaling(a, f.sub("autoScaling"));
+      if (td && cfg_.task_definitions[*td].requests_per_second <= 0) {
+        const bool needs = !std::holds_alternative<std::monostate>(s.load) || s.auto_scaling;
+        if (needs)
+          ctx_.error(n[i], f.sub("taskDefinition"), "task definition " + cfg_.task_definitions[*td].key() +
+                                                    " needs ecsim.capacity.requestsPerSecond (the load one task serves at 100% CPU) "
+                                                    "for a service with load or autoScaling");
+      }
       if (cluster) s.cluster = *cluster;
       if (td) s.task_definition = *td;
       if (cluster) {
@@ -737,13 +740,235 @@ class Loader {
       if (auto v = d.number("amplitude", 0, 1)) dl.amplitude = *v;
       if (auto v = d.duration("period", false, SimDuration{1000})) dl.period = *v;
       if (auto v = d.duration("phase")) dl.phase = *v;
+      if (auto v = d.duration("resolution", false, SimDuration{1000})) dl.resolution = *v;
       s.load = dl;
     } else l.get("diurnal");
     if (l.has("trace")) {
       ++kinds;
-      ctx_.error(l.get("trace"), l.sub("trace"), "trace-driven load is not modelled in this version of ecsim; use constant or diurnal");
+      Fields t(ctx_, l.get("trace"), l.sub("trace"));
+      TraceLoad tl;
+      auto file = t.str("file", true);
+      if (auto v = t.str("time", true)) tl.time_column = *v;
+      if (auto v = t.str("value")) tl.value_column = *v;
+      if (auto v = t.duration("per", false, SimDuration{1})) tl.per = *v;
+      if (auto v = t.number("scale", 0, 1e12)) tl.scale = *v;
+      if (file) {
+        std::filesystem::path p(*file);
+        if (p.is_relative()) p = base_dir_ / p;
+        tl.path = p.string();
+        if (!tl.time_column.empty()) {
+          try {
+            CsvTraceReader probe(tl.path, tl.time_column, tl.value_column);
+            std::int64_t ms;
+            double v;
+            if (!probe.next(&ms, &v)) ctx_.error(t.node()["file"], t.sub("file"), "the trace has no rows");
+          } catch (const std::exception& e) {
+            ctx_.error(t.node()["file"], t.sub("file"), e.what());
+          }
+        }
+      }
+      s.load = tl;
     } else l.get("trace");
     if (kinds != 1) ctx_.error(n, l.path(), "give exactly one of: constant, diurnal, trace");
+  }
+
+  // --- autoScaling ---------------------------------------------------------------------------
+  std::optional<MetricType> read_metric_type(Fields& f, const std::string& key, bool required) {
+    static const std::vector<std::string> kTypes = {"ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization",
+                                                    "ALBRequestCountPerTarget"};
+    auto v = f.choice(key, kTypes, required);
+    if (!v) return std::nullopt;
+    return static_cast<MetricType>(std::find(kTypes.begin(), kTypes.end(), *v) - kTypes.begin());
+  }
+
+  std::optional<AutoScalingConfig> read_auto_scaling(const YAML::Node& n, const std::string& path) {
+    static const std::vector<std::string> kIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "RoleARN",
+                                                      "SuspendedState", "Tags"};
+    Fields a(ctx_, n, path, "RegisterScalableTarget", &kIgnored);
+    if (!a.valid()) return std::nullopt;
+    AutoScalingConfig out;
+    auto lo = a.integer("MinCapacity", 0, cfg_.account.tasks_per_service, true);
+    auto hi = a.integer("MaxCapacity", 0, cfg_.account.tasks_per_service, true);
+    if (lo) out.min_capacity = static_cast<int>(*lo);
+    if (hi) out.max_capacity = static_cast<int>(*hi);
+    if (lo && hi && *lo > *hi) ctx_.error(n["MaxCapacity"], a.sub("MaxCapacity"), "MaxCapacity is below MinCapacity (" + std::to_string(*lo) + ")");
+    bool ok = lo && hi;
+    if (auto ps = a.get("policies"); ps.IsDefined() && detail::expect_sequence(ctx_, ps, a.sub("policies"))) {
+      for (std::size_t i = 0; i < ps.size(); ++i) {
+        if (auto p = read_policy(ps[i], idx(a.sub("policies"), i))) {
+          for (const auto& other : out.policies)
+            if (other.name == p->name) ctx_.error(ps[i], idx(a.sub("policies"), i), "two policies are named '" + p->name + "'");
+          out.policies.push_back(std::move(*p));
+        } else {
+          ok = false;
+        }
+      }
+    }
+    if (auto sa = a.get("scheduledActions"); sa.IsDefined() && detail::expect_sequence(ctx_, sa, a.sub("scheduledActions"))) {
+      static const std::vector<std::string> kSchedIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "Timezone"};
+      for (std::size_t i = 0; i < sa.size(); ++i) {
+        const std::string p = idx(a.sub("scheduledActions"), i);
+        Fields f(ctx_, sa[i], p, "PutScheduledAction", &kSchedIgnored);
+        if (!f.valid()) {
+          ok = false;
+          continue;
+        }
+        ScheduledActionConfig c;
+        c.name = f.str("ScheduledActionName", true).value_or("?");
+        if (auto tz = f.node()["Timezone"]; tz.IsDefined() && tz.IsScalar() && tz.Scalar() != "UTC" && tz.Scalar() != "Etc/UTC") {
+          ctx_.error(tz, f.sub("Timezone"), "only UTC schedules are modelled; got '" + tz.Scalar() + "'");
+          ok = false;
+        }
+        if (auto sch = f.str("Schedule", true)) {
+          std::string err;
+          if (scaling::Schedule::parse(*sch, &err)) c.schedule = *sch;
+          else {
+            ctx_.error(f.node()["Schedule"], f.sub("Schedule"), err);
+            ok = false;
+          }
+        } else ok = false;
+        for (const char* key : {"StartTime", "EndTime"}) {
+          if (auto v = f.str(key)) {
+            auto ms = parse_utc_millis(*v);
+            if (!ms) {
+              ctx_.error(f.node()[key], f.sub(key), "'" + *v + "' is not a UTC time like \"2024-03-01T08:00:00Z\"");
+              ok = false;
+            } else (std::string(key) == "StartTime" ? c.start_unix_seconds : c.end_unix_seconds) = *ms / 1000;
+          }
+        }
+        Fields act(ctx_, f.get("ScalableTargetAction", true), f.sub("ScalableTargetAction"));
+        if (auto v = act.integer("MinCapacity", 0, cfg_.account.tasks_per_service)) c.min_capacity = static_cast<int>(*v);
+        if (auto v = act.integer("MaxCapacity", 0, cfg_.account.tasks_per_service)) c.max_capacity = static_cast<int>(*v);
+        if (act.valid() && !c.min_capacity && !c.max_capacity) {
+          ctx_.error(act.node(), act.path(), "give MinCapacity, MaxCapacity or both");
+          ok = false;
+        }
+        if (c.min_capacity && c.max_capacity && *c.min_capacity > *c.max_capacity) {
+          ctx_.error(act.node(), act.path(), "MinCapacity is above MaxCapacity");
+          ok = false;
+        }
+        out.scheduled_actions.push_back(std::move(c));
+      }
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  std::optional<ScalingPolicyConfig> read_policy(const YAML::Node& n, const std::string& path) {
+    static const std::vector<std::string> kIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "PolicyARN", "Alarms"};
+    Fields f(ctx_, n, path, "PutScalingPolicy", &kIgnored);
+    if (!f.valid()) return std::nullopt;
+    ScalingPolicyConfig p;
+    p.name = f.str("PolicyName", true).value_or("?");
+    auto type = f.choice("PolicyType", {"TargetTrackingScaling", "StepScaling"}, true);
+    auto tt = f.get("TargetTrackingScalingPolicyConfiguration");
+    auto st = f.get("StepScalingPolicyConfiguration");
+    auto alarm = f.get("alarm");
+    if (!type) return std::nullopt;
+    if (*type == "TargetTrackingScaling") {
+      if (!tt.IsDefined()) {
+        ctx_.error(n, f.sub("TargetTrackingScalingPolicyConfiguration"), "required for PolicyType TargetTrackingScaling");
+        return std::nullopt;
+      }
+      static const std::vector<std::string> kTtIgnored = {"CustomizedMetricSpecification"};
+      Fields c(ctx_, tt, f.sub("TargetTrackingScalingPolicyConfiguration"), "TargetTrackingScalingPolicyConfiguration", &kTtIgnored);
+      TargetTrackingConfig cfg;
+      auto target = c.number("TargetValue", 1e-9, 1e12, true);
+      if (tt["CustomizedMetricSpecification"].IsDefined())
+        ctx_.error(tt["CustomizedMetricSpecification"], c.sub("CustomizedMetricSpecification"),
+                   "custom metrics are not modelled; use PredefinedMetricSpecification");
+      Fields pm(ctx_, c.get("PredefinedMetricSpecification", true), c.sub("PredefinedMetricSpecification"),
+                "PredefinedMetricSpecification", new_ignored({"ResourceLabel"}));
+      auto metric = read_metric_type(pm, "PredefinedMetricType", true);
+      if (auto v = c.integer("ScaleOutCooldown", 0, 86400)) cfg.scale_out_cooldown = std::chrono::seconds(*v);
+      if (auto v = c.integer("ScaleInCooldown", 0, 86400)) cfg.scale_in_cooldown = std::chrono::seconds(*v);
+      if (auto v = c.boolean("DisableScaleIn")) cfg.disable_scale_in = *v;
+      if (!target || !metric) return std::nullopt;
+      cfg.target_value = *target;
+      cfg.metric = *metric;
+      if (cfg.metric != MetricType::kAlbRequestCountPerTarget && cfg.target_value > 100)
+        ctx_.error(tt["TargetValue"], c.sub("TargetValue"), "a utilization target is a percentage (at most 100)");
+      p.kind = cfg;
+      if (st.IsDefined()) ctx_.error(st, f.sub("StepScalingPolicyConfiguration"), "not used with PolicyType TargetTrackingScaling");
+      if (alarm.IsDefined()) ctx_.error(alarm, f.sub("alarm"), "target tracking creates its own alarms; remove `alarm`");
+      return p;
+    }
+    if (!st.IsDefined() || !alarm.IsDefined()) {
+      ctx_.error(n, f.path(), "PolicyType StepScaling needs StepScalingPolicyConfiguration and an `alarm`");
+      return std::nullopt;
+    }
+    if (tt.IsDefined()) ctx_.error(tt, f.sub("TargetTrackingScalingPolicyConfiguration"), "not used with PolicyType StepScaling");
+    StepScalingConfig cfg;
+    Fields c(ctx_, st, f.sub("StepScalingPolicyConfiguration"), "StepScalingPolicyConfiguration", new_ignored({"MetricAggregationType"}));
+    auto at = c.choice("AdjustmentType", {"ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"}, true);
+    if (at) cfg.adjustment_type = *at == "ChangeInCapacity" ? AdjustmentType::kChangeInCapacity
+                                  : *at == "PercentChangeInCapacity" ? AdjustmentType::kPercentChangeInCapacity
+                                                                     : AdjustmentType::kExactCapacity;
+    if (auto v = c.integer("Cooldown", 0, 86400)) cfg.cooldown = std::chrono::seconds(*v);
+    if (auto v = c.integer("MinAdjustmentMagnitude", 0, 100000)) cfg.min_adjustment_magnitude = static_cast<int>(*v);
+    bool ok = at.has_value();
+    auto steps = c.get("StepAdjustments", true);
+    if (steps.IsDefined() && detail::expect_sequence(ctx_, steps, c.sub("StepAdjustments"))) {
+      for (std::size_t i = 0; i < steps.size(); ++i) {
+        Fields sf(ctx_, steps[i], idx(c.sub("StepAdjustments"), i));
+        StepAdjustment sa;
+        sa.lower = sf.number("MetricIntervalLowerBound", -1e12, 1e12);
+        sa.upper = sf.number("MetricIntervalUpperBound", -1e12, 1e12);
+        auto adj = sf.integer("ScalingAdjustment", -100000, 100000, true);
+        if (!adj) {
+          ok = false;
+          continue;
+        }
+        sa.adjustment = static_cast<int>(*adj);
+        if (sa.lower && sa.upper && *sa.lower >= *sa.upper) {
+          ctx_.error(steps[i], sf.path(), "MetricIntervalLowerBound must be below MetricIntervalUpperBound");
+          ok = false;
+        }
+        if (!sa.lower && !sa.upper && steps.size() > 1) {
+          ctx_.error(steps[i], sf.path(), "only a single step may leave both bounds open");
+          ok = false;
+        }
+        cfg.steps.push_back(sa);
+      }
+    }
+    Fields al(ctx_, alarm, f.sub("alarm"));
+    if (auto m = read_metric_type(al, "metric", true)) cfg.alarm.metric = *m;
+    else ok = false;
+    auto stat = al.choice("statistic", {"Average", "Maximum", "Minimum", "Sum", "SampleCount"});
+    if (stat) cfg.alarm.statistic = *stat == "Average" ? Statistic::kAverage : *stat == "Maximum" ? Statistic::kMaximum
+                                    : *stat == "Minimum" ? Statistic::kMinimum : *stat == "Sum" ? Statistic::kSum : Statistic::kSampleCount;
+    if (auto v = al.number("threshold", -1e12, 1e12, true)) cfg.alarm.threshold = *v;
+    else ok = false;
+    auto cmp = al.choice("comparison", {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold",
+                                        "LessThanOrEqualToThreshold"}, true);
+    if (cmp) cfg.alarm.comparison = *cmp == "GreaterThanThreshold" ? Comparison::kGreaterThan
+                                    : *cmp == "GreaterThanOrEqualToThreshold" ? Comparison::kGreaterThanOrEqual
+                                    : *cmp == "LessThanThreshold" ? Comparison::kLessThan : Comparison::kLessThanOrEqual;
+    else ok = false;
+    if (auto v = al.integer("periodSeconds", 60, 86400)) {
+      if (*v % 60 != 0) {
+        ctx_.error(alarm["periodSeconds"], al.sub("periodSeconds"), "must be a multiple of 60 (ECS metrics are 1-minute datapoints)");
+        ok = false;
+      }
+      cfg.alarm.period_minutes = static_cast<int>(*v / 60);
+    }
+    if (auto v = al.integer("evaluationPeriods", 1, 1440)) cfg.alarm.evaluation_periods = static_cast<int>(*v);
+    cfg.alarm.datapoints_to_alarm = cfg.alarm.evaluation_periods;
+    if (auto v = al.integer("datapointsToAlarm", 1, 1440)) {
+      if (*v > cfg.alarm.evaluation_periods) {
+        ctx_.error(alarm["datapointsToAlarm"], al.sub("datapointsToAlarm"), "cannot exceed evaluationPeriods");
+        ok = false;
+      }
+      cfg.alarm.datapoints_to_alarm = static_cast<int>(*v);
+    }
+    if (!ok) return std::nullopt;
+    p.kind = cfg;
+    return p;
+  }
+
+  const std::vector<std::string>* new_ignored(std::initializer_list<const char*> names) {
+    ignored_lists_.emplace_back(names.begin(), names.end());
+    return &ignored_lists_.back();
   }
 
   // --- runTasks -----------------------------------------------------------------------------------
@@ -861,6 +1086,8 @@ class Loader {
   }
 
   Ctx& ctx_;
+  std::filesystem::path base_dir_;
+  std::deque<std::vector<std::string>> ignored_lists_;  // stable addresses for Fields
   ScenarioConfig cfg_;
   YAML::Node region_node_;
   std::vector<bool> td_fargate_;
@@ -880,7 +1107,7 @@ ScenarioConfig load(const ScenarioSource& source) {
   }
   detail::check_duplicate_keys(ctx, root, "");
   detail::apply_overrides(ctx, root, source.overrides);
-  Loader loader(ctx);
+  Loader loader(ctx, source.base_dir);
   ScenarioConfig cfg = loader.load(root);
   if (!ctx.ok()) {
     auto errors = ctx.errors();
@@ -894,7 +1121,15 @@ ScenarioConfig load(const ScenarioSource& source) {
 }
 
 std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication) {
-  return std::make_unique<Simulator>(config, placement::make_default_placer(), replication);
+  std::vector<std::unique_ptr<ServiceScaler>> scalers;
+  for (const auto& s : config.services) {
+    if (s.auto_scaling) {
+      scalers.push_back(scaling::make_auto_scaler(*s.auto_scaling, config.timings.auto_scaling, config.start_unix_seconds));
+    } else {
+      scalers.push_back(nullptr);
+    }
+  }
+  return std::make_unique<Simulator>(config, placement::make_default_placer(), std::move(scalers), replication);
 }
 
 }  // namespace ecsim::scenarios

@@ -60,6 +60,8 @@ struct TaskDefinitionConfig {
   SimDuration app_start_time = 0s;
   bool fail_to_start = false;
   double requests_per_second = 0.0;  ///< load one task serves at 100% CPU (0: none given)
+  double memory_idle_percent = 25.0;       ///< memory utilisation with no load
+  double memory_full_load_percent = 60.0;  ///< memory utilisation at 100% CPU
 
   std::string key() const { return family + ":" + std::to_string(revision); }
   /// The health check of the first essential container that has one, if any.
@@ -77,14 +79,87 @@ struct ClusterConfig {
 struct ConstantLoad {
   double requests_per_second = 0.0;
 };
-/// rate(t) = mean * (1 + amplitude * sin(2 pi (t + phase) / period))
+/// rate(t) = mean * (1 + amplitude * sin(2 pi (t + phase) / period)), held constant over
+/// each `resolution` step (evaluated at the step's start).
 struct DiurnalLoad {
   double mean_requests_per_second = 0.0;
   double amplitude = 0.0;
   SimDuration period = 24h;
   SimDuration phase = 0s;
+  SimDuration resolution = 1min;
 };
-using LoadConfig = std::variant<std::monostate, ConstantLoad, DiurnalLoad>;
+/// A CSV trace replayed from the scenario's `start`, streamed (never held in memory).
+/// With a value column, each row's value is a count per `per`, held until the next row;
+/// without one, each row is one request and rows are counted in bins of `per`.
+struct TraceLoad {
+  std::string path;          ///< resolved file path
+  std::string time_column;   ///< ISO 8601 UTC timestamps, or seconds when numeric
+  std::string value_column;  ///< empty: one request per row
+  SimDuration per = 1min;
+  double scale = 1.0;
+};
+using LoadConfig = std::variant<std::monostate, ConstantLoad, DiurnalLoad, TraceLoad>;
+
+/// Predefined metrics of ECS services (Application Auto Scaling names).
+enum class MetricType { kCpuUtilization, kMemoryUtilization, kAlbRequestCountPerTarget };
+
+struct TargetTrackingConfig {
+  double target_value = 70;
+  MetricType metric = MetricType::kCpuUtilization;
+  SimDuration scale_out_cooldown = 300s;
+  SimDuration scale_in_cooldown = 300s;
+  bool disable_scale_in = false;
+};
+
+enum class Comparison { kGreaterThan, kGreaterThanOrEqual, kLessThan, kLessThanOrEqual };
+enum class Statistic { kAverage, kMaximum, kMinimum, kSum, kSampleCount };
+
+/// A CloudWatch alarm on a service metric: `datapoints_to_alarm` of the last
+/// `evaluation_periods` period-statistics breach the threshold.
+struct AlarmConfig {
+  MetricType metric = MetricType::kCpuUtilization;
+  Statistic statistic = Statistic::kAverage;
+  double threshold = 0;
+  Comparison comparison = Comparison::kGreaterThan;
+  int period_minutes = 1;
+  int evaluation_periods = 1;
+  int datapoints_to_alarm = 1;
+};
+
+enum class AdjustmentType { kChangeInCapacity, kPercentChangeInCapacity, kExactCapacity };
+struct StepAdjustment {
+  std::optional<double> lower;  ///< MetricIntervalLowerBound (relative to the threshold)
+  std::optional<double> upper;  ///< MetricIntervalUpperBound
+  int adjustment = 0;
+};
+struct StepScalingConfig {
+  AdjustmentType adjustment_type = AdjustmentType::kChangeInCapacity;
+  std::vector<StepAdjustment> steps;
+  SimDuration cooldown = 300s;
+  int min_adjustment_magnitude = 0;
+  AlarmConfig alarm;
+};
+
+struct ScalingPolicyConfig {
+  std::string name;
+  std::variant<TargetTrackingConfig, StepScalingConfig> kind;
+};
+
+/// PutScheduledAction: `schedule` is at(...), rate(...) or cron(...) in UTC.
+struct ScheduledActionConfig {
+  std::string name;
+  std::string schedule;
+  std::optional<std::int64_t> start_unix_seconds, end_unix_seconds;
+  std::optional<int> min_capacity, max_capacity;
+};
+
+/// RegisterScalableTarget + PutScalingPolicy + PutScheduledAction for one service.
+struct AutoScalingConfig {
+  int min_capacity = 1;
+  int max_capacity = 1;
+  std::vector<ScalingPolicyConfig> policies;
+  std::vector<ScheduledActionConfig> scheduled_actions;
+};
 
 struct ServiceConfig {
   std::string name;
@@ -97,6 +172,7 @@ struct ServiceConfig {
   SimDuration health_check_grace_period = 0s;
   bool load_balanced = false;
   LoadConfig load;
+  std::optional<AutoScalingConfig> auto_scaling;
 };
 
 struct ExponentialDuration {
@@ -168,7 +244,16 @@ struct SpotTimings {
   double interruptions_per_task_hour = 0.0;  ///< AWS publishes no rate: a setting
   SimDuration warning = 2min;
 };
+/// CloudWatch metrics and the alarms Application Auto Scaling creates.
+struct AutoScalingTimings {
+  SimDuration metric_period = 1min;        ///< ECS service metrics: 1-minute datapoints
+  SimDuration publication_lag = 60s;       ///< datapoint end -> visible to alarms
+  int target_tracking_scale_out_datapoints = 3;  ///< 3 of 3 above target
+  int target_tracking_scale_in_datapoints = 15;  ///< 15 of 15 below the low threshold
+  double target_tracking_scale_in_factor = 0.9;  ///< low threshold = factor * target
+};
 struct TimingsConfig {
+  AutoScalingTimings auto_scaling;
   FargateTimings fargate;
   TaskTimings task;
   ServiceTimings service;

@@ -26,6 +26,7 @@ enum class RecordKind {
   kTaskStopping,
   kTaskStopped,
   kSpotInterruptionWarning,
+  kScalingActivity,
 };
 
 /// The events.csv spelling of a kind (ECS-style upper snake case).

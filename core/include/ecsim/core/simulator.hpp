@@ -13,8 +13,10 @@
 #include "ecsim/core/capacity_placer.hpp"
 #include "ecsim/core/config.hpp"
 #include "ecsim/core/event_queue.hpp"
+#include "ecsim/core/load_source.hpp"
 #include "ecsim/core/observer.hpp"
 #include "ecsim/core/rng.hpp"
+#include "ecsim/core/service_scaler.hpp"
 #include "ecsim/core/time.hpp"
 #include "ecsim/core/token_bucket.hpp"
 
@@ -99,8 +101,16 @@ struct ServiceState {
   std::vector<float> cpu_samples;
   std::int64_t overloaded_ms = 0;
   double unserved_requests = 0.0;
-  double demand_rps = 0.0;  ///< at the last sample
-  double cpu_percent = 0.0; ///< at the last sample
+  double demand_rps = 0.0;  ///< now
+  double cpu_percent = 0.0; ///< now: served load over running capacity
+  std::int64_t scaling_actions = 0;
+  // Load and metrics over the current metric period (integrals over time in ms).
+  std::unique_ptr<LoadSource> load;
+  std::unique_ptr<ServiceScaler> scaler;
+  SimTime acc_last{};
+  double acc_busy_ms = 0, acc_running_ms = 0, acc_healthy_ms = 0, acc_requests = 0;
+  std::deque<MetricDatapoint> unpublished;
+  std::optional<MetricDatapoint> last_datapoint;
 };
 
 struct ProviderState {
@@ -126,8 +136,10 @@ struct RunTaskGroupState {
 /// Simulates one scenario. Owns all state; several instances may run in one process.
 class Simulator {
  public:
-  /// `placer` decides providers and zones (ecsim::placement::make_default_placer()).
-  Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> placer, std::uint64_t replication = 0);
+  /// `placer` decides providers and zones (ecsim::placement::make_default_placer());
+  /// `scalers` holds one entry per service (null for a service without autoScaling).
+  Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> placer,
+            std::vector<std::unique_ptr<ServiceScaler>> scalers = {}, std::uint64_t replication = 0);
   ~Simulator();
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
@@ -165,8 +177,7 @@ class Simulator {
   double service_cost(int service, SimTime until) const;
   /// Same for a capacity provider (services and runTasks).
   double provider_cost(int provider, SimTime until) const;
-  /// Demand of a service at time t in requests per second (0 without `load`).
-  double demand_at(int service, SimTime t) const;
+
   /// Named random stream derived from (seed, replication, name).
   Rng rng_for(std::string_view name) const;
 
@@ -178,8 +189,12 @@ class Simulator {
   struct RunTaskArrival { int group; };
   struct TimelineAction { int index; };
   struct SampleTick {};
+  struct LoadChange { int service; };
+  struct MetricTick {};
+  struct MetricPublish {};
+  struct ScheduledScaling { int service; };
   using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
-                             TimelineAction, SampleTick>;
+                             TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling>;
 
   void dispatch(const Event& e);
   void handle(const ReconcileService& e);
@@ -189,6 +204,13 @@ class Simulator {
   void handle(const RunTaskArrival& e);
   void handle(const TimelineAction& e);
   void handle(const SampleTick& e);
+  void handle(const LoadChange& e);
+  void handle(const MetricTick& e);
+  void handle(const MetricPublish& e);
+  void handle(const ScheduledScaling& e);
+  void accumulate(int service);
+  void apply_scaling(int service, const std::optional<ScalingAction>& action);
+  void schedule_next_scheduled(int service);
 
   void emit(RecordKind kind, const Task* task, int service, std::string detail);
   void set_desired(int service, int desired, const char* why);

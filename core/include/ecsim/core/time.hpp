@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ecsim {
 
@@ -39,5 +41,17 @@ inline SimDuration seconds(double s) { return SimDuration{std::llround(s * 1000.
 /// Formats seconds since t=0 with millisecond precision and no trailing zeros ("12.5", "60").
 std::string format_seconds(SimTime t);
 std::string format_seconds(SimDuration d);
+
+/// Parses an ISO 8601 UTC time ("1998-06-22T00:00:00Z", "1998-04-30T21:30Z",
+/// "2023-11-16 18:17:03.9799600", "1998-06-22") to milliseconds since the Unix epoch.
+/// Offsets other than Z/+00:00 are rejected.
+std::optional<std::int64_t> parse_utc_millis(std::string_view text);
+
+/// Civil date of a day number since 1970-01-01 (proleptic Gregorian).
+struct CivilDate {
+  int year, month, day;  ///< month 1..12, day 1..31
+};
+CivilDate civil_from_days(std::int64_t days);
+std::int64_t days_from_civil(int year, int month, int day);
 
 }  // namespace ecsim

@@ -4,17 +4,37 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
+#include "ecsim/core/service_scaler.hpp"
 #include "ecsim/core/time.hpp"
 
 namespace ecsim::scaling {
 
-/// What a policy asks for at one evaluation.
+/// A policy's request at one evaluation, before bounds and the other policies are applied.
 struct ScalingDecision {
   enum class Direction { kNone, kOut, kIn };
   Direction direction = Direction::kNone;
-  int new_capacity = 0;  ///< requested capacity before clamping
+  int new_capacity = 0;
+  std::string reason;
+};
+
+/// The behaviour every scaling policy implements: datapoints and `now` in, a decision out.
+/// Policies keep their alarms' history; cooldown state is kept by the AutoScaler.
+class ScalingPolicy {
+ public:
+  virtual ~ScalingPolicy() = default;
+  virtual const std::string& name() const = 0;
+  /// Feeds one datapoint. `base` is the capacity proportional rules scale from (the desired
+  /// count, or the capacity before the scale-out that started a running scale-out cooldown).
+  virtual ScalingDecision evaluate(const MetricDatapoint& d, SimTime now, int desired, int base) = 0;
+  virtual SimDuration scale_out_cooldown() const = 0;
+  virtual SimDuration scale_in_cooldown() const = 0;
+  /// Target tracking policies scale in only when all of them agree; step policies act alone.
+  virtual bool needs_consensus_to_scale_in() const { return false; }
+  /// Whether this policy can ever ask for scale-in (DisableScaleIn: no).
+  virtual bool scales_in() const { return true; }
 };
 
 /// Target tracking's proportional rule: ceil(current * metric / target). Integer-exact for

@@ -1,0 +1,255 @@
+// Load sources: constant, diurnal (stepped), and CSV traces streamed row by row.
+// SPDX-License-Identifier: Apache-2.0
+#include "ecsim/core/load_source.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace ecsim {
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.push_back(std::move(cur));
+      cur.clear();
+    } else if (c != '\r') {
+      cur += c;
+    }
+  }
+  out.push_back(std::move(cur));
+  return out;
+}
+
+CsvTraceReader::CsvTraceReader(const std::string& path, const std::string& time_column, const std::string& value_column)
+    : path_(path), in_(path, std::ios::binary) {
+  if (!in_) throw std::runtime_error("cannot read trace file " + path);
+  std::string line;
+  if (!std::getline(in_, line)) throw std::runtime_error("trace file " + path + " is empty");
+  if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // UTF-8 BOM
+  header_ = split_csv_line(line);
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == time_column) time_index_ = static_cast<int>(i);
+    if (!value_column.empty() && header_[i] == value_column) value_index_ = static_cast<int>(i);
+  }
+  auto columns = [&] {
+    std::string s;
+    for (const auto& h : header_) s += (s.empty() ? "" : ", ") + h;
+    return s;
+  };
+  if (time_index_ < 0) throw std::runtime_error("trace " + path + " has no column '" + time_column + "'; columns: " + columns());
+  if (!value_column.empty() && value_index_ < 0)
+    throw std::runtime_error("trace " + path + " has no column '" + value_column + "'; columns: " + columns());
+}
+
+bool CsvTraceReader::next(std::int64_t* unix_ms, double* value) {
+  while (std::getline(in_, buf_)) {
+    ++line_;
+    if (buf_.empty() || buf_ == "\r") continue;
+    const auto f = split_csv_line(buf_);
+    auto where = [&] { return path_ + ":" + std::to_string(line_); };
+    if (static_cast<int>(f.size()) <= std::max(time_index_, value_index_))
+      throw std::runtime_error(where() + ": the row has too few columns");
+    const std::string& t = f[time_index_];
+    if (auto ms = parse_utc_millis(t)) {
+      *unix_ms = *ms;
+    } else {
+      double secs = 0;
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), secs);
+      if (ec != std::errc{} || p != t.data() + t.size()) throw std::runtime_error(where() + ": '" + t + "' is not a time");
+      *unix_ms = std::llround(secs * 1000.0);
+    }
+    *value = 1.0;
+    if (value_index_ >= 0) {
+      const std::string& v = f[value_index_];
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *value);
+      if (ec != std::errc{} || p != v.data() + v.size() || !std::isfinite(*value) || *value < 0)
+        throw std::runtime_error(where() + ": '" + v + "' is not a non-negative number");
+    }
+    return true;
+  }
+  return false;
+}
+
+namespace {
+
+class ConstantSource final : public LoadSource {
+ public:
+  explicit ConstantSource(double r) : r_(r) {}
+  double rate() const override { return r_; }
+  std::optional<SimTime> next_change() const override { return std::nullopt; }
+  void advance(SimTime) override {}
+
+ private:
+  double r_;
+};
+
+class DiurnalSource final : public LoadSource {
+ public:
+  explicit DiurnalSource(const DiurnalLoad& d) : d_(d) { advance(kTimeZero); }
+  double rate() const override { return rate_; }
+  std::optional<SimTime> next_change() const override { return at_ + d_.resolution; }
+  void advance(SimTime now) override {
+    at_ = now;
+    const double x = to_seconds(now + d_.phase) / to_seconds(d_.period);
+    rate_ = std::max(0.0, d_.mean_requests_per_second * (1.0 + d_.amplitude * std::sin(2.0 * std::numbers::pi * x)));
+  }
+
+ private:
+  DiurnalLoad d_;
+  SimTime at_{};
+  double rate_ = 0;
+};
+
+// Rows hold a count per `per` until the next row; after the last row the rate holds for one
+// more step (the trace's own resolution), then drops to zero.
+class ValueTraceSource final : public LoadSource {
+ public:
+  ValueTraceSource(const TraceLoad& t, std::int64_t start_ms)
+      : reader_(t.path, t.time_column, t.value_column), start_ms_(start_ms),
+        factor_(t.scale / to_seconds(t.per)) {
+    // Find the row in force at t=0 (the last one at or before start) and the one after it.
+    std::int64_t ms;
+    double v;
+    bool have_current = false;
+    while (reader_.next(&ms, &v)) {
+      check_order(ms);
+      if (ms <= start_ms_) {
+        have_current = true;
+        rate_ = v * factor_;
+        step_ = prev_ms_ >= 0 && ms > prev_ms_ ? ms - prev_ms_ : step_;
+        prev_ms_ = ms;
+        continue;
+      }
+      next_ms_ = ms;
+      next_rate_ = v * factor_;
+      return;
+    }
+    eof_ = true;
+    if (have_current) next_ms_ = prev_ms_ + std::max<std::int64_t>(step_, 1);  // last row held one step
+  }
+  double rate() const override { return rate_; }
+  std::optional<SimTime> next_change() const override {
+    if (next_ms_ < 0) return std::nullopt;
+    return at_millis(next_ms_ - start_ms_);
+  }
+  void advance(SimTime) override {
+    if (eof_) {  // the held last row ends
+      rate_ = 0;
+      next_ms_ = -1;
+      return;
+    }
+    step_ = prev_ms_ >= 0 ? next_ms_ - prev_ms_ : step_;
+    prev_ms_ = next_ms_;
+    rate_ = next_rate_;
+    std::int64_t ms;
+    double v;
+    while (reader_.next(&ms, &v)) {
+      check_order(ms);
+      if (ms == prev_ms_) {  // duplicate time: the later row wins
+        rate_ = v * factor_;
+        continue;
+      }
+      next_ms_ = ms;
+      next_rate_ = v * factor_;
+      return;
+    }
+    eof_ = true;
+    next_ms_ = prev_ms_ + std::max<std::int64_t>(step_, 1);
+  }
+
+ private:
+  void check_order(std::int64_t ms) {
+    if (ms < last_read_ms_)
+      throw std::runtime_error("trace rows are not in time order (line " + std::to_string(reader_.line()) + ")");
+    last_read_ms_ = ms;
+  }
+  CsvTraceReader reader_;
+  std::int64_t start_ms_;
+  double factor_;
+  double rate_ = 0, next_rate_ = 0;
+  std::int64_t prev_ms_ = -1, next_ms_ = -1, step_ = 60'000, last_read_ms_ = INT64_MIN;
+  bool eof_ = false;
+};
+
+// One request per row, counted in bins of `per` aligned at t=0.
+class CountTraceSource final : public LoadSource {
+ public:
+  CountTraceSource(const TraceLoad& t, std::int64_t start_ms)
+      : reader_(t.path, t.time_column, ""), start_ms_(start_ms), bin_ms_(t.per.count()), factor_(t.scale / to_seconds(t.per)) {
+    read_ahead();
+    while (has_row_ && row_ms_ < start_ms_) read_ahead();  // rows before t=0 are not replayed
+    fill(0);
+  }
+  double rate() const override { return rate_; }
+  std::optional<SimTime> next_change() const override {
+    if (!has_row_ && rate_ == 0) return std::nullopt;
+    return at_millis((bin_ + 1) * bin_ms_);
+  }
+  void advance(SimTime now) override { fill(to_millis(now) / bin_ms_); }
+
+ private:
+  void read_ahead() {
+    double v;
+    std::int64_t prev = row_ms_;
+    has_row_ = reader_.next(&row_ms_, &v);
+    if (has_row_ && row_ms_ < prev)
+      throw std::runtime_error("trace rows are not in time order (line " + std::to_string(reader_.line()) + ")");
+  }
+  void fill(std::int64_t bin) {
+    bin_ = bin;
+    const std::int64_t end = start_ms_ + (bin + 1) * bin_ms_;
+    std::int64_t count = 0;
+    while (has_row_ && row_ms_ < end) {
+      ++count;
+      read_ahead();
+    }
+    rate_ = static_cast<double>(count) * factor_;
+  }
+  CsvTraceReader reader_;
+  std::int64_t start_ms_, bin_ms_;
+  double factor_;
+  std::int64_t bin_ = 0, row_ms_ = INT64_MIN;
+  bool has_row_ = false;
+  double rate_ = 0;
+};
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+}  // namespace
+
+std::unique_ptr<LoadSource> make_load_source(const LoadConfig& load, std::int64_t start_unix_seconds) {
+  const std::int64_t start_ms = start_unix_seconds * 1000;
+  return std::visit(
+      Overloaded{[](const std::monostate&) -> std::unique_ptr<LoadSource> { return std::make_unique<ConstantSource>(0.0); },
+                 [](const ConstantLoad& c) -> std::unique_ptr<LoadSource> {
+                   return std::make_unique<ConstantSource>(c.requests_per_second);
+                 },
+                 [](const DiurnalLoad& d) -> std::unique_ptr<LoadSource> { return std::make_unique<DiurnalSource>(d); },
+                 [&](const TraceLoad& t) -> std::unique_ptr<LoadSource> {
+                   if (t.value_column.empty()) return std::make_unique<CountTraceSource>(t, start_ms);
+                   return std::make_unique<ValueTraceSource>(t, start_ms);
+                 }},
+      load);
+}
+
+}  // namespace ecsim

@@ -1,0 +1,58 @@
+// CloudWatch-style M-of-N alarm evaluation.
+// SPDX-License-Identifier: Apache-2.0
+#include "ecsim/scaling/metric_alarm.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace ecsim::scaling {
+
+std::optional<double> metric_value(const MetricDatapoint& d, MetricType metric) {
+  switch (metric) {
+    case MetricType::kCpuUtilization: return d.cpu_percent;
+    case MetricType::kMemoryUtilization: return d.memory_percent;
+    case MetricType::kAlbRequestCountPerTarget: return d.requests_per_target;
+  }
+  return std::nullopt;
+}
+
+bool MetricAlarm::breaches(double v) const {
+  switch (config_.comparison) {
+    case Comparison::kGreaterThan: return v > config_.threshold;
+    case Comparison::kGreaterThanOrEqual: return v >= config_.threshold;
+    case Comparison::kLessThan: return v < config_.threshold;
+    case Comparison::kLessThanOrEqual: return v <= config_.threshold;
+  }
+  return false;
+}
+
+bool MetricAlarm::add(const MetricDatapoint& d) {
+  if (auto v = metric_value(d, config_.metric)) partial_.push_back(*v);
+  const auto minute = (d.start + d.period).time_since_epoch() / SimDuration{std::chrono::minutes(1)};
+  if (minute % config_.period_minutes != 0) return false;
+  std::optional<double> stat;
+  if (!partial_.empty()) {
+    const double sum = std::accumulate(partial_.begin(), partial_.end(), 0.0);
+    switch (config_.statistic) {
+      case Statistic::kAverage: stat = sum / static_cast<double>(partial_.size()); break;
+      case Statistic::kSum: stat = sum; break;
+      case Statistic::kMaximum: stat = *std::max_element(partial_.begin(), partial_.end()); break;
+      case Statistic::kMinimum: stat = *std::min_element(partial_.begin(), partial_.end()); break;
+      case Statistic::kSampleCount: stat = static_cast<double>(partial_.size()); break;
+    }
+  }
+  partial_.clear();
+  periods_.push_back(stat);
+  while (static_cast<int>(periods_.size()) > config_.evaluation_periods) periods_.pop_front();
+  const auto breaching = std::count_if(periods_.begin(), periods_.end(), [&](const std::optional<double>& v) { return v && breaches(*v); });
+  in_alarm_ = breaching >= config_.datapoints_to_alarm;
+  return true;
+}
+
+void MetricAlarm::reset() {
+  partial_.clear();
+  periods_.clear();
+  in_alarm_ = false;
+}
+
+}  // namespace ecsim::scaling
