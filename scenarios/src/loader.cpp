@@ -763,7 +763,10 @@ class Loader {
             double v;
             if (!probe.next(&ms, &v)) ctx_.error(t.node()["file"], t.sub("file"), "the trace has no rows");
           } catch (const std::exception& e) {
-            ctx_.error(t.node()["file"], t.sub("file"), e.what());
+            // Name the file as the scenario wrote it, so messages do not depend on the checkout.
+            std::string msg = e.what();
+            if (auto pos = msg.find(tl.path); pos != std::string::npos) msg.replace(pos, tl.path.size(), *file);
+            ctx_.error(t.node()["file"], t.sub("file"), msg);
           }
         }
       }

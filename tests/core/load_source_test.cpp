@@ -1,0 +1,61 @@
+// Load sources: traces replayed from the scenario start, streamed.
+#include "ecsim/core/load_source.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ecsim {
+namespace {
+
+const std::string kTraces = std::string(ECSIM_SOURCE_DIR) + "/tests/data/traces/";
+
+TEST(TraceLoad, ValuesHoldUntilTheNextRowAndEndAfterOneStep) {
+  TraceLoad t{kTraces + "step_300_900_300.csv", "t", "rps", std::chrono::seconds(1), 2.0};
+  auto src = make_load_source(t, 0);
+  EXPECT_EQ(src->rate(), 600);
+  ASSERT_EQ(src->next_change(), at_millis(1'800'000));
+  src->advance(at_millis(1'800'000));
+  EXPECT_EQ(src->rate(), 1800);
+  ASSERT_EQ(src->next_change(), at_millis(5'400'000));
+  src->advance(at_millis(5'400'000));
+  EXPECT_EQ(src->rate(), 600);
+  ASSERT_EQ(src->next_change(), at_millis(9'000'000));  // held one more step (3600 s)
+  src->advance(at_millis(9'000'000));
+  EXPECT_EQ(src->rate(), 0);
+  EXPECT_EQ(src->next_change(), std::nullopt);
+}
+
+TEST(TraceLoad, ReplayStartsAtTheScenarioStart) {
+  TraceLoad t{kTraces + "step_300_900_300.csv", "t", "rps", std::chrono::seconds(1), 1.0};
+  auto src = make_load_source(t, /*start_unix_seconds=*/2000);  // t=0 is trace time 2000 s
+  EXPECT_EQ(src->rate(), 900);
+  EXPECT_EQ(src->next_change(), at_millis(3'400'000));
+}
+
+TEST(TraceLoad, RowsWithoutValuesAreCountedPerBin) {
+  // Arrivals at 0.5, 0.7, 1.2, 3.0, 3.1, 3.9 s: per 1 s bins 2, 1, 0, 3 requests/s.
+  TraceLoad t{kTraces + "arrivals.csv", "ts", "", std::chrono::seconds(1), 1.0};
+  auto src = make_load_source(t, 0);
+  std::vector<double> rates{src->rate()};
+  while (auto next = src->next_change()) {
+    src->advance(*next);
+    rates.push_back(src->rate());
+  }
+  EXPECT_EQ(rates, (std::vector<double>{2, 1, 0, 3, 0}));
+}
+
+TEST(TraceLoad, UnreadableTraceThrows) {
+  TraceLoad t{kTraces + "nope.csv", "t", "v", std::chrono::seconds(1), 1.0};
+  EXPECT_THROW(make_load_source(t, 0), std::runtime_error);
+}
+
+TEST(UtcParsing, AcceptsTheTraceFormats) {
+  EXPECT_EQ(parse_utc_millis("1970-01-01T00:01Z"), 60'000);
+  EXPECT_EQ(parse_utc_millis("1998-06-22T00:00:00Z"), 898'473'600'000LL);
+  EXPECT_EQ(parse_utc_millis("2023-11-16 18:17:03.9799600"), 1'700'158'623'979LL);
+  EXPECT_EQ(parse_utc_millis("1998-06-22"), 898'473'600'000LL);
+  EXPECT_FALSE(parse_utc_millis("1998-06-22T00:00:00+02:00"));
+  EXPECT_FALSE(parse_utc_millis("yesterday"));
+}
+
+}  // namespace
+}  // namespace ecsim
