@@ -599,11 +599,13 @@ void Simulator::handle(const SpotInterruption& e) {
   emit(RecordKind::kTaskStopping, &t, t.service, "");
   t.phase = TaskPhase::kStopping;
   schedule_step(e.slot, exit_after);
-  if (t.service >= 0) reconcile(t.service);
+  // Copy what is needed: creating a replacement may reallocate tasks_ and invalidate `t`.
+  const int service = t.service, group = t.group, attempt = t.attempt;
+  if (service >= 0) reconcile(service);
   // A batch task with retries left is resubmitted at once.
-  if (t.group >= 0 && t.attempt <= config_.run_tasks[t.group].retry_attempts) {
-    ++groups_[t.group].submitted;
-    create_task(-1, t.group, t.attempt + 1);
+  if (group >= 0 && attempt <= config_.run_tasks[group].retry_attempts) {
+    ++groups_[group].submitted;
+    create_task(-1, group, attempt + 1);
   }
 }
 
