@@ -11,6 +11,8 @@
 
 #include "ecsim/scenarios/outputs.hpp"
 #include "ecsim/scenarios/scenario.hpp"
+#include "ecsim/scenarios/sweep.hpp"
+#include <fstream>
 
 namespace {
 
@@ -94,6 +96,16 @@ int main(int argc, char** argv) {
   validate->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   validate->add_option("--set", sets, "Override one field: PATH=VALUE")->take_all();
 
+  std::string grid_path;
+  unsigned jobs = 0;
+  auto* sweep = app.add_subcommand("sweep", "Run a grid of overrides x replications on all cores; writes sweep.csv");
+  sweep->add_option("scenario", scenario_path, "Scenario YAML file")->required();
+  sweep->add_option("--grid", grid_path, "GRID.yaml: `grid: {PATH: [values]}` and optional `replications: N`")->required();
+  sweep->add_option("--jobs,-j", jobs, "Threads (default: all cores)");
+  sweep->add_option("--out", out_dir, "Output folder (default ./ecsim-out/<name>-sweep/)");
+  sweep->add_option("--set", sets, "Override one field for every point: PATH=VALUE")->take_all();
+  sweep->add_flag("--quiet,-q", quiet, "No progress bar and no summary on stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -112,6 +124,20 @@ int main(int argc, char** argv) {
       std::cout << fmt::format("{}: valid ({} task definitions, {} services, {} runTasks groups, {} timeline entries)\n",
                                scenario_path, cfg.task_definitions.size(), cfg.services.size(), cfg.run_tasks.size(),
                                cfg.timeline.size());
+      return kExitOk;
+    }
+    if (sweep->parsed()) {
+      const auto grid = sc::read_sweep_grid(grid_path);
+      ProgressBar bar(!quiet, cfg.name + " sweep");
+      const auto rows = sc::run_sweep(src, grid, jobs, [&](std::size_t d, std::size_t n) {
+        bar.update(static_cast<double>(d) / static_cast<double>(n));
+      });
+      const std::filesystem::path dir = out_dir.empty() ? std::filesystem::path("ecsim-out") / (cfg.name + "-sweep") : std::filesystem::path(out_dir);
+      std::filesystem::create_directories(dir);
+      std::ofstream(dir / "sweep.csv", std::ios::binary) << sc::sweep_csv(grid, rows);
+      std::size_t failed = 0;
+      for (const auto& r : rows) failed += r.error.empty() ? 0 : 1;
+      if (!quiet) std::cout << fmt::format("{}: {} runs ({} failed) -> {}\n", cfg.name, rows.size(), failed, (dir / "sweep.csv").string());
       return kExitOk;
     }
     if (seed) cfg.seed = *seed;

@@ -1,0 +1,42 @@
+// Parameter sweeps: a grid of --set overrides x replications, run on local threads.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ecsim/scenarios/scenario.hpp"
+
+namespace ecsim::scenarios {
+
+/// A grid: each YAML path with the values (YAML text) it takes; every combination runs.
+struct SweepGrid {
+  std::vector<std::pair<std::string, std::vector<std::string>>> axes;
+  int replications = 1;
+};
+
+/// Reads GRID.yaml: `grid: {PATH: [values...]}` and optional `replications: N`.
+/// Throws ScenarioError with located messages.
+SweepGrid read_sweep_grid(const std::filesystem::path& file);
+
+/// One row per grid point and replication: the grid values, replication, error (empty when
+/// the run worked) and the flattened summary ("cost.totalUsd", ...).
+struct SweepRow {
+  std::vector<std::string> point;
+  int replication = 0;
+  std::string error;
+  std::map<std::string, std::string> metrics;
+};
+
+/// Runs the sweep on `jobs` threads (0: all cores). A failing point records its error in its
+/// row instead of stopping the sweep. `progress` is called with (done, total).
+std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
+                                const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+/// Writes rows as CSV: grid paths, replication, error, then the sorted union of metric names.
+std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows);
+
+}  // namespace ecsim::scenarios

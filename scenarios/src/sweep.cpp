@@ -1,0 +1,162 @@
+// Parameter sweeps on local threads.
+// SPDX-License-Identifier: Apache-2.0
+#include "ecsim/scenarios/sweep.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "ecsim/core/event_log.hpp"
+#include "ecsim/scenarios/outputs.hpp"
+
+namespace ecsim::scenarios {
+
+namespace {
+
+void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::string, std::string>* out) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) flatten(*it, prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+  } else if (j.is_array()) {
+    return;  // lists (deployments, notices) do not fit one cell
+  } else if (j.is_string()) {
+    (*out)[prefix] = j.get<std::string>();
+  } else {
+    (*out)[prefix] = j.dump();
+  }
+}
+
+}  // namespace
+
+SweepGrid read_sweep_grid(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(name);
+  } catch (const YAML::BadFile&) {
+    throw ScenarioError({Diagnostic{name, 1, 1, "(file)", "cannot read the grid file (does it exist?)"}});
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError({Diagnostic{name, e.mark.line + 1, e.mark.column + 1, "(syntax)", e.msg}});
+  }
+  std::vector<Diagnostic> errors;
+  auto err = [&](const YAML::Node& n, const std::string& path, const std::string& msg) {
+    const auto m = n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
+    errors.push_back(Diagnostic{name, m.is_null() ? 1 : m.line + 1, m.is_null() ? 1 : m.column + 1, path, msg});
+  };
+  SweepGrid g;
+  if (!root.IsMap()) {
+    err(root, "(top level)", "expected a mapping with `grid` and optional `replications`");
+    throw ScenarioError(errors);
+  }
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    if (key == "grid") {
+      if (!it->second.IsMap()) {
+        err(it->second, "grid", "expected a mapping of YAML paths to lists of values");
+        continue;
+      }
+      for (auto a = it->second.begin(); a != it->second.end(); ++a) {
+        const std::string path = a->first.Scalar();
+        if (!a->second.IsSequence() || a->second.size() == 0) {
+          err(a->second, "grid." + path, "expected a non-empty list of values");
+          continue;
+        }
+        std::vector<std::string> values;
+        for (const auto& v : a->second) {
+          YAML::Emitter e;
+          e << YAML::Flow << v;
+          values.emplace_back(e.c_str());
+        }
+        g.axes.emplace_back(path, values);
+      }
+    } else if (key == "replications") {
+      try {
+        g.replications = it->second.as<int>();
+        if (g.replications < 1) err(it->second, "replications", "must be at least 1");
+      } catch (const YAML::Exception&) {
+        err(it->second, "replications", "expected an integer");
+      }
+    } else {
+      err(it->first, key, "unknown key '" + key + "'; expected one of: grid, replications");
+    }
+  }
+  if (!errors.empty()) throw ScenarioError(errors);
+  return g;
+}
+
+std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
+                                const std::function<void(std::size_t, std::size_t)>& progress) {
+  std::vector<std::vector<std::string>> points{{}};
+  for (const auto& [path, values] : grid.axes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& p : points)
+      for (const auto& v : values) {
+        auto q = p;
+        q.push_back(v);
+        next.push_back(std::move(q));
+      }
+    points = std::move(next);
+  }
+  std::vector<SweepRow> rows;
+  for (const auto& p : points)
+    for (int r = 0; r < grid.replications; ++r) rows.push_back(SweepRow{p, r, "", {}});
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex progress_mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < rows.size(); i = next++) {
+      SweepRow& row = rows[i];
+      ScenarioSource src = base;
+      for (std::size_t k = 0; k < grid.axes.size(); ++k) src.overrides.push_back(grid.axes[k].first + "=" + row.point[k]);
+      try {
+        auto cfg = load(src);
+        auto sim = build(cfg, static_cast<std::uint64_t>(row.replication));
+        const auto out = run_in_memory(*sim, false, false, false);
+        flatten(nlohmann::json::parse(out.summary_json), "", &row.metrics);
+      } catch (const ScenarioError& e) {
+        row.error = e.errors().empty() ? e.what() : e.errors().front().str();
+      } catch (const std::exception& e) {
+        row.error = e.what();
+      }
+      const std::size_t d = ++done;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(d, rows.size());
+      }
+    }
+  };
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, rows.size())));
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return rows;
+}
+
+std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) {
+  std::set<std::string> names;
+  for (const auto& r : rows)
+    for (const auto& [k, v] : r.metrics) names.insert(k);
+  std::ostringstream out;
+  for (const auto& [path, values] : grid.axes) out << csv_field(path) << ',';
+  out << "replication,error";
+  for (const auto& n : names) out << ',' << csv_field(n);
+  out << '\n';
+  for (const auto& r : rows) {
+    for (const auto& v : r.point) out << csv_field(v) << ',';
+    out << r.replication << ',' << csv_field(r.error);
+    for (const auto& n : names) {
+      auto it = r.metrics.find(n);
+      out << ',' << (it == r.metrics.end() ? "" : csv_field(it->second));
+    }
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace ecsim::scenarios
