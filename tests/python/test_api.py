@@ -141,3 +141,22 @@ def test_simulator_steps_in_a_notebook():
 def test_distribute_tasks_matches_the_documented_strategy():
     assert ecsim.distribute_tasks([(1, 1), (0, 3)], 9) == [3, 6]
     assert ecsim.proportional_capacity(9, 100, 70) == 13
+
+
+def test_sweep_failed_point_reports_its_error_in_its_row():
+    df = ecsim.sweep(ecsim.loads(SMALL), grid={"services[web].desiredCount": [1, -1]}, progress=False)
+    assert list(df["error"]) == ["", "--set services[web].desiredCount=-1: services[0].desiredCount: "
+                                     "must be between 0 and 5000, got -1"]
+    assert df.loc[0, "services.web.runningCount.max"] == 1
+
+
+def test_sweep_on_a_dask_cluster_equals_the_local_sweep():
+    distributed = pytest.importorskip("distributed")
+    sc = ecsim.load(QUICKSTART)
+    grid = {"services[web].desiredCount": [2, 6]}
+    local = ecsim.sweep(sc, grid=grid, replications=2, progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote = ecsim.sweep(sc, grid=grid, replications=2, executor=client.get_executor(), progress=False)
+    cols = ["services[web].desiredCount", "replication", "cost.totalUsd", "events", "services.web.tasksStarted"]
+    pd.testing.assert_frame_equal(local[cols], remote[cols])

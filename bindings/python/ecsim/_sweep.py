@@ -25,11 +25,20 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _run_point(text: str, file_name: str, base_dir: str, overrides: list[str], seed: int | None,
                replication: int) -> dict[str, Any]:
-    """One sweep point; a module-level function so process pools and Dask can pickle it."""
+    """One sweep point; a module-level function so process pools and Dask can pickle it.
+
+    A point that fails returns {"error": message} so the rest of the sweep goes on."""
     src = _core.ScenarioSource()
     src.text, src.file_name, src.base_dir, src.overrides = text, file_name, base_dir, overrides
-    raw = _core.run(src, seed, replication, False, False, False)
-    return _flatten(json.loads(raw["summary"]))
+    try:
+        raw = _core.run(src, seed, replication, False, False, False)
+    except _core.ScenarioError as e:
+        return {"error": "; ".join(e.errors)}
+    except Exception as e:  # a failure of one point must not kill the sweep
+        return {"error": f"{type(e).__name__}: {e}"}
+    out = _flatten(json.loads(raw["summary"]))
+    out["error"] = ""
+    return out
 
 
 class _Progress:
@@ -53,7 +62,9 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
     """Runs every combination of the grid's values, `replications` times each.
 
     Returns a DataFrame with one row per grid point and replication: the grid columns,
-    "seed", "replication" and the flattened summary ("cost.totalUsd", ...). `executor`:
+    "seed", "replication", "error" (empty unless that point failed) and the flattened
+    summary ("cost.totalUsd", ...). Replications use the streams derived from
+    (seed, replication), so results do not depend on where a point ran. `executor`:
     None uses a thread pool over all local cores (runs release the GIL); any
     concurrent.futures.Executor works, e.g. dask.distributed.Client(...).get_executor().
     """
@@ -67,13 +78,9 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
     values = [list(grid[k]) for k in keys]
     points = list(itertools.product(*values)) if keys else [()]
     src = scenario._source
-    # Validate every point up front so a bad value fails before any work is queued.
     jobs = []
     for point in points:
         overrides = list(src.overrides) + [f"{k}={_yaml_value(v)}" for k, v in zip(keys, point)]
-        probe = scenario.copy()
-        probe._source.overrides = overrides
-        _core.validate(probe._source)
         for rep in range(replications):
             jobs.append((point, rep, overrides))
     own = executor is None
@@ -87,8 +94,9 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
             summary = fut.result()
             bar.step()
             row = dict(zip(keys, point))
-            row["seed"] = summary.get("seed")
+            row["seed"] = summary.get("seed", seed)
             row["replication"] = rep
+            row["error"] = summary.pop("error", "")
             row.update(summary)
             rows.append(row)
     finally:
