@@ -38,9 +38,11 @@ class TargetTracking final : public ScalingPolicy {
   bool scales_in() const override { return !config_.disable_scale_in; }
 
   ScalingDecision evaluate(const MetricDatapoint& d, SimTime, int desired, int base) override {
-    high_.add(d);
+    // Alarms evaluate 1-minute periods; high-resolution datapoints are averaged into them.
+    const bool closed = high_.add(d);
     low_.add(d);
-    const auto v = metric_value(d, config_.metric);
+    if (!closed) return {};
+    const auto v = high_.last_statistic();
     if (!v) return {};
     if (high_.in_alarm()) {
       const int p = proportional_capacity(base, *v, config_.target_value);

@@ -120,7 +120,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     sj["unservedRequests"] = r6(s.unserved_requests);
     sj["costUsd"] = r6(sim.service_cost(static_cast<int>(i), end));
     sj["deployments"] = Json::array();
-    sj["scalingActions"] = 0;
+    sj["scalingActions"] = s.scaling_actions;
     services[cfg.services[i].name] = sj;
   }
   j["services"] = services;

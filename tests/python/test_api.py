@@ -160,3 +160,9 @@ def test_sweep_on_a_dask_cluster_equals_the_local_sweep():
         remote = ecsim.sweep(sc, grid=grid, replications=2, executor=client.get_executor(), progress=False)
     cols = ["services[web].desiredCount", "replication", "cost.totalUsd", "events", "services.web.tasksStarted"]
     pd.testing.assert_frame_equal(local[cols], remote[cols])
+
+
+def test_summary_counts_scaling_actions():
+    res = ecsim.run(ecsim.load(ROOT / "scenarios" / "examples" / "worldcup_target_tracking.yaml"), events=True)
+    ev = res.events
+    assert res.summary["services"]["site"]["scalingActions"] == (ev["kind"] == "SERVICE_SCALING_ACTIVITY").sum() > 0

@@ -76,6 +76,15 @@ TEST(TargetTrackingTimeline, NoDatapointsLagMeansDecisionsAtTheMinuteBoundary) {
   EXPECT_DOUBLE_EQ(r.times("SERVICE_SCALING_ACTIVITY").at(0), 1980);
 }
 
+TEST(TargetTrackingTimeline, HighResolutionDatapointsAverageIntoMinuteAlarms) {
+  auto cfg = ecsim::testing::load_yaml(step_scenario(), {"timings.autoScaling.metricPeriod=10s"});
+  auto r = ecsim::testing::run_config(cfg);
+  const auto acts = r.times("SERVICE_SCALING_ACTIVITY");
+  ASSERT_GE(acts.size(), 1u);
+  EXPECT_DOUBLE_EQ(acts[0], 2040);  // the same three full minutes, visible 60 s later
+  EXPECT_EQ(r.sim->services()[0].desired_stats.max(), 13);
+}
+
 TEST(ScheduledActions, CronRaisesMinCapacityOnTime) {
   // 2024-03-01 is a Friday: cron(0 8 ? * MON-FRI *) fires at 08:00 UTC = 28800 s.
   auto r = ecsim::testing::run_yaml(ecsim::testing::fargate_scenario("10h", R"Y(
