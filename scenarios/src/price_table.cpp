@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "price_table.hpp"
 
+#include "ecsim/core/load_source.hpp"  // split_csv_line
+
 #include <charconv>
 #include <sstream>
 
@@ -16,22 +18,6 @@ struct Row {
   double vcpu = 0, gb = 0;
 };
 
-// Splits one CSV line (the table has no quoted fields in the columns used here).
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    else if (c == ',' && !quoted) {
-      out.push_back(cur);
-      cur.clear();
-    } else cur += c;
-  }
-  out.push_back(cur);
-  return out;
-}
-
 double to_double(const std::string& s) {
   double v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
@@ -45,7 +31,7 @@ std::vector<Row> rows() {
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    auto f = split(line);
+    auto f = split_csv_line(line);
     if (f.size() < 5) continue;
     out.push_back(Row{f[0], f[1], f[2], to_double(f[3]), to_double(f[4])});
   }
