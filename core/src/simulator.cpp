@@ -108,7 +108,8 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       replication_(replication),
       horizon_(SimTime{config_.duration}),
       latency_rng_(rng_for("fargate/latency")),
-      spot_rng_(rng_for("fargate-spot/interruptions")) {
+      spot_rng_(rng_for("fargate-spot/interruptions")),
+      reclaim_rng_(rng_for("fargate-spot/reclaim")) {
   if (!placer_) throw std::invalid_argument("Simulator needs a CapacityPlacer");
   if (config_.availability_zones.empty()) throw std::invalid_argument("Simulator needs availability zones");
   if (config_.run.sample <= SimDuration{0}) throw std::invalid_argument("run.sample must be positive");
@@ -381,6 +382,7 @@ void Simulator::handle(const ProviderWake& e) {
 
 void Simulator::pump(int provider) {
   auto& p = providers_[provider];
+  if (!p.available) return;  // tasks wait in PROVISIONING until capacity returns
   while (!p.waiting.empty()) {
     const std::uint32_t slot = p.waiting.front();
     Task& t = tasks_[slot];
@@ -577,7 +579,22 @@ void Simulator::handle(const SpotInterruption& e) {
   if (t.id != e.id) return;
   t.spot_event = kNoEvent;
   if (!t.counts_toward_desired) return;  // already being stopped
+  interrupt(e.slot);
+}
+
+// The 2-minute warning: SIGTERM now, a replacement at once, the task gone when it exits.
+void Simulator::interrupt(std::uint32_t slot) {
+  Task& t = tasks_[slot];
+  if (t.spot_event != kNoEvent) {
+    queue_.cancel(t.spot_event);
+    t.spot_event = kNoEvent;
+  }
   t.interrupted = true;
+  if (t.group >= 0) {
+    const double lost = to_seconds(now_ - t.running_at);
+    groups_[t.group].lost_task_seconds += lost;
+    providers_[t.provider].lost_task_seconds += lost;
+  }
   ++providers_[t.provider].spot_interruptions;
   if (t.service >= 0) ++services_[t.service].spot_interruptions;
   if (t.group >= 0) ++groups_[t.group].interrupted;
@@ -598,7 +615,7 @@ void Simulator::handle(const SpotInterruption& e) {
   set_state(t, TaskState::kStopping);
   emit(RecordKind::kTaskStopping, &t, t.service, "");
   t.phase = TaskPhase::kStopping;
-  schedule_step(e.slot, exit_after);
+  schedule_step(slot, exit_after);
   // Copy what is needed: creating a replacement may reallocate tasks_ and invalidate `t`.
   const int service = t.service, group = t.group, attempt = t.attempt;
   if (service >= 0) reconcile(service);
@@ -775,9 +792,53 @@ void Simulator::handle(const RunTaskArrival& e) {
 void Simulator::handle(const TimelineAction& e) {
   const auto& entry = config_.timeline[e.index];
   std::visit(Overloaded{[&](const UpdateServiceAction& a) {
-               if (a.desired_count) set_desired(a.service, *a.desired_count, "timeline");
-             }},
+                          if (a.desired_count) set_desired(a.service, *a.desired_count, "timeline");
+                        },
+                        [&](const SpotInterruptionsAction& a) {
+                          // Candidates in id order, then a seeded partial shuffle picks round(fraction * n).
+                          std::vector<std::uint32_t> running;
+                          for (std::uint32_t slot = 0; slot < tasks_.size(); ++slot) {
+                            const Task& t = tasks_[slot];
+                            if (t.id != 0 && t.provider == a.provider && t.state == TaskState::kRunning && t.counts_toward_desired)
+                              running.push_back(slot);
+                          }
+                          std::sort(running.begin(), running.end(),
+                                    [&](std::uint32_t x, std::uint32_t y) { return tasks_[x].id < tasks_[y].id; });
+                          const auto k = static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(running.size())));
+                          for (std::size_t i = 0; i < k; ++i) {
+                            const std::size_t j = i + reclaim_rng_.uniform_index(running.size() - i);
+                            std::swap(running[i], running[j]);
+                          }
+                          std::vector<std::uint64_t> ids;
+                          for (std::size_t i = 0; i < k; ++i) ids.push_back(tasks_[running[i]].id);
+                          std::sort(ids.begin(), ids.end());
+                          // Interrupt in id order; look slots up again since replacements may reallocate.
+                          for (auto id : ids) {
+                            for (std::uint32_t slot = 0; slot < tasks_.size(); ++slot)
+                              if (tasks_[slot].id == id) {
+                                interrupt(slot);
+                                break;
+                              }
+                          }
+                        },
+                        [&](const SpotCapacityAction& a) {
+                          auto& p = providers_[a.provider];
+                          if (p.restore_event != kNoEvent) {
+                            queue_.cancel(p.restore_event);
+                            p.restore_event = kNoEvent;
+                          }
+                          p.available = a.available;
+                          if (!a.available && a.duration) p.restore_event = queue_.push(now_ + *a.duration, SpotCapacityRestored{a.provider});
+                          if (a.available) pump(a.provider);
+                        }},
              entry.action);
+}
+
+void Simulator::handle(const SpotCapacityRestored& e) {
+  auto& p = providers_[e.provider];
+  p.restore_event = kNoEvent;
+  p.available = true;
+  pump(e.provider);
 }
 
 // --- load, metrics, auto scaling ---------------------------------------------------------

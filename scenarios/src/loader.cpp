@@ -1072,13 +1072,45 @@ class Loader {
         }
         e.action = a;
       } else f.get("updateService");
-      for (const char* k : {"spotInterruptions", "spotCapacity"}) {
-        if (f.has(k)) {
-          ++given;
-          ctx_.error(f.get(k), f.sub(k), std::string(k) + " what-if events are not modelled in this version of ecsim");
+      auto spot_provider = [&](Fields& sf) -> std::optional<int> {
+        auto name = sf.str("capacityProvider", true);
+        if (!name) return std::nullopt;
+        if (*name != "FARGATE_SPOT") {
+          ctx_.error(sf.node()["capacityProvider"], sf.sub("capacityProvider"),
+                     "'" + *name + "' is not a Spot capacity provider; expected one of: FARGATE_SPOT");
+          return std::nullopt;
+        }
+        return static_cast<int>(ProviderKind::kFargateSpot);
+      };
+      if (f.has("spotInterruptions")) {
+        ++given;
+        Fields sf(ctx_, f.get("spotInterruptions"), f.sub("spotInterruptions"));
+        SpotInterruptionsAction a;
+        auto p = spot_provider(sf);
+        auto fr = sf.number("fraction", 0, 1, true);
+        if (p && fr) {
+          a.provider = *p;
+          a.fraction = *fr;
+          e.action = a;
+        } else ok = false;
+      } else f.get("spotInterruptions");
+      if (f.has("spotCapacity")) {
+        ++given;
+        Fields sf(ctx_, f.get("spotCapacity"), f.sub("spotCapacity"));
+        SpotCapacityAction a;
+        auto p = spot_provider(sf);
+        auto av = sf.boolean("available", true);
+        a.duration = sf.duration("for", false, SimDuration{1});
+        if (av && *av && a.duration) {
+          ctx_.error(sf.node()["for"], sf.sub("for"), "`for` applies only to available: false");
           ok = false;
-        } else f.get(k);
-      }
+        }
+        if (p && av) {
+          a.provider = *p;
+          a.available = *av;
+          e.action = a;
+        } else ok = false;
+      } else f.get("spotCapacity");
       if (given != 1) {
         ctx_.error(n[i], path, "give exactly one action: " + detail::join(actions));
         ok = false;

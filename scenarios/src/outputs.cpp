@@ -130,10 +130,12 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     providers[provider_name(p)] = Json{{"tasksLaunched", ps.tasks_launched},
                                        {"runningCount", level(ps.running_stats, end)},
                                        {"spotInterruptions", ps.spot_interruptions},
+                                       {"lostTaskSeconds", r6(ps.lost_task_seconds)},
                                        {"costUsd", r6(sim.provider_cost(p, end))}};
   }
   j["capacityProviders"] = providers;
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
+  double lost = 0;
   std::vector<double> waits;
   Json groups = Json::object();
   for (std::size_t g = 0; g < sim.run_task_groups().size(); ++g) {
@@ -143,8 +145,10 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     interrupted += gs.interrupted;
     failed += gs.failed;
     waits.insert(waits.end(), gs.wait_seconds.begin(), gs.wait_seconds.end());
+    lost += gs.lost_task_seconds;
     groups[cfg.run_tasks[g].name] = Json{{"submitted", gs.submitted}, {"completed", gs.completed},
                                          {"interrupted", gs.interrupted}, {"failed", gs.failed},
+                                         {"lostTaskSeconds", r6(gs.lost_task_seconds)},
                                          {"costUsd", r6(gs.cost_usd)}};
   }
   const double max_wait = waits.empty() ? 0.0 : *std::max_element(waits.begin(), waits.end());
@@ -152,6 +156,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
                        {"completed", completed},
                        {"interrupted", interrupted},
                        {"failed", failed},
+                       {"lostTaskSeconds", r6(lost)},
                        {"waitSeconds", Json{{"p50", r6(percentile(waits, 50))}, {"p95", r6(percentile(waits, 95))}, {"max", r6(max_wait)}}},
                        {"groups", groups}};
   j["notices"] = cfg.notices;

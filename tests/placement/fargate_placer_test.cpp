@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace ecsim::placement {
@@ -61,5 +62,26 @@ TEST(FargatePlacer, ZonesFillEvenlyInOrder) {
   EXPECT_EQ(picks, (std::vector<std::size_t>{0, 1, 2, 0, 1, 2}));
 }
 
+}  // namespace
+}  // namespace ecsim::placement
+
+namespace ecsim::placement {
+namespace {
+TEST(FargatePlacer, BaseTwoThenWeightsOneToThreeForTasksThreeToTen) {
+  FargatePlacer p;
+  const std::vector<StrategyItem> s = {{0, 2, 1}, {1, 0, 3}};
+  std::vector<int> counts = {0, 0};
+  std::vector<std::size_t> picks;
+  for (int i = 0; i < 10; ++i) {
+    const auto k = p.choose_provider(s, counts);
+    ++counts[k];
+    picks.push_back(k);
+  }
+  EXPECT_EQ(picks[0], 0u);
+  EXPECT_EQ(picks[1], 0u);
+  // Tasks 3..10: two on the first provider, six on the second (1:3).
+  EXPECT_EQ(std::count(picks.begin() + 2, picks.end(), 0u), 2);
+  EXPECT_EQ(std::count(picks.begin() + 2, picks.end(), 1u), 6);
+}
 }  // namespace
 }  // namespace ecsim::placement

@@ -201,9 +201,20 @@ struct UpdateServiceAction {
   int service = 0;
   std::optional<int> desired_count;
 };
+/// Reclaims a fraction of the provider's running Spot tasks now (each gets the warning).
+struct SpotInterruptionsAction {
+  int provider = 1;
+  double fraction = 0.0;
+};
+/// Makes Spot capacity unavailable (new tasks wait in PROVISIONING) or available again.
+struct SpotCapacityAction {
+  int provider = 1;
+  bool available = false;
+  std::optional<SimDuration> duration;  ///< `for`: back to available after this long
+};
 struct TimelineEntry {
   SimTime at;
-  std::variant<UpdateServiceAction> action;
+  std::variant<UpdateServiceAction, SpotInterruptionsAction, SpotCapacityAction> action;
 };
 
 struct TokenBucketConfig {

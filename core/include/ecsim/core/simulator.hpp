@@ -122,12 +122,16 @@ struct ProviderState {
   int provisioning = 0, pending = 0, running = 0;
   std::int64_t tasks_launched = 0, spot_interruptions = 0;
   double cost_usd = 0.0;  ///< of STOPPED tasks
+  double lost_task_seconds = 0.0;  ///< work of interrupted batch tasks thrown away
+  bool available = true;           ///< false while Spot capacity is unavailable
+  EventId restore_event = kNoEvent;
   LevelStats running_stats;
 };
 
 struct RunTaskGroupState {
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
   std::vector<double> wait_seconds;  ///< submit -> RUNNING, per task that ran
+  double lost_task_seconds = 0.0;    ///< work thrown away by interruptions
   std::vector<int> per_item;
   int live = 0;
   double cost_usd = 0.0;
@@ -193,8 +197,9 @@ class Simulator {
   struct MetricTick {};
   struct MetricPublish {};
   struct ScheduledScaling { int service; };
+  struct SpotCapacityRestored { int provider; };
   using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
-                             TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling>;
+                             TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling, SpotCapacityRestored>;
 
   void dispatch(const Event& e);
   void handle(const ReconcileService& e);
@@ -208,6 +213,8 @@ class Simulator {
   void handle(const MetricTick& e);
   void handle(const MetricPublish& e);
   void handle(const ScheduledScaling& e);
+  void handle(const SpotCapacityRestored& e);
+  void interrupt(std::uint32_t slot);
   void accumulate(int service);
   void apply_scaling(int service, const std::optional<ScalingAction>& action);
   void schedule_next_scheduled(int service);
@@ -250,6 +257,7 @@ class Simulator {
   std::vector<Rng> group_arrival_rng_, group_duration_rng_;
   Rng latency_rng_;
   Rng spot_rng_;
+  Rng reclaim_rng_;
 };
 
 }  // namespace ecsim

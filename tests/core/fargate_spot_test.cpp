@@ -1,0 +1,116 @@
+// Fargate Spot: timeline reclaims, capacity outages, lost work, discounted cost.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "test_util.hpp"
+
+namespace ecsim {
+namespace {
+
+using testing::fargate_scenario;
+using testing::run_yaml;
+
+const std::string kSpotService = R"(
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 10
+    capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
+)";
+
+TEST(FargateSpotTimeline, ReclaimingThirtyPercentOfTenGivesThreeWarningsAndThreeReplacements) {
+  auto r = run_yaml(fargate_scenario("20m", kSpotService + R"(
+timeline:
+  - at: 10m
+    spotInterruptions: {capacityProvider: FARGATE_SPOT, fraction: 0.3}
+)"));
+  EXPECT_EQ(r.times("SPOT_INTERRUPTION_WARNING"), (std::vector<double>{600, 600, 600}));
+  const auto prov = r.times("TASK_PROVISIONING");
+  ASSERT_EQ(prov.size(), 13u);
+  EXPECT_EQ(std::vector<double>(prov.begin() + 10, prov.end()), (std::vector<double>{600, 600, 600}));
+  // The interrupted tasks exit 2 s after SIGTERM (sigtermExit), well inside the warning.
+  EXPECT_EQ(r.times("TASK_STOPPED"), (std::vector<double>{602, 602, 602}));
+  EXPECT_EQ(r.sim->services()[0].running, 10);
+  EXPECT_EQ(r.sim->providers()[1].spot_interruptions, 3);
+}
+
+TEST(FargateSpotTimeline, ReclaimPicksDependOnTheSeedOnly) {
+  const std::string yaml = fargate_scenario("20m", kSpotService + R"(
+timeline:
+  - {at: 10m, spotInterruptions: {capacityProvider: FARGATE_SPOT, fraction: 0.5}}
+)");
+  const auto a = run_yaml(yaml).tasks("SPOT_INTERRUPTION_WARNING");
+  const auto b = run_yaml(yaml).tasks("SPOT_INTERRUPTION_WARNING");
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.size(), 5u);
+  EXPECT_EQ(std::set<std::uint64_t>(a.begin(), a.end()).size(), 5u);
+}
+
+TEST(FargateSpotTimeline, UnavailableCapacityKeepsTasksProvisioning) {
+  // Capacity goes at 60 s for 10 minutes; desired 4 at 120 s: tasks wait until 660 s and
+  // are RUNNING 24.5 s later.
+  auto r = run_yaml(fargate_scenario("30m", R"(
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 0
+    capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
+timeline:
+  - {at: 60s, spotCapacity: {capacityProvider: FARGATE_SPOT, available: false, for: 10m}}
+  - {at: 120s, updateService: {service: web, desiredCount: 4}}
+)"));
+  EXPECT_EQ(r.times("TASK_PROVISIONING"), (std::vector<double>{120, 120, 120, 120}));
+  EXPECT_EQ(r.times("TASK_RUNNING"), (std::vector<double>{684.5, 684.5, 684.5, 684.5}));
+}
+
+TEST(FargateSpotTimeline, InterruptedBatchWorkIsCountedAsLost) {
+  auto r = run_yaml(fargate_scenario("30m", R"(
+runTasks:
+  - name: jobs
+    cluster: c
+    taskDefinition: web:1
+    capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
+    arrivals:
+      poisson: {ratePerSecond: 0.05, duration: {fixed: 2h}}
+timeline:
+  - {at: 15m, spotInterruptions: {capacityProvider: FARGATE_SPOT, fraction: 1.0}}
+)"));
+  // Every task RUNNING at 900 s loses the work it did since it started.
+  double expected = 0;
+  std::size_t running_at_900 = 0;
+  const auto& log = *r.log;
+  for (std::size_t i = 0; i < log.t.size(); ++i)
+    if (log.kind[i] == "TASK_RUNNING" && log.t[i] < 900) {
+      expected += 900 - log.t[i];
+      ++running_at_900;
+    }
+  ASSERT_GT(running_at_900, 10u);
+  EXPECT_EQ(r.count("SPOT_INTERRUPTION_WARNING"), running_at_900);
+  EXPECT_NEAR(r.sim->run_task_groups()[0].lost_task_seconds, expected, 1e-6);
+  EXPECT_EQ(r.sim->run_task_groups()[0].interrupted, static_cast<std::int64_t>(running_at_900));
+  EXPECT_EQ(r.sim->run_task_groups()[0].completed, 0);
+}
+
+TEST(FargateSpotCost, SpotIsOnDemandTimesOneMinusTheDiscount) {
+  auto yaml = fargate_scenario("3620s", R"(
+pricing:
+  fargate: {spotDiscount: 0.7}
+services:
+  - {serviceName: od, cluster: c, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+  - serviceName: spot
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 1
+    capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
+)");
+  auto r = run_yaml(yaml);
+  const double od = r.sim->service_cost(0, r.sim->now());
+  EXPECT_NEAR(od, 0.5 * 0.04048 + 0.004445, 1e-12);  // exactly one billed hour
+  EXPECT_NEAR(r.sim->service_cost(1, r.sim->now()), od * 0.3, 1e-12);
+}
+
+}  // namespace
+}  // namespace ecsim
