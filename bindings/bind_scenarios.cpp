@@ -58,14 +58,23 @@ void bind_scenarios(py::module_& m) {
   m.def(
       "run",
       [](const scenarios::ScenarioSource& src, std::optional<std::uint64_t> seed, std::uint64_t replication, bool events,
-         bool timeseries, bool tasks) {
+         bool timeseries, bool tasks, const py::dict& policies) {
         ScenarioConfig cfg = configure(src, seed);
+        scenarios::ExtraPolicies extra;
+        for (auto [service, list] : policies)
+          for (auto p : list) extra[py::str(service)].push_back(std::make_unique<PythonPolicy>(py::reinterpret_borrow<py::object>(p)));
+        std::unique_ptr<Simulator> sim;
+        try {
+          sim = scenarios::build(cfg, replication, std::move(extra));
+        } catch (const std::invalid_argument& e) {
+          throw py::value_error(e.what());
+        }
         scenarios::RunOutputs out;
         {
           py::gil_scoped_release release;
-          auto sim = scenarios::build(cfg, replication);
           out = scenarios::run_in_memory(*sim, events, timeseries, tasks);
         }
+        sim.reset();  // with the GIL: Python policies are released here
         py::dict d;
         d["summary"] = py::str(out.summary_json);
         d["events"] = py::str(out.events_csv);
@@ -74,7 +83,7 @@ void bind_scenarios(py::module_& m) {
         return d;
       },
       py::arg("source"), py::arg("seed") = py::none(), py::arg("replication") = 0, py::arg("events") = true,
-      py::arg("timeseries") = true, py::arg("tasks") = false,
+      py::arg("timeseries") = true, py::arg("tasks") = false, py::arg("policies") = py::dict(),
       "Run a scenario to its horizon without the GIL; returns summary JSON and CSV texts.");
   m.def(
       "build",

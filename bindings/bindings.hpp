@@ -4,9 +4,32 @@
 
 #include <pybind11/pybind11.h>
 
+#include <string>
+
+#include "ecsim/scaling/scaling_policy.hpp"
+
 namespace ecsim::bindings {
 
 namespace py = pybind11;
+
+/// Adapts a Python object with `name`, `scale_out_cooldown`, `scale_in_cooldown` (seconds)
+/// and `evaluate(datapoint: dict, now: float, desired: int, base: int) -> int | None` to the
+/// C++ ScalingPolicy interface. Calls into Python take the GIL, so such policies work while
+/// run() has released it; they are slow by nature (one Python call per datapoint).
+class PythonPolicy final : public scaling::ScalingPolicy {
+ public:
+  explicit PythonPolicy(py::object obj);
+  ~PythonPolicy() override;
+  const std::string& name() const override { return name_; }
+  scaling::ScalingDecision evaluate(const MetricDatapoint& d, SimTime now, int desired, int base) override;
+  SimDuration scale_out_cooldown() const override { return out_; }
+  SimDuration scale_in_cooldown() const override { return in_; }
+
+ private:
+  py::object obj_;
+  std::string name_;
+  SimDuration out_{}, in_{};
+};
 
 void bind_core(py::module_& m);
 void bind_placement(py::module_& m);

@@ -1156,14 +1156,26 @@ ScenarioConfig load(const ScenarioSource& source) {
 }
 
 std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication) {
+  return build(config, replication, {});
+}
+
+std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication, ExtraPolicies extra) {
   std::vector<std::unique_ptr<ServiceScaler>> scalers;
   for (const auto& s : config.services) {
-    if (s.auto_scaling) {
-      scalers.push_back(scaling::make_auto_scaler(*s.auto_scaling, config.timings.auto_scaling, config.start_unix_seconds));
-    } else {
+    if (!s.auto_scaling) {
       scalers.push_back(nullptr);
+      continue;
     }
+    auto scaler = scaling::make_auto_scaler(*s.auto_scaling, config.timings.auto_scaling, config.start_unix_seconds);
+    if (auto it = extra.find(s.name); it != extra.end()) {
+      for (auto& p : it->second) scaler->add_policy(std::move(p));
+      extra.erase(it);
+    }
+    scalers.push_back(std::move(scaler));
   }
+  if (!extra.empty())
+    throw std::invalid_argument("policies for service '" + extra.begin()->first +
+                                "': no such service with autoScaling (give it MinCapacity and MaxCapacity)");
   return std::make_unique<Simulator>(config, placement::make_default_placer(), std::move(scalers), replication);
 }
 

@@ -166,3 +166,32 @@ def test_summary_counts_scaling_actions():
     res = ecsim.run(ecsim.load(ROOT / "scenarios" / "examples" / "worldcup_target_tracking.yaml"), events=True)
     ev = res.events
     assert res.summary["services"]["site"]["scalingActions"] == (ev["kind"] == "SERVICE_SCALING_ACTIVITY").sum() > 0
+
+
+class Floor7(ecsim.ScalingPolicy):
+    """Keeps the service at 7 tasks whenever there is CPU data."""
+
+    name = "floor7"
+
+    def __init__(self):
+        self.calls = 0
+
+    def evaluate(self, datapoint, now, desired, base):
+        self.calls += 1
+        assert datapoint["period"] == 60.0
+        return 7 if datapoint["cpu"] is not None else None
+
+
+def test_a_python_policy_changes_the_outcome():
+    sc = ecsim.load(ROOT / "scenarios" / "examples" / "worldcup_target_tracking.yaml").set("duration", "3h")
+    sc.set("services[site].autoScaling.policies", [])
+    base = ecsim.run(sc)
+    policy = Floor7()
+    res = ecsim.run(sc, policies={"site": [policy]})
+    assert policy.calls > 100
+    assert base.summary["services"]["site"]["desiredCount"]["max"] == 6
+    assert res.summary["services"]["site"]["desiredCount"]["max"] == 7
+    acts = res.events[res.events["kind"] == "SERVICE_SCALING_ACTIVITY"]
+    assert acts["detail"].str.contains("policy=floor7").all()
+    with pytest.raises(ValueError, match="no such service"):
+        ecsim.run(sc, policies={"nope": [Floor7()]})

@@ -22,6 +22,7 @@ __all__ = [
     "Result",
     "Scenario",
     "ScenarioError",
+    "ScalingPolicy",
     "Simulator",
     "clamp_capacity",
     "distribute_tasks",
@@ -148,10 +149,33 @@ class Result:
         return f"<ecsim.Result {s['scenario']!r} seed={s['seed']} cost={s['cost']['totalUsd']:.4f} USD>"
 
 
+class ScalingPolicy:
+    """Base class for a scaling policy written in Python (for exploration: one Python call per
+    datapoint, so runs are slower than with the built-in policies).
+
+    Override evaluate(); return the capacity you want, or None to leave it. The service's
+    autoScaling MinCapacity/MaxCapacity still bound the result, and your cooldowns apply:
+    scale-out during `scale_out_cooldown` only when larger than what `base` implies,
+    scale-in blocked during `scale_in_cooldown`. Pass policies to run(..., policies={...}).
+    """
+
+    name = "python-policy"
+    scale_out_cooldown = 0.0  # seconds
+    scale_in_cooldown = 0.0
+
+    def evaluate(self, datapoint: dict, now: float, desired: int, base: int) -> int | None:
+        """datapoint: start, period (s), cpu, memory, requests_per_target (None if absent)."""
+        raise NotImplementedError
+
+
 def run(scenario: Scenario, seed: int | None = None, replication: int = 0, *, events: bool = True,
-        timeseries: bool = True, tasks: bool = False) -> Result:
-    """Runs a scenario to its horizon. Releases the GIL while it runs, so threads run in parallel."""
-    return Result(_core.run(scenario._source, seed, replication, events, timeseries, tasks))
+        timeseries: bool = True, tasks: bool = False,
+        policies: dict[str, list[ScalingPolicy]] | None = None) -> Result:
+    """Runs a scenario to its horizon. Releases the GIL while it runs, so threads run in parallel.
+
+    `policies` adds Python ScalingPolicy objects to services by name (the service needs
+    `autoScaling` for its bounds)."""
+    return Result(_core.run(scenario._source, seed, replication, events, timeseries, tasks, policies or {}))
 
 
 from ._sweep import sweep  # noqa: E402  (needs Scenario and run)

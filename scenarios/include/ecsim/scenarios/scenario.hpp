@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "ecsim/core/config.hpp"
 #include "ecsim/core/simulator.hpp"
+#include "ecsim/scaling/scaling_policy.hpp"
 
 namespace ecsim::scenarios {
 
@@ -50,6 +52,11 @@ ScenarioConfig load(const ScenarioSource& source);
 
 /// Builds a simulator for one replication with the built-in placement.
 std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication = 0);
+
+/// Same, adding user-defined scaling policies to services by name (each named service needs
+/// `autoScaling` for its MinCapacity/MaxCapacity). Throws std::invalid_argument otherwise.
+using ExtraPolicies = std::map<std::string, std::vector<std::unique_ptr<scaling::ScalingPolicy>>>;
+std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication, ExtraPolicies extra);
 
 /// The valid Fargate memory values (MiB) for a cpu value (CPU units); empty if cpu is invalid.
 std::vector<int> fargate_memory_choices(int cpu_units);
