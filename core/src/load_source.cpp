@@ -7,6 +7,8 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "overloaded.hpp"
+
 namespace ecsim {
 
 std::vector<std::string> split_csv_line(const std::string& line) {
@@ -230,10 +232,7 @@ class CountTraceSource final : public LoadSource {
   double rate_ = 0;
 };
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
+using detail::Overloaded;
 
 }  // namespace
 

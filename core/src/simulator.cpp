@@ -9,14 +9,13 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "overloaded.hpp"
+
 namespace ecsim {
 
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
+using detail::Overloaded;
 
 constexpr double kMsPerHour = 3'600'000.0;
 
