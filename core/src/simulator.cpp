@@ -31,6 +31,15 @@ const char* provider_name(int provider) {
   return "?";
 }
 
+const char* rollout_name(Deployment::Rollout r) {
+  switch (r) {
+    case Deployment::Rollout::kInProgress: return "IN_PROGRESS";
+    case Deployment::Rollout::kCompleted: return "COMPLETED";
+    case Deployment::Rollout::kFailed: return "FAILED";
+  }
+  return "?";
+}
+
 const char* task_state_name(TaskState s) {
   switch (s) {
     case TaskState::kProvisioning: return "PROVISIONING";
@@ -58,6 +67,9 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kTaskStopped: return "TASK_STOPPED";
     case RecordKind::kSpotInterruptionWarning: return "SPOT_INTERRUPTION_WARNING";
     case RecordKind::kScalingActivity: return "SERVICE_SCALING_ACTIVITY";
+    case RecordKind::kDeploymentInProgress: return "SERVICE_DEPLOYMENT_IN_PROGRESS";
+    case RecordKind::kDeploymentCompleted: return "SERVICE_DEPLOYMENT_COMPLETED";
+    case RecordKind::kDeploymentFailed: return "SERVICE_DEPLOYMENT_FAILED";
   }
   return "?";
 }
@@ -134,6 +146,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     s.per_item.assign(sc.strategy.size(), 0);
     s.per_zone.assign(config_.availability_zones.size(), 0);
     s.desired = sc.desired_count;
+    s.primary_task_definition = s.last_completed_task_definition = sc.task_definition;
     if (!scalers.empty() && scalers[i]) {
       s.scaler = std::move(scalers[i]);
       // RegisterScalableTarget: the desired count is brought inside [MinCapacity, MaxCapacity].
@@ -269,6 +282,60 @@ void Simulator::handle(const ReconcileService& e) {
 void Simulator::reconcile(int service) {
   auto& s = services_[service];
   const auto& sc = config_.services[service];
+  if (s.pending_rollback) {
+    const int td = *s.pending_rollback;
+    s.pending_rollback.reset();
+    start_deployment(service, td, /*is_rollback=*/true);
+    return;
+  }
+  // A deployment the circuit breaker failed without rollback launches no more tasks.
+  const bool halted = !s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kFailed &&
+                      !s.deployments.back().rolled_back;
+  int old_counted = 0;
+  for (auto slot : s.live) {
+    const Task& t = tasks_[slot];
+    if (t.counts_toward_desired && t.task_definition != s.primary_task_definition) ++old_counted;
+  }
+  if (old_counted > 0) {
+    // Rolling update: never fewer than ceil(D * minimumHealthyPercent / 100) healthy tasks,
+    // never more than floor(D * maximumPercent / 100) tasks counted (RUNNING or on the way).
+    const int lower = (s.desired * sc.minimum_healthy_percent + 99) / 100;
+    const int upper = s.desired * sc.maximum_percent / 100;
+    // Stop old tasks: unhealthy ones freely, healthy ones while the healthy floor allows.
+    for (bool again = true; again && old_counted > 0;) {
+      again = false;
+      std::uint32_t victim = UINT32_MAX;
+      for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
+        const Task& t = tasks_[*it];
+        if (!t.counts_toward_desired || t.task_definition == s.primary_task_definition) continue;
+        if (!t.healthy) {
+          victim = *it;
+          break;
+        }
+        if (victim == UINT32_MAX && s.healthy - 1 >= lower) victim = *it;
+      }
+      if (victim != UINT32_MAX) {
+        stop_task(victim, "Deployment of " + config_.task_definitions[s.primary_task_definition].key() + " replaces it", false);
+        --old_counted;
+        again = true;
+      }
+    }
+    if (halted) return;
+    if (now_ < s.backoff_until) {
+      schedule_reconcile(service, s.backoff_until);
+      return;
+    }
+    int new_counted = s.counted - old_counted;
+    while (new_counted < s.desired && s.counted < std::max(upper, 1)) {
+      if (!s.pace.try_take(now_)) {
+        schedule_reconcile(service, s.pace.next_available(now_));
+        return;
+      }
+      create_task(service, -1, 1);
+      ++new_counted;
+    }
+    return;
+  }
   // Too many: stop the excess, tasks that are not running yet first (newest first), then
   // running ones from the fullest zone and the provider furthest above its share.
   while (s.counted > s.desired) {
@@ -296,7 +363,7 @@ void Simulator::reconcile(int service) {
     if (victim == UINT32_MAX) break;  // cannot happen while counted > 0; defensive
     stop_task(victim, "Scaling activity initiated by (service " + sc.name + ")", /*failed=*/false);
   }
-  if (s.counted >= s.desired) {
+  if (s.counted >= s.desired || halted) {
     check_steady(service);
     return;
   }
@@ -313,7 +380,37 @@ void Simulator::reconcile(int service) {
   }
 }
 
+void Simulator::start_deployment(int service, int task_definition, bool is_rollback) {
+  auto& s = services_[service];
+  for (auto& d : s.deployments)
+    if (d.rollout == Deployment::Rollout::kInProgress) d.rollout = Deployment::Rollout::kFailed;  // superseded
+  s.primary_task_definition = task_definition;
+  s.deployments.push_back(Deployment{task_definition, now_, std::nullopt, Deployment::Rollout::kInProgress, 0, false, is_rollback});
+  s.consecutive_failures = 0;  // a new deployment resets the scheduler's back-off
+  s.backoff_until = now_;
+  s.steady = false;
+  emit(RecordKind::kDeploymentInProgress, nullptr, service,
+       "taskDefinition=" + config_.task_definitions[task_definition].key() + (is_rollback ? " rollback=true" : ""));
+  reconcile(service);
+}
+
+// A deployment completes when every live task runs the primary revision and the service
+// holds desiredCount healthy tasks (old tasks that are still draining keep it in progress).
+void Simulator::check_deployment(int service) {
+  auto& s = services_[service];
+  if (s.deployments.empty() || s.deployments.back().rollout != Deployment::Rollout::kInProgress) return;
+  for (auto slot : s.live)
+    if (tasks_[slot].task_definition != s.primary_task_definition) return;
+  if (s.healthy < s.desired || s.counted != s.desired) return;
+  auto& d = s.deployments.back();
+  d.rollout = Deployment::Rollout::kCompleted;
+  d.completed = now_;
+  s.last_completed_task_definition = s.primary_task_definition;
+  emit(RecordKind::kDeploymentCompleted, nullptr, service, "taskDefinition=" + config_.task_definitions[d.task_definition].key());
+}
+
 void Simulator::check_steady(int service) {
+  check_deployment(service);
   auto& s = services_[service];
   const bool steady = s.counted == s.desired && s.healthy == s.desired && s.provisioning == 0 && s.pending == 0 &&
                       s.stopping == 0;
@@ -349,7 +446,7 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt) {
   std::vector<int>* per_item;
   if (service >= 0) {
     auto& s = services_[service];
-    t.task_definition = config_.services[service].task_definition;
+    t.task_definition = s.primary_task_definition;
     per_item = &s.per_item;
     s.live.push_back(slot);
     ++s.counted;
@@ -570,7 +667,7 @@ void Simulator::become_healthy(std::uint32_t slot) {
   ++s.healthy;
   s.consecutive_failures = 0;
   emit(RecordKind::kTaskHealthy, &t, t.service, "");
-  check_steady(t.service);
+  reconcile(t.service);  // during a deployment a newly healthy task lets an old one go
 }
 
 void Simulator::handle(const SpotInterruption& e) {
@@ -667,6 +764,25 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
     for (int i = 1; i < s.consecutive_failures && backoff < st.restart_backoff_max; ++i) backoff *= 2;
     backoff = std::min(backoff, st.restart_backoff_max);
     s.backoff_until = now_ + backoff;
+    if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress &&
+        t.task_definition == s.primary_task_definition) {
+      auto& d = s.deployments.back();
+      ++d.failed_tasks;
+      const auto& sc = config_.services[t.service];
+      const auto& svt = config_.timings.service;
+      const int threshold = std::clamp(static_cast<int>(std::ceil(svt.circuit_breaker_percent / 100.0 * s.desired)),
+                                       svt.circuit_breaker_min_threshold, svt.circuit_breaker_max_threshold);
+      if (sc.circuit_breaker && d.failed_tasks >= threshold) {
+        d.rollout = Deployment::Rollout::kFailed;
+        emit(RecordKind::kDeploymentFailed, nullptr, t.service,
+             "taskDefinition=" + config_.task_definitions[d.task_definition].key() + " failedTasks=" +
+                 std::to_string(d.failed_tasks) + " threshold=" + std::to_string(threshold));
+        if (sc.rollback && s.last_completed_task_definition != s.primary_task_definition) {
+          d.rolled_back = true;
+          s.pending_rollback = s.last_completed_task_definition;  // started by the next reconcile
+        }
+      }
+    }
     emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,
          "consecutiveFailures=" + std::to_string(s.consecutive_failures) + " retryIn=" + format_seconds(backoff) + "s");
   }
@@ -792,6 +908,9 @@ void Simulator::handle(const TimelineAction& e) {
   const auto& entry = config_.timeline[e.index];
   std::visit(Overloaded{[&](const UpdateServiceAction& a) {
                           if (a.desired_count) set_desired(a.service, *a.desired_count, "timeline");
+                          if (a.task_definition || a.force_new_deployment)
+                            start_deployment(a.service, a.task_definition.value_or(services_[a.service].primary_task_definition),
+                                             /*is_rollback=*/false);
                         },
                         [&](const SpotInterruptionsAction& a) {
                           // Candidates in id order, then a seeded partial shuffle picks round(fraction * n).

@@ -249,6 +249,9 @@ class Loader {
       Fields f(ctx_, t.get("service"), "timings.service");
       if (auto v = f.duration("restartBackoffInitial")) tm.service.restart_backoff_initial = *v;
       if (auto v = f.duration("restartBackoffMax")) tm.service.restart_backoff_max = *v;
+      if (auto v = f.integer("circuitBreakerMinThreshold", 1, 10000)) tm.service.circuit_breaker_min_threshold = static_cast<int>(*v);
+      if (auto v = f.integer("circuitBreakerMaxThreshold", 1, 10000)) tm.service.circuit_breaker_max_threshold = static_cast<int>(*v);
+      if (auto v = f.number("circuitBreakerPercent", 0, 100)) tm.service.circuit_breaker_percent = *v;
     }
     {
       Fields f(ctx_, t.get("loadBalancer"), "timings.loadBalancer");
@@ -681,8 +684,8 @@ class Loader {
         if (auto v = d.integer("maximumPercent", 100, 200)) s.maximum_percent = static_cast<int>(*v);
         if (auto v = d.integer("minimumHealthyPercent", 0, 100)) s.minimum_healthy_percent = static_cast<int>(*v);
         Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"));
-        cb.boolean("enable");
-        cb.boolean("rollback");
+        s.circuit_breaker = cb.boolean("enable").value_or(false);
+        s.rollback = cb.boolean("rollback").value_or(false);
       }
       for (const char* key : {"placementStrategy", "placementConstraints"}) {
         auto p = f.get(key);
@@ -1061,13 +1064,18 @@ class Loader {
         if (auto v = u.integer("desiredCount", 0, cfg_.account.tasks_per_service)) a.desired_count = static_cast<int>(*v);
         else if (u.has("desiredCount")) ok = false;
         if (u.has("taskDefinition")) {
-          u.get("taskDefinition");
-          ctx_.error(u.node()["taskDefinition"], u.sub("taskDefinition"),
-                     "deployments (a new taskDefinition) are not modelled in this version of ecsim; only desiredCount can change");
-          ok = false;
-        }
-        if (!u.has("desiredCount") && !u.has("taskDefinition")) {
-          ctx_.error(u.node(), u.path(), "give desiredCount (what to change)");
+          if (auto td = find_task_definition(u)) {
+            a.task_definition = *td;
+            if (found && !td_fargate_[*td]) {
+              ctx_.error(u.node()["taskDefinition"], u.sub("taskDefinition"),
+                         "task definition " + cfg_.task_definitions[*td].key() + " does not list FARGATE in requiresCompatibilities");
+              ok = false;
+            }
+          } else ok = false;
+        } else u.get("taskDefinition");
+        if (auto v = u.boolean("forceNewDeployment")) a.force_new_deployment = *v;
+        if (!u.has("desiredCount") && !u.has("taskDefinition") && !a.force_new_deployment) {
+          ctx_.error(u.node(), u.path(), "give desiredCount, taskDefinition or forceNewDeployment (what to change)");
           ok = false;
         }
         e.action = a;

@@ -119,7 +119,18 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     sj["overloadedSeconds"] = to_seconds(SimDuration{s.overloaded_ms});
     sj["unservedRequests"] = r6(s.unserved_requests);
     sj["costUsd"] = r6(sim.service_cost(static_cast<int>(i), end));
-    sj["deployments"] = Json::array();
+    Json deps = Json::array();
+    for (const auto& d : s.deployments) {
+      Json dj{{"taskDefinition", cfg.task_definitions[d.task_definition].key()},
+              {"startedAt", to_seconds(d.started)},
+              {"rolloutState", rollout_name(d.rollout)}};
+      dj["completedAt"] = d.completed ? Json(to_seconds(*d.completed)) : Json(nullptr);
+      dj["failedTasks"] = d.failed_tasks;
+      dj["rolledBack"] = d.rolled_back;
+      dj["rollback"] = d.is_rollback;
+      deps.push_back(dj);
+    }
+    sj["deployments"] = deps;
     sj["scalingActions"] = s.scaling_actions;
     services[cfg.services[i].name] = sj;
   }

@@ -169,6 +169,8 @@ struct ServiceConfig {
   std::vector<StrategyItem> strategy;  ///< resolved: launchType, own strategy or cluster default
   int maximum_percent = 200;
   int minimum_healthy_percent = 100;
+  bool circuit_breaker = false;  ///< deploymentCircuitBreaker.enable
+  bool rollback = false;         ///< deploymentCircuitBreaker.rollback
   SimDuration health_check_grace_period = 0s;
   bool load_balanced = false;
   LoadConfig load;
@@ -200,6 +202,8 @@ struct RunTaskGroupConfig {
 struct UpdateServiceAction {
   int service = 0;
   std::optional<int> desired_count;
+  std::optional<int> task_definition;  ///< a new revision starts a deployment
+  bool force_new_deployment = false;   ///< redeploy the current revision
 };
 /// Reclaims a fraction of the provider's running Spot tasks now (each gets the warning).
 struct SpotInterruptionsAction {
@@ -246,6 +250,9 @@ struct TaskTimings {
 struct ServiceTimings {
   SimDuration restart_backoff_initial = 10s;  ///< delay after the first failed task
   SimDuration restart_backoff_max = 15min;    ///< backoff cap (ECS: up to 15 minutes)
+  int circuit_breaker_min_threshold = 3;      ///< current API reference; older guides: 10
+  int circuit_breaker_max_threshold = 200;
+  double circuit_breaker_percent = 50;        ///< threshold = percent/100 x desired count
 };
 struct LoadBalancerTimings {
   SimDuration deregistration_delay = 300s;

@@ -27,6 +27,9 @@ enum class RecordKind {
   kTaskStopped,
   kSpotInterruptionWarning,
   kScalingActivity,
+  kDeploymentInProgress,
+  kDeploymentCompleted,
+  kDeploymentFailed,
 };
 
 /// The events.csv spelling of a kind (ECS-style upper snake case).

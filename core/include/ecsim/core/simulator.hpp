@@ -81,8 +81,25 @@ struct Task {
   double cost_usd = 0.0;
 };
 
+/// One deployment of a service (updateService with a new revision, or a rollback).
+struct Deployment {
+  enum class Rollout { kInProgress, kCompleted, kFailed };
+  int task_definition = 0;
+  SimTime started{};
+  std::optional<SimTime> completed;
+  Rollout rollout = Rollout::kInProgress;
+  int failed_tasks = 0;
+  bool rolled_back = false;  ///< the circuit breaker rolled this deployment back
+  bool is_rollback = false;  ///< this deployment is the rollback of a failed one
+};
+const char* rollout_name(Deployment::Rollout r);
+
 struct ServiceState {
   int desired = 0;
+  int primary_task_definition = 0;         ///< the revision new tasks run
+  int last_completed_task_definition = 0;  ///< where a rollback returns to
+  std::vector<Deployment> deployments;     ///< deployments started during the run
+  std::optional<int> pending_rollback;     ///< set by the circuit breaker
   int provisioning = 0, pending = 0, running = 0, healthy = 0, stopping = 0;
   std::vector<std::uint32_t> live;  ///< slots of tasks not yet STOPPED, oldest first
   std::vector<int> per_item;        ///< tasks counting toward desired, per strategy item
@@ -234,6 +251,8 @@ class Simulator {
   void set_state(Task& t, TaskState s);
   void uncount(Task& t);
   void check_steady(int service);
+  void start_deployment(int service, int task_definition, bool is_rollback);
+  void check_deployment(int service);
   SimDuration jittered(SimDuration d);
   double vcpus(const Task& t) const;
   const std::vector<StrategyItem>& strategy_of(const Task& t) const;
