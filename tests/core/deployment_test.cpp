@@ -106,3 +106,29 @@ TEST(CircuitBreaker, WithoutTheBreakerTheSchedulerKeepsRetryingWithBackoff) {
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+TEST(DeploymentWhatIf, ExampleOutcomes) {
+  auto cfg = scenarios::load(scenarios::read_scenario_file(std::string(ECSIM_SOURCE_DIR) +
+                                                           "/scenarios/examples/deployment_what_if.yaml"));
+  auto r = testing::run_config(cfg);
+  const auto& fast = r.sim->services()[0];
+  const auto& frugal = r.sim->services()[1];
+  ASSERT_EQ(fast.deployments.size(), 1u);
+  EXPECT_EQ(fast.deployments[0].rollout, Deployment::Rollout::kCompleted);
+  // 100/50 serves 700 requests/s with 5 tasks (500/s) during each batch: more overload.
+  EXPECT_GT(frugal.overloaded_ms, fast.overloaded_ms);
+  ASSERT_EQ(frugal.deployments.size(), 3u);
+  EXPECT_EQ(frugal.deployments[1].rollout, Deployment::Rollout::kFailed);
+  EXPECT_TRUE(frugal.deployments[1].rolled_back);
+  EXPECT_EQ(frugal.deployments[1].failed_tasks, 5);
+  EXPECT_TRUE(frugal.deployments[2].is_rollback);
+  EXPECT_EQ(frugal.deployments[2].rollout, Deployment::Rollout::kCompleted);
+  EXPECT_EQ(frugal.primary_task_definition, 1);  // back on web:2
+  EXPECT_EQ(frugal.healthy, 10);
+}
+
+}  // namespace
+}  // namespace ecsim
