@@ -927,17 +927,12 @@ void Simulator::handle(const TimelineAction& e) {
                             const std::size_t j = i + reclaim_rng_.uniform_index(running.size() - i);
                             std::swap(running[i], running[j]);
                           }
-                          std::vector<std::uint64_t> ids;
-                          for (std::size_t i = 0; i < k; ++i) ids.push_back(tasks_[running[i]].id);
-                          std::sort(ids.begin(), ids.end());
-                          // Interrupt in id order; look slots up again since replacements may reallocate.
-                          for (auto id : ids) {
-                            for (std::uint32_t slot = 0; slot < tasks_.size(); ++slot)
-                              if (tasks_[slot].id == id) {
-                                interrupt(slot);
-                                break;
-                              }
-                          }
+                          // Interrupt in id order. Slot indices stay valid while replacements are
+                          // created (only a STOPPED task frees its slot, and none stops here).
+                          running.resize(k);
+                          std::sort(running.begin(), running.end(),
+                                    [&](std::uint32_t x, std::uint32_t y) { return tasks_[x].id < tasks_[y].id; });
+                          for (auto slot : running) interrupt(slot);
                         },
                         [&](const SpotCapacityAction& a) {
                           auto& p = providers_[a.provider];
@@ -960,6 +955,13 @@ void Simulator::handle(const SpotCapacityRestored& e) {
 }
 
 // --- load, metrics, auto scaling ---------------------------------------------------------
+// Served load over the capacity of the running tasks (a running task that is not healthy yet
+// serves nothing): the CPU utilisation of the service as a fraction.
+double Simulator::served_share(const ServiceState& s, double requests_per_task) {
+  if (s.running <= 0 || requests_per_task <= 0) return 0.0;
+  return std::min(s.demand_rps, s.healthy * requests_per_task) / (s.running * requests_per_task);
+}
+
 // Integrates the service's load state since the last call: served share of running capacity
 // (CPU), healthy targets, requests, and what went unserved. Called before every change of
 // demand, running or healthy counts, so each integral is exact for piecewise-constant load.
@@ -975,7 +977,7 @@ void Simulator::accumulate(int service) {
   s.acc_healthy_ms += s.healthy * dt_ms;
   if (s.running > 0) {
     s.acc_running_ms += dt_ms;
-    if (td.requests_per_second > 0) s.acc_busy_ms += std::min(demand, capacity) / (s.running * td.requests_per_second) * dt_ms;
+    s.acc_busy_ms += served_share(s, td.requests_per_second) * dt_ms;
   }
   if (demand > capacity && demand > 0) {
     s.overloaded_ms += static_cast<std::int64_t>(dt_ms);
@@ -1009,7 +1011,6 @@ void Simulator::handle(const MetricTick&) {
     const double mean_healthy = s.acc_healthy_ms / period_ms;
     if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;
     s.acc_busy_ms = s.acc_running_ms = s.acc_healthy_ms = s.acc_requests = 0;
-    s.last_datapoint = d;
     if (s.scaler) s.unpublished.push_back(d);
   }
   if (at.publication_lag <= SimDuration{0}) {
@@ -1057,8 +1058,7 @@ void Simulator::handle(const SampleTick&) {
   for (std::size_t i = 0; i < services_.size(); ++i) {
     auto& s = services_[i];
     const auto& td = config_.task_definitions[config_.services[i].task_definition];
-    const double capacity = s.running * td.requests_per_second;
-    s.cpu_percent = capacity > 0 ? 100.0 * std::min(s.demand_rps, s.healthy * td.requests_per_second) / capacity : 0.0;
+    s.cpu_percent = 100.0 * served_share(s, td.requests_per_second);
   }
   for (auto* o : observers_) o->on_sample(*this, now_);
   if (now_ + config_.run.sample <= horizon_) queue_.push(now_ + config_.run.sample, SampleTick{});

@@ -127,7 +127,6 @@ struct ServiceState {
   SimTime acc_last{};
   double acc_busy_ms = 0, acc_running_ms = 0, acc_healthy_ms = 0, acc_requests = 0;
   std::deque<MetricDatapoint> unpublished;
-  std::optional<MetricDatapoint> last_datapoint;
 };
 
 struct ProviderState {
@@ -233,6 +232,7 @@ class Simulator {
   void handle(const SpotCapacityRestored& e);
   void interrupt(std::uint32_t slot);
   void accumulate(int service);
+  static double served_share(const ServiceState& s, double requests_per_task);
   void apply_scaling(int service, const std::optional<ScalingAction>& action);
   void schedule_next_scheduled(int service);
 
