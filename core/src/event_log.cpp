@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/event_log.hpp"
 
+#include "ecsim/core/instance_placer.hpp"
 #include "ecsim/core/simulator.hpp"
 
 namespace ecsim {
@@ -35,7 +36,9 @@ void EventCsvWriter::on_record(const Simulator& sim, const Record& r) {
   line_ += csv_field(record_owner(sim, r));
   line_ += ',';
   if (r.task != 0) line_ += std::to_string(r.task);
-  line_ += ",,";  // instance: empty for Fargate tasks
+  line_ += ',';
+  if (r.instance != 0) line_ += instance_name(r.instance);  // empty for Fargate tasks
+  line_ += ',';
   line_ += csv_field(r.detail);
   line_ += '\n';
   out_ << line_;
@@ -46,7 +49,7 @@ void EventColumns::on_record(const Simulator& sim, const Record& r) {
   kind.emplace_back(record_kind_name(r.kind));
   service.push_back(record_owner(sim, r));
   task.push_back(r.task);
-  instance.emplace_back();
+  instance.push_back(r.instance != 0 ? instance_name(r.instance) : std::string());
   detail.push_back(r.detail);
 }
 

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/load_source.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <numbers>
@@ -249,6 +250,82 @@ std::unique_ptr<LoadSource> make_load_source(const LoadConfig& load, std::int64_
                    return std::make_unique<ValueTraceSource>(t, start_ms);
                  }},
       load);
+}
+
+std::vector<BatchArrival> read_batch_trace(const TraceArrivals& tr, std::int64_t start_unix_seconds) {
+  std::ifstream in(tr.path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read trace file " + tr.path);
+  std::string line;
+  if (!std::getline(in, line)) throw std::runtime_error("trace file " + tr.path + " is empty");
+  if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+  const auto header = split_csv_line(line);
+  auto column = [&](const std::string& name) -> int {
+    if (name.empty()) return -1;
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name) return static_cast<int>(i);
+    std::string cols;
+    for (const auto& h : header) cols += (cols.empty() ? "" : ", ") + h;
+    throw std::runtime_error("trace " + tr.path + " has no column '" + name + "'; columns: " + cols);
+  };
+  const int ti = column(tr.time_column), ci = column(tr.count_column), ei = column(tr.end_column),
+            di = column(tr.duration_column), wi = column(tr.where_column);
+  const int need = std::max({ti, ci, ei, di, wi});
+  struct Row {
+    bool iso;
+    double time;  // seconds (numeric, in time units applied) or unix seconds (ISO)
+    double count;
+    double work_s;
+  };
+  std::vector<Row> rows;
+  std::int64_t line_no = 1;
+  auto number = [&](const std::string& text, const char* what) {
+    double v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || p != text.data() + text.size())
+      throw std::runtime_error(tr.path + ":" + std::to_string(line_no) + ": " + what + " '" + text + "' is not a number");
+    return v;
+  };
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line == "\r") continue;
+    const auto f = split_csv_line(line);
+    if (static_cast<int>(f.size()) <= need) throw std::runtime_error(tr.path + ":" + std::to_string(line_no) + ": the row has too few columns");
+    if (wi >= 0 && f[wi] != tr.where_value) continue;
+    Row r{};
+    double end = 0;
+    if (auto ms = parse_utc_millis(f[ti])) {
+      r.iso = true;
+      r.time = static_cast<double>(*ms) / 1000.0;
+      if (ei >= 0) {
+        auto e = parse_utc_millis(f[ei]);
+        end = e ? static_cast<double>(*e) / 1000.0 : number(f[ei], "end time") * tr.time_unit_seconds;
+      }
+    } else {
+      r.time = number(f[ti], "time") * tr.time_unit_seconds;
+      if (ei >= 0) end = number(f[ei], "end time") * tr.time_unit_seconds;
+    }
+    r.count = ci >= 0 ? number(f[ci], "count") : 1.0;
+    if (ei >= 0) r.work_s = end - r.time;
+    else if (di >= 0) r.work_s = number(f[di], "duration") * tr.time_unit_seconds;
+    if (r.count <= 0) continue;
+    r.work_s = std::max(0.0, r.work_s);  // a few public rows end before they start
+    rows.push_back(r);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.time < b.time; });
+  std::vector<BatchArrival> out;
+  out.reserve(rows.size());
+  double carried = 0.0;
+  const double origin = rows.empty() ? 0.0 : rows.front().time;
+  for (const auto& r : rows) {
+    const double before = carried;
+    carried += r.count * tr.scale;
+    const auto n = static_cast<std::int64_t>(std::floor(carried + 1e-9)) - static_cast<std::int64_t>(std::floor(before + 1e-9));
+    if (n <= 0) continue;
+    const double at_s = r.iso ? r.time - static_cast<double>(start_unix_seconds) : r.time - origin;
+    if (at_s < 0) continue;  // before the scenario starts
+    out.push_back({SimTime{seconds(at_s)}, static_cast<int>(std::min<std::int64_t>(n, 1'000'000)), seconds(r.work_s)});
+  }
+  return out;
 }
 
 }  // namespace ecsim

@@ -21,12 +21,31 @@ constexpr double kMsPerHour = 3'600'000.0;
 
 bool is_spot(int provider) { return provider == static_cast<int>(ProviderKind::kFargateSpot); }
 
+// Spot Instance Advisor band names, as in the bundled EC2 table.
+constexpr const char* kSpotBands[5] = {"<5%", "5-10%", "10-15%", "15-20%", ">20%"};
+
 }  // namespace
 
 const char* provider_name(int provider) {
   switch (static_cast<ProviderKind>(provider)) {
     case ProviderKind::kFargate: return "FARGATE";
     case ProviderKind::kFargateSpot: return "FARGATE_SPOT";
+  }
+  return "?";
+}
+
+std::string ScenarioConfig::provider_name(int provider) const {
+  if (is_asg(provider)) return asg(provider).name;
+  return ecsim::provider_name(provider);
+}
+
+const char* instance_state_name(InstanceState s) {
+  switch (s) {
+    case InstanceState::kPending: return "PENDING";
+    case InstanceState::kBooting: return "REGISTERING";
+    case InstanceState::kActive: return "ACTIVE";
+    case InstanceState::kDraining: return "DRAINING";
+    case InstanceState::kTerminated: return "TERMINATED";
   }
   return "?";
 }
@@ -70,6 +89,13 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kDeploymentInProgress: return "SERVICE_DEPLOYMENT_IN_PROGRESS";
     case RecordKind::kDeploymentCompleted: return "SERVICE_DEPLOYMENT_COMPLETED";
     case RecordKind::kDeploymentFailed: return "SERVICE_DEPLOYMENT_FAILED";
+    case RecordKind::kTaskPlacementFailed: return "SERVICE_TASK_PLACEMENT_FAILURE";
+    case RecordKind::kInstanceLaunched: return "INSTANCE_LAUNCHED";
+    case RecordKind::kInstanceActive: return "CONTAINER_INSTANCE_ACTIVE";
+    case RecordKind::kInstanceDraining: return "CONTAINER_INSTANCE_DRAINING";
+    case RecordKind::kInstanceTerminated: return "INSTANCE_TERMINATED";
+    case RecordKind::kInstanceSpotInterruptionWarning: return "EC2_SPOT_INTERRUPTION_WARNING";
+    case RecordKind::kManagedScaling: return "MANAGED_SCALING_ACTIVITY";
   }
   return "?";
 }
@@ -118,6 +144,8 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       placer_(std::move(placer)),
       replication_(replication),
       horizon_(SimTime{config_.duration}),
+      placement_rng_(rng_for("ec2/placement")),
+      instance_spot_rng_(rng_for("ec2/spot-interruptions")),
       latency_rng_(rng_for("fargate/latency")),
       spot_rng_(rng_for("fargate-spot/interruptions")),
       reclaim_rng_(rng_for("fargate-spot/reclaim")) {
@@ -125,16 +153,26 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   if (config_.availability_zones.empty()) throw std::invalid_argument("Simulator needs availability zones");
   if (config_.run.sample <= SimDuration{0}) throw std::invalid_argument("run.sample must be positive");
 
-  providers_.resize(kNumProviders);
-  const TokenBucketConfig* buckets[kNumProviders] = {&config_.account.fargate_launch,
-                                                     &config_.account.fargate_spot_launch};
-  for (int p = 0; p < kNumProviders; ++p) {
+  providers_.resize(config_.num_providers());
+  const TokenBucketConfig* buckets[kNumBuiltinProviders] = {&config_.account.fargate_launch,
+                                                            &config_.account.fargate_spot_launch};
+  for (int p = 0; p < config_.num_providers(); ++p) {
+    providers_[p].running_stats.set(now_, 0);
+    if (config_.is_asg(p)) {
+      const auto& ac = config_.asg(p);
+      auto& a = providers_[p].asg.emplace();
+      a.desired = std::clamp(ac.desired_capacity, ac.min_size, std::max(ac.min_size, ac.max_size));
+      a.instance_stats.set(now_, 0);
+      continue;
+    }
     providers_[p].launch_tokens = TokenBucket(buckets[p]->burst, buckets[p]->per_second);
     providers_[p].vcpu_quota = is_spot(p) ? config_.account.fargate_spot_vcpu_quota : config_.account.fargate_vcpu_quota;
-    providers_[p].running_stats.set(now_, 0);
   }
-
-  const double per_minute = config_.account.service_launch_per_minute_fargate;
+  ec2_ = placer_->make_instance_placer(config_);
+  if (!config_.asg_providers.empty() && !ec2_) throw std::invalid_argument("EC2 capacity providers need an instance placer");
+  clusters_.resize(config_.clusters.size());
+  for (const auto& td : config_.task_definitions)
+    demands_.push_back(TaskDemand{td.cpu_units, td.memory_mib, td.network_mode == NetworkMode::kAwsvpc, td.host_ports});
   services_.resize(config_.services.size());
   if (!scalers.empty() && scalers.size() != services_.size()) throw std::invalid_argument("one scaler slot per service");
   bool metrics = false;
@@ -142,10 +180,15 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     auto& s = services_[i];
     const auto& sc = config_.services[i];
     const int service = static_cast<int>(i);
+    // The scheduler's launch pace: the EC2 rate when the service runs only on EC2 capacity.
+    const bool ec2_only = !sc.strategy.empty() && std::all_of(sc.strategy.begin(), sc.strategy.end(), [&](const StrategyItem& it) {
+      return config_.is_asg(it.provider);
+    });
+    const double per_minute = ec2_only ? config_.account.service_launch_per_minute_ec2 : config_.account.service_launch_per_minute_fargate;
     s.pace = TokenBucket(/*burst=*/per_minute, /*per_second=*/per_minute / 60.0);
     s.per_item.assign(sc.strategy.size(), 0);
     s.per_zone.assign(config_.availability_zones.size(), 0);
-    s.desired = sc.desired_count;
+    s.desired = sc.daemon ? 0 : sc.desired_count;
     s.primary_task_definition = s.last_completed_task_definition = sc.task_definition;
     if (!scalers.empty() && scalers[i]) {
       s.scaler = std::move(scalers[i]);
@@ -169,10 +212,23 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     groups_[g].per_item.assign(gc.strategy.size(), 0);
     group_arrival_rng_.push_back(rng_for("runTasks/" + gc.name + "/arrivals"));
     group_duration_rng_.push_back(rng_for("runTasks/" + gc.name + "/durations"));
-    if (gc.arrivals.rate_per_second > 0) {
-      const double gap = group_arrival_rng_.back().exponential(1.0 / gc.arrivals.rate_per_second);
-      queue_.push(now_ + seconds(gap), RunTaskArrival{static_cast<int>(g)});
+    group_traces_.emplace_back();
+    group_trace_pos_.push_back(0);
+    if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
+      if (poisson->rate_per_second > 0) {
+        const double gap = group_arrival_rng_.back().exponential(1.0 / poisson->rate_per_second);
+        queue_.push(now_ + seconds(gap), RunTaskArrival{static_cast<int>(g)});
+      }
+    } else {
+      group_traces_[g] = read_batch_trace(std::get<TraceArrivals>(gc.arrivals), config_.start_unix_seconds);
+      next_trace_arrival(static_cast<int>(g));
     }
+  }
+
+  for (int p = kNumBuiltinProviders; p < config_.num_providers(); ++p) {
+    asg_reconcile(p);
+    const auto& ms = config_.asg(p).managed_scaling;
+    if (ms.enabled) queue_.push(now_ + config_.timings.ec2.managed_scaling_period, ManagedScalingTick{p});
   }
 
   for (std::size_t k = 0; k < config_.timeline.size(); ++k)
@@ -236,7 +292,10 @@ void Simulator::finish() {
     s.desired_stats.set(now_, s.desired);
     s.running_stats.set(now_, s.running);
   }
-  for (auto& p : providers_) p.running_stats.set(now_, p.running);
+  for (auto& p : providers_) {
+    p.running_stats.set(now_, p.running);
+    if (p.asg) p.asg->instance_stats.set(now_, p.asg->in_service);
+  }
   finished_ = true;
   for (auto* o : observers_) o->on_run_end(*this);
 }
@@ -245,9 +304,10 @@ void Simulator::dispatch(const Event& e) {
   std::visit([this](const auto& ev) { handle(ev); }, e);
 }
 
-void Simulator::emit(RecordKind kind, const Task* task, int service, std::string detail) {
+void Simulator::emit(RecordKind kind, const Task* task, int service, std::string detail, std::uint32_t instance) {
   if (observers_.empty()) return;
-  Record r{now_, kind, service, task ? task->group : -1, task ? task->id : 0, std::move(detail), task};
+  Record r{now_, kind, service, task ? task->group : -1, task ? task->id : 0, std::move(detail),
+           instance != 0 ? instance : (task ? task->instance : 0), task};
   for (auto* o : observers_) o->on_record(*this, r);
 }
 
@@ -282,6 +342,10 @@ void Simulator::handle(const ReconcileService& e) {
 void Simulator::reconcile(int service) {
   auto& s = services_[service];
   const auto& sc = config_.services[service];
+  if (sc.daemon) {
+    reconcile_daemon(service);
+    return;
+  }
   if (s.pending_rollback) {
     const int td = *s.pending_rollback;
     s.pending_rollback.reset();
@@ -327,6 +391,7 @@ void Simulator::reconcile(int service) {
     }
     int new_counted = s.counted - old_counted;
     while (new_counted < s.desired && s.counted < std::max(upper, 1)) {
+      if (creation_blocked(service)) return;
       if (!s.pace.try_take(now_)) {
         schedule_reconcile(service, s.pace.next_available(now_));
         return;
@@ -372,6 +437,7 @@ void Simulator::reconcile(int service) {
     return;
   }
   while (s.counted < s.desired) {
+    if (creation_blocked(service)) return;
     if (!s.pace.try_take(now_)) {
       schedule_reconcile(service, s.pace.next_available(now_));
       return;
@@ -427,7 +493,7 @@ double Simulator::vcpus(const Task& t) const {
   return config_.task_definitions[t.task_definition].cpu_units / 1024.0;
 }
 
-std::uint32_t Simulator::create_task(int service, int group, int attempt) {
+std::uint32_t Simulator::alloc_task() {
   std::uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -437,6 +503,11 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt) {
     slot = static_cast<std::uint32_t>(tasks_.size());
     tasks_.emplace_back();
   }
+  return slot;
+}
+
+std::uint32_t Simulator::create_task(int service, int group, int attempt) {
+  const std::uint32_t slot = alloc_task();
   Task& t = tasks_[slot];
   t.id = next_task_id_++;
   t.service = service;
@@ -466,7 +537,16 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt) {
   emit(RecordKind::kTaskProvisioning, &t, service,
        "taskDefinition=" + config_.task_definitions[t.task_definition].key() +
            " capacityProvider=" + provider_name(t.provider) + (attempt > 1 ? " attempt=" + std::to_string(attempt) : ""));
-  providers_[t.provider].waiting.push_back(slot);
+  if (config_.is_asg(t.provider)) {
+    auto& waiting = providers_[t.provider].asg->waiting;
+    const int rules = rules_of(t);
+    auto q = std::find_if(waiting.begin(), waiting.end(),
+                          [&](const AsgState::WaitQueue& w) { return w.rules == rules && w.task_definition == t.task_definition; });
+    if (q == waiting.end()) q = waiting.insert(waiting.end(), AsgState::WaitQueue{rules, t.task_definition, {}});
+    q->slots.push_back(slot);
+  } else {
+    providers_[t.provider].waiting.push_back(slot);
+  }
   pump(t.provider);
   return slot;
 }
@@ -477,6 +557,10 @@ void Simulator::handle(const ProviderWake& e) {
 }
 
 void Simulator::pump(int provider) {
+  if (config_.is_asg(provider)) {
+    pump_asg(provider);
+    return;
+  }
   auto& p = providers_[provider];
   if (!p.available) return;  // tasks wait in PROVISIONING until capacity returns
   while (!p.waiting.empty()) {
@@ -527,6 +611,13 @@ void Simulator::set_state(Task& t, TaskState s) {
       case TaskState::kProvisioning:
         p.provisioning += d;
         if (svc) svc->provisioning += d;
+        if (config_.is_asg(t.provider)) {
+          auto& c = clusters_[cluster_of(t)];
+          c.asg_provisioning += d;
+          if (d < 0 && c.asg_provisioning == config_.account.provisioning_tasks_per_cluster - 1 &&
+              (!c.blocked_services.empty() || !c.backlog.empty()))
+            queue_.push(now_, ClusterRoom{cluster_of(t)});
+        }
         break;
       case TaskState::kPending:
         p.pending += d;
@@ -579,9 +670,13 @@ void Simulator::advance(std::uint32_t slot) {
       t.phase = TaskPhase::kPulling;
       t.has_pulled = true;
       t.pull_started = now_;
-      schedule_step(slot, jittered(seconds(td.image_size_mib / ft.pull_mib_per_second)));
+      schedule_step(slot, jittered(pull_time(t)));
       return;
     case TaskPhase::kPulling:
+      if (t.instance != 0) {
+        auto& cache = instances_[t.instance - 1].cached_images;
+        if (std::find(cache.begin(), cache.end(), t.task_definition) == cache.end()) cache.push_back(t.task_definition);
+      }
       t.phase = TaskPhase::kStartingContainers;
       schedule_step(slot, jittered(ft.container_start * td.start_chain_length));
       return;
@@ -679,7 +774,7 @@ void Simulator::handle(const SpotInterruption& e) {
 }
 
 // The 2-minute warning: SIGTERM now, a replacement at once, the task gone when it exits.
-void Simulator::interrupt(std::uint32_t slot) {
+void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
   Task& t = tasks_[slot];
   if (t.spot_event != kNoEvent) {
     queue_.cancel(t.spot_event);
@@ -691,7 +786,7 @@ void Simulator::interrupt(std::uint32_t slot) {
     groups_[t.group].lost_task_seconds += lost;
     providers_[t.provider].lost_task_seconds += lost;
   }
-  ++providers_[t.provider].spot_interruptions;
+  if (count_for_provider) ++providers_[t.provider].spot_interruptions;
   if (t.service >= 0) ++services_[t.service].spot_interruptions;
   if (t.group >= 0) ++groups_[t.group].interrupted;
   emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning) + "s");
@@ -819,7 +914,18 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   t.next_event = t.spot_event = kNoEvent;
   t.stopped_at = now_;
   t.phase = TaskPhase::kStopped;
-  if (t.has_launched) p.vcpu_in_use -= vcpus(t);
+  if (t.has_launched && !config_.is_asg(t.provider)) p.vcpu_in_use -= vcpus(t);
+  if (t.instance != 0) {
+    auto& in = instances_[t.instance - 1];
+    if (in.state != InstanceState::kTerminated) ec2_->release(in.id, rules_of(t), demand_of(t.task_definition));
+    in.task_slots.erase(std::find(in.task_slots.begin(), in.task_slots.end(), slot));
+    if (!t.daemon) --in.service_tasks;
+    // A draining instance goes once its last non-daemon task is gone.
+    if (in.state == InstanceState::kDraining && in.service_tasks == 0) {
+      if (in.event != kNoEvent) queue_.cancel(in.event);
+      in.event = queue_.push(now_, InstanceStep{in.id});
+    }
+  }
   if (t.has_pulled) {
     const auto billed = std::max(config_.pricing.fargate_minimum_billed, now_ - t.pull_started);
     t.cost_usd = accrued_cost(t, t.pull_started + billed);
@@ -845,7 +951,8 @@ void Simulator::finalize_stop(std::uint32_t slot) {
 
 // --- cost ---------------------------------------------------------------------------------
 double Simulator::accrued_cost(const Task& t, SimTime until) const {
-  if (!t.has_pulled || until <= t.pull_started) return 0.0;
+  // EC2 tasks cost nothing themselves: their instances are billed (provider_cost).
+  if (!t.has_pulled || until <= t.pull_started || config_.is_asg(t.provider)) return 0.0;
   const auto& td = config_.task_definitions[t.task_definition];
   const auto& pr = config_.pricing;
   const bool arm = td.architecture == CpuArchitecture::kArm64;
@@ -866,6 +973,11 @@ double Simulator::service_cost(int service, SimTime until) const {
 }
 
 double Simulator::provider_cost(int provider, SimTime until) const {
+  if (const auto& a = providers_[provider].asg) {
+    double c = a->instance_cost_usd;
+    for (auto id : a->members) c += instance_cost(instances_[id - 1], until);
+    return c;
+  }
   double c = providers_[provider].cost_usd;
   for (std::size_t i = 0; i < tasks_.size(); ++i) {
     const Task& t = tasks_[i];
@@ -891,17 +1003,41 @@ const Task* Simulator::find_task(std::uint64_t id) const {
 // --- runTasks, timeline, samples -------------------------------------------------------------
 void Simulator::handle(const RunTaskArrival& e) {
   const auto& gc = config_.run_tasks[e.group];
-  auto& g = groups_[e.group];
-  ++g.submitted;
-  Rng& dr = group_duration_rng_[e.group];
-  SimDuration work = std::visit(Overloaded{[&](const ExponentialDuration& d) { return seconds(dr.exponential(to_seconds(d.mean))); },
-                                           [](const FixedDuration& d) { return d.value; }},
-                                gc.arrivals.duration);
-  const std::uint32_t slot = create_task(-1, e.group, 1);
+  if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
+    Rng& dr = group_duration_rng_[e.group];
+    SimDuration work = std::visit(Overloaded{[&](const ExponentialDuration& d) { return seconds(dr.exponential(to_seconds(d.mean))); },
+                                             [](const FixedDuration& d) { return d.value; }},
+                                  poisson->duration);
+    submit_run_task(e.group, work);
+    const double gap = group_arrival_rng_[e.group].exponential(1.0 / poisson->rate_per_second);
+    queue_.push(now_ + seconds(gap), RunTaskArrival{e.group});
+    return;
+  }
+  const auto& row = group_traces_[e.group][group_trace_pos_[e.group]++];
+  for (int k = 0; k < row.count; ++k) submit_run_task(e.group, row.work);
+  next_trace_arrival(e.group);
+}
+
+void Simulator::next_trace_arrival(int group) {
+  const auto& rows = group_traces_[group];
+  const auto pos = group_trace_pos_[group];
+  if (pos < rows.size() && rows[pos].at <= horizon_) queue_.push(rows[pos].at, RunTaskArrival{group});
+}
+
+// One RunTask call. On Auto Scaling group capacity a full cluster (the PROVISIONING cap)
+// defers it: the caller retries when there is room, in submission order.
+void Simulator::submit_run_task(int group, SimDuration work) {
+  const auto& gc = config_.run_tasks[group];
+  auto& c = clusters_[gc.cluster];
+  const bool on_asg = std::any_of(gc.strategy.begin(), gc.strategy.end(), [&](const StrategyItem& it) { return config_.is_asg(it.provider); });
+  if (on_asg && (c.asg_provisioning >= config_.account.provisioning_tasks_per_cluster || !c.backlog.empty())) {
+    c.backlog.push_back({group, work, now_});
+    return;
+  }
+  ++groups_[group].submitted;
+  const std::uint32_t slot = create_task(-1, group, 1);
   tasks_[slot].work = work;
   emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1, "group=" + gc.name + " work=" + format_seconds(work) + "s");
-  const double gap = group_arrival_rng_[e.group].exponential(1.0 / gc.arrivals.rate_per_second);
-  queue_.push(now_ + seconds(gap), RunTaskArrival{e.group});
 }
 
 void Simulator::handle(const TimelineAction& e) {
@@ -1062,6 +1198,510 @@ void Simulator::handle(const SampleTick&) {
   }
   for (auto* o : observers_) o->on_sample(*this, now_);
   if (now_ + config_.run.sample <= horizon_) queue_.push(now_ + config_.run.sample, SampleTick{});
+}
+
+// --- EC2 capacity: Auto Scaling groups, container instances, managed scaling ---------------
+int Simulator::cluster_of(const Task& t) const {
+  return t.service >= 0 ? config_.services[t.service].cluster : config_.run_tasks[t.group].cluster;
+}
+
+// The account's cap on PROVISIONING tasks per cluster (Auto Scaling group providers only):
+// a service that would add one more waits until a task leaves PROVISIONING.
+bool Simulator::creation_blocked(int service) {
+  const auto& sc = config_.services[service];
+  auto& c = clusters_[sc.cluster];
+  if (c.asg_provisioning < config_.account.provisioning_tasks_per_cluster) return false;
+  if (std::none_of(sc.strategy.begin(), sc.strategy.end(), [&](const StrategyItem& it) { return config_.is_asg(it.provider); }))
+    return false;
+  if (std::find(c.blocked_services.begin(), c.blocked_services.end(), service) == c.blocked_services.end())
+    c.blocked_services.push_back(service);
+  return true;
+}
+
+void Simulator::handle(const ClusterRoom& e) {
+  auto& c = clusters_[e.cluster];
+  const int cap = config_.account.provisioning_tasks_per_cluster;
+  while (!c.backlog.empty() && c.asg_provisioning < cap) {
+    const auto d = c.backlog.front();
+    c.backlog.pop_front();
+    ++groups_[d.group].submitted;
+    const std::uint32_t slot = create_task(-1, d.group, 1);
+    tasks_[slot].work = d.work;
+    tasks_[slot].created = d.at;
+    emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1,
+         "group=" + config_.run_tasks[d.group].name + " work=" + format_seconds(d.work) + "s");
+  }
+  auto blocked = std::move(c.blocked_services);
+  c.blocked_services.clear();
+  for (int service : blocked) schedule_reconcile(service, now_);
+}
+
+SimDuration Simulator::pull_time(const Task& t) const {
+  const auto& td = config_.task_definitions[t.task_definition];
+  if (t.instance == 0) return seconds(td.image_size_mib / config_.timings.fargate.pull_mib_per_second);
+  const auto& cache = instances_[t.instance - 1].cached_images;
+  if (std::find(cache.begin(), cache.end(), t.task_definition) != cache.end()) return SimDuration{0};
+  return seconds(td.image_size_mib / config_.timings.ec2.pull_mib_per_second);
+}
+
+double Simulator::instance_cost(const ContainerInstance& in, SimTime until) const {
+  const auto& type = config_.instance_types[in.type];
+  const SimTime end = in.state == InstanceState::kTerminated ? std::min(until, in.terminated_at) : until;
+  if (end <= in.launched) return 0.0;
+  SimDuration billed = end - in.launched;
+  if (in.state == InstanceState::kTerminated) billed = std::max(billed, config_.pricing.ec2_minimum_billed);
+  const double rate = in.spot ? type.spot_usd_per_hour : type.on_demand_usd_per_hour;
+  return static_cast<double>(billed.count()) / kMsPerHour * rate;
+}
+
+// Brings the group to its desired capacity: launches instances, or takes some out of service
+// (drained first with managed draining; with managed termination protection only instances
+// without non-daemon tasks may go).
+void Simulator::asg_reconcile(int provider) {
+  auto& a = *providers_[provider].asg;
+  const auto& ac = config_.asg(provider);
+  while (a.in_service < a.desired) launch_instance(provider);
+  while (a.in_service > a.desired) {
+    // Default termination policy: the zone with the most instances, then (our tie-break)
+    // an instance without tasks, then the newest.
+    std::vector<int> per_zone(config_.availability_zones.size(), 0);
+    for (auto id : a.members)
+      if (instances_[id - 1].in_service) ++per_zone[instances_[id - 1].zone];
+    std::uint32_t victim = 0;
+    std::tuple<int, int, std::uint32_t> best{-1, -1, 0};
+    for (auto id : a.members) {
+      const auto& in = instances_[id - 1];
+      if (!in.in_service) continue;
+      if (ac.managed_termination_protection && in.service_tasks > 0) continue;
+      const std::tuple<int, int, std::uint32_t> key{per_zone[in.zone], in.service_tasks == 0 ? 1 : 0, id};
+      if (key > best) {
+        best = key;
+        victim = id;
+      }
+    }
+    if (victim == 0) break;  // every instance is protected: the scale-in waits
+    begin_instance_exit(victim, ac.managed_draining, "Auto Scaling scale-in (desired " + std::to_string(a.desired) + ")");
+  }
+}
+
+void Simulator::launch_instance(int provider) {
+  auto& a = *providers_[provider].asg;
+  const auto& ac = config_.asg(provider);
+  std::vector<int> per_zone(config_.availability_zones.size(), 0);
+  int on_demand = 0;
+  for (auto id : a.members) {
+    const auto& in = instances_[id - 1];
+    if (!in.in_service) continue;
+    ++per_zone[in.zone];
+    if (!in.spot) ++on_demand;
+  }
+  // Zone: the group's zone with the fewest instances in service (ASG AZ balancing).
+  int zone = ac.zones.front();
+  for (int z : ac.zones)
+    if (per_zone[z] < per_zone[zone]) zone = z;
+  // Purchase option: OnDemandBaseCapacity first, then OnDemandPercentageAboveBaseCapacity
+  // (On-Demand share rounded up) of the instances above the base.
+  bool spot = false;
+  int type = ac.instance_types.front();  // On-Demand: the first override (prioritized)
+  if (ac.mixed) {
+    const int total = a.in_service + 1;
+    const int above = std::max(0, total - ac.on_demand_base);
+    const int want_on_demand = std::min(total, ac.on_demand_base) + (above * ac.on_demand_percent_above_base + 99) / 100;
+    spot = on_demand >= want_on_demand;
+  }
+  if (spot) {
+    // Spot pools ranked as the allocation strategy says; the Advisor band stands in for
+    // pool capacity (lower band: deeper pool). Ties keep the override order.
+    auto rank = [&](int t) {
+      const auto& it = config_.instance_types[t];
+      switch (ac.spot_allocation) {
+        case SpotAllocation::kLowestPrice: return std::pair<double, double>(it.spot_usd_per_hour, 0);
+        case SpotAllocation::kCapacityOptimized: return std::pair<double, double>(it.spot_band, 0);
+        case SpotAllocation::kPriceCapacityOptimized: return std::pair<double, double>(it.spot_band, it.spot_usd_per_hour);
+      }
+      return std::pair<double, double>(0, 0);
+    };
+    for (int t : ac.instance_types)
+      if (rank(t) < rank(type)) type = t;
+  }
+  ContainerInstance in;
+  in.id = static_cast<std::uint32_t>(instances_.size() + 1);
+  in.provider = provider;
+  in.zone = zone;
+  in.type = type;
+  in.spot = spot;
+  in.launched = now_;
+  in.event = queue_.push(now_ + jittered(config_.timings.ec2.instance_launch), InstanceStep{in.id});
+  const auto id = in.id;
+  instances_.push_back(std::move(in));
+  a.members.push_back(id);
+  ++a.in_service;
+  ++a.instances_launched;
+  a.instance_stats.set(now_, a.in_service);
+  emit(RecordKind::kInstanceLaunched, nullptr, -1,
+       "capacityProvider=" + ac.name + " instanceType=" + config_.instance_types[type].name + " lifecycle=" +
+           (spot ? "spot" : "on-demand") + " availabilityZone=" + config_.availability_zones[zone],
+       id);
+}
+
+void Simulator::handle(const InstanceStep& e) {
+  auto& in = instances_[e.id - 1];
+  in.event = kNoEvent;
+  switch (in.state) {
+    case InstanceState::kPending:
+      in.state = InstanceState::kBooting;
+      in.event = queue_.push(now_ + jittered(config_.timings.ec2.boot + config_.timings.ec2.agent_registration), InstanceStep{in.id});
+      return;
+    case InstanceState::kBooting: activate_instance(in.id); return;
+    case InstanceState::kDraining: terminate_instance(in.id, in.spot_warned ? "EC2 Spot interruption" : "drained"); return;
+    case InstanceState::kActive:
+      if (in.spot_warned) terminate_instance(in.id, "EC2 Spot interruption");  // reclaimed without draining
+      return;
+    case InstanceState::kTerminated: return;
+  }
+}
+
+void Simulator::activate_instance(std::uint32_t id) {
+  auto& in = instances_[id - 1];
+  const auto& type = config_.instance_types[in.type];
+  const auto& ac = config_.asg(in.provider);
+  in.state = InstanceState::kActive;
+  in.active_at = now_;
+  InstanceInfo info;
+  info.id = id;
+  info.provider = in.provider;
+  info.zone = in.zone;
+  info.cpu_units = type.vcpu * 1024;
+  info.memory_mib = std::max(0, type.memory_mib - config_.timings.ec2.reserved_memory_mib);
+  info.task_enis = std::max(0, type.max_enis - 1);
+  info.attributes = {{"ecs.instance-type", type.name},
+                     {"ecs.availability-zone", config_.availability_zones[in.zone]},
+                     {"ecs.os-type", "linux"},
+                     {"ecs.cpu-architecture", type.architecture == CpuArchitecture::kArm64 ? "arm64" : "x86_64"},
+                     {"ecs.capacity-provider", ac.name}};
+  for (const auto& attr : ac.attributes) info.attributes.push_back(attr);
+  ec2_->add_instance(info);
+  emit(RecordKind::kInstanceActive, nullptr, -1,
+       "capacityProvider=" + ac.name + " registeredCpu=" + std::to_string(info.cpu_units) +
+           " registeredMemory=" + std::to_string(info.memory_mib),
+       id);
+  if (in.spot) {
+    const double pct = config_.timings.ec2.spot_interruption_percent_per_month[std::clamp(type.spot_band, 0, 4)];
+    if (pct > 0) {
+      // A monthly interruption probability p as a constant hazard: rate = -ln(1 - p) per 730 h.
+      const double per_hour = -std::log(1.0 - std::min(pct, 99.9) / 100.0) / 730.0;
+      const double hours = instance_spot_rng_.exponential(1.0 / per_hour);
+      in.spot_event = queue_.push(now_ + seconds(hours * 3600.0), InstanceSpotInterruption{id});
+    }
+  }
+  // DAEMON services first, then whatever waits for capacity.
+  for (std::size_t i = 0; i < services_.size(); ++i)
+    if (config_.services[i].daemon) reconcile(static_cast<int>(i));
+  pump(instances_[id - 1].provider);
+}
+
+void Simulator::handle(const InstanceSpotInterruption& e) {
+  auto& in = instances_[e.id - 1];
+  in.spot_event = kNoEvent;
+  if (in.state == InstanceState::kTerminated || in.spot_warned) return;
+  in.spot_warned = true;
+  auto& a = *providers_[in.provider].asg;
+  ++a.spot_interruptions;
+  ++providers_[in.provider].spot_interruptions;
+  const auto& ac = config_.asg(in.provider);
+  emit(RecordKind::kInstanceSpotInterruptionWarning, nullptr, -1,
+       "capacityProvider=" + ac.name + " warning=" + format_seconds(config_.timings.ec2.spot_warning) + "s", e.id);
+  begin_instance_exit(e.id, ac.managed_draining, "EC2 Spot interruption");
+  // The instance is reclaimed when the notice runs out, drained or not (a drained one goes
+  // as soon as its last task has stopped).
+  auto& again = instances_[e.id - 1];
+  if (again.state == InstanceState::kActive || (again.state == InstanceState::kDraining && again.service_tasks > 0)) {
+    if (again.event != kNoEvent) queue_.cancel(again.event);
+    again.event = queue_.push(now_ + config_.timings.ec2.spot_warning, InstanceStep{e.id});
+  }
+}
+
+// Takes an instance out of service. With managed draining it goes DRAINING: it takes no new
+// tasks, its service tasks are stopped so the scheduler replaces them elsewhere, and it is
+// terminated once no non-daemon task is left. Without, it is terminated at once.
+void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::string& why) {
+  auto& in = instances_[id - 1];
+  if (in.state == InstanceState::kTerminated || in.state == InstanceState::kDraining) return;
+  const int provider = in.provider;
+  auto& a = *providers_[provider].asg;
+  if (in.in_service) {
+    in.in_service = false;
+    --a.in_service;
+    a.instance_stats.set(now_, a.in_service);
+  }
+  const bool spot_notice = in.spot_warned;
+  if (!drain || in.state != InstanceState::kActive) {
+    // Not registered yet, or no managed draining: it goes now (a Spot instance without
+    // draining keeps running its tasks until the notice runs out).
+    if (!spot_notice || in.state != InstanceState::kActive) terminate_instance(id, why);
+    asg_reconcile(provider);
+    return;
+  }
+  in.state = InstanceState::kDraining;
+  ec2_->set_accepting(id, false);
+  emit(RecordKind::kInstanceDraining, nullptr, -1, "reason=" + why, id);
+  // Stop (and so replace) the tasks here; daemon tasks stay until the instance goes.
+  const auto slots = in.task_slots;
+  for (auto slot : slots) {
+    Task& t = tasks_[slot];
+    if (t.daemon || t.state == TaskState::kStopped) continue;
+    if (spot_notice) {
+      interrupt(slot, /*count_for_provider=*/false);
+    } else {
+      stop_task(slot, "Container instance " + instance_name(id) + " is draining", /*failed=*/false);
+    }
+  }
+  auto& again = instances_[id - 1];
+  if (again.state == InstanceState::kDraining) {
+    if (again.event != kNoEvent) queue_.cancel(again.event);
+    const SimDuration wait = again.service_tasks == 0 ? SimDuration{0} : config_.timings.ec2.draining_timeout;
+    again.event = queue_.push(now_ + wait, InstanceStep{id});
+  }
+  asg_reconcile(provider);
+}
+
+void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
+  auto& in = instances_[id - 1];
+  if (in.state == InstanceState::kTerminated) return;
+  const int provider = in.provider;
+  auto& a = *providers_[provider].asg;
+  if (in.in_service) {
+    in.in_service = false;
+    --a.in_service;
+    a.instance_stats.set(now_, a.in_service);
+  }
+  const bool registered = in.state == InstanceState::kActive || in.state == InstanceState::kDraining;
+  if (registered) ec2_->set_accepting(id, false);  // nothing new lands here while its tasks stop
+  if (in.event != kNoEvent) queue_.cancel(in.event);
+  if (in.spot_event != kNoEvent) queue_.cancel(in.spot_event);
+  in.event = in.spot_event = kNoEvent;
+  // Tasks still here die with the instance.
+  const auto slots = in.task_slots;
+  for (auto slot : slots) {
+    Task& t = tasks_[slot];
+    if (t.state == TaskState::kStopped) continue;
+    if (t.group >= 0 && t.counts_toward_desired && !t.interrupted) {
+      t.interrupted = true;
+      ++groups_[t.group].interrupted;
+      const double lost = t.has_run ? to_seconds(now_ - t.running_at) : 0.0;
+      groups_[t.group].lost_task_seconds += lost;
+      providers_[provider].lost_task_seconds += lost;
+    }
+    t.stop_reason = "Host EC2 (instance " + instance_name(id) + ") terminated.";
+    if (t.healthy) {
+      accumulate(t.service);
+      t.healthy = false;
+      --services_[t.service].healthy;
+    }
+    finalize_stop(slot);
+  }
+  auto& done = instances_[id - 1];
+  if (registered) ec2_->remove_instance(id);
+  done.state = InstanceState::kTerminated;
+  done.terminated_at = now_ + config_.timings.ec2.instance_shutdown;
+  done.cost_usd = instance_cost(done, done.terminated_at);
+  a.instance_cost_usd += done.cost_usd;
+  ++a.instances_terminated;
+  a.members.erase(std::find(a.members.begin(), a.members.end(), id));
+  emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
+  for (std::size_t i = 0; i < services_.size(); ++i)
+    if (config_.services[i].daemon) schedule_reconcile(static_cast<int>(i), now_);
+  asg_reconcile(provider);
+}
+
+void Simulator::pump_asg(int provider) {
+  if (!ec2_) return;
+  auto& a = *providers_[provider].asg;
+  // Queues in order of their oldest task; each places tasks until one does not fit.
+  std::vector<std::pair<std::uint64_t, std::size_t>> order;
+  for (std::size_t q = 0; q < a.waiting.size(); ++q) {
+    auto& w = a.waiting[q];
+    while (!w.slots.empty()) {
+      const Task& t = tasks_[w.slots.front()];
+      if (t.state != TaskState::kStopped && t.phase == TaskPhase::kWaitingForCapacity) break;
+      w.slots.pop_front();
+    }
+    if (!w.slots.empty()) order.emplace_back(tasks_[w.slots.front()].id, q);
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& [head, q] : order) {
+    auto& w = a.waiting[q];
+    while (!w.slots.empty()) {
+      const std::uint32_t slot = w.slots.front();
+      Task& t = tasks_[slot];
+      if (t.state == TaskState::kStopped || t.phase != TaskPhase::kWaitingForCapacity) {
+        w.slots.pop_front();
+        continue;
+      }
+      auto result = ec2_->place(provider, w.rules, demand_of(w.task_definition), placement_rng_);
+      if (!result.instance) {
+        if (!t.placement_reported) {
+          t.placement_reported = true;
+          emit(RecordKind::kTaskPlacementFailed, &t, t.service,
+               (t.service >= 0 ? "(service " + config_.services[t.service].name + ") " : std::string()) + result.reason);
+        }
+        break;
+      }
+      w.slots.pop_front();
+      start_on_instance(slot, result.instance);
+    }
+  }
+}
+
+void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
+  Task& t = tasks_[slot];
+  auto& in = instances_[instance - 1];
+  t.instance = instance;
+  in.task_slots.push_back(slot);
+  if (!t.daemon) ++in.service_tasks;
+  t.has_launched = true;
+  t.launched = now_;
+  ++providers_[t.provider].tasks_launched;
+  t.zone = in.zone;
+  if (t.service >= 0 && t.counts_toward_desired) ++services_[t.service].per_zone[t.zone];
+  set_state(t, TaskState::kPending);
+  emit(RecordKind::kTaskPending, &t, t.service, "availabilityZone=" + config_.availability_zones[t.zone]);
+  if (config_.task_definitions[t.task_definition].network_mode == NetworkMode::kAwsvpc) {
+    t.phase = TaskPhase::kAttachingEni;
+    schedule_step(slot, jittered(config_.timings.ec2.eni_attach));
+  } else {
+    t.phase = TaskPhase::kAttachingEni;  // no ENI: straight on to the pull
+    advance(slot);
+  }
+}
+
+// DAEMON: one task per ACTIVE container instance of the cluster's Auto Scaling group
+// providers, placed on that instance before other tasks; tasks of an old revision are
+// replaced one instance at a time (minimumHealthyPercent 0, maximumPercent 100).
+void Simulator::reconcile_daemon(int service) {
+  if (in_daemon_reconcile_) {  // a stop inside the pass below: look again afterwards
+    schedule_reconcile(service, now_);
+    return;
+  }
+  in_daemon_reconcile_ = true;
+  auto& s = services_[service];
+  const auto& sc = config_.services[service];
+  const auto& cluster = config_.clusters[sc.cluster];
+  int active = 0;
+  for (std::size_t k = 0; k < instances_.size(); ++k) {
+    if (instances_[k].state != InstanceState::kActive ||
+        std::find(cluster.providers.begin(), cluster.providers.end(), instances_[k].provider) == cluster.providers.end())
+      continue;
+    ++active;
+    const std::uint32_t id = instances_[k].id;
+    bool has = false;
+    const auto slots = instances_[k].task_slots;
+    for (auto slot : slots) {
+      const Task& t = tasks_[slot];
+      if (t.service != service || t.state == TaskState::kStopped) continue;
+      has = true;
+      if (t.counts_toward_desired && t.task_definition != s.primary_task_definition)
+        stop_task(slot, "Deployment of " + config_.task_definitions[s.primary_task_definition].key() + " replaces it", false);
+    }
+    if (has || !ec2_->place_on(id, service, demand_of(s.primary_task_definition))) continue;  // retried when resources free up
+    const std::uint32_t slot = alloc_task();
+    Task& t = tasks_[slot];
+    t.id = next_task_id_++;
+    t.service = service;
+    t.task_definition = s.primary_task_definition;
+    t.provider = instances_[k].provider;
+    t.daemon = true;
+    t.created = now_;
+    s.live.push_back(slot);
+    ++s.counted;
+    ++s.provisioning;
+    ++providers_[t.provider].provisioning;
+    ++clusters_[sc.cluster].asg_provisioning;
+    s.steady = false;
+    emit(RecordKind::kTaskProvisioning, &t, service,
+         "taskDefinition=" + config_.task_definitions[t.task_definition].key() + " capacityProvider=" + config_.provider_name(t.provider));
+    start_on_instance(slot, id);
+  }
+  if (s.desired != active) {
+    s.desired = active;
+    s.desired_stats.set(now_, active);
+  }
+  in_daemon_reconcile_ = false;
+  check_steady(service);
+}
+
+// Cluster auto scaling, once a minute per provider with managed scaling:
+// CapacityProviderReservation = M / N * 100 (N instances in service; M a lower bound of the
+// instances needed for running plus PROVISIONING tasks), tracked to targetCapacity by a
+// high alarm (1 of 1) and a low alarm (15 of 15).
+void Simulator::handle(const ManagedScalingTick& e) {
+  const auto& et = config_.timings.ec2;
+  queue_.push(now_ + et.managed_scaling_period, ManagedScalingTick{e.provider});
+  auto& p = providers_[e.provider];
+  auto& a = *p.asg;
+  const auto& ac = config_.asg(e.provider);
+  const auto& ms = ac.managed_scaling;
+  const int n = a.in_service;
+  int m = 0;
+  for (auto id : a.members) {
+    const auto& in = instances_[id - 1];
+    if (in.in_service && in.service_tasks > 0) ++m;
+  }
+  // Tasks waiting for capacity: at least one more instance, and as many as their summed
+  // CPU and memory need on the largest instance type of the group.
+  long long cpu = 0, mem = 0;
+  int waiting = 0;
+  for (const auto& w : a.waiting)
+    for (auto slot : w.slots) {
+      const Task& t = tasks_[slot];
+      if (t.state != TaskState::kProvisioning || t.phase != TaskPhase::kWaitingForCapacity) continue;
+      ++waiting;
+      cpu += demand_of(t.task_definition).cpu_units;
+      mem += demand_of(t.task_definition).memory_mib;
+    }
+  if (waiting > 0) {
+    long long type_cpu = 1, type_mem = 1;
+    for (int ti : ac.instance_types) {
+      type_cpu = std::max<long long>(type_cpu, config_.instance_types[ti].vcpu * 1024LL);
+      type_mem = std::max<long long>(type_mem, config_.instance_types[ti].memory_mib - et.reserved_memory_mib);
+    }
+    const long long extra = std::max({1LL, (cpu + type_cpu - 1) / type_cpu, (mem + type_mem - 1) / type_mem});
+    m = static_cast<int>(std::min<long long>(n + extra, 1'000'000));
+  }
+  double reservation;
+  if (n == 0) reservation = m > 0 ? et.first_step_percent : 100.0;
+  else reservation = 100.0 * m / n;
+  a.reservation = reservation;
+  const double target = ms.target_capacity;
+  a.high_streak = reservation > target ? a.high_streak + 1 : 0;
+  a.low_streak = reservation < target ? a.low_streak + 1 : 0;
+  int to = a.desired;
+  std::string why;
+  if (a.high_streak >= et.scale_out_datapoints) {
+    for (auto id : a.members) {
+      const auto& in = instances_[id - 1];
+      if (in.in_service && now_ - in.launched < ms.instance_warmup) return;  // warm-up blocks scale-out
+    }
+    const int tracked = static_cast<int>(std::ceil(std::max(n, 1) * reservation / target - 1e-9));
+    int step = std::clamp(tracked - n, ms.minimum_step, ms.maximum_step);
+    if (ac.instance_types.size() > 1 || ac.zones.size() > 1) step = ms.minimum_step;  // documented for such groups
+    to = std::min(ac.max_size, n + step);
+    why = "scale-out";
+  } else if (a.low_streak >= et.scale_in_datapoints) {
+    const int tracked = static_cast<int>(std::ceil(n * reservation / target - 1e-9));
+    const int most = std::max(1, static_cast<int>(std::floor(n * et.scale_in_max_fraction)));
+    to = std::max(ac.min_size, n - std::min(n - tracked, most));
+    why = "scale-in";
+  }
+  if (why.empty() || to == a.desired) return;
+  if (why == "scale-in" && to > a.desired) return;
+  if (why == "scale-out" && to < a.desired) return;
+  ++a.scaling_actions;
+  emit(RecordKind::kManagedScaling, nullptr, -1,
+       "capacityProvider=" + ac.name + " " + why + " reservation=" + std::to_string(static_cast<int>(std::lround(reservation))) +
+           " from=" + std::to_string(a.desired) + " to=" + std::to_string(to));
+  a.desired = to;
+  asg_reconcile(e.provider);
 }
 
 }  // namespace ecsim

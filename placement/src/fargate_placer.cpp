@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/placement/fargate_placer.hpp"
 
+#include "ecsim/placement/ec2_placer.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -72,5 +74,9 @@ std::size_t FargatePlacer::choose_zone(std::span<const int> tasks_per_zone) cons
 }
 
 std::unique_ptr<CapacityPlacer> make_default_placer() { return std::make_unique<FargatePlacer>(); }
+
+std::unique_ptr<InstancePlacer> FargatePlacer::make_instance_placer(const ScenarioConfig& config) const {
+  return make_ec2_placer(config);
+}
 
 }  // namespace ecsim::placement

@@ -11,6 +11,7 @@
 
 #include "ecsim/core/load_source.hpp"
 #include "ecsim/placement/fargate_placer.hpp"
+#include "ecsim/placement/query.hpp"
 #include "ecsim/scaling/auto_scaler.hpp"
 #include "ecsim/scaling/schedule.hpp"
 #include "ecsim/scenarios/scenario.hpp"
@@ -88,7 +89,7 @@ const std::vector<std::string> kTaskDefinitionIgnored = {
     "proxyConfiguration", "inferenceAccelerators", "enableFaultInjection", "taskDefinitionArn", "revision", "status",
     "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"};
 const std::vector<std::string> kContainerIgnored = {
-    "repositoryCredentials", "cpu", "memory", "memoryReservation", "links", "restartPolicy", "entryPoint", "command",
+    "repositoryCredentials", "links", "restartPolicy", "entryPoint", "command",
     "environment", "environmentFiles", "mountPoints", "volumesFrom", "linuxParameters", "secrets", "startTimeout",
     "versionConsistency", "hostname", "user", "workingDirectory", "disableNetworking", "privileged",
     "readonlyRootFilesystem", "dnsServers", "dnsSearchDomains", "extraHosts", "dockerSecurityOptions", "interactive",
@@ -109,6 +110,18 @@ const std::vector<std::string> kDeploymentConfigIgnored = {"alarms", "strategy",
                                                            "linearConfiguration"};
 
 const std::vector<std::string> kBuiltinProviders = {"FARGATE", "FARGATE_SPOT"};
+const std::vector<std::string> kCapacityProviderIgnored = {"tags", "cluster", "capacityProviderArn", "status", "updateStatus",
+                                                           "updateStatusReason"};
+const std::vector<std::string> kAsgProviderIgnored = {"autoScalingGroupArn"};
+const std::vector<std::string> kAsgIgnored = {
+    "AutoScalingGroupARN", "LaunchConfigurationName", "LaunchTemplate", "InstanceId", "DefaultCooldown",
+    "LoadBalancerNames", "TargetGroupARNs", "HealthCheckType", "HealthCheckGracePeriod", "PlacementGroup",
+    "VPCZoneIdentifier", "TerminationPolicies", "NewInstancesProtectedFromScaleIn", "CapacityRebalance",
+    "LifecycleHookSpecificationList", "Tags", "ServiceLinkedRoleARN", "MaxInstanceLifetime", "Context",
+    "DesiredCapacityType", "DefaultInstanceWarmup", "TrafficSources", "InstanceMaintenancePolicy",
+    "AvailabilityZoneDistribution", "AvailabilityZoneImpairmentPolicy", "SkipZonalShiftValidation",
+    "CapacityReservationSpecification", "Instances", "CreatedTime", "Status", "EnabledMetrics",
+    "SuspendedProcesses", "WarmPoolConfiguration", "WarmPoolSize"};
 constexpr std::int64_t kMaxInt = 2'000'000'000;
 
 std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
@@ -164,11 +177,7 @@ class Loader {
     read_timings(top.get("timings"));
     read_pricing(top.get("pricing"));
     read_run(top.get("run"));
-    if (auto n = top.get("capacityProviders"); n.IsDefined() && !(n.IsSequence() && n.size() == 0)) {
-      ctx_.error(n, "capacityProviders",
-                 "EC2 Auto Scaling group capacity providers are not modelled in this version of ecsim; "
-                 "the built-in providers are: FARGATE, FARGATE_SPOT");
-    }
+    read_capacity_providers(top.get("capacityProviders"));
     read_task_definitions(top.get("taskDefinitions", true));
     read_clusters(top.get("clusters", true));
     read_services(top.get("services"));
@@ -214,6 +223,7 @@ class Loader {
       if (auto v = q.number("spot", 0.25, 1e9)) acc.fargate_spot_vcpu_quota = *v;
     }
     if (auto v = a.integer("tasksPerService", 1, 1'000'000)) acc.tasks_per_service = static_cast<int>(*v);
+    if (auto v = a.integer("provisioningTasksPerCluster", 1, 1'000'000)) acc.provisioning_tasks_per_cluster = static_cast<int>(*v);
   }
 
   void read_timings(const YAML::Node& n) {
@@ -263,6 +273,33 @@ class Loader {
       if (auto v = f.number("interruptionsPerTaskHour", 0, 1e6)) tm.spot.interruptions_per_task_hour = *v;
       if (auto v = f.duration("warning")) tm.spot.warning = *v;
     }
+    {
+      Fields f(ctx_, t.get("ec2"), "timings.ec2");
+      auto& e = tm.ec2;
+      if (auto v = f.duration("instanceLaunch")) e.instance_launch = *v;
+      if (auto v = f.duration("boot")) e.boot = *v;
+      if (auto v = f.duration("agentRegistration")) e.agent_registration = *v;
+      if (auto v = f.integer("reservedMemoryMiB", 0, 1'000'000)) e.reserved_memory_mib = static_cast<int>(*v);
+      if (auto v = f.number("pullMiBPerSecond", 1e-3, 1e9)) e.pull_mib_per_second = *v;
+      if (auto v = f.duration("eniAttach")) e.eni_attach = *v;
+      if (auto v = f.duration("spotWarning")) e.spot_warning = *v;
+      if (auto pct = f.get("spotInterruptionPercentPerMonth"); pct.IsDefined() && detail::expect_sequence(ctx_, pct, f.sub("spotInterruptionPercentPerMonth"))) {
+        if (pct.size() != 5) {
+          ctx_.error(pct, f.sub("spotInterruptionPercentPerMonth"), "give 5 values, one per Spot Advisor band: <5%, 5-10%, 10-15%, 15-20%, >20%");
+        } else {
+          for (std::size_t k = 0; k < 5; ++k)
+            if (auto v = detail::scalar_number(ctx_, pct[k], idx(f.sub("spotInterruptionPercentPerMonth"), k), 0, 99.9))
+              e.spot_interruption_percent_per_month[k] = *v;
+        }
+      }
+      if (auto v = f.duration("instanceShutdown")) e.instance_shutdown = *v;
+      if (auto v = f.duration("managedScalingPeriod", false, SimDuration{1000})) e.managed_scaling_period = *v;
+      if (auto v = f.integer("scaleOutDatapoints", 1, 100)) e.scale_out_datapoints = static_cast<int>(*v);
+      if (auto v = f.integer("scaleInDatapoints", 1, 100)) e.scale_in_datapoints = static_cast<int>(*v);
+      if (auto v = f.number("firstStepPercent", 100, 10000)) e.first_step_percent = *v;
+      if (auto v = f.number("scaleInMaxFraction", 0.01, 1)) e.scale_in_max_fraction = *v;
+      if (auto v = f.duration("drainingTimeout")) e.draining_timeout = *v;
+    }
   }
 
   void read_pricing(const YAML::Node& n) {
@@ -276,6 +313,13 @@ class Loader {
     auto eph = f.number("ephemeralUsdPerGbHour", 0, 1e6);
     f.finish();
     auto& pr = cfg_.pricing;
+    {
+      Fields e(ctx_, p.get("ec2"), "pricing.ec2");
+      if (auto v = e.duration("minimumBilled")) pr.ec2_minimum_billed = *v;
+      ec2_price_overrides_ = e.get("instanceTypes");
+      if (ec2_price_overrides_.IsDefined() && !ec2_price_overrides_.IsMap())
+        ctx_.error(ec2_price_overrides_, "pricing.ec2.instanceTypes", "expected a mapping of instance type to {onDemandUsdPerHour, spotUsdPerHour}");
+    }
     const std::string& region = cfg_.region;
     auto table = [&](const char* platform, const char* capacity) { return detail::fargate_rate(region, platform, capacity); };
     auto x86 = table("Linux/x86", "FARGATE");
@@ -347,7 +391,17 @@ class Loader {
         }
       }
       const bool fargate = std::find(compat.begin(), compat.end(), "FARGATE") != compat.end();
+      // Without requiresCompatibilities a task definition is EC2-compatible (the AWS default).
+      td_ec2_.push_back(compat.empty() || std::find(compat.begin(), compat.end(), "EC2") != compat.end());
       auto mode = f.choice("networkMode", {"awsvpc", "bridge", "host", "none"});
+      if (mode) {
+        td.network_mode = *mode == "awsvpc" ? NetworkMode::kAwsvpc
+                          : *mode == "bridge" ? NetworkMode::kBridge
+                          : *mode == "host"   ? NetworkMode::kHost
+                                              : NetworkMode::kNone;
+      } else if (!fargate) {
+        td.network_mode = NetworkMode::kBridge;  // the EC2 default
+      }
       if (fargate && mode && *mode != "awsvpc")
         ctx_.error(n[i]["networkMode"], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc, got '" + *mode + "'");
       if (fargate && !f.has("networkMode")) ctx_.error(n[i], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc");
@@ -381,6 +435,8 @@ class Loader {
       }
       td.cpu_units = cpu.value_or(0);
       td.memory_mib = mem.value_or(0);
+      task_level_memory_ = mem.has_value();
+      task_level_cpu_ = cpu.has_value();
       {
         Fields rp(ctx_, f.get("runtimePlatform"), f.sub("runtimePlatform"), "RegisterTaskDefinition", &kTaskDefinitionIgnored);
         if (auto a = rp.choice("cpuArchitecture", {"X86_64", "ARM64"})) td.architecture = *a == "ARM64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
@@ -398,6 +454,8 @@ class Loader {
         if (auto v = es.integer("sizeInGiB", 21, 200)) td.ephemeral_storage_gib = static_cast<int>(*v);
       }
       read_containers(f, td);
+      if (!td_ec2_.back() || fargate) td_memory_missing_.push_back(false);
+      else td_memory_missing_.push_back(td.memory_mib <= 0);
       {
         Fields e(ctx_, f.get("ecsim"), f.sub("ecsim"));
         if (auto v = e.number("imageSizeMiB", 0, 1e7)) td.image_size_mib = *v;
@@ -441,13 +499,29 @@ class Loader {
       cf.str("image", true);
       cc.essential = cf.boolean("essential").value_or(true);
       if (auto v = cf.integer("stopTimeout", 2, 120)) cc.stop_timeout = std::chrono::seconds(*v);
+      // Container-level reservations add up to the task's when the task level has none (EC2).
+      auto ccpu = cf.integer("cpu", 0, 10 * 1024 * 192);
+      auto cmem = cf.integer("memory", 6, 10'000'000);
+      auto cres = cf.integer("memoryReservation", 4, 10'000'000);
+      if (!task_level_cpu_ && ccpu) td.cpu_units += static_cast<int>(*ccpu);
+      if (!task_level_memory_) td.memory_mib += static_cast<int>(cres ? *cres : cmem.value_or(0));
       if (auto pm = cf.get("portMappings"); pm.IsDefined() && detail::expect_sequence(ctx_, pm, cf.sub("portMappings"))) {
         for (std::size_t q = 0; q < pm.size(); ++q) {
           Fields p(ctx_, pm[q], idx(cf.sub("portMappings"), q), "PortMapping",
                    &kPortMappingIgnored);
-          p.integer("containerPort", 0, 65535);
-          p.integer("hostPort", 0, 65535);
+          auto container_port = p.integer("containerPort", 0, 65535);
+          auto host_port = p.integer("hostPort", 0, 65535);
           p.choice("protocol", {"tcp", "udp"});
+          // Host ports a task holds on its instance: host mode binds the container port,
+          // bridge mode a fixed hostPort (0 or none: a dynamic port, never in conflict).
+          int bound = 0;
+          if (td.network_mode == NetworkMode::kHost) bound = static_cast<int>(host_port.value_or(container_port.value_or(0)));
+          else if (td.network_mode == NetworkMode::kBridge) bound = static_cast<int>(host_port.value_or(0));
+          if (bound > 0) {
+            if (std::find(td.host_ports.begin(), td.host_ports.end(), bound) != td.host_ports.end())
+              ctx_.error(pm[q], p.path(), "host port " + std::to_string(bound) + " is mapped twice in this task definition");
+            else td.host_ports.push_back(bound);
+          }
         }
       }
       if (auto hc = cf.get("healthCheck"); hc.IsDefined()) {
@@ -518,14 +592,14 @@ class Loader {
         ok = false;
         continue;
       }
-      auto it = std::find(kBuiltinProviders.begin(), kBuiltinProviders.end(), *name);
-      if (it == kBuiltinProviders.end()) {
+      auto it = std::find(provider_names_.begin(), provider_names_.end(), *name);
+      if (it == provider_names_.end()) {
         ctx_.error(n[i]["capacityProvider"], f.sub("capacityProvider"),
-                   "unknown capacity provider '" + *name + "'; expected one of: " + detail::join(kBuiltinProviders));
+                   "unknown capacity provider '" + *name + "'; expected one of: " + detail::join(provider_names_));
         ok = false;
         continue;
       }
-      item.provider = static_cast<int>(it - kBuiltinProviders.begin());
+      item.provider = static_cast<int>(it - provider_names_.begin());
       if (allowed && std::find(allowed->begin(), allowed->end(), item.provider) == allowed->end()) {
         ctx_.error(n[i]["capacityProvider"], f.sub("capacityProvider"),
                    "capacity provider '" + *name + "' is not associated with the cluster (add it to the cluster's capacityProviders)");
@@ -565,13 +639,22 @@ class Loader {
         for (std::size_t k = 0; k < cps.size(); ++k) {
           auto s = detail::scalar_string(ctx_, cps[k], idx(f.sub("capacityProviders"), k));
           if (!s) continue;
-          auto it = std::find(kBuiltinProviders.begin(), kBuiltinProviders.end(), *s);
-          if (it == kBuiltinProviders.end()) {
+          auto it = std::find(provider_names_.begin(), provider_names_.end(), *s);
+          if (it == provider_names_.end()) {
             ctx_.error(cps[k], idx(f.sub("capacityProviders"), k),
-                       "unknown capacity provider '" + *s + "'; expected one of: " + detail::join(kBuiltinProviders));
+                       "unknown capacity provider '" + *s + "'; expected one of: " + detail::join(provider_names_));
             continue;
           }
-          c.providers.push_back(static_cast<int>(it - kBuiltinProviders.begin()));
+          const int provider = static_cast<int>(it - provider_names_.begin());
+          if (provider >= kNumBuiltinProviders) {
+            // An Auto Scaling group capacity provider belongs to one cluster.
+            for (const auto& other : cfg_.clusters)
+              if (std::find(other.providers.begin(), other.providers.end(), provider) != other.providers.end())
+                ctx_.error(cps[k], idx(f.sub("capacityProviders"), k),
+                           "capacity provider '" + *s + "' is already associated with cluster '" + other.name +
+                               "' (an Auto Scaling group capacity provider belongs to one cluster)");
+          }
+          c.providers.push_back(provider);
         }
       }
       if (auto ds = f.get("defaultCapacityProviderStrategy"); ds.IsDefined()) {
@@ -632,9 +715,15 @@ class Loader {
       return std::nullopt;
     }
     if (lt) {
+      if (*lt == "EC2") {
+        ctx_.error(f.node()["launchType"], f.sub("launchType"),
+                   "launchType EC2 uses container instances registered outside capacity providers, which ecsim does not model; "
+                   "give a capacityProviderStrategy with an Auto Scaling group capacity provider (see capacityProviders)");
+        return std::nullopt;
+      }
       if (*lt != "FARGATE") {
         ctx_.error(f.node()["launchType"], f.sub("launchType"),
-                   "launchType " + *lt + " is not modelled in this version of ecsim; use FARGATE or a FARGATE/FARGATE_SPOT capacityProviderStrategy");
+                   "launchType " + *lt + " is not modelled in this version of ecsim; use FARGATE or a capacityProviderStrategy");
         return std::nullopt;
       }
       out = std::vector<StrategyItem>{StrategyItem{/*provider=*/0, /*base=*/0, /*weight=*/1}};
@@ -650,16 +739,297 @@ class Loader {
                      "' has no defaultCapacityProviderStrategy; give one of them");
       return std::nullopt;
     }
-    if (td && !td_fargate_[*td]) {
-      ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + cfg_.task_definitions[*td].key() +
-                                                       " does not list FARGATE in requiresCompatibilities");
+    const bool on_fargate = std::any_of(out->begin(), out->end(), [](const StrategyItem& it) { return it.provider < kNumBuiltinProviders; });
+    const bool on_ec2 = std::any_of(out->begin(), out->end(), [](const StrategyItem& it) { return it.provider >= kNumBuiltinProviders; });
+    if (on_fargate && on_ec2) {
+      ctx_.error(f.node(), f.sub("capacityProviderStrategy"),
+                 "a capacity provider strategy cannot mix Fargate and Auto Scaling group capacity providers");
+      return std::nullopt;
     }
+    if (td) check_task_definition_fits(f, *td, *out);
     if (td && cfg_.task_definitions[*td].architecture == CpuArchitecture::kArm64) {
       for (const auto& item : *out)
         if (item.provider == static_cast<int>(ProviderKind::kFargateSpot))
           ctx_.error(f.node(), f.path(), "FARGATE_SPOT does not run ARM64 tasks (task definition " + cfg_.task_definitions[*td].key() + ")");
     }
     return out;
+  }
+
+  // Whether a task definition can run on every provider of a strategy.
+  void check_task_definition_fits(Fields& f, int td, const std::vector<StrategyItem>& strategy) {
+    const auto& d = cfg_.task_definitions[td];
+    const bool on_ec2 = !strategy.empty() && strategy.front().provider >= kNumBuiltinProviders;
+    if (!on_ec2) {
+      if (!td_fargate_[td])
+        ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " does not list FARGATE in requiresCompatibilities");
+      return;
+    }
+    if (!td_ec2_[td]) {
+      ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " does not list EC2 in requiresCompatibilities");
+      return;
+    }
+    if (td_memory_missing_[td]) {
+      ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() +
+                                                      " needs memory on EC2: a task-level memory, or memory/memoryReservation on each container");
+      return;
+    }
+    for (const auto& item : strategy) {
+      const auto& a = cfg_.asg_providers[item.provider - kNumBuiltinProviders];
+      int best_cpu = 0, best_mem = 0;
+      bool arch_ok = false;
+      for (int t : a.instance_types) {
+        const auto& it = cfg_.instance_types[t];
+        best_cpu = std::max(best_cpu, it.vcpu * 1024);
+        best_mem = std::max(best_mem, it.memory_mib - cfg_.timings.ec2.reserved_memory_mib);
+        arch_ok = arch_ok || it.architecture == d.architecture;
+      }
+      if (!arch_ok)
+        ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " is " +
+                                                        (d.architecture == CpuArchitecture::kArm64 ? "ARM64" : "X86_64") +
+                                                        " but capacity provider '" + a.name + "' has no instance type of that architecture");
+      else if (d.cpu_units > best_cpu || d.memory_mib > best_mem)
+        ctx_.error(f.node(), f.sub("taskDefinition"),
+                   "task definition " + d.key() + " needs cpu " + std::to_string(d.cpu_units) + " and memory " + std::to_string(d.memory_mib) +
+                       " MiB; the largest instance of capacity provider '" + a.name + "' registers cpu " + std::to_string(best_cpu) +
+                       " and memory " + std::to_string(best_mem) + " MiB, so it could never be placed");
+    }
+  }
+
+  // placementStrategy / placementConstraints (EC2 only), with the documented defaults.
+  PlacementRulesConfig read_placement(Fields& f, bool on_ec2, bool service) {
+    PlacementRulesConfig r;
+    auto ps = f.get("placementStrategy");
+    auto pc = f.get("placementConstraints");
+    if (!on_ec2) {
+      for (auto [node, key] : {std::pair{ps, "placementStrategy"}, std::pair{pc, "placementConstraints"}}) {
+        if (node.IsDefined() && node.IsSequence() && node.size() > 0)
+          ctx_.error(node, f.sub(key), std::string(key) + " is not supported for tasks on Fargate (ECS rejects it)");
+        else if (node.IsDefined()) detail::expect_sequence(ctx_, node, f.sub(key));
+      }
+      return r;
+    }
+    if (ps.IsDefined() && detail::expect_sequence(ctx_, ps, f.sub("placementStrategy"))) {
+      if (ps.size() > 5) ctx_.error(ps, f.sub("placementStrategy"), "at most 5 placement strategies");
+      for (std::size_t k = 0; k < ps.size(); ++k) {
+        Fields p(ctx_, ps[k], idx(f.sub("placementStrategy"), k), "PlacementStrategy");
+        if (!p.valid()) continue;
+        auto type = p.choice("type", {"binpack", "spread", "random"}, true);
+        auto field = p.str("field");
+        if (!type) continue;
+        PlacementStrategyConfig sc;
+        if (*type == "random") {
+          sc.type = PlacementStrategyType::kRandom;
+        } else if (*type == "binpack") {
+          sc.type = PlacementStrategyType::kBinpack;
+          std::string fl = field.value_or("");
+          std::transform(fl.begin(), fl.end(), fl.begin(), ::tolower);
+          if (fl != "cpu" && fl != "memory") {
+            ctx_.error(field ? p.node()["field"] : p.node(), p.sub("field"),
+                       field ? "binpack field '" + *field + "' is not valid; expected one of: cpu, memory" : "binpack needs field: cpu or memory");
+            continue;
+          }
+          sc.field = fl;
+        } else {
+          sc.type = PlacementStrategyType::kSpread;
+          if (!field || (*field != "instanceId" && *field != "host" && !(field->rfind("attribute:", 0) == 0 && field->size() > 10))) {
+            ctx_.error(field ? p.node()["field"] : p.node(), p.sub("field"),
+                       field ? "spread field '" + *field + "' is not valid; expected one of: instanceId, host, attribute:NAME (e.g. attribute:ecs.availability-zone)"
+                             : "spread needs field: instanceId, host or attribute:NAME");
+            continue;
+          }
+          sc.field = *field;
+        }
+        r.strategies.push_back(sc);
+      }
+    } else if (service) {
+      // ECS's default for services: spread over zones, then over instances.
+      r.strategies = {{PlacementStrategyType::kSpread, "attribute:ecs.availability-zone"}, {PlacementStrategyType::kSpread, "instanceId"}};
+    } else {
+      r.strategies = {{PlacementStrategyType::kRandom, ""}};  // RunTask's default
+    }
+    if (pc.IsDefined() && detail::expect_sequence(ctx_, pc, f.sub("placementConstraints"))) {
+      if (pc.size() > 10) ctx_.error(pc, f.sub("placementConstraints"), "at most 10 placement constraints");
+      for (std::size_t k = 0; k < pc.size(); ++k) {
+        Fields p(ctx_, pc[k], idx(f.sub("placementConstraints"), k), "PlacementConstraint");
+        if (!p.valid()) continue;
+        auto type = p.choice("type", {"distinctInstance", "memberOf"}, true);
+        auto expr = p.str("expression");
+        if (!type) continue;
+        PlacementConstraintConfig cc;
+        if (*type == "distinctInstance") {
+          cc.type = PlacementConstraintType::kDistinctInstance;
+          if (expr) ctx_.error(p.node()["expression"], p.sub("expression"), "distinctInstance takes no expression");
+        } else {
+          cc.type = PlacementConstraintType::kMemberOf;
+          if (!expr) {
+            ctx_.error(p.node(), p.sub("expression"), "memberOf needs an expression, e.g. \"attribute:ecs.instance-type =~ m5.*\"");
+            continue;
+          }
+          try {
+            (void)placement::Query::parse(*expr);
+          } catch (const placement::QueryError& e) {
+            ctx_.error(p.node()["expression"], p.sub("expression"),
+                       std::string(e.what()) + " (at character " + std::to_string(e.offset() + 1) + " of the expression)");
+            continue;
+          }
+          cc.expression = *expr;
+        }
+        r.constraints.push_back(cc);
+      }
+    }
+    return r;
+  }
+
+  // --- capacity providers (EC2 Auto Scaling groups) ------------------------------------------------
+  void read_capacity_providers(const YAML::Node& n) {
+    provider_names_ = kBuiltinProviders;
+    if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "capacityProviders")) return;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::string path = idx("capacityProviders", i);
+      Fields f(ctx_, n[i], path, "CreateCapacityProvider", &kCapacityProviderIgnored);
+      if (!f.valid()) continue;
+      AsgProviderConfig a;
+      a.name = f.str("name", true).value_or("?");
+      std::string lower = a.name;
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      if (std::find(provider_names_.begin(), provider_names_.end(), a.name) != provider_names_.end())
+        ctx_.error(n[i]["name"], f.sub("name"), "a capacity provider named '" + a.name + "' already exists");
+      else if (lower.rfind("aws", 0) == 0 || lower.rfind("ecs", 0) == 0 || lower.rfind("fargate", 0) == 0)
+        ctx_.error(n[i]["name"], f.sub("name"), "capacity provider names cannot start with aws, ecs or fargate (AWS reserves them)");
+      {
+        Fields g(ctx_, f.get("autoScalingGroupProvider", true), f.sub("autoScalingGroupProvider"), "AutoScalingGroupProvider",
+                 &kAsgProviderIgnored);
+        Fields ms(ctx_, g.get("managedScaling"), g.sub("managedScaling"));
+        auto& m = a.managed_scaling;
+        if (auto v = ms.choice("status", {"ENABLED", "DISABLED"})) m.enabled = *v == "ENABLED";
+        if (auto v = ms.integer("targetCapacity", 1, 100)) m.target_capacity = static_cast<int>(*v);
+        if (auto v = ms.integer("minimumScalingStepSize", 1, 10000)) m.minimum_step = static_cast<int>(*v);
+        if (auto v = ms.integer("maximumScalingStepSize", 1, 10000)) m.maximum_step = static_cast<int>(*v);
+        if (auto v = ms.integer("instanceWarmupPeriod", 0, 10000)) m.instance_warmup = std::chrono::seconds(*v);
+        if (m.minimum_step > m.maximum_step)
+          ctx_.error(ms.node(), ms.path(), "minimumScalingStepSize is above maximumScalingStepSize");
+        if (auto v = g.choice("managedTerminationProtection", {"ENABLED", "DISABLED"})) {
+          a.managed_termination_protection = *v == "ENABLED";
+          if (a.managed_termination_protection && !m.enabled)
+            ctx_.error(g.node()["managedTerminationProtection"], g.sub("managedTerminationProtection"),
+                       "managed termination protection needs managedScaling.status ENABLED (ECS rejects it otherwise)");
+        }
+        if (auto v = g.choice("managedDraining", {"ENABLED", "DISABLED"})) a.managed_draining = *v == "ENABLED";
+      }
+      Fields e(ctx_, f.get("ecsim"), f.sub("ecsim"));
+      auto max_enis = e.integer("maxNetworkInterfaces", 1, 100);
+      if (auto attrs = e.get("attributes"); attrs.IsDefined()) {
+        if (!attrs.IsMap()) ctx_.error(attrs, e.sub("attributes"), "expected a mapping of attribute name to value");
+        else
+          for (auto it = attrs.begin(); it != attrs.end(); ++it) {
+            auto k = detail::scalar_string(ctx_, it->first, e.sub("attributes"));
+            auto v = detail::scalar_string(ctx_, it->second, e.sub("attributes") + "." + it->first.as<std::string>(""));
+            if (k && v) a.attributes.emplace_back(*k, *v);
+          }
+      }
+      {
+        Fields g(ctx_, f.get("autoScalingGroup", true), f.sub("autoScalingGroup"), "CreateAutoScalingGroup", &kAsgIgnored);
+        a.group_name = g.str("AutoScalingGroupName").value_or(a.name);
+        auto lo = g.integer("MinSize", 0, 100000, true);
+        auto hi = g.integer("MaxSize", 0, 100000, true);
+        auto want = g.integer("DesiredCapacity", 0, 100000);
+        a.min_size = static_cast<int>(lo.value_or(0));
+        a.max_size = static_cast<int>(hi.value_or(0));
+        a.desired_capacity = static_cast<int>(want.value_or(a.min_size));
+        if (lo && hi && *lo > *hi) ctx_.error(g.node()["MinSize"], g.sub("MinSize"), "MinSize is above MaxSize");
+        if (want && hi && lo && (*want < *lo || *want > *hi))
+          ctx_.error(g.node()["DesiredCapacity"], g.sub("DesiredCapacity"), "DesiredCapacity must lie within [MinSize, MaxSize]");
+        if (auto z = g.get("AvailabilityZones"); z.IsDefined() && detail::expect_sequence(ctx_, z, g.sub("AvailabilityZones"))) {
+          for (std::size_t k = 0; k < z.size(); ++k) {
+            auto name = detail::scalar_string(ctx_, z[k], idx(g.sub("AvailabilityZones"), k));
+            if (!name) continue;
+            auto it = std::find(cfg_.availability_zones.begin(), cfg_.availability_zones.end(), *name);
+            if (it == cfg_.availability_zones.end())
+              ctx_.error(z[k], idx(g.sub("AvailabilityZones"), k),
+                         "unknown availability zone '" + *name + "'; the scenario's zones: " + detail::join(cfg_.availability_zones));
+            else a.zones.push_back(static_cast<int>(it - cfg_.availability_zones.begin()));
+          }
+        }
+        if (a.zones.empty())
+          for (std::size_t z = 0; z < cfg_.availability_zones.size(); ++z) a.zones.push_back(static_cast<int>(z));
+        std::vector<std::pair<std::string, YAML::Node>> types;
+        auto single = g.get("InstanceType");
+        auto mixed = g.get("MixedInstancesPolicy");
+        if (single.IsDefined() && mixed.IsDefined()) {
+          ctx_.error(mixed, g.sub("MixedInstancesPolicy"), "give InstanceType or MixedInstancesPolicy, not both");
+        } else if (single.IsDefined()) {
+          if (auto t = detail::scalar_string(ctx_, single, g.sub("InstanceType"))) types.emplace_back(*t, single);
+        } else if (mixed.IsDefined()) {
+          a.mixed = true;
+          Fields mp(ctx_, mixed, g.sub("MixedInstancesPolicy"), "MixedInstancesPolicy");
+          Fields d(ctx_, mp.get("InstancesDistribution"), mp.sub("InstancesDistribution"), "InstancesDistribution",
+                   new_ignored({"SpotInstancePools", "SpotMaxPrice"}));
+          d.choice("OnDemandAllocationStrategy", {"prioritized", "lowest-price"});
+          a.spot_allocation = SpotAllocation::kLowestPrice;  // the API default
+          if (auto v = d.integer("OnDemandBaseCapacity", 0, 100000)) a.on_demand_base = static_cast<int>(*v);
+          if (auto v = d.integer("OnDemandPercentageAboveBaseCapacity", 0, 100)) a.on_demand_percent_above_base = static_cast<int>(*v);
+          if (auto v = d.choice("SpotAllocationStrategy", {"price-capacity-optimized", "capacity-optimized",
+                                                            "capacity-optimized-prioritized", "lowest-price"}))
+            a.spot_allocation = *v == "lowest-price" ? SpotAllocation::kLowestPrice
+                                : *v == "price-capacity-optimized" ? SpotAllocation::kPriceCapacityOptimized
+                                                                   : SpotAllocation::kCapacityOptimized;
+          Fields lt(ctx_, mp.get("LaunchTemplate", true), mp.sub("LaunchTemplate"), "LaunchTemplate",
+                    new_ignored({"LaunchTemplateSpecification"}));
+          auto ov = lt.get("Overrides", true);
+          if (ov.IsDefined() && detail::expect_sequence(ctx_, ov, lt.sub("Overrides"))) {
+            if (ov.size() == 0) ctx_.error(ov, lt.sub("Overrides"), "needs at least one instance type");
+            for (std::size_t k = 0; k < ov.size(); ++k) {
+              Fields o(ctx_, ov[k], idx(lt.sub("Overrides"), k), "LaunchTemplateOverrides",
+                       new_ignored({"WeightedCapacity", "LaunchTemplateSpecification", "InstanceRequirements", "ImageId"}));
+              if (auto t = o.str("InstanceType", true)) types.emplace_back(*t, ov[k]["InstanceType"]);
+            }
+          }
+        } else {
+          ctx_.error(g.node(), g.path(), "give InstanceType (one type) or MixedInstancesPolicy (several)");
+        }
+        std::optional<CpuArchitecture> arch;
+        for (const auto& [name, node] : types) {
+          auto row = detail::ec2_instance_type(name);
+          if (!row) {
+            auto hint = detail::closest(name, detail::ec2_instance_type_names());
+            ctx_.error(node, g.path(), "unknown instance type '" + name + "' (not in the bundled us-east-1 table)" +
+                                           (hint ? "; did you mean '" + *hint + "'?" : ""));
+            continue;
+          }
+          if (!row->has_price) {
+            ctx_.error(node, g.path(), "instance type '" + name + "' has no On-Demand price in the bundled table; give one under pricing.ec2.instanceTypes");
+          }
+          if (arch && *arch != row->type.architecture)
+            ctx_.error(node, g.path(), "instance types of one group must share a CPU architecture ('" + name + "' differs)");
+          arch = row->type.architecture;
+          if (max_enis) row->type.max_enis = static_cast<int>(*max_enis);
+          apply_price_override(row->type, row->has_spot_data, a);
+          a.instance_types.push_back(static_cast<int>(cfg_.instance_types.size()));
+          cfg_.instance_types.push_back(row->type);
+        }
+      }
+      if (cfg_.region != "us-east-1")
+        ctx_.note("capacityProviders", "EC2 prices come from the bundled us-east-1 table; the scenario's region is " + cfg_.region);
+      cfg_.asg_providers.push_back(std::move(a));
+      provider_names_.push_back(cfg_.asg_providers.back().name);
+    }
+  }
+
+  void apply_price_override(InstanceTypeConfig& t, bool has_spot_data, const AsgProviderConfig& a) {
+    bool spot_price_given = false;
+    if (ec2_price_overrides_.IsDefined() && ec2_price_overrides_.IsMap()) {
+      if (auto o = ec2_price_overrides_[t.name]; o.IsDefined()) {
+        Fields f(ctx_, o, "pricing.ec2.instanceTypes." + t.name);
+        if (auto v = f.number("onDemandUsdPerHour", 0, 1e6)) t.on_demand_usd_per_hour = *v;
+        if (auto v = f.number("spotUsdPerHour", 0, 1e6)) {
+          t.spot_usd_per_hour = *v;
+          spot_price_given = true;
+        }
+      }
+    }
+    const bool may_use_spot = a.mixed && (a.on_demand_percent_above_base < 100);
+    if (may_use_spot && !has_spot_data && !spot_price_given)
+      ctx_.note("capacityProviders", "instance type " + t.name + " has no Spot Instance Advisor data: its Spot price is taken as On-Demand and its band as >20%");
   }
 
   // --- services ---------------------------------------------------------------------------------
@@ -676,8 +1046,12 @@ class Loader {
       auto cluster = find_cluster(f);
       auto td = find_task_definition(f);
       if (auto v = f.integer("desiredCount", 0, cfg_.account.tasks_per_service)) s.desired_count = static_cast<int>(*v);
-      if (auto ss = f.choice("schedulingStrategy", {"REPLICA", "DAEMON"}); ss && *ss == "DAEMON")
-        ctx_.error(n[i]["schedulingStrategy"], f.sub("schedulingStrategy"), "DAEMON services need EC2 capacity, which this version of ecsim does not model");
+      if (auto ss = f.choice("schedulingStrategy", {"REPLICA", "DAEMON"}); ss && *ss == "DAEMON") {
+        s.daemon = true;
+        s.maximum_percent = 100;  // DAEMON defaults
+        s.minimum_healthy_percent = 0;
+        if (s.desired_count != 0) ctx_.error(n[i]["desiredCount"], f.sub("desiredCount"), "a DAEMON service has no desiredCount (one task per container instance)");
+      }
       {
         Fields d(ctx_, f.get("deploymentConfiguration"), f.sub("deploymentConfiguration"), "DeploymentConfiguration",
                  &kDeploymentConfigIgnored);
@@ -686,12 +1060,6 @@ class Loader {
         Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"));
         s.circuit_breaker = cb.boolean("enable").value_or(false);
         s.rollback = cb.boolean("rollback").value_or(false);
-      }
-      for (const char* key : {"placementStrategy", "placementConstraints"}) {
-        auto p = f.get(key);
-        if (p.IsDefined() && p.IsSequence() && p.size() > 0)
-          ctx_.error(p, f.sub(key), std::string(key) + " is not supported for tasks on Fargate (ECS rejects it)");
-        else if (p.IsDefined()) detail::expect_sequence(ctx_, p, f.sub(key));
       }
       if (auto v = f.integer("healthCheckGracePeriodSeconds", 0, 2147483647)) s.health_check_grace_period = std::chrono::seconds(*v);
       if (auto lbs = f.get("loadBalancers"); lbs.IsDefined() && detail::expect_sequence(ctx_, lbs, f.sub("loadBalancers"))) {
@@ -714,11 +1082,33 @@ class Loader {
       }
       if (cluster) s.cluster = *cluster;
       if (td) s.task_definition = *td;
-      if (cluster) {
-        if (auto st = resolve_strategy(f, *cluster, td)) s.strategy = *st;
+      if (cluster && s.daemon) {
+        // DAEMON: every ACTIVE instance of the cluster's Auto Scaling group providers.
+        for (const char* key : {"launchType", "capacityProviderStrategy"})
+          if (f.has(key)) ctx_.error(f.get(key), f.sub(key), "a DAEMON service runs on every container instance of the cluster; drop " + std::string(key));
+        for (int p : cfg_.clusters[*cluster].providers)
+          if (p >= kNumBuiltinProviders) s.strategy.push_back(StrategyItem{p, 0, 1});
+        if (s.strategy.empty())
+          ctx_.error(n[i]["schedulingStrategy"], f.sub("schedulingStrategy"),
+                     "DAEMON services need EC2 capacity: cluster '" + cfg_.clusters[*cluster].name + "' has no Auto Scaling group capacity provider");
+        else if (td) check_task_definition_fits(f, *td, s.strategy);
+        if (s.auto_scaling) ctx_.error(f.get("autoScaling"), f.sub("autoScaling"), "a DAEMON service cannot be auto scaled");
+        if (f.has("placementStrategy")) ctx_.error(f.get("placementStrategy"), f.sub("placementStrategy"), "DAEMON services take no placementStrategy");
+        s.placement = read_placement(f, true, true);
+        s.placement.strategies.clear();
+      } else if (cluster) {
+        if (auto st = resolve_strategy(f, *cluster, td)) {
+          s.strategy = *st;
+          s.placement = read_placement(f, s.strategy.front().provider >= kNumBuiltinProviders, true);
+        } else {
+          f.get("placementStrategy");
+          f.get("placementConstraints");
+        }
       } else {
         f.get("launchType");
         f.get("capacityProviderStrategy");
+        f.get("placementStrategy");
+        f.get("placementConstraints");
       }
       cfg_.services.push_back(std::move(s));
     }
@@ -991,11 +1381,16 @@ class Loader {
       f.integer("count", 1, 10);
       if (cluster) {
         g.cluster = *cluster;
-        if (auto st = resolve_strategy(f, *cluster, td)) g.strategy = *st;
+        if (auto st = resolve_strategy(f, *cluster, td)) {
+          g.strategy = *st;
+          g.placement = read_placement(f, g.strategy.front().provider >= kNumBuiltinProviders, false);
+        }
       } else {
         f.get("launchType");
         f.get("capacityProviderStrategy");
       }
+      f.get("placementStrategy");
+      f.get("placementConstraints");
       if (td) g.task_definition = *td;
       {
         Fields r(ctx_, f.get("retry"), f.sub("retry"));
@@ -1003,28 +1398,89 @@ class Loader {
       }
       Fields a(ctx_, f.get("arrivals", true), f.sub("arrivals"));
       if (a.valid()) {
+        if (a.has("poisson") && a.has("trace")) ctx_.error(a.node(), a.path(), "give one of poisson or trace, not both");
         if (a.has("poisson")) {
+          PoissonArrivals pa;
           Fields p(ctx_, a.get("poisson"), a.sub("poisson"));
-          if (auto v = p.number("ratePerSecond", 1e-9, 1e6, true)) g.arrivals.rate_per_second = *v;
+          if (auto v = p.number("ratePerSecond", 1e-9, 1e6, true)) pa.rate_per_second = *v;
           Fields d(ctx_, p.get("duration", true), p.sub("duration"));
           if (d.valid()) {
             auto mean = d.duration("exponentialMean", false, SimDuration{1});
             auto fixed = d.duration("fixed");
             if (mean && fixed) ctx_.error(d.node(), d.path(), "give one of exponentialMean or fixed, not both");
-            else if (mean) g.arrivals.duration = ExponentialDuration{*mean};
-            else if (fixed) g.arrivals.duration = FixedDuration{*fixed};
+            else if (mean) pa.duration = ExponentialDuration{*mean};
+            else if (fixed) pa.duration = FixedDuration{*fixed};
             else if (!d.has("exponentialMean") && !d.has("fixed"))
               ctx_.error(d.node(), d.path(), "give one of: exponentialMean, fixed");
           }
+          g.arrivals = pa;
         } else {
           a.get("poisson");
         }
-        if (a.has("trace")) ctx_.error(a.get("trace"), a.sub("trace"), "trace-driven arrivals are not modelled in this version of ecsim; use poisson");
-        else a.get("trace");
+        if (a.has("trace") && !a.has("poisson")) {
+          if (auto tr = read_trace_arrivals(a.get("trace"), a.sub("trace"))) g.arrivals = *tr;
+        } else {
+          a.get("trace");
+        }
         if (!a.has("poisson") && !a.has("trace")) ctx_.error(a.node(), a.path(), "give one of: poisson, trace");
       }
       cfg_.run_tasks.push_back(std::move(g));
     }
+  }
+
+  std::optional<TraceArrivals> read_trace_arrivals(const YAML::Node& n, const std::string& path) {
+    Fields t(ctx_, n, path);
+    if (!t.valid()) return std::nullopt;
+    TraceArrivals tr;
+    auto file = t.str("file", true);
+    auto time = t.str("time", true);
+    if (auto v = t.str("count")) tr.count_column = *v;
+    if (auto v = t.number("scale", 0, 1e6)) tr.scale = *v;
+    if (auto v = t.duration("timeUnit", false, SimDuration{1})) tr.time_unit_seconds = to_seconds(*v);
+    if (auto d = t.get("duration"); d.IsDefined()) {
+      Fields df(ctx_, d, t.sub("duration"));
+      if (auto v = df.str("end")) tr.end_column = *v;
+      if (auto v = df.str("column")) tr.duration_column = *v;
+      if (tr.end_column.empty() == tr.duration_column.empty())
+        ctx_.error(d, df.path(), "give one of: end (a column with each task's end time) or column (a column with its duration)");
+    } else {
+      ctx_.error(n, t.sub("duration"), "give duration: {end: COLUMN} or {column: COLUMN} (how long each task runs)");
+    }
+    if (auto w = t.str("where")) {
+      // "column == value": the one filter form the contract uses.
+      const auto eq = w->find("==");
+      auto trim = [](std::string x) {
+        const auto b = x.find_first_not_of(" \t\"'"), e = x.find_last_not_of(" \t\"'");
+        return b == std::string::npos ? std::string() : x.substr(b, e - b + 1);
+      };
+      if (eq == std::string::npos || trim(w->substr(0, eq)).empty())
+        ctx_.error(t.node()["where"], t.sub("where"), "expected \"COLUMN == VALUE\", e.g. \"status == Terminated\"");
+      else {
+        tr.where_column = trim(w->substr(0, eq));
+        tr.where_value = trim(w->substr(eq + 2));
+      }
+    }
+    if (!file || !time) return std::nullopt;
+    tr.time_column = *time;
+    tr.path = (base_dir_ / *file).lexically_normal().string();
+    // Probe the header now so a wrong file or column is a validation error, not a crash.
+    std::ifstream in(tr.path, std::ios::binary);
+    std::string header;
+    if (!in || !std::getline(in, header)) {
+      ctx_.error(t.node()["file"], t.sub("file"), "cannot read trace file '" + tr.path + "'");
+      return std::nullopt;
+    }
+    if (header.size() >= 3 && header.compare(0, 3, "\xEF\xBB\xBF") == 0) header.erase(0, 3);
+    const auto cols = split_csv_line(header);
+    bool ok = true;
+    for (auto [key, col] : {std::pair<const char*, std::string>{"time", tr.time_column}, {"count", tr.count_column},
+                            {"where", tr.where_column}, {"duration.end", tr.end_column}, {"duration.column", tr.duration_column}}) {
+      if (col.empty() || std::find(cols.begin(), cols.end(), col) != cols.end()) continue;
+      ctx_.error(n, t.sub(key), "trace has no column '" + col + "'; columns: " + detail::join(cols));
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return tr;
   }
 
   // --- timeline -----------------------------------------------------------------------------------
@@ -1066,10 +1522,10 @@ class Loader {
         if (u.has("taskDefinition")) {
           if (auto td = find_task_definition(u)) {
             a.task_definition = *td;
-            if (found && !td_fargate_[*td]) {
-              ctx_.error(u.node()["taskDefinition"], u.sub("taskDefinition"),
-                         "task definition " + cfg_.task_definitions[*td].key() + " does not list FARGATE in requiresCompatibilities");
-              ok = false;
+            if (found && !cfg_.services[a.service].strategy.empty()) {
+              const std::size_t before = ctx_.errors().size();
+              check_task_definition_fits(u, *td, cfg_.services[a.service].strategy);
+              ok = ok && ctx_.errors().size() == before;
             }
           } else ok = false;
         } else u.get("taskDefinition");
@@ -1134,6 +1590,11 @@ class Loader {
   ScenarioConfig cfg_;
   YAML::Node region_node_;
   std::vector<bool> td_fargate_;
+  std::vector<bool> td_ec2_;
+  std::vector<bool> td_memory_missing_;
+  bool task_level_cpu_ = false, task_level_memory_ = false;
+  std::vector<std::string> provider_names_;
+  YAML::Node ec2_price_overrides_;
 };
 
 }  // namespace

@@ -51,16 +51,20 @@ void TimeseriesCsvWriter::on_sample(const Simulator& sim, SimTime now) {
          << s.running << ',' << s.healthy << ',' << num(s.cpu_percent) << ',' << num(s.demand_rps) << ','
          << money(sim.service_cost(static_cast<int>(i), now)) << ",\n";
   }
-  for (int p = 0; p < kNumProviders; ++p) {
+  // Capacity provider rows: `desired` holds the EC2 instances in service (empty for
+  // Fargate), `pending` the tasks not yet running, `running` the running tasks.
+  for (int p = 0; p < cfg.num_providers(); ++p) {
     const auto& ps = sim.providers()[p];
-    out_ << t << ",,," << (ps.provisioning + ps.pending) << ',' << ps.running << ",,,," << money(sim.provider_cost(p, now))
-         << ',' << provider_name(p) << '\n';
+    out_ << t << ",,";
+    if (ps.asg) out_ << ps.asg->in_service;
+    out_ << ',' << (ps.provisioning + ps.pending) << ',' << ps.running << ",,,," << money(sim.provider_cost(p, now)) << ','
+         << csv_field(cfg.provider_name(p)) << '\n';
   }
 }
 
 TasksCsvWriter::TasksCsvWriter(std::ostream& out) : out_(out) {
   out_ << "task,service,taskDefinition,capacityProvider,availabilityZone,attempt,createdAt,pullStartedAt,runningAt,"
-          "healthyAt,stoppedAt,lastStatus,stoppedReason,costUsd\n";
+          "healthyAt,stoppedAt,lastStatus,stoppedReason,costUsd,containerInstance\n";
 }
 
 void TasksCsvWriter::on_record(const Simulator& sim, const Record& r) {
@@ -78,10 +82,11 @@ void TasksCsvWriter::write(const Simulator& sim, const Task& t) {
   const bool stopped = t.state == TaskState::kStopped;
   const double cost = stopped ? t.cost_usd : sim.accrued_cost(t, sim.now());
   out_ << t.id << ',' << csv_field(owner) << ',' << cfg.task_definitions[t.task_definition].key() << ','
-       << provider_name(t.provider) << ',' << (t.zone >= 0 ? cfg.availability_zones[t.zone] : "") << ',' << t.attempt << ','
+       << csv_field(cfg.provider_name(t.provider)) << ',' << (t.zone >= 0 ? cfg.availability_zones[t.zone] : "") << ',' << t.attempt << ','
        << format_seconds(t.created) << ',' << when(t.has_pulled, t.pull_started) << ',' << when(t.has_run, t.running_at)
        << ',' << when(t.has_been_healthy, t.healthy_at) << ',' << when(stopped, t.stopped_at)
-       << ',' << task_state_name(t.state) << ',' << csv_field(t.stop_reason) << ',' << money(cost) << '\n';
+       << ',' << task_state_name(t.state) << ',' << csv_field(t.stop_reason) << ',' << money(cost) << ','
+       << (t.instance != 0 ? instance_name(t.instance) : std::string()) << '\n';
 }
 
 std::string summary_json(const Simulator& sim, double wall_seconds) {
@@ -96,10 +101,10 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
   j["events"] = sim.events_processed();
   double total = 0;
   Json by_provider = Json::object();
-  for (int p = 0; p < kNumProviders; ++p) {
+  for (int p = 0; p < cfg.num_providers(); ++p) {
     const double c = sim.provider_cost(p, end);
     total += c;
-    by_provider[provider_name(p)] = r6(c);
+    by_provider[cfg.provider_name(p)] = r6(c);
   }
   j["cost"] = Json{{"totalUsd", r6(total)}, {"byCapacityProvider", by_provider}};
   Json services = Json::object();
@@ -136,13 +141,23 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
   }
   j["services"] = services;
   Json providers = Json::object();
-  for (int p = 0; p < kNumProviders; ++p) {
+  for (int p = 0; p < cfg.num_providers(); ++p) {
     const auto& ps = sim.providers()[p];
-    providers[provider_name(p)] = Json{{"tasksLaunched", ps.tasks_launched},
-                                       {"runningCount", level(ps.running_stats, end)},
-                                       {"spotInterruptions", ps.spot_interruptions},
-                                       {"lostTaskSeconds", r6(ps.lost_task_seconds)},
-                                       {"costUsd", r6(sim.provider_cost(p, end))}};
+    Json pj{{"tasksLaunched", ps.tasks_launched},
+            {"runningCount", level(ps.running_stats, end)},
+            {"spotInterruptions", ps.spot_interruptions},
+            {"lostTaskSeconds", r6(ps.lost_task_seconds)},
+            {"costUsd", r6(sim.provider_cost(p, end))}};
+    if (ps.asg) {
+      const auto& a = *ps.asg;
+      pj["instancesLaunched"] = a.instances_launched;
+      pj["instancesTerminated"] = a.instances_terminated;
+      pj["instanceCount"] = level(a.instance_stats, end);
+      pj["desiredCapacity"] = a.desired;
+      pj["managedScalingActions"] = a.scaling_actions;
+      pj["capacityProviderReservation"] = r6(a.reservation);
+    }
+    providers[cfg.provider_name(p)] = pj;
   }
   j["capacityProviders"] = providers;
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;

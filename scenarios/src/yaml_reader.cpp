@@ -66,8 +66,13 @@ void Ctx::add_override(std::string canonical_path, std::string expression) {
 
 void Ctx::note_ignored_aws_field(const std::string& object, const std::string& field) { ignored_[object].insert(field); }
 
+void Ctx::note(const std::string& path, const std::string& message) {
+  const std::string text = path + ": " + message;
+  if (std::find(notes_.begin(), notes_.end(), text) == notes_.end()) notes_.push_back(text);
+}
+
 std::vector<std::string> Ctx::notices() const {
-  if (ignored_.empty()) return {};
+  if (ignored_.empty()) return notes_;
   std::string s = "AWS-only fields accepted and ignored (they do not change the simulation):";
   bool first = true;
   for (const auto& [object, fields] : ignored_) {
@@ -75,7 +80,9 @@ std::vector<std::string> Ctx::notices() const {
     first = false;
     s += object + " {" + join(std::vector<std::string>(fields.begin(), fields.end())) + "}";
   }
-  return {s};
+  std::vector<std::string> out = notes_;
+  out.push_back(s);
+  return out;
 }
 
 std::string join(const std::vector<std::string>& items, const char* sep) {

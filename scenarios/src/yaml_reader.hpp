@@ -28,6 +28,8 @@ class Ctx {
   /// Remembers that a --set expression produced the node at `path`.
   void add_override(std::string canonical_path, std::string expression);
   void note_ignored_aws_field(const std::string& object, const std::string& field);
+  /// A notice for summary.json (once per distinct text).
+  void note(const std::string& path, const std::string& message);
   std::vector<std::string> notices() const;
   const std::vector<Diagnostic>& errors() const { return errors_; }
   bool ok() const { return errors_.empty(); }
@@ -38,6 +40,7 @@ class Ctx {
   std::vector<Diagnostic> errors_;
   std::vector<std::pair<std::string, std::string>> overrides_;
   std::map<std::string, std::set<std::string>> ignored_;  // object kind -> fields
+  std::vector<std::string> notes_;
 };
 
 /// "a, b, c"

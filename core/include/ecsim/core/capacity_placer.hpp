@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string_view>
 
 #include "ecsim/core/config.hpp"
+#include "ecsim/core/instance_placer.hpp"
 
 namespace ecsim {
 
@@ -24,6 +26,8 @@ class CapacityPlacer {
                                                 std::span<const int> tasks_per_item) const = 0;
   /// Availability zone for a Fargate task, given the service's live tasks per zone.
   virtual std::size_t choose_zone(std::span<const int> tasks_per_zone) const = 0;
+  /// The placer for EC2 container instances of this scenario (null: no EC2 placement).
+  virtual std::unique_ptr<InstancePlacer> make_instance_placer(const ScenarioConfig& /*config*/) const { return nullptr; }
 };
 
 }  // namespace ecsim

@@ -18,8 +18,10 @@ using namespace std::chrono_literals;
 enum class CpuArchitecture { kX86_64, kArm64 };
 enum class OsFamily { kLinux, kWindows };
 
-/// Built-in capacity providers. (EC2 Auto Scaling group providers come with issue 4.)
+/// Built-in capacity providers. Auto Scaling group providers follow them: provider index
+/// kNumBuiltinProviders + k is ScenarioConfig::asg_providers[k].
 enum class ProviderKind { kFargate, kFargateSpot };
+inline constexpr int kNumBuiltinProviders = 2;
 
 /// One item of a capacityProviderStrategy (AWS field names: capacityProvider, base, weight).
 struct StrategyItem {
@@ -42,11 +44,15 @@ struct ContainerConfig {
   std::optional<SimDuration> stop_timeout;
 };
 
+enum class NetworkMode { kAwsvpc, kBridge, kHost, kNone };
+
 struct TaskDefinitionConfig {
   std::string family;
   int revision = 1;
-  int cpu_units = 0;
-  int memory_mib = 0;
+  int cpu_units = 0;   ///< task-level cpu, else the sum of the containers' (EC2)
+  int memory_mib = 0;  ///< task-level memory, else the sum of the containers' memory/memoryReservation
+  NetworkMode network_mode = NetworkMode::kAwsvpc;
+  std::vector<int> host_ports;  ///< bridge/host: host ports the task binds
   CpuArchitecture architecture = CpuArchitecture::kX86_64;
   OsFamily os_family = OsFamily::kLinux;
   int ephemeral_storage_gib = 20;
@@ -68,6 +74,63 @@ struct TaskDefinitionConfig {
   const HealthCheckConfig* health_check() const;
   /// stopTimeout of the task: the largest container stopTimeout, else the default.
   SimDuration stop_timeout(SimDuration default_timeout) const;
+};
+
+/// placementStrategy item: binpack (field cpu|memory), spread (instanceId|host|attribute:NAME), random.
+enum class PlacementStrategyType { kBinpack, kSpread, kRandom };
+struct PlacementStrategyConfig {
+  PlacementStrategyType type = PlacementStrategyType::kRandom;
+  std::string field;
+};
+enum class PlacementConstraintType { kDistinctInstance, kMemberOf };
+struct PlacementConstraintConfig {
+  PlacementConstraintType type = PlacementConstraintType::kDistinctInstance;
+  std::string expression;  ///< memberOf: cluster query language
+};
+/// Resolved rules for EC2 placement (the documented defaults already filled in).
+struct PlacementRulesConfig {
+  std::vector<PlacementStrategyConfig> strategies;
+  std::vector<PlacementConstraintConfig> constraints;
+};
+
+/// One row of the bundled EC2 table (us-east-1 Linux), possibly overridden under pricing.ec2.
+struct InstanceTypeConfig {
+  std::string name;
+  int vcpu = 0;
+  int memory_mib = 0;
+  CpuArchitecture architecture = CpuArchitecture::kX86_64;
+  double on_demand_usd_per_hour = 0.0;
+  double spot_usd_per_hour = 0.0;
+  int spot_band = 0;  ///< Spot Instance Advisor band: 0 "<5%", 1 "5-10%", 2 "10-15%", 3 "15-20%", 4 ">20%"
+  int max_enis = 3;   ///< network interfaces of the type, the primary one included
+};
+
+enum class SpotAllocation { kPriceCapacityOptimized, kCapacityOptimized, kLowestPrice };
+
+/// ManagedScaling of an Auto Scaling group capacity provider (CreateCapacityProvider).
+struct ManagedScalingConfig {
+  bool enabled = false;
+  int target_capacity = 100;
+  int minimum_step = 1;
+  int maximum_step = 10000;
+  SimDuration instance_warmup = 300s;
+};
+
+/// An Auto Scaling group capacity provider and its group (CreateAutoScalingGroup fields).
+struct AsgProviderConfig {
+  std::string name;        ///< capacity provider name
+  std::string group_name;  ///< AutoScalingGroupName
+  std::vector<int> instance_types;  ///< indices into ScenarioConfig::instance_types, override order
+  std::vector<int> zones;           ///< indices into ScenarioConfig::availability_zones
+  int min_size = 0, max_size = 0, desired_capacity = 0;
+  bool mixed = false;                    ///< MixedInstancesPolicy given
+  int on_demand_base = 0;                ///< OnDemandBaseCapacity
+  int on_demand_percent_above_base = 100;///< OnDemandPercentageAboveBaseCapacity
+  SpotAllocation spot_allocation = SpotAllocation::kPriceCapacityOptimized;
+  ManagedScalingConfig managed_scaling;
+  bool managed_termination_protection = false;
+  bool managed_draining = true;  ///< ECS default for new capacity providers
+  std::vector<std::pair<std::string, std::string>> attributes;  ///< custom container instance attributes
 };
 
 struct ClusterConfig {
@@ -173,6 +236,8 @@ struct ServiceConfig {
   bool rollback = false;         ///< deploymentCircuitBreaker.rollback
   SimDuration health_check_grace_period = 0s;
   bool load_balanced = false;
+  bool daemon = false;  ///< schedulingStrategy DAEMON: one task per active container instance
+  PlacementRulesConfig placement;
   LoadConfig load;
   std::optional<AutoScalingConfig> auto_scaling;
 };
@@ -189,14 +254,28 @@ struct PoissonArrivals {
   double rate_per_second = 0.0;
   TaskDurationConfig duration;
 };
+/// Batch arrivals replayed from a CSV (streamed): each row submits `count` tasks at its
+/// time, each running for `end - time` (or the `duration` column) seconds.
+struct TraceArrivals {
+  std::string path;
+  std::string time_column;
+  std::string count_column;     ///< empty: one task per row
+  std::string end_column;       ///< task end time (same unit as time), or
+  std::string duration_column;  ///< task duration
+  std::string where_column, where_value;  ///< keep rows where column == value
+  double time_unit_seconds = 1.0;
+  double scale = 1.0;  ///< multiplies counts (rounded per row)
+};
+using ArrivalsConfig = std::variant<PoissonArrivals, TraceArrivals>;
 
 struct RunTaskGroupConfig {
   std::string name;  ///< "runTasks[i]" unless a name is given
   int cluster = 0;
   int task_definition = 0;
   std::vector<StrategyItem> strategy;
-  PoissonArrivals arrivals;
+  ArrivalsConfig arrivals;
   int retry_attempts = 0;
+  PlacementRulesConfig placement;
 };
 
 struct UpdateServiceAction {
@@ -234,6 +313,7 @@ struct AccountConfig {
   std::optional<double> fargate_vcpu_quota;       ///< On-Demand vCPUs running at once
   std::optional<double> fargate_spot_vcpu_quota;  ///< Spot vCPUs running at once
   int tasks_per_service = 5000;
+  int provisioning_tasks_per_cluster = 300;  ///< ASG capacity providers only
 };
 
 struct FargateTimings {
@@ -270,6 +350,27 @@ struct AutoScalingTimings {
   int target_tracking_scale_in_datapoints = 15;  ///< 15 of 15 below the low threshold
   double target_tracking_scale_in_factor = 0.9;  ///< low threshold = factor * target
 };
+/// EC2 container instances and cluster auto scaling.
+struct Ec2Timings {
+  SimDuration instance_launch = 16500ms;      ///< EC2 pending -> running (one study: 16.5 s)
+  SimDuration boot = 10s;                     ///< running -> ECS agent started
+  SimDuration agent_registration = 5s;        ///< agent start -> ACTIVE (unpublished: a setting)
+  int reserved_memory_mib = 256;              ///< not registered with ECS (OS + ECS_RESERVED_MEMORY)
+  double pull_mib_per_second = 80;            ///< image pull throughput on an instance
+  SimDuration eni_attach = 10s;               ///< awsvpc task ENI attach
+  SimDuration spot_warning = 2min;            ///< EC2 Spot interruption notice
+  /// Monthly interruption frequency per Spot Advisor band (<5, 5-10, 10-15, 15-20, >20 %):
+  /// band midpoints, 25 % for the open band.
+  double spot_interruption_percent_per_month[5] = {2.5, 7.5, 12.5, 17.5, 25.0};
+  SimDuration instance_shutdown = 0s;         ///< terminate -> billing stops
+  SimDuration managed_scaling_period = 1min;  ///< CapacityProviderReservation datapoints
+  int scale_out_datapoints = 1;               ///< high alarm: 1 of 1
+  int scale_in_datapoints = 15;               ///< low alarm: 15 of 15
+  double first_step_percent = 200;            ///< reservation reported when N = 0 and M > 0
+  double scale_in_max_fraction = 0.5;         ///< a scale-in step removes at most this share
+  SimDuration draining_timeout = 48h;         ///< managed draining gives up after this
+};
+
 struct TimingsConfig {
   AutoScalingTimings auto_scaling;
   FargateTimings fargate;
@@ -277,6 +378,7 @@ struct TimingsConfig {
   ServiceTimings service;
   LoadBalancerTimings load_balancer;
   SpotTimings spot;
+  Ec2Timings ec2;
 };
 
 /// Resolved Fargate rates for one (region, architecture, capacity).
@@ -291,6 +393,7 @@ struct PricingConfig {
   FargateRate fargate_spot_arm;
   double ephemeral_usd_per_gb_hour = 0.000111;
   SimDuration fargate_minimum_billed = 60s;
+  SimDuration ec2_minimum_billed = 60s;
 };
 
 struct RunConfig {
@@ -313,16 +416,23 @@ struct ScenarioConfig {
   TimingsConfig timings;
   PricingConfig pricing;
   std::vector<ClusterConfig> clusters;
+  std::vector<InstanceTypeConfig> instance_types;  ///< the types the scenario's groups use
+  std::vector<AsgProviderConfig> asg_providers;
   std::vector<TaskDefinitionConfig> task_definitions;
   std::vector<ServiceConfig> services;
   std::vector<RunTaskGroupConfig> run_tasks;
   std::vector<TimelineEntry> timeline;
   RunConfig run;
   std::vector<std::string> notices;  ///< e.g. AWS-only fields that were ignored
+
+  int num_providers() const { return kNumBuiltinProviders + static_cast<int>(asg_providers.size()); }
+  bool is_asg(int provider) const { return provider >= kNumBuiltinProviders; }
+  const AsgProviderConfig& asg(int provider) const { return asg_providers[provider - kNumBuiltinProviders]; }
+  /// FARGATE, FARGATE_SPOT, or the Auto Scaling group capacity provider's name.
+  std::string provider_name(int provider) const;
 };
 
 /// Names of the built-in providers, indexed by ProviderKind.
 const char* provider_name(int provider);
-inline constexpr int kNumProviders = 2;
 
 }  // namespace ecsim

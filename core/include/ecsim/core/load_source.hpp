@@ -49,6 +49,20 @@ class CsvTraceReader {
   std::string buf_;
 };
 
+/// One row of a batch trace after filtering and scaling: `count` tasks submitted at `at`,
+/// each running for `work`.
+struct BatchArrival {
+  SimTime at;
+  int count = 0;
+  SimDuration work{};
+};
+/// Reads a runTasks trace (TraceArrivals) whole and sorts it by time (public batch traces,
+/// such as Alibaba 2017's, are not in time order). Numeric times count `time_unit` seconds
+/// from the earliest kept row, which lands at t = 0; ISO 8601 times are placed relative to
+/// `start_unix_seconds`. Counts are scaled with carried rounding, so the total is kept.
+/// Throws std::runtime_error naming the file and line on a malformed row.
+std::vector<BatchArrival> read_batch_trace(const TraceArrivals& trace, std::int64_t start_unix_seconds);
+
 /// Splits one CSV line (RFC 4180 quotes).
 std::vector<std::string> split_csv_line(const std::string& line);
 

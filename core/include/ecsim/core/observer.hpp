@@ -30,6 +30,13 @@ enum class RecordKind {
   kDeploymentInProgress,
   kDeploymentCompleted,
   kDeploymentFailed,
+  kTaskPlacementFailed,
+  kInstanceLaunched,
+  kInstanceActive,
+  kInstanceDraining,
+  kInstanceTerminated,
+  kInstanceSpotInterruptionWarning,
+  kManagedScaling,
 };
 
 /// The events.csv spelling of a kind (ECS-style upper snake case).
@@ -44,6 +51,7 @@ struct Record {
   int group = -1;        ///< runTasks group index, or -1
   std::uint64_t task = 0;
   std::string detail;
+  std::uint32_t instance = 0;      ///< EC2 container instance id, or 0
   const Task* task_ref = nullptr;  ///< the task, valid only during the callback
 };
 

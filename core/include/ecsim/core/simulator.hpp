@@ -13,6 +13,7 @@
 #include "ecsim/core/capacity_placer.hpp"
 #include "ecsim/core/config.hpp"
 #include "ecsim/core/event_queue.hpp"
+#include "ecsim/core/instance_placer.hpp"
 #include "ecsim/core/load_source.hpp"
 #include "ecsim/core/observer.hpp"
 #include "ecsim/core/rng.hpp"
@@ -66,6 +67,9 @@ struct Task {
   int strategy_item = 0; ///< index into the owner's strategy
   int provider = 0;
   int zone = -1;
+  std::uint32_t instance = 0;  ///< EC2 container instance id, 0 on Fargate / not placed
+  bool daemon = false;         ///< a DAEMON service's task (pinned to its instance)
+  bool placement_reported = false;  ///< a placement failure was already reported
   int attempt = 1;
   TaskState state = TaskState::kProvisioning;
   TaskPhase phase = TaskPhase::kWaitingForCapacity;
@@ -129,6 +133,49 @@ struct ServiceState {
   std::deque<MetricDatapoint> unpublished;
 };
 
+/// EC2 container instance lifecycle (EC2 state, then ECS registration).
+enum class InstanceState { kPending, kBooting, kActive, kDraining, kTerminated };
+const char* instance_state_name(InstanceState s);
+
+/// One EC2 instance of an Auto Scaling group capacity provider. Ids count from 1 in launch
+/// order; instances are never recycled.
+struct ContainerInstance {
+  std::uint32_t id = 0;
+  int provider = 0;
+  int zone = 0;
+  int type = 0;          ///< index into ScenarioConfig::instance_types
+  bool spot = false;
+  InstanceState state = InstanceState::kPending;
+  bool in_service = true;  ///< counts toward the group's capacity (not draining/terminated)
+  SimTime launched{}, active_at{}, terminated_at{};
+  std::vector<std::uint32_t> task_slots;  ///< live tasks placed here
+  int service_tasks = 0;                  ///< live non-daemon tasks
+  std::vector<int> cached_images;         ///< task definitions whose image was pulled here
+  EventId event = kNoEvent;
+  EventId spot_event = kNoEvent;
+  bool spot_warned = false;
+  double cost_usd = 0.0;  ///< set at termination
+};
+
+/// An Auto Scaling group behind a capacity provider, and its managed scaling.
+struct AsgState {
+  int desired = 0;     ///< DesiredCapacity
+  int in_service = 0;  ///< launching, booting or ACTIVE
+  std::vector<std::uint32_t> members;  ///< instance ids not terminated, launch order
+  int high_streak = 0, low_streak = 0; ///< consecutive breaching reservation datapoints
+  double reservation = 0.0;            ///< last CapacityProviderReservation (percent)
+  std::int64_t instances_launched = 0, instances_terminated = 0, spot_interruptions = 0;
+  std::int64_t scaling_actions = 0;
+  double instance_cost_usd = 0.0;      ///< of terminated instances
+  LevelStats instance_stats;
+  /// Tasks waiting for placement, one FIFO per (rules, task definition).
+  struct WaitQueue {
+    int rules = 0, task_definition = 0;
+    std::deque<std::uint32_t> slots;
+  };
+  std::vector<WaitQueue> waiting;
+};
+
 struct ProviderState {
   TokenBucket launch_tokens{1, 1};
   std::deque<std::uint32_t> waiting;  ///< slots waiting for capacity, FIFO
@@ -142,6 +189,19 @@ struct ProviderState {
   bool available = true;           ///< false while Spot capacity is unavailable
   EventId restore_event = kNoEvent;
   LevelStats running_stats;
+  std::optional<AsgState> asg;     ///< Auto Scaling group providers only
+};
+
+/// Per cluster: PROVISIONING tasks on Auto Scaling group providers against the account cap.
+struct ClusterState {
+  int asg_provisioning = 0;
+  std::vector<int> blocked_services;  ///< services waiting for room under the cap
+  struct Deferred {
+    int group;
+    SimDuration work;
+    SimTime at;  ///< when the RunTask call was first made
+  };
+  std::deque<Deferred> backlog;       ///< RunTask calls waiting for room under the cap
 };
 
 struct RunTaskGroupState {
@@ -186,6 +246,8 @@ class Simulator {
   const std::vector<ServiceState>& services() const { return services_; }
   const std::vector<ProviderState>& providers() const { return providers_; }
   const std::vector<RunTaskGroupState>& run_task_groups() const { return groups_; }
+  /// Container instances by id - 1 (terminated ones included).
+  const std::vector<ContainerInstance>& instances() const { return instances_; }
   /// A task by id, if it is still held (stopped tasks are recycled).
   const Task* find_task(std::uint64_t id) const;
   /// Tasks not yet STOPPED, by id.
@@ -195,8 +257,10 @@ class Simulator {
   double accrued_cost(const Task& task, SimTime until) const;
   /// Cost accrued by a service's tasks up to `until` (stopped tasks billed, live ones so far).
   double service_cost(int service, SimTime until) const;
-  /// Same for a capacity provider (services and runTasks).
+  /// Same for a capacity provider: Fargate tasks, or EC2 instances (60 s minimum).
   double provider_cost(int provider, SimTime until) const;
+  /// Cost of an instance from launch to `until` (or its termination), 60 s minimum.
+  double instance_cost(const ContainerInstance& instance, SimTime until) const;
 
   /// Named random stream derived from (seed, replication, name).
   Rng rng_for(std::string_view name) const;
@@ -214,8 +278,13 @@ class Simulator {
   struct MetricPublish {};
   struct ScheduledScaling { int service; };
   struct SpotCapacityRestored { int provider; };
+  struct InstanceStep { std::uint32_t id; };
+  struct InstanceSpotInterruption { std::uint32_t id; };
+  struct ManagedScalingTick { int provider; };
+  struct ClusterRoom { int cluster; };
   using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
-                             TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling, SpotCapacityRestored>;
+                             TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling,
+                             SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom>;
 
   void dispatch(const Event& e);
   void handle(const ReconcileService& e);
@@ -230,16 +299,37 @@ class Simulator {
   void handle(const MetricPublish& e);
   void handle(const ScheduledScaling& e);
   void handle(const SpotCapacityRestored& e);
-  void interrupt(std::uint32_t slot);
+  void handle(const InstanceStep& e);
+  void handle(const InstanceSpotInterruption& e);
+  void handle(const ManagedScalingTick& e);
+  void handle(const ClusterRoom& e);
+  void interrupt(std::uint32_t slot, bool count_for_provider = true);
+  // EC2 capacity
+  void asg_reconcile(int provider);
+  void launch_instance(int provider);
+  void activate_instance(std::uint32_t id);
+  void begin_instance_exit(std::uint32_t id, bool drain, const std::string& why);
+  void terminate_instance(std::uint32_t id, const std::string& why);
+  void pump_asg(int provider);
+  void start_on_instance(std::uint32_t slot, std::uint32_t instance);
+  void reconcile_daemon(int service);
+  const TaskDemand& demand_of(int task_definition) const { return demands_[task_definition]; }
+  int rules_of(const Task& t) const { return t.service >= 0 ? t.service : static_cast<int>(services_.size()) + t.group; }
+  int cluster_of(const Task& t) const;
+  bool creation_blocked(int service);
+  void submit_run_task(int group, SimDuration work);
+  void next_trace_arrival(int group);
+  SimDuration pull_time(const Task& t) const;
   void accumulate(int service);
   static double served_share(const ServiceState& s, double requests_per_task);
   void apply_scaling(int service, const std::optional<ScalingAction>& action);
   void schedule_next_scheduled(int service);
 
-  void emit(RecordKind kind, const Task* task, int service, std::string detail);
+  void emit(RecordKind kind, const Task* task, int service, std::string detail, std::uint32_t instance = 0);
   void set_desired(int service, int desired, const char* why);
   void reconcile(int service);
   void schedule_reconcile(int service, SimTime at);
+  std::uint32_t alloc_task();
   std::uint32_t create_task(int service, int group, int attempt);
   void pump(int provider);
   void launch(std::uint32_t slot);
@@ -273,7 +363,16 @@ class Simulator {
   std::vector<ServiceState> services_;
   std::vector<ProviderState> providers_;
   std::vector<RunTaskGroupState> groups_;
+  std::vector<ClusterState> clusters_;
+  std::vector<ContainerInstance> instances_;
+  std::unique_ptr<InstancePlacer> ec2_;
+  std::vector<TaskDemand> demands_;  // per task definition
+  std::vector<std::vector<BatchArrival>> group_traces_;
+  std::vector<std::size_t> group_trace_pos_;
   std::vector<Rng> group_arrival_rng_, group_duration_rng_;
+  bool in_daemon_reconcile_ = false;
+  Rng placement_rng_;
+  Rng instance_spot_rng_;
   Rng latency_rng_;
   Rng spot_rng_;
   Rng reclaim_rng_;

@@ -1,0 +1,122 @@
+// Task placement on EC2 container instances: constraints filter, strategies rank.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "ecsim/core/config.hpp"
+#include "ecsim/core/instance_placer.hpp"
+#include "ecsim/placement/query.hpp"
+
+namespace ecsim::placement {
+
+/// Places tasks as ECS documents it:
+///  1. candidates: ACTIVE (not draining) instances of the capacity provider with enough CPU
+///     units, memory, free host ports and (awsvpc) a free task ENI, that satisfy every
+///     constraint (distinctInstance: no task of the same group there; memberOf: the
+///     expression holds);
+///  2. strategies in order narrow the candidates: spread keeps those whose field value
+///     holds the fewest tasks of the group, binpack those with the least of the resource
+///     left, random picks one (seeded);
+///  3. the final tie-break is the instance that registered first.
+/// Steps 1-3 amount to the lexicographic minimum of a per-instance key, which is what the
+/// reference scan computes. Rules of the common shape "[spread by availability zone,]
+/// binpack" use an index instead: per (provider, zone) ordered sets of (free resource,
+/// registration order), so a decision costs a few ordered-set look-ups, not a scan.
+class Ec2Placer final : public InstancePlacer {
+ public:
+  /// Compiles the placement rules of every service and runTasks group of `config`.
+  /// Throws QueryError for a bad memberOf expression (the loader reports it first).
+  explicit Ec2Placer(const ScenarioConfig& config);
+  /// For tests and benchmarks: explicit rules (index = rules id), `num_providers` providers
+  /// with `num_zones` zones each.
+  Ec2Placer(std::vector<PlacementRulesConfig> rules, int num_providers, int num_zones);
+
+  void add_instance(const InstanceInfo& info) override;
+  void set_accepting(std::uint32_t id, bool accepting) override;
+  void remove_instance(std::uint32_t id) override;
+  PlacementResult place(int provider, int rules, const TaskDemand& demand, Rng& rng) override;
+  bool place_on(std::uint32_t id, int rules, const TaskDemand& demand) override;
+  void release(std::uint32_t id, int rules, const TaskDemand& demand) override;
+
+  /// The same decision by a full scan (no index), without reserving: for conformance tests.
+  PlacementResult choose_by_scan(int provider, int rules, const TaskDemand& demand, Rng& rng) const;
+  /// The indexed decision without reserving (falls back to the scan for other rule shapes).
+  PlacementResult choose(int provider, int rules, const TaskDemand& demand, Rng& rng) const;
+  bool uses_index(int rules) const { return rules_[rules].indexed; }
+
+  /// Free resources of an instance (tests).
+  struct Free {
+    int cpu_units = 0, memory_mib = 0, task_enis = 0;
+  };
+  Free free_of(std::uint32_t id) const;
+  /// Tasks of `rules`' group on the instance (tests).
+  int group_tasks_on(std::uint32_t id, int rules) const;
+
+ private:
+  enum class Key { kSpreadInstance, kSpreadAttribute, kBinpackCpu, kBinpackMemory, kRandom };
+  struct CompiledStrategy {
+    Key key;
+    int attribute = -1;  // kSpreadAttribute
+  };
+  struct CompiledRules {
+    std::vector<CompiledStrategy> strategies;
+    std::vector<int> member_of;  // indices into queries_
+    bool distinct_instance = false;
+    bool indexed = false;
+    bool index_spreads_zones = false;
+    bool index_on_memory = true;
+  };
+  struct Instance {
+    std::uint32_t id = 0;
+    int provider = 0, zone = 0;
+    int cpu = 0, memory = 0, enis = 0;
+    bool accepting = true, alive = true;
+    std::vector<int> ports;
+    std::vector<std::pair<int, int>> groups;  // (rules id, tasks)
+    std::vector<int> attribute_values;        // by attribute id; -1 when absent
+    std::vector<char> query_ok;               // by query index
+  };
+  using SetKey = std::pair<int, std::uint32_t>;  // (free amount, dense index)
+  struct ZoneSets {
+    std::set<SetKey> by_cpu, by_memory;
+  };
+  enum Stage { kFailMemberOf, kFailDistinct, kFailCpu, kFailMemory, kFailPort, kFailEni, kFits };
+
+  void compile(std::vector<PlacementRulesConfig> rules);
+  int attribute_id(const std::string& name);
+  int value_id(int attribute, const std::string& value);
+  Stage check(const Instance& in, const CompiledRules& r, int rules, const TaskDemand& d) const;
+  long long key_part(const CompiledStrategy& s, const Instance& in, int rules) const;
+  int spread_count(int rules, int attribute, int value) const;
+  void index_insert(std::uint32_t dense);
+  void index_erase(std::uint32_t dense);
+  void reserve(std::uint32_t dense, int rules, const TaskDemand& d, int sign);
+  PlacementResult failure(int provider, int rules, const TaskDemand& d) const;
+  std::uint32_t dense_of(std::uint32_t id) const;
+
+  std::vector<CompiledRules> rules_;
+  std::vector<Query> queries_;
+  std::unordered_map<std::string, int> attribute_ids_;
+  std::vector<std::unordered_map<std::string, int>> value_ids_;
+  std::vector<std::string> attribute_names_;
+  std::vector<int> spread_attributes_;  // attributes any rules spread on
+  int zone_attribute_ = -1;
+  std::vector<Instance> instances_;  // dense, in registration order
+  std::unordered_map<std::uint32_t, std::uint32_t> dense_;
+  std::vector<std::vector<ZoneSets>> sets_;                // [provider][zone]
+  std::vector<std::vector<std::uint32_t>> members_;        // [provider] dense indices, ascending
+  std::unordered_map<std::uint64_t, int> spread_counts_;   // (rules, attribute, value) -> tasks
+  int num_zones_ = 1;
+};
+
+/// An Ec2Placer for the scenario (null when it has no Auto Scaling group providers).
+std::unique_ptr<InstancePlacer> make_ec2_placer(const ScenarioConfig& config);
+
+}  // namespace ecsim::placement
