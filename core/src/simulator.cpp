@@ -226,7 +226,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   }
 
   for (int p = kNumBuiltinProviders; p < config_.num_providers(); ++p) {
-    asg_reconcile(p);
+    queue_.push(now_, AsgReconcile{p});  // initial instances launch as the first events
     const auto& ms = config_.asg(p).managed_scaling;
     if (ms.enabled) queue_.push(now_ + config_.timings.ec2.managed_scaling_period, ManagedScalingTick{p});
   }
@@ -534,9 +534,10 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt) {
   ++(*per_item)[t.strategy_item];
   t.provider = strategy[t.strategy_item].provider;
   ++providers_[t.provider].provisioning;
+  if (config_.is_asg(t.provider)) ++clusters_[cluster_of(t)].asg_provisioning;
   emit(RecordKind::kTaskProvisioning, &t, service,
        "taskDefinition=" + config_.task_definitions[t.task_definition].key() +
-           " capacityProvider=" + provider_name(t.provider) + (attempt > 1 ? " attempt=" + std::to_string(attempt) : ""));
+           " capacityProvider=" + config_.provider_name(t.provider) + (attempt > 1 ? " attempt=" + std::to_string(attempt) : ""));
   if (config_.is_asg(t.provider)) {
     auto& waiting = providers_[t.provider].asg->waiting;
     const int rules = rules_of(t);
@@ -1049,6 +1050,21 @@ void Simulator::handle(const TimelineAction& e) {
                                              /*is_rollback=*/false);
                         },
                         [&](const SpotInterruptionsAction& a) {
+                          if (config_.is_asg(a.provider)) {
+                            // EC2: reclaim round(fraction * n) of the group's Spot instances in
+                            // service, chosen by a seeded partial shuffle; each gets the notice.
+                            std::vector<std::uint32_t> spot;
+                            for (auto id : providers_[a.provider].asg->members) {
+                              const auto& in = instances_[id - 1];
+                              if (in.spot && in.in_service && !in.spot_warned) spot.push_back(id);
+                            }
+                            const auto k = static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(spot.size())));
+                            for (std::size_t i = 0; i < k; ++i) std::swap(spot[i], spot[i + reclaim_rng_.uniform_index(spot.size() - i)]);
+                            spot.resize(k);
+                            std::sort(spot.begin(), spot.end());
+                            for (auto id : spot) handle(InstanceSpotInterruption{id});
+                            return;
+                          }
                           // Candidates in id order, then a seeded partial shuffle picks round(fraction * n).
                           std::vector<std::uint32_t> running;
                           for (std::uint32_t slot = 0; slot < tasks_.size(); ++slot) {
@@ -1217,6 +1233,8 @@ bool Simulator::creation_blocked(int service) {
     c.blocked_services.push_back(service);
   return true;
 }
+
+void Simulator::handle(const AsgReconcile& e) { asg_reconcile(e.provider); }
 
 void Simulator::handle(const ClusterRoom& e) {
   auto& c = clusters_[e.cluster];
@@ -1394,10 +1412,12 @@ void Simulator::activate_instance(std::uint32_t id) {
       in.spot_event = queue_.push(now_ + seconds(hours * 3600.0), InstanceSpotInterruption{id});
     }
   }
-  // DAEMON services first, then whatever waits for capacity.
+  // DAEMON services first, then whatever waits for capacity, once every instance that
+  // registers at this instant has (ECS places a batch, not one instance at a time).
   for (std::size_t i = 0; i < services_.size(); ++i)
     if (config_.services[i].daemon) reconcile(static_cast<int>(i));
-  pump(instances_[id - 1].provider);
+  auto& p = providers_[instances_[id - 1].provider];
+  if (p.wake_event == kNoEvent) p.wake_event = queue_.push(now_, ProviderWake{instances_[id - 1].provider});
 }
 
 void Simulator::handle(const InstanceSpotInterruption& e) {

@@ -1536,21 +1536,29 @@ class Loader {
         }
         e.action = a;
       } else f.get("updateService");
-      auto spot_provider = [&](Fields& sf) -> std::optional<int> {
+      // FARGATE_SPOT, or (for spotInterruptions) an Auto Scaling group that can hold Spot instances.
+      auto spot_provider = [&](Fields& sf, bool allow_asg) -> std::optional<int> {
         auto name = sf.str("capacityProvider", true);
         if (!name) return std::nullopt;
-        if (*name != "FARGATE_SPOT") {
-          ctx_.error(sf.node()["capacityProvider"], sf.sub("capacityProvider"),
-                     "'" + *name + "' is not a Spot capacity provider; expected one of: FARGATE_SPOT");
-          return std::nullopt;
+        if (*name == "FARGATE_SPOT") return static_cast<int>(ProviderKind::kFargateSpot);
+        std::vector<std::string> valid = {"FARGATE_SPOT"};
+        std::optional<int> found;
+        for (std::size_t k = 0; k < cfg_.asg_providers.size(); ++k) {
+          const auto& a = cfg_.asg_providers[k];
+          if (!allow_asg || !a.mixed || a.on_demand_percent_above_base >= 100) continue;
+          valid.push_back(a.name);
+          if (a.name == *name) found = kNumBuiltinProviders + static_cast<int>(k);
         }
-        return static_cast<int>(ProviderKind::kFargateSpot);
+        if (found) return found;
+        ctx_.error(sf.node()["capacityProvider"], sf.sub("capacityProvider"),
+                   "'" + *name + "' is not a Spot capacity provider here; expected one of: " + detail::join(valid));
+        return std::nullopt;
       };
       if (f.has("spotInterruptions")) {
         ++given;
         Fields sf(ctx_, f.get("spotInterruptions"), f.sub("spotInterruptions"));
         SpotInterruptionsAction a;
-        auto p = spot_provider(sf);
+        auto p = spot_provider(sf, true);
         auto fr = sf.number("fraction", 0, 1, true);
         if (p && fr) {
           a.provider = *p;
@@ -1562,7 +1570,7 @@ class Loader {
         ++given;
         Fields sf(ctx_, f.get("spotCapacity"), f.sub("spotCapacity"));
         SpotCapacityAction a;
-        auto p = spot_provider(sf);
+        auto p = spot_provider(sf, false);
         auto av = sf.boolean("available", true);
         a.duration = sf.duration("for", false, SimDuration{1});
         if (av && *av && a.duration) {

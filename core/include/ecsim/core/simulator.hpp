@@ -282,9 +282,10 @@ class Simulator {
   struct InstanceSpotInterruption { std::uint32_t id; };
   struct ManagedScalingTick { int provider; };
   struct ClusterRoom { int cluster; };
+  struct AsgReconcile { int provider; };
   using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
                              TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling,
-                             SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom>;
+                             SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom, AsgReconcile>;
 
   void dispatch(const Event& e);
   void handle(const ReconcileService& e);
@@ -303,6 +304,7 @@ class Simulator {
   void handle(const InstanceSpotInterruption& e);
   void handle(const ManagedScalingTick& e);
   void handle(const ClusterRoom& e);
+  void handle(const AsgReconcile& e);
   void interrupt(std::uint32_t slot, bool count_for_provider = true);
   // EC2 capacity
   void asg_reconcile(int provider);

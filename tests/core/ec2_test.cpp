@@ -1,0 +1,334 @@
+// EC2 capacity: Auto Scaling group providers, placement, cluster auto scaling, EC2 Spot,
+// DAEMON services. Hand-computed timelines and costs.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "test_util.hpp"
+
+namespace ecsim {
+namespace {
+
+// One cluster with one Auto Scaling group capacity provider `ec2` (m5.large unless the
+// group says otherwise). An m5.large registers 2048 CPU units and 8192 - 256 = 7936 MiB and
+// becomes ACTIVE 31.5 s after launch (16.5 s EC2 launch + 10 s boot + 5 s registration).
+// The web task: 0.25 vCPU / 512 MiB, bridge mode, 100 MiB image (1.25 s pull at 80 MiB/s,
+// 0 s when cached), 2 s container start.
+std::string ec2_scenario(const std::string& duration, const std::string& group, const std::string& services,
+                         const std::string& managed = "{status: DISABLED}", const std::string& provider_extra = "",
+                         const std::string& extra_task_definitions = "") {
+  return R"(ecsim: 1
+name: ec2
+seed: 7
+duration: )" + duration + R"(
+capacityProviders:
+  - name: ec2
+    autoScalingGroupProvider:
+      managedScaling: )" + managed + provider_extra + R"(
+    autoScalingGroup: )" + group + R"(
+clusters:
+  - clusterName: prod
+    capacityProviders: [ec2]
+    defaultCapacityProviderStrategy: [{capacityProvider: ec2, weight: 1}]
+taskDefinitions:
+  - family: web
+    requiresCompatibilities: [EC2]
+    networkMode: bridge
+    cpu: "256"
+    memory: "512"
+    containerDefinitions: [{name: web, image: web:1}]
+    ecsim: {imageSizeMiB: 100}
+)" + extra_task_definitions + services;
+}
+
+const char* kThreeZones = R"({MinSize: 3, MaxSize: 3, DesiredCapacity: 3, InstanceType: m5.large,
+                             AvailabilityZones: [us-east-1a, us-east-1b, us-east-1c]})";
+
+std::map<std::string, int> tasks_per_instance(const testing::Ran& r) {
+  std::map<std::string, int> out;
+  for (const Task* t : r.sim->live_tasks())
+    if (t->state == TaskState::kRunning) ++out[instance_name(t->instance)];
+  return out;
+}
+
+TEST(Ec2, DistinctInstanceOnThreeInstancesRunsThreeAndReportsTheFourth) {
+  auto r = testing::run_yaml(ec2_scenario("10m", kThreeZones, R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 4, placementConstraints: [{type: distinctInstance}]}
+)"));
+  EXPECT_EQ(r.times("CONTAINER_INSTANCE_ACTIVE"), (std::vector<double>{31.5, 31.5, 31.5}));
+  // Placed as instances register; RUNNING after a 1.25 s pull and a 2 s container start.
+  EXPECT_EQ(r.times("TASK_RUNNING"), (std::vector<double>{34.75, 34.75, 34.75}));
+  const auto per = tasks_per_instance(r);
+  EXPECT_EQ(per, (std::map<std::string, int>{{"i-00000001", 1}, {"i-00000002", 1}, {"i-00000003", 1}}));
+  EXPECT_EQ(r.sim->services()[0].provisioning, 1);
+  // The 4th task is reported once, in ECS's words.
+  bool found = false;
+  for (std::size_t i = 0; i < r.log->t.size(); ++i)
+    if (r.log->kind[i] == "SERVICE_TASK_PLACEMENT_FAILURE" && r.log->task[i] == 4) {
+      EXPECT_EQ(r.log->detail[i],
+                "(service web) unable to place a task because no container instance met all of its requirements. "
+                "The closest matching container-instance i-00000001 encountered error \"DistinctInstance placement "
+                "constraint unsatisfied.\"");
+      found = true;
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST(Ec2, BinpackOnMemoryFillsTheFullestInstanceFirst) {
+  // 10 tasks of 512 MiB on 3 instances of 7936 MiB: binpack puts every one on the first
+  // instance that registered (all equal at first, then it is the fullest).
+  auto r = testing::run_yaml(ec2_scenario("5m", kThreeZones, R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 10, placementStrategy: [{type: binpack, field: memory}]}
+)"));
+  EXPECT_EQ(tasks_per_instance(r), (std::map<std::string, int>{{"i-00000001", 8}, {"i-00000002", 2}}));
+}
+
+TEST(Ec2, BinpackRespectsCpuAndMemory) {
+  // 2048 CPU units per m5.large: eight 256-unit tasks fill one; the 9th and 10th go next door.
+  auto r = testing::run_yaml(ec2_scenario("5m", kThreeZones, R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 10, placementStrategy: [{type: binpack, field: cpu}]}
+)"));
+  const auto per = tasks_per_instance(r);
+  EXPECT_EQ(per.at("i-00000001"), 8);
+  EXPECT_EQ(per.at("i-00000002"), 2);
+}
+
+TEST(Ec2, SpreadOverZonesBalancesThreeZonesWithinOneTask) {
+  auto r = testing::run_yaml(ec2_scenario("5m", kThreeZones, R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 7,
+     placementStrategy: [{type: spread, field: "attribute:ecs.availability-zone"}, {type: binpack, field: memory}]}
+)"));
+  std::map<int, int> per_zone;
+  for (const Task* t : r.sim->live_tasks()) ++per_zone[t->zone];
+  ASSERT_EQ(per_zone.size(), 3u);
+  EXPECT_EQ(per_zone[0], 3);  // 7 = 3 + 2 + 2, the extra one in the first zone
+  EXPECT_EQ(per_zone[1], 2);
+  EXPECT_EQ(per_zone[2], 2);
+}
+
+TEST(Ec2, DefaultServiceStrategySpreadsOverZonesThenInstances) {
+  auto r = testing::run_yaml(ec2_scenario("5m", R"({MinSize: 6, MaxSize: 6, DesiredCapacity: 6, InstanceType: m5.large,
+                                                   AvailabilityZones: [us-east-1a, us-east-1b, us-east-1c]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 6}
+)"));
+  const auto per = tasks_per_instance(r);
+  EXPECT_EQ(per.size(), 6u);  // one per instance: zones balanced, then instances
+  for (const auto& [id, n] : per) EXPECT_EQ(n, 1) << id;
+}
+
+TEST(Ec2, HostPortConflictKeepsTasksApart) {
+  auto r = testing::run_yaml(ec2_scenario("5m", R"({MinSize: 1, MaxSize: 1, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:2, desiredCount: 2, placementStrategy: [{type: binpack, field: memory}]}
+)", "{status: DISABLED}", "", R"(  - family: web
+    requiresCompatibilities: [EC2]
+    networkMode: bridge
+    memory: "512"
+    containerDefinitions: [{name: web, image: web:1, portMappings: [{containerPort: 80, hostPort: 8080}]}]
+)"));
+  EXPECT_EQ(r.count("TASK_RUNNING"), 1u);
+  bool port = false;
+  for (const auto& d : r.log->detail) port = port || d.find("is already using a port required by your task") != std::string::npos;
+  EXPECT_TRUE(port);
+}
+
+TEST(Ec2, AwsvpcTasksAreLimitedByTheInstanceEnis) {
+  // m5.large: 3 network interfaces, one of them primary -> 2 awsvpc tasks.
+  auto r = testing::run_yaml(ec2_scenario("5m", R"({MinSize: 1, MaxSize: 1, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:2, desiredCount: 3}
+)", "{status: DISABLED}", "", R"(  - {family: web, requiresCompatibilities: [EC2], networkMode: awsvpc, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 100}}
+)"));
+  EXPECT_EQ(r.count("TASK_RUNNING"), 2u);
+  // awsvpc on EC2: ENI attach 10 s, then the 1.25 s pull and the 2 s start.
+  EXPECT_EQ(r.times("TASK_RUNNING"), (std::vector<double>{31.5 + 10 + 1.25 + 2, 31.5 + 10 + 1.25 + 2}));
+}
+
+TEST(Ec2, ImagesPulledOnAnInstanceAreCached) {
+  // Two tasks on one instance, the second created later: it starts without a pull.
+  auto r = testing::run_yaml(ec2_scenario("10m", R"({MinSize: 1, MaxSize: 1, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 1}
+timeline:
+  - {at: 5m, updateService: {service: web, desiredCount: 2}}
+)"));
+  EXPECT_EQ(r.times("TASK_RUNNING"), (std::vector<double>{34.75, 300 + 2}));
+}
+
+TEST(Ec2, OneTaskOnAnEmptyClusterLaunchesTwoInstancesOnTheFirstStep) {
+  auto r = testing::run_yaml(ec2_scenario("40m", R"({MinSize: 0, MaxSize: 10, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 1}
+timeline:
+  - {at: 20m, updateService: {service: web, desiredCount: 0}}
+)",
+                                          "{status: ENABLED, targetCapacity: 100}", "\n      managedTerminationProtection: ENABLED"));
+  // First datapoint at 60 s: N = 0, M > 0 -> reservation 200 % -> 2 instances.
+  EXPECT_EQ(r.times("INSTANCE_LAUNCHED"), (std::vector<double>{60, 60}));
+  EXPECT_EQ(r.times("TASK_RUNNING"), (std::vector<double>{60 + 31.5 + 3.25}));
+  // M = 1 of N = 2 (50 %) from the 120 s datapoint on: the 15th low datapoint is at 960 s.
+  // After the service scales to 0 at 1200 s (task gone at 1202 s), reservation 0 % from the
+  // 1260 s datapoint: the last instance goes at 1260 + 14 * 60 = 2100 s.
+  EXPECT_EQ(r.times("INSTANCE_TERMINATED"), (std::vector<double>{960, 2100}));
+  // Cost to the cent: m5.large at 0.096 USD/h for 900 s + 2040 s = 0.0784 USD.
+  EXPECT_NEAR(r.sim->provider_cost(2, r.sim->now()), 0.0784, 1e-9);
+}
+
+TEST(Ec2, ScaleOutIsBlockedDuringInstanceWarmup) {
+  // 40 tasks of 1 vCPU need 20 m5.large; one type and one zone, so steps follow demand:
+  // 60 s: N = 0 -> 2 instances; the next step waits for the 300 s warm-up (from 60 s).
+  auto r = testing::run_yaml(ec2_scenario("15m", R"({MinSize: 0, MaxSize: 100, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:2, desiredCount: 40}
+)",
+                                          "{status: ENABLED, targetCapacity: 100}", "",
+                                          R"(  - {family: web, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "1024", memory: "1024",
+     containerDefinitions: [{name: web, image: web:1}]}
+)"));
+  const auto launches = r.times("INSTANCE_LAUNCHED");
+  ASSERT_GE(launches.size(), 3u);
+  EXPECT_EQ(launches[0], 60);
+  EXPECT_EQ(launches[1], 60);
+  // Blocked at 120..300 s (warm-up until 360 s); at 360 s: N = 2 full, 36 waiting tasks of
+  // 1 vCPU/1 GiB need ceil(36 * 1024 / 2048) = 18 more -> M = 20 -> 1000 % -> 18 launched.
+  EXPECT_EQ(launches[2], 360);
+  EXPECT_EQ(std::count(launches.begin(), launches.end(), 360.0), 18);
+  EXPECT_EQ(r.sim->services()[0].running, 40);
+}
+
+TEST(Ec2, MultiTypeGroupsStepByExactlyTheMinimumStepSize) {
+  auto r = testing::run_yaml(ec2_scenario("8m", R"({MinSize: 0, MaxSize: 100, AvailabilityZones: [us-east-1a, us-east-1b],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 100},
+                             LaunchTemplate: {Overrides: [{InstanceType: m5.large}, {InstanceType: m6i.large}]}}})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 40}
+)",
+                                          "{status: ENABLED, minimumScalingStepSize: 3}"));
+  EXPECT_EQ(r.times("INSTANCE_LAUNCHED"), (std::vector<double>{60, 60, 60, 360, 360, 360}));
+}
+
+TEST(Ec2, MixedInstancesPolicyFillsTheOnDemandBaseThenSpot) {
+  auto r = testing::run_yaml(ec2_scenario("5m", R"({MinSize: 4, MaxSize: 4, AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 0,
+                                                     SpotAllocationStrategy: lowest-price},
+                             LaunchTemplate: {Overrides: [{InstanceType: m5.large}, {InstanceType: m6i.large}]}}})",
+                                          "services: []\n"));
+  std::vector<std::string> details;
+  for (std::size_t i = 0; i < r.log->t.size(); ++i)
+    if (r.log->kind[i] == "INSTANCE_LAUNCHED") details.push_back(r.log->detail[i]);
+  ASSERT_EQ(details.size(), 4u);
+  EXPECT_NE(details[0].find("instanceType=m5.large lifecycle=on-demand"), std::string::npos);
+  // Spot, lowest price: m5.large 0.03264 < m6i.large 0.03552 USD/h (bundled 2025-06 estimates).
+  for (int k = 1; k < 4; ++k) EXPECT_NE(details[k].find("instanceType=m5.large lifecycle=spot"), std::string::npos) << details[k];
+  // 5 min: 1 On-Demand at 0.096 + 3 Spot at 0.03264 USD/h.
+  EXPECT_NEAR(r.sim->provider_cost(2, r.sim->now()), (0.096 + 3 * 0.03264) * 300 / 3600, 1e-9);
+}
+
+TEST(Ec2, ProvisioningCapHoldsTasksBack) {
+  auto cfg = testing::load_yaml(ec2_scenario("3m", R"({MinSize: 0, MaxSize: 0, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                             R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 10}
+account: {provisioningTasksPerCluster: 4}
+)"));
+  auto r = testing::run_config(cfg);
+  EXPECT_EQ(r.count("TASK_PROVISIONING"), 4u);
+  EXPECT_EQ(r.sim->services()[0].provisioning, 4);
+}
+
+// EC2 Spot: the 2-minute notice and managed draining. One of two Spot instances is reclaimed
+// at 10 min (a timeline what-if; the band's own rate is set to 0 here).
+std::string spot_scenario(bool draining) {
+  return ec2_scenario("30m", R"({MinSize: 2, MaxSize: 2, AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 0},
+                             LaunchTemplate: {Overrides: [{InstanceType: m5.xlarge}]}}})",
+                      R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 4}
+timings:
+  ec2: {spotInterruptionPercentPerMonth: [0, 0, 0, 0, 0]}
+timeline:
+  - {at: 10m, spotInterruptions: {capacityProvider: ec2, fraction: 0.5}}
+)",
+                      "{status: DISABLED}", std::string("\n      managedDraining: ") + (draining ? "ENABLED" : "DISABLED"));
+}
+
+TEST(Ec2, SpotInterruptionWithManagedDrainingReplacesTasksBeforeTheInstanceGoes) {
+  auto r = testing::run_yaml(spot_scenario(true));
+  const auto warnings = r.times("EC2_SPOT_INTERRUPTION_WARNING");
+  ASSERT_EQ(warnings, std::vector<double>{600});
+  const double w = warnings.front();
+  // Replacements are created at the warning (PROVISIONING at w), the old tasks get SIGTERM
+  // and the instance is terminated once drained, well inside the 2-minute notice.
+  bool replaced = false;
+  for (double t : r.times("TASK_PROVISIONING")) replaced = replaced || t == w;
+  EXPECT_TRUE(replaced);
+  const auto term = r.times("INSTANCE_TERMINATED");
+  ASSERT_FALSE(term.empty());
+  EXPECT_GE(term.front(), w);
+  EXPECT_LT(term.front(), w + 120);
+  EXPECT_GE(r.sim->services()[0].spot_interruptions, 1);
+}
+
+TEST(Ec2, SpotInterruptionWithoutDrainingKillsTasksAtTheEndOfTheNotice) {
+  auto r = testing::run_yaml(spot_scenario(false));
+  const auto warnings = r.times("EC2_SPOT_INTERRUPTION_WARNING");
+  ASSERT_EQ(warnings, std::vector<double>{600});
+  const double w = warnings.front();
+  const auto term = r.times("INSTANCE_TERMINATED");
+  ASSERT_FALSE(term.empty());
+  EXPECT_EQ(term.front(), w + 120);
+  // The tasks there stop when the instance goes, not before.
+  const auto stopped = r.times("TASK_STOPPED");
+  const std::set<double> stops(stopped.begin(), stopped.end());
+  EXPECT_TRUE(stops.count(w + 120));
+  EXPECT_FALSE(stops.count(w + 2));
+}
+
+TEST(Ec2, SpotBandSetsTheInterruptionRate) {
+  // m5.xlarge is in the >20 % band: 25 %/month by default, i.e. -ln(0.75)/730 per hour.
+  // Over 2 instances x 2000 h, expect about 4000 * 0.000394 = 1.58 interruptions.
+  auto cfg = testing::load_yaml(ec2_scenario("2000h", R"({MinSize: 200, MaxSize: 200, AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 0},
+                             LaunchTemplate: {Overrides: [{InstanceType: m5.xlarge}]}}})",
+                                             "services: []\nrun: {sample: 1h}\n"));
+  auto r = testing::run_config(cfg);
+  // 200 instances in service for 2000 h (replacements keep it at 200): expected
+  // 200 * 2000 * -ln(0.75)/730 = 157.6 interruptions; Poisson sd ~12.6.
+  const auto n = static_cast<double>(r.count("EC2_SPOT_INTERRUPTION_WARNING"));
+  EXPECT_NEAR(n, 157.6, 4 * 12.6);
+}
+
+TEST(Ec2, DaemonServiceRunsOneTaskPerInstanceBeforeOthers) {
+  auto r = testing::run_yaml(ec2_scenario("5m", kThreeZones, R"(services:
+  - {serviceName: agent, taskDefinition: web:1, schedulingStrategy: DAEMON}
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 2}
+)"));
+  std::map<std::uint32_t, int> agents;
+  for (const Task* t : r.sim->live_tasks())
+    if (t->service == 0) ++agents[t->instance];
+  EXPECT_EQ(agents.size(), 3u);
+  for (const auto& [id, n] : agents) EXPECT_EQ(n, 1);
+  EXPECT_EQ(r.sim->services()[0].desired, 3);
+  // On each registration the daemon task is placed first: tasks 2,3 of web were waiting
+  // but the agent task on i-1 has the lower pending order.
+  EXPECT_EQ(r.sim->services()[1].running, 2);
+}
+
+TEST(Ec2, SameSeedSameEventsWithRandomPlacement) {
+  const auto yaml = ec2_scenario("30m", R"({MinSize: 5, MaxSize: 5, InstanceType: m5.large, AvailabilityZones: [us-east-1a, us-east-1b]})",
+                                 R"(runTasks:
+  - cluster: prod
+    taskDefinition: web:1
+    arrivals: {poisson: {ratePerSecond: 0.5, duration: {exponentialMean: 2m}}}
+)");
+  const auto cfg = testing::load_yaml(yaml);
+  const auto a = testing::events_csv(cfg), b = testing::events_csv(cfg);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, testing::events_csv(cfg, 1));  // another replication draws other numbers
+  EXPECT_NE(a.find("i-00000005"), std::string::npos);  // random spreads over the instances
+}
+
+}  // namespace
+}  // namespace ecsim
