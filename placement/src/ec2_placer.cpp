@@ -12,11 +12,6 @@ namespace {
 constexpr const char* kZoneAttribute = "ecs.availability-zone";
 constexpr const char* kUnplaceable = "unable to place a task because no container instance met all of its requirements. ";
 
-std::uint64_t count_key(int rules, int attribute, int value) {
-  return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(rules)) << 40) ^
-         (static_cast<std::uint64_t>(static_cast<std::uint32_t>(attribute) & 0xFFFFF) << 20) ^
-         static_cast<std::uint64_t>(static_cast<std::uint32_t>(value + 1) & 0xFFFFF);
-}
 }  // namespace
 
 Ec2Placer::Ec2Placer(const ScenarioConfig& config) {
@@ -24,14 +19,14 @@ Ec2Placer::Ec2Placer(const ScenarioConfig& config) {
   for (const auto& s : config.services) rules.push_back(s.placement);
   for (const auto& g : config.run_tasks) rules.push_back(g.placement);
   num_zones_ = std::max<int>(1, static_cast<int>(config.availability_zones.size()));
-  sets_.assign(config.num_providers(), std::vector<ZoneSets>(num_zones_));
+  num_providers_ = config.num_providers();
   members_.assign(config.num_providers(), {});
   compile(std::move(rules));
 }
 
 Ec2Placer::Ec2Placer(std::vector<PlacementRulesConfig> rules, int num_providers, int num_zones) {
   num_zones_ = std::max(1, num_zones);
-  sets_.assign(num_providers, std::vector<ZoneSets>(num_zones_));
+  num_providers_ = num_providers;
   members_.assign(num_providers, {});
   compile(std::move(rules));
 }
@@ -52,6 +47,7 @@ int Ec2Placer::value_id(int attribute, const std::string& value) {
 
 void Ec2Placer::compile(std::vector<PlacementRulesConfig> rules) {
   zone_attribute_ = attribute_id(kZoneAttribute);
+  classes_.assign(1, {});
   for (const auto& rc : rules) {
     CompiledRules r;
     for (const auto& s : rc.strategies) {
@@ -85,6 +81,7 @@ void Ec2Placer::compile(std::vector<PlacementRulesConfig> rules) {
       } else {
         r.member_of.push_back(static_cast<int>(queries_.size()));
         queries_.push_back(Query::parse(c.expression));
+        query_text_.push_back(c.expression);
       }
     }
     const auto& st = r.strategies;
@@ -97,8 +94,31 @@ void Ec2Placer::compile(std::vector<PlacementRulesConfig> rules) {
       r.index_spreads_zones = true;
       r.index_on_memory = st[1].key == Key::kBinpackMemory;
     }
+    if (r.indexed && !r.member_of.empty()) {
+      // Rules with the same memberOf expressions share a class (queries are per rules, so
+      // compare their text).
+      std::vector<int> sig = r.member_of;
+      auto same = [&](const std::vector<int>& a, const std::vector<int>& b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t k = 0; k < a.size(); ++k)
+          if (query_text_[static_cast<std::size_t>(a[k])] != query_text_[static_cast<std::size_t>(b[k])]) return false;
+        return true;
+      };
+      auto it = std::find_if(classes_.begin() + 1, classes_.end(), [&](const std::vector<int>& c) { return same(c, sig); });
+      if (it == classes_.end()) it = classes_.insert(classes_.end(), sig);
+      r.index_class = static_cast<int>(it - classes_.begin());
+    }
     rules_.push_back(std::move(r));
   }
+  // Keep only the indexes some rules read.
+  class_keys_.assign(classes_.size(), {false, false});
+  for (const auto& r : rules_)
+    if (r.indexed) (r.index_on_memory ? class_keys_[static_cast<std::size_t>(r.index_class)].second
+                                      : class_keys_[static_cast<std::size_t>(r.index_class)].first) = true;
+  zone_values_.assign(static_cast<std::size_t>(num_providers_) * static_cast<std::size_t>(num_zones_), -1);
+  sets_.assign(classes_.size(), std::vector<std::vector<ZoneSets>>(static_cast<std::size_t>(num_providers_)));
+  for (auto& by_provider : sets_)
+    for (auto& zones : by_provider) zones = std::vector<ZoneSets>(static_cast<std::size_t>(num_zones_));
 }
 
 std::uint32_t Ec2Placer::dense_of(std::uint32_t id) const {
@@ -109,7 +129,7 @@ std::uint32_t Ec2Placer::dense_of(std::uint32_t id) const {
 
 void Ec2Placer::add_instance(const InstanceInfo& info) {
   if (info.id == 0 || dense_.count(info.id)) throw std::invalid_argument("instance ids must be unique and > 0");
-  if (info.provider < 0 || info.provider >= static_cast<int>(sets_.size()) || info.zone < 0 || info.zone >= num_zones_)
+  if (info.provider < 0 || info.provider >= num_providers_ || info.zone < 0 || info.zone >= num_zones_)
     throw std::out_of_range("instance provider or zone out of range");
   Instance in;
   in.id = info.id;
@@ -134,6 +154,12 @@ void Ec2Placer::add_instance(const InstanceInfo& info) {
       return std::nullopt;
     }) ? 1 : 0);
   }
+  for (std::size_t c = 0; c < classes_.size(); ++c)
+    if ((class_keys_[c].first || class_keys_[c].second) && std::all_of(classes_[c].begin(), classes_[c].end(), [&](int q) { return in.query_ok[static_cast<std::size_t>(q)] != 0; }))
+      in.classes.push_back(static_cast<int>(c));
+  // Every instance of a zone carries the same zone attribute value (the simulator sets it).
+  zone_values_[static_cast<std::size_t>(in.provider) * static_cast<std::size_t>(num_zones_) + static_cast<std::size_t>(in.zone)] =
+      zone_attribute_ < static_cast<int>(in.attribute_values.size()) ? in.attribute_values[static_cast<std::size_t>(zone_attribute_)] : -1;
   const auto dense = static_cast<std::uint32_t>(instances_.size());
   instances_.push_back(std::move(in));
   dense_.emplace(info.id, dense);
@@ -158,7 +184,7 @@ void Ec2Placer::remove_instance(std::uint32_t id) {
   for (const auto& [rules, n] : in.groups)
     for (int a : spread_attributes_) {
       const int v = a < static_cast<int>(in.attribute_values.size()) ? in.attribute_values[a] : -1;
-      spread_counts_[count_key(rules, a, v)] -= n;
+      spread_slot(rules, a, v) -= n;
     }
   in.groups.clear();
   auto& m = members_[in.provider];
@@ -168,21 +194,40 @@ void Ec2Placer::remove_instance(std::uint32_t id) {
 
 void Ec2Placer::index_insert(std::uint32_t dense) {
   const Instance& in = instances_[dense];
-  auto& z = sets_[in.provider][in.zone];
-  z.by_cpu.emplace(in.cpu, dense);
-  z.by_memory.emplace(in.memory, dense);
+  for (int c : in.classes) {
+    auto& z = sets_[static_cast<std::size_t>(c)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)];
+    if (class_keys_[static_cast<std::size_t>(c)].first) z.by_cpu.insert(dense, in.cpu, in.memory, in.enis);
+    if (class_keys_[static_cast<std::size_t>(c)].second) z.by_memory.insert(dense, in.memory, in.cpu, in.enis);
+  }
 }
 
 void Ec2Placer::index_erase(std::uint32_t dense) {
   const Instance& in = instances_[dense];
-  auto& z = sets_[in.provider][in.zone];
-  z.by_cpu.erase({in.cpu, dense});
-  z.by_memory.erase({in.memory, dense});
+  for (int c : in.classes) {
+    auto& z = sets_[static_cast<std::size_t>(c)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)];
+    if (class_keys_[static_cast<std::size_t>(c)].first) z.by_cpu.erase(dense);
+    if (class_keys_[static_cast<std::size_t>(c)].second) z.by_memory.erase(dense);
+  }
 }
 
+// Tasks of a group per (spread attribute, value): a flat table, [rules][attribute slot][value + 1].
 int Ec2Placer::spread_count(int rules, int attribute, int value) const {
-  auto it = spread_counts_.find(count_key(rules, attribute, value));
-  return it == spread_counts_.end() ? 0 : it->second;
+  const auto slot = std::find(spread_attributes_.begin(), spread_attributes_.end(), attribute) - spread_attributes_.begin();
+  const std::size_t row = static_cast<std::size_t>(rules) * spread_attributes_.size() + static_cast<std::size_t>(slot);
+  if (row >= spread_counts_.size()) return 0;
+  const auto& counts = spread_counts_[row];
+  const auto col = static_cast<std::size_t>(value + 1);
+  return col < counts.size() ? counts[col] : 0;
+}
+
+int& Ec2Placer::spread_slot(int rules, int attribute, int value) {
+  const auto slot = std::find(spread_attributes_.begin(), spread_attributes_.end(), attribute) - spread_attributes_.begin();
+  const std::size_t row = static_cast<std::size_t>(rules) * spread_attributes_.size() + static_cast<std::size_t>(slot);
+  if (row >= spread_counts_.size()) spread_counts_.resize(row + 1);
+  auto& counts = spread_counts_[row];
+  const auto col = static_cast<std::size_t>(value + 1);
+  if (col >= counts.size()) counts.resize(col + 1, 0);
+  return counts[col];
 }
 
 int Ec2Placer::group_tasks_on(std::uint32_t id, int rules) const {
@@ -254,38 +299,54 @@ PlacementResult Ec2Placer::choose(int provider, int rules, const TaskDemand& d, 
   const CompiledRules& r = rules_[rules];
   if (!r.indexed) return choose_by_scan(provider, rules, d, rng);
   // Zones in order of the group's task count (one level when not spreading over zones).
-  const auto& zones = sets_[provider];
-  std::vector<std::pair<long long, int>> order;
-  order.reserve(zones.size());
+  const auto& zones = sets_[static_cast<std::size_t>(r.index_class)][static_cast<std::size_t>(provider)];
+  std::pair<long long, int> order[64];
+  std::vector<std::pair<long long, int>> more;
+  std::pair<long long, int>* ord = order;
+  if (num_zones_ > 64) {
+    more.resize(static_cast<std::size_t>(num_zones_));
+    ord = more.data();
+  }
+  int count = 0;
   for (int z = 0; z < num_zones_; ++z) {
-    const auto& set = r.index_on_memory ? zones[z].by_memory : zones[z].by_cpu;
+    const auto& set = r.index_on_memory ? zones[static_cast<std::size_t>(z)].by_memory : zones[static_cast<std::size_t>(z)].by_cpu;
     if (set.empty()) continue;
     long long level = 0;
     if (r.index_spreads_zones) {
-      const Instance& any = instances_[set.begin()->second];
-      const int v = zone_attribute_ < static_cast<int>(any.attribute_values.size()) ? any.attribute_values[zone_attribute_] : -1;
-      level = spread_count(rules, zone_attribute_, v);
+      // Every instance of a zone has the same zone attribute: read it from any member.
+      level = spread_count(rules, zone_attribute_, zone_value(provider, z));
     }
-    order.emplace_back(level, z);
+    ord[count++] = {level, z};
   }
-  std::sort(order.begin(), order.end());
+  std::sort(ord, ord + count);
   const int need = r.index_on_memory ? d.memory_mib : d.cpu_units;
-  for (std::size_t i = 0; i < order.size();) {
-    std::size_t j = i;
+  const int need_other = r.index_on_memory ? d.cpu_units : d.memory_mib;
+  const int need_enis = d.awsvpc ? 1 : 0;
+  for (int i = 0; i < count;) {
+    int j = i;
     SetKey best{std::numeric_limits<int>::max(), std::numeric_limits<std::uint32_t>::max()};
-    for (; j < order.size() && order[j].first == order[i].first; ++j) {
-      const auto& set = r.index_on_memory ? zones[order[j].second].by_memory : zones[order[j].second].by_cpu;
-      for (auto it = set.lower_bound({need, 0}); it != set.end() && *it < best; ++it) {
-        if (check(instances_[it->second], r, rules, d) == kFits) {
-          best = *it;
+    for (; j < count && ord[j].first == ord[i].first; ++j) {
+      const auto& set = r.index_on_memory ? zones[static_cast<std::size_t>(ord[j].second)].by_memory
+                                          : zones[static_cast<std::size_t>(ord[j].second)].by_cpu;
+      // First fit on the indexed resources; the remaining checks (distinctInstance, ports)
+      // move on to the next candidate.
+      SetKey from{need, 0}, at{};
+      while (set.first_fit(from, need_other, need_enis, &at) && at < best) {
+        if (check(instances_[at.second], r, rules, d) == kFits) {
+          best = at;
           break;
         }
+        from = {at.first, at.second + 1};
       }
     }
     if (best.second != std::numeric_limits<std::uint32_t>::max()) return {instances_[best.second].id, {}};
     i = j;
   }
   return failure(provider, rules, d);
+}
+
+int Ec2Placer::zone_value(int provider, int zone) const {
+  return zone_values_[static_cast<std::size_t>(provider) * static_cast<std::size_t>(num_zones_) + static_cast<std::size_t>(zone)];
 }
 
 PlacementResult Ec2Placer::failure(int provider, int rules, const TaskDemand& d) const {
@@ -334,7 +395,7 @@ void Ec2Placer::reserve(std::uint32_t dense, int rules, const TaskDemand& d, int
   if (g->second == 0) in.groups.erase(g);
   for (int a : spread_attributes_) {
     const int v = a < static_cast<int>(in.attribute_values.size()) ? in.attribute_values[a] : -1;
-    spread_counts_[count_key(rules, a, v)] += sign;
+    spread_slot(rules, a, v) += sign;
   }
   if (in.accepting) index_insert(dense);
 }

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -12,6 +11,7 @@
 
 #include "ecsim/core/config.hpp"
 #include "ecsim/core/instance_placer.hpp"
+#include "ecsim/placement/free_index.hpp"
 #include "ecsim/placement/query.hpp"
 
 namespace ecsim::placement {
@@ -27,8 +27,10 @@ namespace ecsim::placement {
 ///  3. the final tie-break is the instance that registered first.
 /// Steps 1-3 amount to the lexicographic minimum of a per-instance key, which is what the
 /// reference scan computes. Rules of the common shape "[spread by availability zone,]
-/// binpack" use an index instead: per (provider, zone) ordered sets of (free resource,
-/// registration order), so a decision costs a few ordered-set look-ups, not a scan.
+/// binpack" use an index instead: per (memberOf class, provider, zone) treaps ordered by
+/// (free resource, registration order) that carry the subtree maxima of the other resource
+/// and of free ENIs, so the first instance that fits is one descent, not a scan (instances
+/// failing the memberOf constraints are not in their class's index at all).
 class Ec2Placer final : public InstancePlacer {
  public:
   /// Compiles the placement rules of every service and runTasks group of `config`.
@@ -72,6 +74,7 @@ class Ec2Placer final : public InstancePlacer {
     bool indexed = false;
     bool index_spreads_zones = false;
     bool index_on_memory = true;
+    int index_class = 0;  // instances satisfying every memberOf constraint of these rules
   };
   struct Instance {
     std::uint32_t id = 0;
@@ -82,10 +85,11 @@ class Ec2Placer final : public InstancePlacer {
     std::vector<std::pair<int, int>> groups;  // (rules id, tasks)
     std::vector<int> attribute_values;        // by attribute id; -1 when absent
     std::vector<char> query_ok;               // by query index
+    std::vector<int> classes;                 // index classes the instance belongs to
   };
-  using SetKey = std::pair<int, std::uint32_t>;  // (free amount, dense index)
+  using SetKey = FreeIndex::Key;  // (free amount, dense index)
   struct ZoneSets {
-    std::set<SetKey> by_cpu, by_memory;
+    FreeIndex by_cpu, by_memory;  // keyed by free CPU (other: memory) / free memory (other: CPU)
   };
   enum Stage { kFailMemberOf, kFailDistinct, kFailCpu, kFailMemory, kFailPort, kFailEni, kFits };
 
@@ -95,6 +99,8 @@ class Ec2Placer final : public InstancePlacer {
   Stage check(const Instance& in, const CompiledRules& r, int rules, const TaskDemand& d) const;
   long long key_part(const CompiledStrategy& s, const Instance& in, int rules) const;
   int spread_count(int rules, int attribute, int value) const;
+  int& spread_slot(int rules, int attribute, int value);
+  int zone_value(int provider, int zone) const;
   void index_insert(std::uint32_t dense);
   void index_erase(std::uint32_t dense);
   void reserve(std::uint32_t dense, int rules, const TaskDemand& d, int sign);
@@ -103,6 +109,7 @@ class Ec2Placer final : public InstancePlacer {
 
   std::vector<CompiledRules> rules_;
   std::vector<Query> queries_;
+  std::vector<std::string> query_text_;
   std::unordered_map<std::string, int> attribute_ids_;
   std::vector<std::unordered_map<std::string, int>> value_ids_;
   std::vector<std::string> attribute_names_;
@@ -110,9 +117,13 @@ class Ec2Placer final : public InstancePlacer {
   int zone_attribute_ = -1;
   std::vector<Instance> instances_;  // dense, in registration order
   std::unordered_map<std::uint32_t, std::uint32_t> dense_;
-  std::vector<std::vector<ZoneSets>> sets_;                // [provider][zone]
+  std::vector<std::vector<int>> classes_;                  // memberOf query sets; class 0: none
+  std::vector<std::vector<std::vector<ZoneSets>>> sets_;   // [class][provider][zone]
+  int num_providers_ = 0;
+  std::vector<std::pair<bool, bool>> class_keys_;  // [class]: (by CPU, by memory) index kept
+  std::vector<int> zone_values_;  // [provider * zones + zone]: value id of ecs.availability-zone
   std::vector<std::vector<std::uint32_t>> members_;        // [provider] dense indices, ascending
-  std::unordered_map<std::uint64_t, int> spread_counts_;   // (rules, attribute, value) -> tasks
+  std::vector<std::vector<int>> spread_counts_;  // [rules * spread attributes + slot][value + 1] -> tasks
   int num_zones_ = 1;
 };
 
