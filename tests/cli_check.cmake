@@ -1,5 +1,9 @@
-# Runs `ecsim validate SCENARIO [EXTRA...]` and checks its exit code and stderr.
-execute_process(COMMAND ${ECSIM} validate ${SCENARIO} ${EXTRA} RESULT_VARIABLE code ERROR_VARIABLE err OUTPUT_VARIABLE out)
+# Runs `ecsim COMMAND SCENARIO [EXTRA...]` (COMMAND defaults to validate) and checks its exit
+# code and stderr.
+if(NOT COMMAND)
+  set(COMMAND validate)
+endif()
+execute_process(COMMAND ${ECSIM} ${COMMAND} ${SCENARIO} ${EXTRA} RESULT_VARIABLE code ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(NOT code EQUAL EXPECT_CODE)
   message(FATAL_ERROR "exit code ${code}, expected ${EXPECT_CODE}\nstderr:\n${err}")
 endif()

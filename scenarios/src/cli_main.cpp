@@ -75,6 +75,63 @@ void print_human_summary(const std::string& summary_text, const std::filesystem:
   std::cout << "  outputs: " << dir.string() << '\n';
 }
 
+// `ecsim compare A.yaml B.yaml ...`: every option is validated first (all problems of all
+// files reported, exit 2), then all run on the thread pool.
+int run_compare_command(const std::vector<std::string>& files, const std::vector<std::string>& sets, int replications,
+                        unsigned jobs, const std::string& out_dir, bool quiet) {
+  namespace sc = ecsim::scenarios;
+  std::vector<sc::ScenarioSource> options;
+  std::vector<sc::Diagnostic> problems;
+  for (const auto& f : files) {
+    try {
+      auto src = sc::read_scenario_file(f);
+      src.overrides = sets;
+      (void)sc::load(src);
+      options.push_back(std::move(src));
+    } catch (const sc::ScenarioError& e) {
+      problems.insert(problems.end(), e.errors().begin(), e.errors().end());
+    }
+  }
+  if (!problems.empty()) {
+    print_errors(sc::ScenarioError(problems));
+    return kExitInvalid;
+  }
+  try {
+    ProgressBar bar(!quiet, "compare");
+    const auto rows = sc::run_compare(options, replications, jobs, [&](std::size_t d, std::size_t n) {
+      bar.update(static_cast<double>(d) / static_cast<double>(n));
+    });
+    const std::filesystem::path dir = out_dir.empty() ? std::filesystem::path("ecsim-out") / "compare" : std::filesystem::path(out_dir);
+    std::filesystem::create_directories(dir);
+    sc::SweepGrid axis;
+    axis.axes.emplace_back("file", std::vector<std::string>{});
+    std::ofstream(dir / "compare.csv", std::ios::binary) << sc::sweep_csv(axis, rows);
+    const auto table = sc::compare_table(rows);
+    bool failed = false;
+    if (!quiet) {
+      std::cout << fmt::format("{:<34} {:>12} {:>16} {:>14} {:>14} {:>10} {:>13}\n", "option", "cost USD", "unserved req",
+                               "overloaded s", "interruptions", "instances", "mean running");
+      for (const auto& l : table) {
+        const std::string name = l.name.empty() ? l.file : l.name;
+        if (!l.error.empty()) {
+          std::cout << fmt::format("{:<34} failed: {}\n", name, l.error);
+          continue;
+        }
+        std::cout << fmt::format("{:<34} {:>12.2f} {:>16.0f} {:>14.0f} {:>14.1f} {:>10.1f} {:>13.1f}\n", name, l.cost_usd,
+                                 l.unserved_requests, l.overloaded_seconds, l.task_interruptions, l.instances_launched,
+                                 l.mean_running_tasks);
+      }
+      std::cout << fmt::format("(means over {} replication{}; every summary metric per run: {})\n", replications,
+                               replications == 1 ? "" : "s", (dir / "compare.csv").string());
+    }
+    for (const auto& l : table) failed = failed || !l.error.empty();
+    return failed ? kExitFailure : kExitOk;
+  } catch (const std::exception& e) {
+    std::cerr << "ecsim: error: " << e.what() << '\n';
+    return kExitFailure;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,6 +163,17 @@ int main(int argc, char** argv) {
   sweep->add_option("--set", sets, "Override one field for every point: PATH=VALUE")->take_all();
   sweep->add_flag("--quiet,-q", quiet, "No progress bar and no summary on stdout");
 
+  std::vector<std::string> compare_files;
+  int compare_replications = 1;
+  auto* compare = app.add_subcommand("compare", "Run several scenarios (options) and print a table of cost and risk; writes compare.csv");
+  compare->add_option("scenarios", compare_files, "Scenario YAML files, one per option")->required()->expected(1, -1);
+  compare->add_option("--replications,-r", compare_replications, "Replications per option (derived seeds); the table shows means")
+      ->check(CLI::Range(1, 100000));
+  compare->add_option("--jobs,-j", jobs, "Threads (default: all cores)");
+  compare->add_option("--out", out_dir, "Output folder (default ./ecsim-out/compare/)");
+  compare->add_option("--set", sets, "Override one field in every option: PATH=VALUE")->take_all();
+  compare->add_flag("--quiet,-q", quiet, "No progress bar and no table on stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -114,6 +182,7 @@ int main(int argc, char** argv) {
   }
 
   namespace sc = ecsim::scenarios;
+  if (compare->parsed()) return run_compare_command(compare_files, sets, compare_replications, jobs, out_dir, quiet);
   try {
     sc::ScenarioSource src = sc::read_scenario_file(scenario_path);
     src.overrides = sets;

@@ -331,20 +331,35 @@ class Loader {
                      " (or give pricing.fargate.usdPerVcpuHour and usdPerGbHour)");
       return;
     }
+    const std::string kTable = "scenarios/data/aws_fargate_prices.csv row ";
+    auto row = [&](const char* platform, const char* capacity) { return kTable + region + " " + platform + " " + capacity; };
     pr.fargate_x86 = x86.value_or(FargateRate{});
+    pr.fargate_x86.source = x86 ? row("Linux/x86", "FARGATE") : "";
     if (od_vcpu) pr.fargate_x86.usd_per_vcpu_hour = *od_vcpu;
     if (od_gb) pr.fargate_x86.usd_per_gb_hour = *od_gb;
+    if (od_vcpu || od_gb) pr.fargate_x86.source = "pricing.fargate (scenario override)" + (x86 && !(od_vcpu && od_gb) ? " and " + row("Linux/x86", "FARGATE") : "");
     pr.fargate_arm = arm.value_or(pr.fargate_x86);
+    pr.fargate_arm.source = arm ? row("Linux/ARM", "FARGATE") : pr.fargate_x86.source + " (no ARM row: x86 rates)";
     if (arm_vcpu) pr.fargate_arm.usd_per_vcpu_hour = *arm_vcpu;
     if (arm_gb) pr.fargate_arm.usd_per_gb_hour = *arm_gb;
+    if (arm_vcpu || arm_gb) pr.fargate_arm.source = "pricing.fargate.armUsdPer* (scenario override)";
     // Spot: the table's Spot rows unless a discount is given or On-Demand rates were overridden.
     auto spot_x86 = table("Linux/x86", "FARGATE_SPOT");
     auto spot_arm = table("Linux/ARM", "FARGATE_SPOT");
     const double d = discount.value_or(0.70);
-    auto discounted = [&](FargateRate r) { return FargateRate{r.usd_per_vcpu_hour * (1 - d), r.usd_per_gb_hour * (1 - d)}; };
+    auto discounted = [&](const FargateRate& r) {
+      return FargateRate{r.usd_per_vcpu_hour * (1 - d), r.usd_per_gb_hour * (1 - d),
+                         "On-Demand x (1 - " + std::to_string(d).substr(0, 4) + (discount ? " pricing.fargate.spotDiscount" : " default discount") +
+                             ") of: " + r.source};
+    };
     pr.fargate_spot_x86 = (discount || od_vcpu || od_gb || !spot_x86) ? discounted(pr.fargate_x86) : *spot_x86;
+    if (pr.fargate_spot_x86.source.empty()) pr.fargate_spot_x86.source = row("Linux/x86", "FARGATE_SPOT");
     pr.fargate_spot_arm = (discount || arm_vcpu || arm_gb || !spot_arm) ? discounted(pr.fargate_arm) : *spot_arm;
-    pr.ephemeral_usd_per_gb_hour = eph.value_or(detail::fargate_ephemeral_rate(region).value_or(0.000111));
+    if (pr.fargate_spot_arm.source.empty()) pr.fargate_spot_arm.source = row("Linux/ARM", "FARGATE_SPOT");
+    const auto eph_table = detail::fargate_ephemeral_rate(region);
+    pr.ephemeral_usd_per_gb_hour = eph.value_or(eph_table.value_or(0.000111));
+    pr.ephemeral_source = eph ? "pricing.fargate.ephemeralUsdPerGbHour (scenario override)"
+                              : (eph_table ? kTable + region + " ephemeral storage" : "ecsim default (us-east-1 rate)");
   }
 
   void read_run(const YAML::Node& n) {
@@ -614,6 +629,10 @@ class Loader {
     }
     if (with_base > 1) {
       ctx_.error(n, path, "only one capacity provider in a strategy can have a base");
+      ok = false;
+    }
+    if (n.size() > 6) {
+      ctx_.error(n, path, "a capacity provider strategy holds at most 6 capacity providers");
       ok = false;
     }
     if (ok && !out.empty() && std::all_of(out.begin(), out.end(), [](const StrategyItem& s) { return s.weight == 0 && s.base == 0; })) {
@@ -1017,13 +1036,19 @@ class Loader {
 
   void apply_price_override(InstanceTypeConfig& t, bool has_spot_data, const AsgProviderConfig& a) {
     bool spot_price_given = false;
+    t.price_source = "scenarios/data/aws_ec2_us-east-1_linux_prices_specs.csv row " + t.name +
+                     " (On-Demand 2026-07-20" + (has_spot_data ? "; Spot = On-Demand x (1 - Spot Advisor savings), 2025-06)" : "; no Spot Advisor data)");
     if (ec2_price_overrides_.IsDefined() && ec2_price_overrides_.IsMap()) {
       if (auto o = ec2_price_overrides_[t.name]; o.IsDefined()) {
         Fields f(ctx_, o, "pricing.ec2.instanceTypes." + t.name);
-        if (auto v = f.number("onDemandUsdPerHour", 0, 1e6)) t.on_demand_usd_per_hour = *v;
+        if (auto v = f.number("onDemandUsdPerHour", 0, 1e6)) {
+          t.on_demand_usd_per_hour = *v;
+          t.price_source += "; On-Demand from pricing.ec2.instanceTypes." + t.name;
+        }
         if (auto v = f.number("spotUsdPerHour", 0, 1e6)) {
           t.spot_usd_per_hour = *v;
           spot_price_given = true;
+          t.price_source += "; Spot from pricing.ec2.instanceTypes." + t.name;
         }
       }
     }

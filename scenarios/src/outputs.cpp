@@ -107,6 +107,32 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     by_provider[cfg.provider_name(p)] = r6(c);
   }
   j["cost"] = Json{{"totalUsd", r6(total)}, {"byCapacityProvider", by_provider}};
+  // Every rate the run used, with the table row (or override) it came from.
+  {
+    const auto& pr = cfg.pricing;
+    auto rate = [](const FargateRate& r) {
+      return Json{{"usdPerVcpuHour", r.usd_per_vcpu_hour}, {"usdPerGbHour", r.usd_per_gb_hour}, {"source", r.source}};
+    };
+    Json pj;
+    pj["fargate"] = Json{{"FARGATE", Json{{"X86_64", rate(pr.fargate_x86)}, {"ARM64", rate(pr.fargate_arm)}}},
+                         {"FARGATE_SPOT", Json{{"X86_64", rate(pr.fargate_spot_x86)}, {"ARM64", rate(pr.fargate_spot_arm)}}},
+                         {"ephemeralStorageUsdPerGbHour", pr.ephemeral_usd_per_gb_hour},
+                         {"ephemeralStorageSource", pr.ephemeral_source},
+                         {"minimumBilledSeconds", to_seconds(pr.fargate_minimum_billed)}};
+    Json ec2 = Json::object();
+    for (const auto& t : cfg.instance_types) {
+      static const char* const kBands[] = {"<5%", "5-10%", "10-15%", "15-20%", ">20%"};
+      ec2[t.name] = Json{{"onDemandUsdPerHour", t.on_demand_usd_per_hour},
+                         {"spotUsdPerHour", t.spot_usd_per_hour},
+                         {"spotAdvisorBand", kBands[std::clamp(t.spot_band, 0, 4)]},
+                         {"source", t.price_source}};
+    }
+    if (!cfg.instance_types.empty()) {
+      pj["ec2"] = ec2;
+      pj["ec2MinimumBilledSeconds"] = to_seconds(pr.ec2_minimum_billed);
+    }
+    j["pricing"] = pj;
+  }
   Json services = Json::object();
   for (std::size_t i = 0; i < sim.services().size(); ++i) {
     const auto& s = sim.services()[i];

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <mutex>
@@ -89,31 +90,18 @@ SweepGrid read_sweep_grid(const std::filesystem::path& file) {
   return g;
 }
 
-std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
-                                const std::function<void(std::size_t, std::size_t)>& progress) {
-  std::vector<std::vector<std::string>> points{{}};
-  for (const auto& [path, values] : grid.axes) {
-    std::vector<std::vector<std::string>> next;
-    for (const auto& p : points)
-      for (const auto& v : values) {
-        auto q = p;
-        q.push_back(v);
-        next.push_back(std::move(q));
-      }
-    points = std::move(next);
-  }
-  std::vector<SweepRow> rows;
-  for (const auto& p : points)
-    for (int r = 0; r < grid.replications; ++r) rows.push_back(SweepRow{p, r, "", {}});
+namespace {
+
+// Runs every (source, replication) job on `jobs` threads; row i gets job i's results.
+void run_jobs(const std::vector<ScenarioSource>& sources, std::vector<SweepRow>& rows, unsigned jobs,
+              const std::function<void(std::size_t, std::size_t)>& progress) {
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex progress_mutex;
   auto worker = [&] {
     for (std::size_t i = next++; i < rows.size(); i = next++) {
       SweepRow& row = rows[i];
-      ScenarioSource src = base;
-      for (std::size_t k = 0; k < grid.axes.size(); ++k) src.overrides.push_back(grid.axes[k].first + "=" + row.point[k]);
       try {
-        auto cfg = load(src);
+        auto cfg = load(sources[i]);
         auto sim = build(cfg, static_cast<std::uint64_t>(row.replication));
         const auto out = run_in_memory(*sim, false, false, false);
         flatten(nlohmann::json::parse(out.summary_json), "", &row.metrics);
@@ -135,7 +123,95 @@ std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& gri
   for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+}
+
+}  // namespace
+
+std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
+                                const std::function<void(std::size_t, std::size_t)>& progress) {
+  std::vector<std::vector<std::string>> points{{}};
+  for (const auto& [path, values] : grid.axes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& p : points)
+      for (const auto& v : values) {
+        auto q = p;
+        q.push_back(v);
+        next.push_back(std::move(q));
+      }
+    points = std::move(next);
+  }
+  std::vector<SweepRow> rows;
+  std::vector<ScenarioSource> sources;
+  for (const auto& p : points)
+    for (int r = 0; r < grid.replications; ++r) {
+      rows.push_back(SweepRow{p, r, "", {}});
+      ScenarioSource src = base;
+      for (std::size_t k = 0; k < grid.axes.size(); ++k) src.overrides.push_back(grid.axes[k].first + "=" + p[k]);
+      sources.push_back(std::move(src));
+    }
+  run_jobs(sources, rows, jobs, progress);
   return rows;
+}
+
+std::vector<SweepRow> run_compare(const std::vector<ScenarioSource>& options, int replications, unsigned jobs,
+                                  const std::function<void(std::size_t, std::size_t)>& progress) {
+  std::vector<SweepRow> rows;
+  std::vector<ScenarioSource> sources;
+  for (const auto& o : options)
+    for (int r = 0; r < std::max(1, replications); ++r) {
+      rows.push_back(SweepRow{{o.file_name}, r, "", {}});
+      sources.push_back(o);
+    }
+  run_jobs(sources, rows, jobs, progress);
+  return rows;
+}
+
+std::vector<CompareLine> compare_table(const std::vector<SweepRow>& rows) {
+  std::vector<CompareLine> out;
+  auto number = [](const std::map<std::string, std::string>& m, const std::string& key) {
+    auto it = m.find(key);
+    return it == m.end() ? 0.0 : std::stod(it->second);
+  };
+  auto sum_matching = [](const std::map<std::string, std::string>& m, const std::string& prefix, const std::string& suffix) {
+    double total = 0;
+    for (const auto& [k, v] : m)
+      if (k.size() > prefix.size() + suffix.size() && k.compare(0, prefix.size(), prefix) == 0 &&
+          k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+          k.find('.', prefix.size()) == k.size() - suffix.size())
+        total += std::stod(v);
+    return total;
+  };
+  for (const auto& r : rows) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const CompareLine& l) { return l.file == r.point.front(); });
+    if (it == out.end()) {
+      it = out.insert(out.end(), CompareLine{});
+      it->file = r.point.front();
+    }
+    CompareLine& l = *it;
+    if (!r.error.empty()) {
+      l.error = r.error;
+      continue;
+    }
+    if (auto n = r.metrics.find("scenario"); n != r.metrics.end()) l.name = n->second;
+    ++l.replications;
+    l.cost_usd += number(r.metrics, "cost.totalUsd");
+    l.unserved_requests += sum_matching(r.metrics, "services.", ".unservedRequests");
+    l.overloaded_seconds += sum_matching(r.metrics, "services.", ".overloadedSeconds");
+    l.task_interruptions += sum_matching(r.metrics, "services.", ".spotInterruptions") + number(r.metrics, "runTasks.interrupted");
+    l.instances_launched += sum_matching(r.metrics, "capacityProviders.", ".instancesLaunched");
+    l.mean_running_tasks += sum_matching(r.metrics, "services.", ".runningCount.mean");
+  }
+  for (auto& l : out) {
+    if (l.replications == 0) continue;
+    const double n = l.replications;
+    l.cost_usd /= n;
+    l.unserved_requests /= n;
+    l.overloaded_seconds /= n;
+    l.task_interruptions /= n;
+    l.instances_launched /= n;
+    l.mean_running_tasks /= n;
+  }
+  return out;
 }
 
 std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) {

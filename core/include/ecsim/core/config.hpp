@@ -103,6 +103,7 @@ struct InstanceTypeConfig {
   double spot_usd_per_hour = 0.0;
   int spot_band = 0;  ///< Spot Instance Advisor band: 0 "<5%", 1 "5-10%", 2 "10-15%", 3 "15-20%", 4 ">20%"
   int max_enis = 3;   ///< network interfaces of the type, the primary one included
+  std::string price_source;  ///< the table row or override the prices came from
 };
 
 enum class SpotAllocation { kPriceCapacityOptimized, kCapacityOptimized, kLowestPrice };
@@ -385,6 +386,7 @@ struct TimingsConfig {
 struct FargateRate {
   double usd_per_vcpu_hour = 0.0;
   double usd_per_gb_hour = 0.0;
+  std::string source;  ///< the table row or override it came from (reported in summary.json)
 };
 struct PricingConfig {
   FargateRate fargate_x86;
@@ -392,6 +394,7 @@ struct PricingConfig {
   FargateRate fargate_spot_x86;
   FargateRate fargate_spot_arm;
   double ephemeral_usd_per_gb_hour = 0.000111;
+  std::string ephemeral_source;
   SimDuration fargate_minimum_billed = 60s;
   SimDuration ec2_minimum_billed = 60s;
 };

@@ -36,6 +36,20 @@ struct SweepRow {
 std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
                                 const std::function<void(std::size_t, std::size_t)>& progress = {});
 
+/// Runs several scenarios (the options a planner compares) x replications on `jobs` threads.
+/// Each row's point is the option's file name.
+std::vector<SweepRow> run_compare(const std::vector<ScenarioSource>& options, int replications, unsigned jobs,
+                                  const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+/// One line of a comparison: means over replications, summed over services.
+struct CompareLine {
+  std::string file, name, error;
+  int replications = 0;
+  double cost_usd = 0, unserved_requests = 0, overloaded_seconds = 0, task_interruptions = 0,
+         instances_launched = 0, mean_running_tasks = 0;
+};
+std::vector<CompareLine> compare_table(const std::vector<SweepRow>& rows);
+
 /// Writes rows as CSV: grid paths, replication, error, then the sorted union of metric names.
 std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows);
 
