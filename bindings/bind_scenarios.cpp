@@ -1,6 +1,7 @@
 // Bindings of ecsim::scenarios: load/validate scenarios, run them, build simulators.
 // SPDX-License-Identifier: Apache-2.0
 #include <pybind11/gil_safe_call_once.h>
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -16,6 +17,67 @@ ScenarioConfig configure(const scenarios::ScenarioSource& src, std::optional<std
   ScenarioConfig cfg = scenarios::load(src);
   if (seed) cfg.seed = *seed;
   return cfg;
+}
+
+// Column tables to Python without a Python object per row (except free-text columns):
+// ("f", float64 array) | ("i", (int64 array, bool mask)) | ("c", (int32 codes, categories))
+// | ("s", list of str).
+template <class T>
+py::array_t<T> to_array(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+py::tuple column(const std::vector<double>& v) { return py::make_tuple("f", to_array(v)); }
+py::tuple column(const scenarios::IntColumn& c) {
+  py::array_t<bool> mask(static_cast<py::ssize_t>(c.missing.size()));
+  auto m = mask.mutable_unchecked<1>();
+  for (std::size_t i = 0; i < c.missing.size(); ++i) m(static_cast<py::ssize_t>(i)) = c.missing[i] != 0;
+  return py::make_tuple("i", py::make_tuple(to_array(c.values), mask));
+}
+py::tuple column(const scenarios::TextColumn& c) { return py::make_tuple("c", py::make_tuple(to_array(c.codes), py::cast(c.categories))); }
+py::tuple column(const std::vector<std::string>& v) { return py::make_tuple("s", py::cast(v)); }
+
+py::dict table(const scenarios::EventTable& e) {
+  py::dict d;
+  d["t"] = column(e.t);
+  d["kind"] = column(e.kind);
+  d["service"] = column(e.service);
+  d["task"] = column(e.task);
+  d["instance"] = column(e.instance);
+  d["detail"] = column(e.detail);
+  return d;
+}
+py::dict table(const scenarios::TimeseriesTable& ts) {
+  py::dict d;
+  d["t"] = column(ts.t);
+  d["service"] = column(ts.service);
+  d["desired"] = column(ts.desired);
+  d["pending"] = column(ts.pending);
+  d["running"] = column(ts.running);
+  d["healthy"] = column(ts.healthy);
+  d["cpu"] = column(ts.cpu);
+  d["requestsPerSecond"] = column(ts.requests_per_second);
+  d["costUsd"] = column(ts.cost_usd);
+  d["capacityProvider"] = column(ts.capacity_provider);
+  return d;
+}
+py::dict table(const scenarios::TasksTable& tk) {
+  py::dict d;
+  d["task"] = column(tk.task);
+  d["service"] = column(tk.service);
+  d["taskDefinition"] = column(tk.task_definition);
+  d["capacityProvider"] = column(tk.capacity_provider);
+  d["availabilityZone"] = column(tk.availability_zone);
+  d["attempt"] = column(tk.attempt);
+  d["createdAt"] = column(tk.created_at);
+  d["pullStartedAt"] = column(tk.pull_started_at);
+  d["runningAt"] = column(tk.running_at);
+  d["healthyAt"] = column(tk.healthy_at);
+  d["stoppedAt"] = column(tk.stopped_at);
+  d["lastStatus"] = column(tk.last_status);
+  d["stoppedReason"] = column(tk.stopped_reason);
+  d["costUsd"] = column(tk.cost_usd);
+  d["containerInstance"] = column(tk.container_instance);
+  return d;
 }
 
 }  // namespace
@@ -58,7 +120,7 @@ void bind_scenarios(py::module_& m) {
   m.def(
       "run",
       [](const scenarios::ScenarioSource& src, std::optional<std::uint64_t> seed, std::uint64_t replication, bool events,
-         bool timeseries, bool tasks, const py::dict& policies) {
+         bool timeseries, bool tasks, const py::dict& policies, bool csv) {
         ScenarioConfig cfg = configure(src, seed);
         scenarios::ExtraPolicies extra;
         for (auto [service, list] : policies)
@@ -69,22 +131,36 @@ void bind_scenarios(py::module_& m) {
         } catch (const std::invalid_argument& e) {
           throw py::value_error(e.what());
         }
-        scenarios::RunOutputs out;
+        py::dict d;
+        if (csv) {
+          scenarios::RunOutputs out;
+          {
+            py::gil_scoped_release release;
+            out = scenarios::run_in_memory(*sim, events, timeseries, tasks);
+          }
+          sim.reset();  // with the GIL: Python policies are released here
+          d["summary"] = py::str(out.summary_json);
+          d["events"] = py::str(out.events_csv);
+          d["timeseries"] = py::str(out.timeseries_csv);
+          d["tasks"] = py::str(out.tasks_csv);
+          return d;
+        }
+        scenarios::RunTables out;
         {
           py::gil_scoped_release release;
-          out = scenarios::run_in_memory(*sim, events, timeseries, tasks);
+          out = scenarios::run_to_tables(*sim, events, timeseries, tasks);
         }
-        sim.reset();  // with the GIL: Python policies are released here
-        py::dict d;
+        sim.reset();
         d["summary"] = py::str(out.summary_json);
-        d["events"] = py::str(out.events_csv);
-        d["timeseries"] = py::str(out.timeseries_csv);
-        d["tasks"] = py::str(out.tasks_csv);
+        d["events"] = out.events ? py::object(table(*out.events)) : py::object(py::none());
+        d["timeseries"] = out.timeseries ? py::object(table(*out.timeseries)) : py::object(py::none());
+        d["tasks"] = out.tasks ? py::object(table(*out.tasks)) : py::object(py::none());
         return d;
       },
       py::arg("source"), py::arg("seed") = py::none(), py::arg("replication") = 0, py::arg("events") = true,
-      py::arg("timeseries") = true, py::arg("tasks") = false, py::arg("policies") = py::dict(),
-      "Run a scenario to its horizon without the GIL; returns summary JSON and CSV texts.");
+      py::arg("timeseries") = true, py::arg("tasks") = false, py::arg("policies") = py::dict(), py::arg("csv") = false,
+      "Run a scenario to its horizon without the GIL. Returns the summary JSON and, per output, column tables\n"
+      "(csv=False) or the CSV texts (csv=True).");
   m.def(
       "build",
       [](const scenarios::ScenarioSource& src, std::optional<std::uint64_t> seed, std::uint64_t replication) {

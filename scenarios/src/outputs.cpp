@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -38,28 +39,83 @@ Json level(const LevelStats& s, SimTime end) {
 std::string num(double x) { return fmt::format("{:.6g}", x); }
 std::string money(double x) { return fmt::format("{:.6f}", x); }
 
+// One timeseries row: what both the CSV writer and the column table record.
+struct TimeseriesRow {
+  SimTime t;
+  std::string_view service;  // empty on provider rows
+  std::optional<std::int64_t> desired, pending, running, healthy;
+  std::optional<double> cpu, requests_per_second;
+  double cost_usd = 0;
+  std::string provider;  // empty on service rows
+};
+
+// Service rows, then capacity provider rows: `desired` holds the EC2 instances in service
+// (empty for Fargate), `pending` the tasks not yet running, `running` the running tasks.
+template <class F>
+void for_each_timeseries_row(const Simulator& sim, SimTime now, F&& f) {
+  const auto& cfg = sim.config();
+  for (std::size_t i = 0; i < sim.services().size(); ++i) {
+    const auto& s = sim.services()[i];
+    f(TimeseriesRow{now, cfg.services[i].name, s.desired, s.provisioning + s.pending, s.running, s.healthy, s.cpu_percent,
+                    s.demand_rps, sim.service_cost(static_cast<int>(i), now), {}});
+  }
+  for (int p = 0; p < cfg.num_providers(); ++p) {
+    const auto& ps = sim.providers()[p];
+    std::optional<std::int64_t> instances;
+    if (ps.asg) instances = ps.asg->in_service;
+    f(TimeseriesRow{now, {}, instances, ps.provisioning + ps.pending, ps.running, std::nullopt, std::nullopt, std::nullopt,
+                    sim.provider_cost(p, now), cfg.provider_name(p)});
+  }
+}
+
+// One tasks.csv row.
+struct TaskRow {
+  std::uint64_t id;
+  std::string_view owner, task_definition;
+  std::string provider, zone;
+  int attempt;
+  SimTime created;
+  std::optional<SimTime> pull_started, running_at, healthy_at, stopped_at;
+  const char* last_status;
+  std::string_view stopped_reason;
+  double cost_usd;
+  std::string instance;
+};
+
+TaskRow task_row(const Simulator& sim, const Task& t) {
+  const auto& cfg = sim.config();
+  auto when = [](bool has, SimTime x) { return has ? std::optional<SimTime>(x) : std::nullopt; };
+  const bool stopped = t.state == TaskState::kStopped;
+  return TaskRow{t.id,
+                 t.service >= 0 ? std::string_view(cfg.services[t.service].name) : std::string_view(cfg.run_tasks[t.group].name),
+                 {},
+                 cfg.provider_name(t.provider),
+                 t.zone >= 0 ? cfg.availability_zones[t.zone] : std::string(),
+                 t.attempt,
+                 t.created,
+                 when(t.has_pulled, t.pull_started),
+                 when(t.has_run, t.running_at),
+                 when(t.has_been_healthy, t.healthy_at),
+                 when(stopped, t.stopped_at),
+                 task_state_name(t.state),
+                 t.stop_reason,
+                 stopped ? t.cost_usd : sim.accrued_cost(t, sim.now()),
+                 t.instance != 0 ? instance_name(t.instance) : std::string()};
+}
+
 }  // namespace
 
 TimeseriesCsvWriter::TimeseriesCsvWriter(std::ostream& out) : out_(out) { out_ << kTimeseriesCsvHeader << '\n'; }
 
 void TimeseriesCsvWriter::on_sample(const Simulator& sim, SimTime now) {
   const std::string t = format_seconds(now);
-  const auto& cfg = sim.config();
-  for (std::size_t i = 0; i < sim.services().size(); ++i) {
-    const auto& s = sim.services()[i];
-    out_ << t << ',' << csv_field(cfg.services[i].name) << ',' << s.desired << ',' << (s.provisioning + s.pending) << ','
-         << s.running << ',' << s.healthy << ',' << num(s.cpu_percent) << ',' << num(s.demand_rps) << ','
-         << money(sim.service_cost(static_cast<int>(i), now)) << ",\n";
-  }
-  // Capacity provider rows: `desired` holds the EC2 instances in service (empty for
-  // Fargate), `pending` the tasks not yet running, `running` the running tasks.
-  for (int p = 0; p < cfg.num_providers(); ++p) {
-    const auto& ps = sim.providers()[p];
-    out_ << t << ",,";
-    if (ps.asg) out_ << ps.asg->in_service;
-    out_ << ',' << (ps.provisioning + ps.pending) << ',' << ps.running << ",,,," << money(sim.provider_cost(p, now)) << ','
-         << csv_field(cfg.provider_name(p)) << '\n';
-  }
+  auto opt = [](const auto& v, auto&& format) { return v ? format(*v) : std::string(); };
+  auto integer = [](std::int64_t v) { return std::to_string(v); };
+  for_each_timeseries_row(sim, now, [&](const TimeseriesRow& r) {
+    out_ << t << ',' << csv_field(std::string(r.service)) << ',' << opt(r.desired, integer) << ',' << opt(r.pending, integer) << ','
+         << opt(r.running, integer) << ',' << opt(r.healthy, integer) << ',' << opt(r.cpu, num) << ','
+         << opt(r.requests_per_second, num) << ',' << money(r.cost_usd) << ',' << csv_field(r.provider) << '\n';
+  });
 }
 
 TasksCsvWriter::TasksCsvWriter(std::ostream& out) : out_(out) {
@@ -76,17 +132,94 @@ void TasksCsvWriter::on_run_end(const Simulator& sim) {
 }
 
 void TasksCsvWriter::write(const Simulator& sim, const Task& t) {
-  const auto& cfg = sim.config();
-  auto when = [](bool has, SimTime x) { return has ? format_seconds(x) : std::string(); };
-  const std::string owner = t.service >= 0 ? cfg.services[t.service].name : cfg.run_tasks[t.group].name;
-  const bool stopped = t.state == TaskState::kStopped;
-  const double cost = stopped ? t.cost_usd : sim.accrued_cost(t, sim.now());
-  out_ << t.id << ',' << csv_field(owner) << ',' << cfg.task_definitions[t.task_definition].key() << ','
-       << csv_field(cfg.provider_name(t.provider)) << ',' << (t.zone >= 0 ? cfg.availability_zones[t.zone] : "") << ',' << t.attempt << ','
-       << format_seconds(t.created) << ',' << when(t.has_pulled, t.pull_started) << ',' << when(t.has_run, t.running_at)
-       << ',' << when(t.has_been_healthy, t.healthy_at) << ',' << when(stopped, t.stopped_at)
-       << ',' << task_state_name(t.state) << ',' << csv_field(t.stop_reason) << ',' << money(cost) << ','
-       << (t.instance != 0 ? instance_name(t.instance) : std::string()) << '\n';
+  const auto r = task_row(sim, t);
+  auto when = [](const std::optional<SimTime>& x) { return x ? format_seconds(*x) : std::string(); };
+  out_ << r.id << ',' << csv_field(std::string(r.owner)) << ',' << sim.config().task_definitions[t.task_definition].key() << ','
+       << csv_field(r.provider) << ',' << r.zone << ',' << r.attempt << ',' << format_seconds(r.created) << ','
+       << when(r.pull_started) << ',' << when(r.running_at) << ',' << when(r.healthy_at) << ',' << when(r.stopped_at) << ','
+       << r.last_status << ',' << csv_field(std::string(r.stopped_reason)) << ',' << money(r.cost_usd) << ',' << r.instance << '\n';
+}
+
+// --- column tables ----------------------------------------------------------------------------
+void TextColumn::push(std::string_view text) {
+  if (text.empty()) {
+    codes.push_back(-1);
+    return;
+  }
+  auto [it, inserted] = index_.try_emplace(std::string(text), static_cast<std::int32_t>(categories.size()));
+  if (inserted) categories.emplace_back(text);
+  codes.push_back(it->second);
+}
+
+void EventTable::on_record(const Simulator& sim, const Record& r) {
+  t.push_back(to_seconds(r.time));
+  kind.push(record_kind_name(r.kind));
+  service.push(record_owner(sim, r));
+  if (r.task != 0) task.push(static_cast<std::int64_t>(r.task));
+  else task.push_missing();
+  instance.push(r.instance != 0 ? instance_name(r.instance) : std::string());
+  detail.push_back(r.detail);
+}
+
+void TimeseriesTable::on_sample(const Simulator& sim, SimTime now) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  auto push = [](IntColumn& c, const std::optional<std::int64_t>& v) { v ? c.push(*v) : c.push_missing(); };
+  for_each_timeseries_row(sim, now, [&](const TimeseriesRow& r) {
+    t.push_back(to_seconds(r.t));
+    service.push(r.service);
+    push(desired, r.desired);
+    push(pending, r.pending);
+    push(running, r.running);
+    push(healthy, r.healthy);
+    cpu.push_back(r.cpu.value_or(kNaN));
+    requests_per_second.push_back(r.requests_per_second.value_or(kNaN));
+    cost_usd.push_back(r.cost_usd);
+    capacity_provider.push(r.provider);
+  });
+}
+
+void TasksTable::on_record(const Simulator& sim, const Record& r) {
+  if (r.kind == RecordKind::kTaskStopped && r.task_ref) add(sim, *r.task_ref);
+}
+
+void TasksTable::on_run_end(const Simulator& sim) {
+  for (const Task* t : sim.live_tasks()) add(sim, *t);
+}
+
+void TasksTable::add(const Simulator& sim, const Task& t) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  const auto r = task_row(sim, t);
+  auto secs = [&](const std::optional<SimTime>& x) { return x ? to_seconds(*x) : kNaN; };
+  task.push(static_cast<std::int64_t>(r.id));
+  service.push(r.owner);
+  task_definition.push(sim.config().task_definitions[t.task_definition].key());
+  capacity_provider.push(r.provider);
+  availability_zone.push(r.zone);
+  attempt.push(r.attempt);
+  created_at.push_back(to_seconds(r.created));
+  pull_started_at.push_back(secs(r.pull_started));
+  running_at.push_back(secs(r.running_at));
+  healthy_at.push_back(secs(r.healthy_at));
+  stopped_at.push_back(secs(r.stopped_at));
+  last_status.push(r.last_status);
+  stopped_reason.emplace_back(r.stopped_reason);
+  cost_usd.push_back(r.cost_usd);
+  container_instance.push(r.instance);
+}
+
+RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks) {
+  RunTables out;
+  if (events) sim.add_observer((out.events = std::make_unique<EventTable>()).get());
+  if (timeseries) sim.add_observer((out.timeseries = std::make_unique<TimeseriesTable>()).get());
+  if (tasks) sim.add_observer((out.tasks = std::make_unique<TasksTable>()).get());
+  const auto t0 = std::chrono::steady_clock::now();
+  sim.run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (Observer* o : {static_cast<Observer*>(out.events.get()), static_cast<Observer*>(out.timeseries.get()),
+                      static_cast<Observer*>(out.tasks.get())})
+    if (o) sim.remove_observer(o);
+  out.summary_json = summary_json(sim, wall);
+  return out;
 }
 
 std::string summary_json(const Simulator& sim, double wall_seconds) {

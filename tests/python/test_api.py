@@ -47,6 +47,37 @@ def test_run_returns_summary_and_frames_with_the_csv_columns():
     assert res.events["t"].dtype == "float64"
     assert res.events["task"].dtype == "Int64"
     assert res.events["t"].is_monotonic_increasing
+    # Names are categoricals built from codes: no Python object per row.
+    assert isinstance(res.events["kind"].dtype, pd.CategoricalDtype)
+    assert isinstance(res.timeseries["service"].dtype, pd.CategoricalDtype)
+    assert res.timeseries["desired"].dtype == "Int64"
+    assert res.timeseries["cpu"].dtype == "float64"
+    # Provider rows leave the service-only columns empty, as in timeseries.csv.
+    providers = res.timeseries[res.timeseries["service"].isna()]
+    assert providers["healthy"].isna().all() and providers["cpu"].isna().all()
+    assert set(providers["capacityProvider"].astype(str)) == {"FARGATE", "FARGATE_SPOT"}
+
+
+def test_ec2_run_has_instances_in_events_and_tasks():
+    sc = ecsim.load(ROOT / "tests" / "golden" / "ec2_spot_managed_scaling.yaml")
+    res = ecsim.run(sc, tasks=True)
+    ev = res.events
+    launched = ev[ev["kind"] == "INSTANCE_LAUNCHED"]
+    assert len(launched) == res.summary["capacityProviders"]["mixed"]["instancesLaunched"]
+    assert launched["instance"].astype(str).str.match(r"i-[0-9a-f]{8}").all()
+    tasks = res.tasks
+    assert tasks["containerInstance"].notna().any()
+    assert tasks["task"].is_unique
+    assert res.summary["pricing"]["ec2"]["m5.large"]["onDemandUsdPerHour"] == pytest.approx(0.096)
+
+
+def test_compare_runs_every_option():
+    files = sorted((ROOT / "scenarios" / "examples" / "cost_compare").glob("*.yaml"))
+    df = ecsim.compare(files[:2], replications=2, progress=False)
+    assert list(df["option"]) == ["cost-compare-1-fargate"] * 2 + ["cost-compare-2-fargate-spot"] * 2
+    assert (df["error"] == "").all()
+    means = df.groupby("option")["cost.totalUsd"].mean()
+    assert means["cost-compare-2-fargate-spot"] < 0.35 * means["cost-compare-1-fargate"]
 
 
 def test_hand_computed_cost_through_python():
@@ -81,9 +112,16 @@ def test_invalid_scenario_raises_with_every_located_error():
 
 def test_same_seed_same_events_and_different_seed_differs():
     sc = ecsim.load(QUICKSTART)
-    a, b, c = ecsim.run(sc, seed=5), ecsim.run(sc, seed=5), ecsim.run(sc, seed=6)
+    a, b, c = ecsim.run(sc, seed=5, csv=True), ecsim.run(sc, seed=5, csv=True), ecsim.run(sc, seed=6, csv=True)
     assert a.events_csv == b.events_csv
     assert a.events_csv != c.events_csv
+    # The column frames hold the same rows as the CSV text.
+    cols = ecsim.run(sc, seed=5).events
+    from_csv = a.events
+    assert len(cols) == len(from_csv)
+    assert (cols["t"].to_numpy() == from_csv["t"].to_numpy()).all()
+    assert list(cols["kind"].astype(str)) == list(from_csv["kind"].astype(str))
+    assert cols["task"].equals(from_csv["task"])
 
 
 def test_sweep_gives_one_row_per_point_and_replication():

@@ -25,6 +25,7 @@ __all__ = [
     "ScalingPolicy",
     "Simulator",
     "clamp_capacity",
+    "compare",
     "distribute_tasks",
     "load",
     "loads",
@@ -103,27 +104,40 @@ def loads(text: str, *, base_dir: str | Path = ".", file_name: str = "<string>")
 
 
 class Result:
-    """The outputs of one run: summary (dict) and DataFrames with the CSV files' columns."""
+    """The outputs of one run: `summary` (dict, as summary.json) and DataFrames with the CSV
+    files' columns. Frames are built from NumPy columns: numbers as float64 or nullable Int64,
+    names (kind, service, instance, capacityProvider, ...) as categoricals; only free text
+    (events.detail, tasks.stoppedReason) holds one Python string per row."""
 
-    def __init__(self, raw: dict[str, str]):
+    def __init__(self, raw: dict[str, Any]):
         self._raw = raw
         self.summary: dict[str, Any] = json.loads(raw["summary"])
+        self._frames: dict[str, Any] = {}
 
-    # Integer columns that may be empty in some rows (a provider row has no desired count).
+    # CSV path (run(..., csv=True)): integer columns that may be empty, names as categories.
     _DTYPES = {
-        "events": {"task": "Int64", "service": "string", "instance": "string", "kind": "string", "detail": "string"},
-        "timeseries": {"service": "string", "capacityProvider": "string", "desired": "Int64", "pending": "Int64",
+        "events": {"task": "Int64", "service": "category", "instance": "category", "kind": "category", "detail": "string"},
+        "timeseries": {"service": "category", "capacityProvider": "category", "desired": "Int64", "pending": "Int64",
                        "running": "Int64", "healthy": "Int64"},
-        "tasks": {"service": "string", "stoppedReason": "string"},
+        "tasks": {"task": "Int64", "attempt": "Int64", "service": "category", "taskDefinition": "category",
+                  "capacityProvider": "category", "availabilityZone": "category", "lastStatus": "category",
+                  "containerInstance": "category", "stoppedReason": "string"},
     }
 
     def _frame(self, which: str):
+        if which in self._frames:
+            return self._frames[which]
         import pandas as pd
 
-        text = self._raw[which]
-        if not text:
-            return None
-        return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""], dtype=self._DTYPES[which])
+        raw = self._raw[which]
+        if raw is None or raw == "":
+            frame = None
+        elif isinstance(raw, str):
+            frame = pd.read_csv(io.StringIO(raw), keep_default_na=False, na_values=[""], dtype=self._DTYPES[which])
+        else:
+            frame = pd.DataFrame({name: _column(kind, payload) for name, (kind, payload) in raw.items()})
+        self._frames[which] = frame
+        return frame
 
     @property
     def events(self):
@@ -142,11 +156,29 @@ class Result:
 
     @property
     def events_csv(self) -> str:
-        return self._raw["events"]
+        """events.csv's exact text (only when run(..., csv=True))."""
+        raw = self._raw["events"]
+        if not isinstance(raw, str):
+            raise ValueError("events_csv needs run(..., csv=True)")
+        return raw
 
     def __repr__(self) -> str:
         s = self.summary
         return f"<ecsim.Result {s['scenario']!r} seed={s['seed']} cost={s['cost']['totalUsd']:.4f} USD>"
+
+
+def _column(kind: str, payload: Any):
+    import pandas as pd
+
+    if kind == "f":
+        return payload
+    if kind == "i":
+        values, mask = payload
+        return pd.arrays.IntegerArray(values, mask)
+    if kind == "c":
+        codes, categories = payload
+        return pd.Categorical.from_codes(codes, categories=categories)
+    return pd.array(payload, dtype="string")
 
 
 class ScalingPolicy:
@@ -170,12 +202,13 @@ class ScalingPolicy:
 
 def run(scenario: Scenario, seed: int | None = None, replication: int = 0, *, events: bool = True,
         timeseries: bool = True, tasks: bool = False,
-        policies: dict[str, list[ScalingPolicy]] | None = None) -> Result:
+        policies: dict[str, list[ScalingPolicy]] | None = None, csv: bool = False) -> Result:
     """Runs a scenario to its horizon. Releases the GIL while it runs, so threads run in parallel.
 
     `policies` adds Python ScalingPolicy objects to services by name (the service needs
-    `autoScaling` for its bounds)."""
-    return Result(_core.run(scenario._source, seed, replication, events, timeseries, tasks, policies or {}))
+    `autoScaling` for its bounds). `csv=True` also keeps the exact CSV texts
+    (`Result.events_csv`), as the command line writes them."""
+    return Result(_core.run(scenario._source, seed, replication, events, timeseries, tasks, policies or {}, csv))
 
 
-from ._sweep import sweep  # noqa: E402  (needs Scenario and run)
+from ._sweep import compare, sweep  # noqa: E402  (needs Scenario and run)

@@ -31,7 +31,7 @@ def _run_point(text: str, file_name: str, base_dir: str, overrides: list[str], s
     src = _core.ScenarioSource()
     src.text, src.file_name, src.base_dir, src.overrides = text, file_name, base_dir, overrides
     try:
-        raw = _core.run(src, seed, replication, False, False, False)
+        raw = _core.run(src, seed, replication, False, False, False, {}, False)
     except _core.ScenarioError as e:
         return {"error": "; ".join(e.errors)}
     except Exception as e:  # a failure of one point must not kill the sweep
@@ -97,6 +97,41 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
             row["seed"] = summary.get("seed", seed)
             row["replication"] = rep
             row["error"] = summary.pop("error", "")
+            row.update(summary)
+            rows.append(row)
+    finally:
+        if own:
+            pool.shutdown()
+    return pd.DataFrame(rows)
+
+
+def compare(scenarios, replications: int = 1, executor: Executor | None = None, seed: int | None = None,
+            progress: bool = True):
+    """Runs several scenarios (the options a planner compares), `replications` times each.
+
+    `scenarios`: Scenario objects or paths. Returns a DataFrame with one row per option and
+    replication: "option" (the scenario name), "replication", "error" and the flattened
+    summary; group by "option" for means. The same engine as `ecsim compare` on the command
+    line; `executor` works as in sweep()."""
+    import pandas as pd
+
+    from . import Scenario, load
+
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    options = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
+    jobs = [(o, rep) for o in options for rep in range(replications)]
+    own = executor is None
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if own else executor
+    bar = _Progress(len(jobs), progress)
+    try:
+        futures = [pool.submit(_run_point, o._source.text, o._source.file_name, str(o._source.base_dir),
+                               list(o._source.overrides), seed, rep) for (o, rep) in jobs]
+        rows = []
+        for (o, rep), fut in zip(jobs, futures):
+            summary = fut.result()
+            bar.step()
+            row = {"option": o.name, "replication": rep, "error": summary.pop("error", "")}
             row.update(summary)
             rows.append(row)
     finally:

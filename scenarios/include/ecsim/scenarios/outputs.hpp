@@ -8,6 +8,9 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "ecsim/core/observer.hpp"
 #include "ecsim/core/simulator.hpp"
@@ -39,6 +42,66 @@ class TasksCsvWriter : public Observer {
   void write(const Simulator& sim, const Task& t);
   std::ostream& out_;
 };
+
+// --- column tables: the same rows as the CSV files, column by column (for Python) ------------
+
+/// A text column, dictionary-encoded: codes index `categories`; -1 is missing.
+struct TextColumn {
+  std::vector<std::int32_t> codes;
+  std::vector<std::string> categories;
+  void push(std::string_view text);  ///< empty text is missing
+ private:
+  std::unordered_map<std::string, std::int32_t> index_;
+};
+/// An integer column with a missing mask (1 = missing).
+struct IntColumn {
+  std::vector<std::int64_t> values;
+  std::vector<std::uint8_t> missing;
+  void push(std::int64_t v) { values.push_back(v), missing.push_back(0); }
+  void push_missing() { values.push_back(0), missing.push_back(1); }
+};
+
+/// events.csv as columns. `detail` stays one string per row (free text).
+class EventTable : public Observer {
+ public:
+  void on_record(const Simulator& sim, const Record& r) override;
+  std::vector<double> t;
+  TextColumn kind, service, instance;
+  IntColumn task;
+  std::vector<std::string> detail;
+};
+
+/// timeseries.csv as columns; missing numbers are NaN (real columns) or masked (integers).
+class TimeseriesTable : public Observer {
+ public:
+  void on_sample(const Simulator& sim, SimTime now) override;
+  std::vector<double> t, cpu, requests_per_second, cost_usd;
+  TextColumn service, capacity_provider;
+  IntColumn desired, pending, running, healthy;
+};
+
+/// tasks.csv as columns; times are seconds, NaN when the task never got there.
+class TasksTable : public Observer {
+ public:
+  void on_record(const Simulator& sim, const Record& r) override;
+  void on_run_end(const Simulator& sim) override;
+  IntColumn task, attempt;
+  TextColumn service, task_definition, capacity_provider, availability_zone, last_status, container_instance;
+  std::vector<double> created_at, pull_started_at, running_at, healthy_at, stopped_at, cost_usd;
+  std::vector<std::string> stopped_reason;
+
+ private:
+  void add(const Simulator& sim, const Task& t);
+};
+
+/// The outputs of one run as column tables (null when not asked for).
+struct RunTables {
+  std::string summary_json;
+  std::unique_ptr<EventTable> events;
+  std::unique_ptr<TimeseriesTable> timeseries;
+  std::unique_ptr<TasksTable> tasks;
+};
+RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks);
 
 /// summary.json's content for a finished simulator, as JSON text (2-space indent).
 std::string summary_json(const Simulator& sim, double wall_seconds);
