@@ -1,0 +1,189 @@
+// Validation against published ECS measurements and documented rules. Each scenario in
+// tests/validation/ runs with documented settings only; the outcome is compared with the
+// measurement and written to VALIDATION.md (the report is generated: refresh it with
+// ECSIM_UPDATE_VALIDATION=1 build/dev/bin/ecsim_validation_tests, and review the diff).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "test_util.hpp"
+
+namespace ecsim {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kDir = fs::path(ECSIM_SOURCE_DIR) / "tests" / "validation";
+const fs::path kReport = fs::path(ECSIM_SOURCE_DIR) / "VALIDATION.md";
+
+testing::Ran run_file(const std::string& name) {
+  return testing::run_config(scenarios::load(scenarios::read_scenario_file(kDir / (name + ".yaml"))));
+}
+
+// Running tasks summed over services at whole minutes, as the measurement took them:
+// CloudWatch RunningTaskCount, 60 s periods, statistic Maximum (running only grows here,
+// so the maximum of a minute is its value at the minute's end).
+class MinuteRunning : public Observer {
+ public:
+  explicit MinuteRunning(SimTime from) : from_(from) {}
+  void on_sample(const Simulator& sim, SimTime now) override {
+    if (now < from_ || (now - from_) % std::chrono::minutes(1) != SimDuration{0}) return;
+    int total = 0;
+    for (const auto& s : sim.services()) total += s.running;
+    by_minute.push_back(total);
+  }
+  std::vector<int> by_minute;  // [T] = running T minutes after `from`
+  double minute_reaching(int n) const {
+    for (std::size_t t = 0; t < by_minute.size(); ++t)
+      if (by_minute[t] >= n) return static_cast<double>(t);
+    return NAN;
+  }
+
+ private:
+  SimTime from_;
+};
+
+struct Row {
+  std::string experiment, source, measured, simulated, tolerance;
+  bool pass;
+};
+
+std::string fmt1(double x) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(1);
+  s << x;
+  return s.str();
+}
+
+MinuteRunning scale_out(const std::string& name) {
+  auto cfg = scenarios::load(scenarios::read_scenario_file(kDir / (name + ".yaml")));
+  auto sim = scenarios::build(cfg, 0);
+  MinuteRunning m(SimTime{std::chrono::minutes(5)});
+  sim->add_observer(&m);
+  sim->run();
+  return m;
+}
+
+std::vector<Row> experiments() {
+  std::vector<Row> rows;
+  const std::string vlad = "Ionescu 2020, FargateOnECS (data/measured)";
+  {
+    const auto m = scale_out("fargate_spot_scale_out_2020");
+    const double t1 = m.minute_reaching(1000), t2 = m.minute_reaching(2000), t3 = m.minute_reaching(3000);
+    const double slope = 2000.0 / (t3 - t1);
+    rows.push_back({"1. 4 Fargate Spot services to 3,500, 2020 limits: slope", vlad, "~56 tasks/min", fmt1(slope) + " tasks/min",
+                    "50-62", slope >= 50 && slope <= 62});
+    for (auto [n, measured, t] : {std::tuple{1000, 18.0, t1}, {2000, 36.0, t2}, {3000, 54.0, t3}})
+      rows.push_back({"1. ... " + std::to_string(n) + " running at", vlad, fmt1(measured) + " min", fmt1(t) + " min", "+-2 min",
+                      std::abs(t - measured) <= 2.0});
+  }
+  {
+    const auto m = scale_out("fargate_one_service_2020");
+    const double slope = (m.by_minute.at(30) - m.by_minute.at(10)) / 20.0;
+    rows.push_back({"2. one service, same account: slope", "ecs-model.md section 4 (same account)", "~23 tasks/min",
+                    fmt1(slope) + " tasks/min", "20-26 (the 2020 pace is a setting: checks the mechanism binds)",
+                    slope >= 20 && slope <= 26});
+  }
+  {
+    auto r = run_file("alarm_rules");
+    const auto& log = *r.log;
+    double out = NAN, in = NAN, failed_at = NAN;
+    std::string breaker;
+    for (std::size_t i = 0; i < log.t.size(); ++i) {
+      if (log.kind[i] == "SERVICE_SCALING_ACTIVITY" && log.service[i] == "busy" && std::isnan(out)) out = log.t[i];
+      if (log.kind[i] == "SERVICE_SCALING_ACTIVITY" && log.service[i] == "idle" && std::isnan(in)) in = log.t[i];
+      if (log.kind[i] == "SERVICE_DEPLOYMENT_FAILED" && log.service[i] == "deploy") {
+        failed_at = log.t[i];
+        breaker = log.detail[i];
+      }
+    }
+    const std::string aas = "Application Auto Scaling target tracking alarms";
+    rows.push_back({"3a. target tracking scale-out: 3 of 3 datapoints + 60 s publication", aas, "240 s", fmt1(out) + " s", "exact",
+                    out == 240});
+    rows.push_back({"3b. target tracking scale-in: 15 of 15 datapoints + 60 s publication", aas, "960 s", fmt1(in) + " s", "exact",
+                    in == 960});
+    const int failed = r.sim->services()[2].deployments.empty() ? 0 : r.sim->services()[2].deployments[0].failed_tasks;
+    rows.push_back({"3c. circuit breaker threshold for desired 10: 0.5 x 10 in [3, 200]", "ECS API reference, DeploymentCircuitBreaker",
+                    "FAILED at 5 failed tasks", "FAILED at " + std::to_string(failed) + " (" + breaker + ")", "exact",
+                    failed == 5 && breaker.find("threshold=5") != std::string::npos && !std::isnan(failed_at)});
+  }
+  {
+    auto r = run_file("fargate_price_example");
+    const double usd = r.sim->provider_cost(0, r.sim->now());
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(5);
+    s << usd;
+    rows.push_back({"4. Fargate 0.5 vCPU / 1 GB for 24 h, us-east-1", "AWS Fargate pricing example (ecs-model.md section 10)",
+                    "0.593 USD (terms rounded)", s.str() + " USD", "+-0.001", std::abs(usd - 0.593) <= 0.001});
+  }
+  return rows;
+}
+
+std::string report(const std::vector<Row>& rows) {
+  std::ostringstream o;
+  o << "# Validation report\n\n"
+       "Generated by `tests/validation/validation_test.cpp` from the scenarios in `tests/validation/`\n"
+       "(refresh: `ECSIM_UPDATE_VALIDATION=1 build/dev/bin/ecsim_validation_tests`). Every scenario uses\n"
+       "documented mechanisms and settings only; nothing is fitted to the curves below. Where a\n"
+       "setting has no published source it is named in MODEL.md as an assumption.\n\n"
+       "| experiment | source | measured | simulated | tolerance | pass |\n| --- | --- | --- | --- | --- | --- |\n";
+  int passed = 0;
+  for (const auto& r : rows) {
+    o << "| " << r.experiment << " | " << r.source << " | " << r.measured << " | " << r.simulated << " | " << r.tolerance
+      << " | " << (r.pass ? "yes" : "**no**") << " |\n";
+    passed += r.pass ? 1 : 0;
+  }
+  o << "\n" << passed << " of " << rows.size() << " checks pass.\n\n"
+    << "Assumptions and known deviations:\n"
+       "- Experiment 1 counts running tasks as the measurement did (per-minute maximum of\n"
+       "  RunningTaskCount summed over services; minute T = T minutes after the desired counts\n"
+       "  rose). The 2020 launch bucket (burst 10, then 1 task/s) caps the account at 60\n"
+       "  tasks/min; the measurement shows ~56/min. ecsim has no documented mechanism for the\n"
+       "  missing ~7 % (throttled scheduler retries are not published), so it reaches 2,000\n"
+       "  and 3,000 running 2-3 min early. The check is reported as it comes out, not tuned.\n"
+       "- Experiment 2's pace (23 tasks/min per service) is the documented 2020 observation\n"
+       "  itself: the row shows that the per-service pace, not the account bucket, binds.\n"
+       "- Task start latencies use today's defaults (provisioning 10 s, ENI 10 s, 100 MiB image\n"
+       "  at 40 MiB/s, container start 2 s): they shift the curves by ~25 s, not their slope.\n"
+       "- Experiment 4: ecsim bills exactly (0.48576 + 0.10668 USD); AWS's example rounds each\n"
+       "  term before adding.\n";
+  return o.str();
+}
+
+TEST(Validation, ReportIsCurrentAndChecksPass) {
+  const auto rows = experiments();
+  const std::string text = report(rows);
+  if (std::getenv("ECSIM_UPDATE_VALIDATION")) {
+    std::ofstream(kReport, std::ios::binary) << text;
+    GTEST_SKIP() << "wrote " << kReport;
+  }
+  std::ifstream in(kReport, std::ios::binary);
+  std::stringstream have;
+  have << in.rdbuf();
+  EXPECT_EQ(have.str(), text) << "VALIDATION.md is stale: refresh it (see the file's header) and review the diff";
+  // Every check passes except the known deviation of experiment 1 (see the report).
+  for (const auto& r : rows) {
+    const bool known_deviation = r.experiment == "1. ... 2000 running at" || r.experiment == "1. ... 3000 running at";
+    if (!known_deviation) EXPECT_TRUE(r.pass) << r.experiment << ": " << r.simulated << " vs " << r.measured;
+  }
+}
+
+TEST(Validation, ScaleOutFollowsTheLaunchBucketExactly) {
+  // The model's own arithmetic for experiment 1. First 10 minutes: the burst of 10 plus 600
+  // refilled tokens, less the tasks launched in the last 24.5 s (provisioning 10 s + ENI
+  // 10 s + 100 MiB at 40 MiB/s + 2 s start), which are not RUNNING yet: 610 - 24.5 -> 585.
+  // After that, exactly 60 a minute.
+  const auto m = scale_out("fargate_spot_scale_out_2020");
+  ASSERT_GT(m.by_minute.size(), 52u);
+  EXPECT_EQ(m.by_minute[10] - m.by_minute[0], 585);
+  for (int t : {20, 30, 40}) EXPECT_EQ(m.by_minute[t] - m.by_minute[t - 10], 600) << t;
+  EXPECT_EQ(m.minute_reaching(3000), 51);
+}
+
+}  // namespace
+}  // namespace ecsim
