@@ -4,6 +4,7 @@
 #include "ecsim/core/simulator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <numbers>
@@ -265,6 +266,7 @@ void Simulator::run_until(SimTime t) {
     now_ = entry.time;
     ++events_processed_;
     dispatch(entry.payload);
+    if (check_invariants_) after_event();
   }
   now_ = std::max(now_, t);
 }
@@ -278,6 +280,7 @@ std::size_t Simulator::step(std::size_t n) {
     now_ = entry.time;
     ++events_processed_;
     dispatch(entry.payload);
+    if (check_invariants_) after_event();
     ++done;
   }
   return done;
@@ -297,6 +300,7 @@ void Simulator::finish() {
     if (p.asg) p.asg->instance_stats.set(now_, p.asg->in_service);
   }
   finished_ = true;
+  if (check_invariants_) check_invariants_now();
   for (auto* o : observers_) o->on_run_end(*this);
 }
 
@@ -314,6 +318,9 @@ void Simulator::emit(RecordKind kind, const Task* task, int service, std::string
 // --- services ----------------------------------------------------------------------------
 void Simulator::set_desired(int service, int desired, const char* why) {
   auto& s = services_[service];
+  // A user's UpdateService may leave the scalable target's range; Application Auto
+  // Scaling brings it back on its next activity.
+  s.desired_set_by_user = std::string_view(why) == "timeline";
   if (s.desired == desired) return;
   const int old = s.desired;
   s.desired = desired;
@@ -1469,7 +1476,8 @@ void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::str
   const auto slots = in.task_slots;
   for (auto slot : slots) {
     Task& t = tasks_[slot];
-    if (t.daemon || t.state == TaskState::kStopped) continue;
+    // A slot may have been recycled by a task stopped and replaced while this loop runs.
+    if (t.instance != id || t.daemon || t.state == TaskState::kStopped) continue;
     if (spot_notice) {
       interrupt(slot, /*count_for_provider=*/false);
     } else {
@@ -1504,7 +1512,7 @@ void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
   const auto slots = in.task_slots;
   for (auto slot : slots) {
     Task& t = tasks_[slot];
-    if (t.state == TaskState::kStopped) continue;
+    if (t.instance != id || t.state == TaskState::kStopped) continue;  // recycled slot, or already gone
     if (t.group >= 0 && t.counts_toward_desired && !t.interrupted) {
       t.interrupted = true;
       ++groups_[t.group].interrupted;
@@ -1609,7 +1617,8 @@ void Simulator::reconcile_daemon(int service) {
   const auto& cluster = config_.clusters[sc.cluster];
   int active = 0;
   for (std::size_t k = 0; k < instances_.size(); ++k) {
-    if (instances_[k].state != InstanceState::kActive ||
+    // Only instances in service: one leaving (draining, reclaimed) gets no new daemon task.
+    if (instances_[k].state != InstanceState::kActive || !instances_[k].in_service ||
         std::find(cluster.providers.begin(), cluster.providers.end(), instances_[k].provider) == cluster.providers.end())
       continue;
     ++active;
@@ -1618,7 +1627,7 @@ void Simulator::reconcile_daemon(int service) {
     const auto slots = instances_[k].task_slots;
     for (auto slot : slots) {
       const Task& t = tasks_[slot];
-      if (t.service != service || t.state == TaskState::kStopped) continue;
+      if (t.service != service || t.instance != id || t.state == TaskState::kStopped) continue;
       has = true;
       if (t.counts_toward_desired && t.task_definition != s.primary_task_definition)
         stop_task(slot, "Deployment of " + config_.task_definitions[s.primary_task_definition].key() + " replaces it", false);
@@ -1722,6 +1731,106 @@ void Simulator::handle(const ManagedScalingTick& e) {
            " from=" + std::to_string(a.desired) + " to=" + std::to_string(to));
   a.desired = to;
   asg_reconcile(e.provider);
+}
+
+// --- invariants -------------------------------------------------------------------------------
+namespace {
+[[noreturn]] void violated(SimTime now, const std::string& what) {
+  throw std::logic_error("invariant violated at t=" + format_seconds(now) + "s: " + what);
+}
+}  // namespace
+
+void Simulator::after_event() {
+  if (now_ < last_event_time_) violated(now_, "event time went backwards from " + format_seconds(last_event_time_) + "s");
+  last_event_time_ = now_;
+  check_cheap();
+  if (events_processed_ % full_check_every_ == 0) check_full();
+}
+
+void Simulator::check_invariants_now() const {
+  check_cheap();
+  check_full();
+}
+
+void Simulator::check_cheap() const {
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    const auto& s = services_[i];
+    const auto& name = config_.services[i].name;
+    if (s.provisioning < 0 || s.pending < 0 || s.running < 0 || s.healthy < 0 || s.stopping < 0 || s.counted < 0)
+      violated(now_, "service " + name + " has a negative task count");
+    if (s.healthy > s.running) violated(now_, "service " + name + " has more healthy tasks than running ones");
+    if (s.scaler && !config_.services[i].daemon && !s.desired_set_by_user &&
+        (s.desired < std::min(s.scaler->min_capacity(), config_.account.tasks_per_service) ||
+         s.desired > std::max(s.scaler->max_capacity(), s.scaler->min_capacity())))
+      violated(now_, "service " + name + " desired count " + std::to_string(s.desired) + " outside [" +
+                         std::to_string(s.scaler->min_capacity()) + ", " + std::to_string(s.scaler->max_capacity()) + "]");
+  }
+  for (std::size_t p = 0; p < providers_.size(); ++p) {
+    const auto& ps = providers_[p];
+    if (ps.provisioning < 0 || ps.pending < 0 || ps.running < 0) violated(now_, "provider " + config_.provider_name(static_cast<int>(p)) + " has a negative count");
+    if (ps.asg && (ps.asg->in_service < 0 || ps.asg->desired < 0)) violated(now_, "group " + config_.provider_name(static_cast<int>(p)) + " has a negative size");
+  }
+}
+
+void Simulator::check_full() const {
+  // Every live task in exactly one state, and the per-state counters equal a recount.
+  std::vector<std::array<int, 5>> per_service(services_.size(), std::array<int, 5>{});
+  std::vector<std::array<int, 3>> per_provider(providers_.size(), std::array<int, 3>{});
+  std::vector<int> counted(services_.size(), 0);
+  std::vector<std::int64_t> cpu(instances_.size(), 0), mem(instances_.size(), 0);
+  for (const auto& t : tasks_) {
+    if (t.id == 0 || t.phase == TaskPhase::kStopped) continue;
+    if (t.state == TaskState::kStopped) violated(now_, "task " + std::to_string(t.id) + " is STOPPED but not released");
+    const auto st = static_cast<std::size_t>(t.state);
+    if (t.service >= 0) {
+      // provisioning, pending, running, deactivating+stopping (one counter), healthy
+      ++per_service[static_cast<std::size_t>(t.service)][std::min<std::size_t>(st, 3)];
+      if (t.healthy) ++per_service[static_cast<std::size_t>(t.service)][4];
+      if (t.counts_toward_desired) ++counted[static_cast<std::size_t>(t.service)];
+    }
+    if (st <= 2) ++per_provider[static_cast<std::size_t>(t.provider)][st];
+    if (t.instance != 0) {
+      cpu[t.instance - 1] += demand_of(t.task_definition).cpu_units;
+      mem[t.instance - 1] += demand_of(t.task_definition).memory_mib;
+      if (instances_[t.instance - 1].state == InstanceState::kTerminated)
+        violated(now_, "task " + std::to_string(t.id) + " lives on terminated instance " + instance_name(t.instance));
+    }
+  }
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    const auto& s = services_[i];
+    const auto& c = per_service[i];
+    if (c[0] != s.provisioning || c[1] != s.pending || c[2] != s.running || c[3] != s.stopping || c[4] != s.healthy ||
+        counted[i] != s.counted)
+      violated(now_, "service " + config_.services[i].name + " counters (provisioning " + std::to_string(s.provisioning) +
+                         ", pending " + std::to_string(s.pending) + ", running " + std::to_string(s.running) + ", stopping " +
+                         std::to_string(s.stopping) + ", healthy " + std::to_string(s.healthy) + ", counted " +
+                         std::to_string(s.counted) + ") differ from a recount (" + std::to_string(c[0]) + ", " +
+                         std::to_string(c[1]) + ", " + std::to_string(c[2]) + ", " + std::to_string(c[3]) + ", " +
+                         std::to_string(c[4]) + ", " + std::to_string(counted[i]) + ")");
+  }
+  for (std::size_t p = 0; p < providers_.size(); ++p) {
+    const auto& ps = providers_[p];
+    const auto& c = per_provider[p];
+    if (c[0] != ps.provisioning || c[1] != ps.pending || c[2] != ps.running)
+      violated(now_, "provider " + config_.provider_name(static_cast<int>(p)) + " counters differ from a recount");
+  }
+  // No container instance over-committed.
+  for (const auto& in : instances_) {
+    if (in.state != InstanceState::kActive && in.state != InstanceState::kDraining) continue;
+    const auto& type = config_.instance_types[static_cast<std::size_t>(in.type)];
+    const std::int64_t cap_cpu = type.vcpu * 1024LL;
+    const std::int64_t cap_mem = std::max(0, type.memory_mib - config_.timings.ec2.reserved_memory_mib);
+    if (cpu[in.id - 1] > cap_cpu || mem[in.id - 1] > cap_mem)
+      violated(now_, "instance " + instance_name(in.id) + " is over-committed (cpu " + std::to_string(cpu[in.id - 1]) + "/" +
+                         std::to_string(cap_cpu) + ", memory " + std::to_string(mem[in.id - 1]) + "/" + std::to_string(cap_mem) + ")");
+  }
+  // Costs never go down.
+  if (last_costs_.size() != providers_.size()) last_costs_.assign(providers_.size(), 0.0);
+  for (std::size_t p = 0; p < providers_.size(); ++p) {
+    const double c = provider_cost(static_cast<int>(p), now_);
+    if (c < last_costs_[p] - 1e-9) violated(now_, "cost of " + config_.provider_name(static_cast<int>(p)) + " went down");
+    last_costs_[p] = c;
+  }
 }
 
 }  // namespace ecsim

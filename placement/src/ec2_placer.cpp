@@ -409,7 +409,7 @@ PlacementResult Ec2Placer::place(int provider, int rules, const TaskDemand& d, R
 bool Ec2Placer::place_on(std::uint32_t id, int rules, const TaskDemand& d) {
   const auto dense = dense_of(id);
   const Instance& in = instances_[dense];
-  if (in.cpu < d.cpu_units || in.memory < d.memory_mib || (d.awsvpc && in.enis < 1)) return false;
+  if (!in.accepting || in.cpu < d.cpu_units || in.memory < d.memory_mib || (d.awsvpc && in.enis < 1)) return false;
   for (int p : d.host_ports)
     if (std::find(in.ports.begin(), in.ports.end(), p) != in.ports.end()) return false;
   reserve(dense, rules, d, +1);

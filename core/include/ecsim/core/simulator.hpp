@@ -115,6 +115,7 @@ struct ServiceState {
   EventId reconcile_event = kNoEvent;
   SimTime reconcile_at{};
   bool steady = false;
+  bool desired_set_by_user = false;  ///< the last change came from UpdateService (timeline)
   // statistics
   std::int64_t tasks_started = 0, tasks_stopped = 0, tasks_failed = 0, spot_interruptions = 0;
   double cost_usd = 0.0;  ///< of STOPPED tasks; live tasks add theirs in reports
@@ -265,6 +266,20 @@ class Simulator {
   /// Named random stream derived from (seed, replication, name).
   Rng rng_for(std::string_view name) const;
 
+  /// Invariant checking: after every event the cheap checks (event times non-decreasing,
+  /// per-service counts non-negative and consistent, desired count within the scalable
+  /// target's bounds), and every `full_every` events plus at the end the full ones (every
+  /// live task counted in exactly one state, no container instance over-committed, costs
+  /// non-decreasing). A violation throws std::logic_error naming it. On by default in
+  /// debug builds (NDEBUG unset), off in release builds.
+  void set_check_invariants(bool on, std::uint64_t full_every = 4096) {
+    check_invariants_ = on;
+    full_check_every_ = std::max<std::uint64_t>(1, full_every);
+  }
+  bool checks_invariants() const { return check_invariants_; }
+  /// Runs every check now (also when checking is off).
+  void check_invariants_now() const;
+
  private:
   struct ReconcileService { int service; };
   struct ProviderWake { int provider; };
@@ -373,6 +388,17 @@ class Simulator {
   std::vector<std::size_t> group_trace_pos_;
   std::vector<Rng> group_arrival_rng_, group_duration_rng_;
   bool in_daemon_reconcile_ = false;
+#ifdef NDEBUG
+  bool check_invariants_ = false;
+#else
+  bool check_invariants_ = true;
+#endif
+  std::uint64_t full_check_every_ = 4096;
+  SimTime last_event_time_{};
+  mutable std::vector<double> last_costs_;  // provider costs at the last full check
+  void check_cheap() const;
+  void check_full() const;
+  void after_event();
   Rng placement_rng_;
   Rng instance_spot_rng_;
   Rng latency_rng_;
