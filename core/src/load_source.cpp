@@ -180,7 +180,7 @@ class ValueTraceSource final : public LoadSource {
  private:
   void check_order(std::int64_t ms) {
     if (ms < last_read_ms_)
-      throw std::runtime_error("trace rows are not in time order (line " + std::to_string(reader_.line()) + ")");
+      throw std::runtime_error(reader_.where() + ": this row is earlier than the one before; a load trace must be in time order");
     last_read_ms_ = ms;
   }
   CsvTraceReader reader_;
@@ -213,7 +213,7 @@ class CountTraceSource final : public LoadSource {
     std::int64_t prev = row_ms_;
     has_row_ = reader_.next(&row_ms_, &v);
     if (has_row_ && row_ms_ < prev)
-      throw std::runtime_error("trace rows are not in time order (line " + std::to_string(reader_.line()) + ")");
+      throw std::runtime_error(reader_.where() + ": this row is earlier than the one before; a load trace must be in time order");
   }
   void fill(std::int64_t bin) {
     bin_ = bin;
@@ -281,8 +281,8 @@ std::vector<BatchArrival> read_batch_trace(const TraceArrivals& tr, std::int64_t
   auto number = [&](const std::string& text, const char* what) {
     double v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc{} || p != text.data() + text.size())
-      throw std::runtime_error(tr.path + ":" + std::to_string(line_no) + ": " + what + " '" + text + "' is not a number");
+    if (ec != std::errc{} || p != text.data() + text.size() || !std::isfinite(v))
+      throw std::runtime_error(tr.path + ":" + std::to_string(line_no) + ": " + what + " '" + text + "' is not a finite number");
     return v;
   };
   while (std::getline(in, line)) {
@@ -308,6 +308,7 @@ std::vector<BatchArrival> read_batch_trace(const TraceArrivals& tr, std::int64_t
     if (ei >= 0) r.work_s = end - r.time;
     else if (di >= 0) r.work_s = number(f[di], "duration") * tr.time_unit_seconds;
     if (r.count <= 0) continue;
+    if (r.count > 1e9) throw std::runtime_error(tr.path + ":" + std::to_string(line_no) + ": count " + std::to_string(r.count) + " is implausibly large");
     r.work_s = std::max(0.0, r.work_s);  // a few public rows end before they start
     rows.push_back(r);
   }

@@ -1,5 +1,6 @@
 // Scenario validation: the YAML tree into ScenarioConfig, every problem collected.
 // SPDX-License-Identifier: Apache-2.0
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -43,6 +44,17 @@ std::string join_errors(const std::vector<Diagnostic>& errors) {
 ScenarioError::ScenarioError(std::vector<Diagnostic> errors)
     : std::runtime_error(join_errors(errors)), errors_(std::move(errors)) {}
 
+namespace {
+// Scenario files are a few kB; data belongs in CSV traces. The YAML reader needs ~14x a
+// file's size in memory, so a bound keeps a stray multi-GB file from exhausting memory.
+constexpr std::uintmax_t kMaxScenarioBytes = 16u << 20;
+Diagnostic too_big(const std::string& file, std::uintmax_t size) {
+  return Diagnostic{file, 0, 0, "(file)",
+                    "the scenario is " + std::to_string(size >> 20) + " MiB; scenario files are read up to 16 MiB "
+                    "(put large data in CSV traces named by `file:`)"};
+}
+}  // namespace
+
 std::vector<int> fargate_memory_choices(int cpu) {
   std::vector<int> out;
   auto range = [&](int lo, int hi, int step) {
@@ -66,6 +78,9 @@ ScenarioSource read_scenario_file(const std::filesystem::path& path) {
   if (!in) {
     throw ScenarioError({Diagnostic{path.string(), 0, 0, "(file)", "cannot read the scenario file (does it exist?)"}});
   }
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxScenarioBytes) throw ScenarioError({too_big(path.string(), size)});
   std::ostringstream ss;
   ss << in.rdbuf();
   ScenarioSource src;
@@ -1633,10 +1648,15 @@ class Loader {
 }  // namespace
 
 ScenarioConfig load(const ScenarioSource& source) {
+  if (source.text.size() > kMaxScenarioBytes) throw ScenarioError({too_big(source.file_name, source.text.size())});
   Ctx ctx(source.file_name);
   YAML::Node root;
   try {
     root = YAML::Load(source.text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw ScenarioError({Diagnostic{source.file_name, e.mark.line + 1, e.mark.column + 1, "(syntax)",
+                                    "lists or mappings nested " + std::to_string(e.depth()) +
+                                        " deep: more than the YAML reader accepts (a scenario needs a few levels)"}});
   } catch (const YAML::ParserException& e) {
     throw ScenarioError({Diagnostic{source.file_name, e.mark.line + 1, e.mark.column + 1, "(syntax)", e.msg}});
   } catch (const YAML::Exception& e) {

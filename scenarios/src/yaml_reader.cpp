@@ -3,6 +3,7 @@
 #include "yaml_reader.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -227,21 +228,40 @@ bool expect_sequence(Ctx& ctx, const YAML::Node& n, const std::string& path) {
   return false;
 }
 
-void check_duplicate_keys(Ctx& ctx, const YAML::Node& n, const std::string& path) {
-  if (n.IsSequence()) {
-    for (std::size_t i = 0; i < n.size(); ++i) check_duplicate_keys(ctx, n[i], path + "[" + std::to_string(i) + "]");
-  } else if (n.IsMap()) {
-    std::map<std::string, YAML::Mark> seen;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      const std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
-      const std::string sub = path.empty() ? key : path + "." + key;
-      auto [pos, inserted] = seen.emplace(key, it->first.Mark());
-      if (!inserted) {
-        ctx.error(it->first, sub, "duplicate key '" + key + "' (first given at line " + std::to_string(pos->second.line + 1) + ")");
-      }
-      check_duplicate_keys(ctx, it->second, sub);
-    }
+namespace {
+// Visits each distinct node once: YAML aliases share nodes, and a chain of aliases to
+// aliases (a "billion laughs" document) would otherwise expand exponentially. A node is
+// known by its position in the text; nodes without one (from --set) are always visited.
+void check_keys(Ctx& ctx, const YAML::Node& n, const std::string& path, std::unordered_set<int>& visited, std::size_t& budget) {
+  if (!n.IsSequence() && !n.IsMap()) return;
+  const auto mark = n.Mark();
+  if (!mark.is_null() && !visited.insert(mark.pos).second) return;
+  if (budget == 0) return;
+  if (--budget == 0) {
+    ctx.error(n, path.empty() ? "(top level)" : path, "the document has more than 1,000,000 mappings and lists; not read further");
+    return;
   }
+  if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) check_keys(ctx, n[i], path + "[" + std::to_string(i) + "]", visited, budget);
+    return;
+  }
+  std::map<std::string, YAML::Mark> seen;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
+    const std::string sub = path.empty() ? key : path + "." + key;
+    auto [pos, inserted] = seen.emplace(key, it->first.Mark());
+    if (!inserted) {
+      ctx.error(it->first, sub, "duplicate key '" + key + "' (first given at line " + std::to_string(pos->second.line + 1) + ")");
+    }
+    check_keys(ctx, it->second, sub, visited, budget);
+  }
+}
+}  // namespace
+
+void check_duplicate_keys(Ctx& ctx, const YAML::Node& n, const std::string& path) {
+  std::unordered_set<int> visited;
+  std::size_t budget = 1'000'000;
+  check_keys(ctx, n, path, visited, budget);
 }
 
 // --- Fields -----------------------------------------------------------------------------

@@ -38,6 +38,8 @@ class CsvTraceReader {
   /// The next row, or nullopt at the end. Throws std::runtime_error on a malformed row.
   bool next(std::int64_t* unix_ms, double* value);
   std::int64_t line() const { return line_; }
+  /// "path:line" of the row read last.
+  std::string where() const { return path_ + ":" + std::to_string(line_); }
   const std::vector<std::string>& header() const { return header_; }
 
  private:
