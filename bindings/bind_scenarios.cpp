@@ -58,6 +58,7 @@ py::dict table(const scenarios::TimeseriesTable& ts) {
   d["requestsPerSecond"] = column(ts.requests_per_second);
   d["costUsd"] = column(ts.cost_usd);
   d["capacityProvider"] = column(ts.capacity_provider);
+  d["servedRequestsPerSecond"] = column(ts.served_requests_per_second);
   return d;
 }
 py::dict table(const scenarios::TasksTable& tk) {

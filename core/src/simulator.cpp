@@ -147,6 +147,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       horizon_(SimTime{config_.duration}),
       placement_rng_(rng_for("ec2/placement")),
       instance_spot_rng_(rng_for("ec2/spot-interruptions")),
+      health_rng_(rng_for("tasks/health")),
       latency_rng_(rng_for("fargate/latency")),
       spot_rng_(rng_for("fargate-spot/interruptions")),
       reclaim_rng_(rng_for("fargate-spot/reclaim")) {
@@ -719,24 +720,46 @@ void Simulator::advance(std::uint32_t slot) {
       // Ready. Healthy at the first passing check at or after now: load balancer target
       // checks start at registration (RUNNING); container checks start at container start.
       const auto& sc = config_.services[t.service];
+      const auto* hc = td.health_check();
       SimDuration interval{0};
       if (sc.load_balanced) {
         interval = config_.timings.load_balancer.health_check_interval;
-      } else if (const auto* hc = td.health_check()) {
+      } else if (hc) {
         interval = hc->interval;
       }
       if (interval <= SimDuration{0}) {
-        become_healthy(slot);
+        become_healthy(slot);  // nothing checks health: an unhealthy app goes unnoticed
+        return;
+      }
+      t.phase = TaskPhase::kAwaitingHealthCheck;
+      if (td.unhealthy_fraction > 0 && health_rng_.bernoulli(td.unhealthy_fraction)) {
+        // Failing checks: unhealthy after `threshold` consecutive failures that count, i.e.
+        // checks after the grace period (and, for a container check, after startPeriod);
+        // each failure is known when its check times out.
+        t.fails_health_checks = true;
+        const auto& lb = config_.timings.load_balancer;
+        const int threshold = sc.load_balanced ? lb.unhealthy_threshold : hc->retries;
+        const SimDuration timeout = sc.load_balanced ? lb.health_check_timeout : hc->timeout;
+        SimTime counts_from = t.running_at + sc.health_check_grace_period;
+        if (!sc.load_balanced) counts_from = std::max(counts_from, t.running_at + hc->start_period);
+        const auto k = std::max<std::int64_t>(1, ((counts_from - t.running_at).count() + interval.count() - 1) / interval.count());
+        const SimTime unhealthy_at = t.running_at + interval * (k + threshold - 1) + timeout;
+        schedule_step(slot, std::max(SimDuration{0}, unhealthy_at - now_));
         return;
       }
       const auto since = now_ - t.running_at;
       const auto k = (since.count() + interval.count() - 1) / interval.count();
       const auto first_pass = t.running_at + interval * std::max<std::int64_t>(1, k);
-      t.phase = TaskPhase::kAwaitingHealthCheck;
       schedule_step(slot, first_pass - now_);
       return;
     }
     case TaskPhase::kAwaitingHealthCheck:
+      if (t.fails_health_checks) {
+        stop_task(slot, config_.services[t.service].load_balanced ? "Task failed ELB health checks"
+                                                                  : "Task failed container health checks",
+                  /*failed=*/true);
+        return;
+      }
       become_healthy(slot);
       return;
     case TaskPhase::kServing:  // batch work done
@@ -759,6 +782,22 @@ void Simulator::advance(std::uint32_t slot) {
   }
 }
 
+// The circuit breaker's threshold (DeploymentCircuitBreaker.thresholdConfiguration; the
+// default is BOUNDED_PERCENT 50: 0.5 x desired clamped to [3, 200]).
+int Simulator::breaker_threshold(int service) const {
+  const auto& sc = config_.services[service];
+  const auto& st = config_.timings.service;
+  const double value = sc.breaker_threshold_value.value_or(static_cast<int>(st.circuit_breaker_percent));
+  const double desired = services_[service].desired;
+  switch (sc.breaker_threshold_type) {
+    case ServiceConfig::BreakerThreshold::kCount: return std::max(1, static_cast<int>(value));
+    case ServiceConfig::BreakerThreshold::kUnboundedPercent: return std::max(1, static_cast<int>(std::ceil(value / 100.0 * desired)));
+    case ServiceConfig::BreakerThreshold::kBoundedPercent: break;
+  }
+  return std::clamp(static_cast<int>(std::ceil(value / 100.0 * desired)), st.circuit_breaker_min_threshold,
+                    st.circuit_breaker_max_threshold);
+}
+
 void Simulator::become_healthy(std::uint32_t slot) {
   Task& t = tasks_[slot];
   t.phase = TaskPhase::kServing;
@@ -769,6 +808,10 @@ void Simulator::become_healthy(std::uint32_t slot) {
   auto& s = services_[t.service];
   ++s.healthy;
   s.consecutive_failures = 0;
+  // resetOnHealthyTask (default true): a healthy task of the new revision resets the count.
+  if (config_.services[t.service].reset_on_healthy_task && !s.deployments.empty() &&
+      s.deployments.back().rollout == Deployment::Rollout::kInProgress && t.task_definition == s.primary_task_definition)
+    s.deployments.back().breaker_count = 0;
   emit(RecordKind::kTaskHealthy, &t, t.service, "");
   reconcile(t.service);  // during a deployment a newly healthy task lets an old one go
 }
@@ -871,15 +914,15 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
         t.task_definition == s.primary_task_definition) {
       auto& d = s.deployments.back();
       ++d.failed_tasks;
+      ++d.breaker_count;
       const auto& sc = config_.services[t.service];
-      const auto& svt = config_.timings.service;
-      const int threshold = std::clamp(static_cast<int>(std::ceil(svt.circuit_breaker_percent / 100.0 * s.desired)),
-                                       svt.circuit_breaker_min_threshold, svt.circuit_breaker_max_threshold);
-      if (sc.circuit_breaker && d.failed_tasks >= threshold) {
+      const int threshold = breaker_threshold(t.service);
+      if (sc.circuit_breaker && d.breaker_count >= threshold) {
         d.rollout = Deployment::Rollout::kFailed;
         emit(RecordKind::kDeploymentFailed, nullptr, t.service,
              "taskDefinition=" + config_.task_definitions[d.task_definition].key() + " failedTasks=" +
-                 std::to_string(d.failed_tasks) + " threshold=" + std::to_string(threshold));
+                 std::to_string(d.failed_tasks) + " threshold=" + std::to_string(threshold) +
+                 (t.has_been_healthy || t.fails_health_checks ? " stage=2" : " stage=1"));
         if (sc.rollback && s.last_completed_task_definition != s.primary_task_definition) {
           d.rolled_back = true;
           s.pending_rollback = s.last_completed_task_definition;  // started by the next reconcile

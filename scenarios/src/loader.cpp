@@ -282,6 +282,8 @@ class Loader {
       Fields f(ctx_, t.get("loadBalancer"), "timings.loadBalancer");
       if (auto v = f.duration("deregistrationDelay")) tm.load_balancer.deregistration_delay = *v;
       if (auto v = f.duration("healthCheckInterval", false, SimDuration{1})) tm.load_balancer.health_check_interval = *v;
+      if (auto v = f.duration("healthCheckTimeout")) tm.load_balancer.health_check_timeout = *v;
+      if (auto v = f.integer("unhealthyThreshold", 2, 10)) tm.load_balancer.unhealthy_threshold = static_cast<int>(*v);
     }
     {
       Fields f(ctx_, t.get("spot"), "timings.spot");
@@ -491,6 +493,7 @@ class Loader {
         if (auto v = e.number("imageSizeMiB", 0, 1e7)) td.image_size_mib = *v;
         if (auto v = e.duration("appStartTime")) td.app_start_time = *v;
         if (auto v = e.boolean("failToStart")) td.fail_to_start = *v;
+        if (auto v = e.number("unhealthyFraction", 0, 1)) td.unhealthy_fraction = *v;
         Fields cap(ctx_, e.get("capacity"), e.sub("capacity"));
         if (auto v = cap.number("requestsPerSecond", 0, 1e12)) td.requests_per_second = *v;
         cap.finish();
@@ -1100,6 +1103,13 @@ class Loader {
         Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"));
         s.circuit_breaker = cb.boolean("enable").value_or(false);
         s.rollback = cb.boolean("rollback").value_or(false);
+        s.reset_on_healthy_task = cb.boolean("resetOnHealthyTask").value_or(true);
+        Fields th(ctx_, cb.get("thresholdConfiguration"), cb.sub("thresholdConfiguration"), "ThresholdConfiguration");
+        if (auto v = th.choice("type", {"BOUNDED_PERCENT", "UNBOUNDED_PERCENT", "COUNT"}, th.valid() && th.node().IsDefined()))
+          s.breaker_threshold_type = *v == "COUNT" ? ServiceConfig::BreakerThreshold::kCount
+                                     : *v == "UNBOUNDED_PERCENT" ? ServiceConfig::BreakerThreshold::kUnboundedPercent
+                                                                 : ServiceConfig::BreakerThreshold::kBoundedPercent;
+        if (auto v = th.integer("value", 1, 100000, th.valid() && th.node().IsDefined())) s.breaker_threshold_value = static_cast<int>(*v);
       }
       if (auto v = f.integer("healthCheckGracePeriodSeconds", 0, 2147483647)) s.health_check_grace_period = std::chrono::seconds(*v);
       if (auto lbs = f.get("loadBalancers"); lbs.IsDefined() && detail::expect_sequence(ctx_, lbs, f.sub("loadBalancers"))) {

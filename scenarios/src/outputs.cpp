@@ -47,6 +47,7 @@ struct TimeseriesRow {
   std::optional<double> cpu, requests_per_second;
   double cost_usd = 0;
   std::string provider;  // empty on service rows
+  std::optional<double> served;  // requests/s the healthy tasks serve (service rows)
 };
 
 // Service rows, then capacity provider rows: `desired` holds the EC2 instances in service
@@ -56,8 +57,10 @@ void for_each_timeseries_row(const Simulator& sim, SimTime now, F&& f) {
   const auto& cfg = sim.config();
   for (std::size_t i = 0; i < sim.services().size(); ++i) {
     const auto& s = sim.services()[i];
+    const double per_task = cfg.task_definitions[cfg.services[i].task_definition].requests_per_second;
     f(TimeseriesRow{now, cfg.services[i].name, s.desired, s.provisioning + s.pending, s.running, s.healthy, s.cpu_percent,
-                    s.demand_rps, sim.service_cost(static_cast<int>(i), now), {}});
+                    s.demand_rps, sim.service_cost(static_cast<int>(i), now), {},
+                    std::min(s.demand_rps, s.healthy * per_task)});
   }
   for (int p = 0; p < cfg.num_providers(); ++p) {
     const auto& ps = sim.providers()[p];
@@ -114,7 +117,8 @@ void TimeseriesCsvWriter::on_sample(const Simulator& sim, SimTime now) {
   for_each_timeseries_row(sim, now, [&](const TimeseriesRow& r) {
     out_ << t << ',' << csv_field(std::string(r.service)) << ',' << opt(r.desired, integer) << ',' << opt(r.pending, integer) << ','
          << opt(r.running, integer) << ',' << opt(r.healthy, integer) << ',' << opt(r.cpu, num) << ','
-         << opt(r.requests_per_second, num) << ',' << money(r.cost_usd) << ',' << csv_field(r.provider) << '\n';
+         << opt(r.requests_per_second, num) << ',' << money(r.cost_usd) << ',' << csv_field(r.provider) << ','
+         << opt(r.served, num) << '\n';
   });
 }
 
@@ -175,6 +179,7 @@ void TimeseriesTable::on_sample(const Simulator& sim, SimTime now) {
     requests_per_second.push_back(r.requests_per_second.value_or(kNaN));
     cost_usd.push_back(r.cost_usd);
     capacity_provider.push(r.provider);
+    served_requests_per_second.push_back(r.served.value_or(kNaN));
   });
 }
 

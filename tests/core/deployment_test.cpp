@@ -132,3 +132,92 @@ TEST(DeploymentWhatIf, ExampleOutcomes) {
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+// A load-balanced service whose revision 2 runs but fails its health checks.
+std::string unhealthy_scenario(const std::string& v2_extra, const std::string& breaker, const std::string& grace = "0") {
+  return R"(ecsim: 1
+name: unhealthy
+duration: 1h
+clusters: [{clusterName: c}]
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "1024",
+     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 100}}
+  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "1024",
+     containerDefinitions: [{name: web, image: web:2}], ecsim: {imageSizeMiB: 100)" + v2_extra + R"(}}
+services:
+  - serviceName: web
+    taskDefinition: web:1
+    desiredCount: 10
+    launchType: FARGATE
+    healthCheckGracePeriodSeconds: )" + grace + R"(
+    loadBalancers: [{targetGroupArn: tg, containerName: web, containerPort: 80}]
+    deploymentConfiguration: {maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: )" + breaker + R"(}
+timeline:
+  - {at: 10m, updateService: {service: web, taskDefinition: "web:2"}}
+)";
+}
+
+TEST(HealthChecks, UnhealthyTargetsFailAfterTheUnhealthyThresholdAndTheGracePeriod) {
+  // RUNNING at 624.5 s; target checks every 30 s from registration; 2 consecutive failures
+  // (each known after the 5 s timeout): unhealthy at 624.5 + 2 x 30 + 5 = 689.5 s.
+  auto r = testing::run_yaml(unhealthy_scenario(", unhealthyFraction: 1", "{enable: false, rollback: false}"));
+  const auto stops = r.times("TASK_STOPPED");
+  ASSERT_FALSE(stops.empty());
+  EXPECT_EQ(stops.front(), 689.5);
+  // With a 120 s grace period the first check that counts is at 120 s (the 4th): 624.5 +
+  // (4 + 2 - 1) x 30 + 5 = 779.5 s.
+  auto g = testing::run_yaml(unhealthy_scenario(", unhealthyFraction: 1", "{enable: false, rollback: false}", "120"));
+  EXPECT_EQ(g.times("TASK_STOPPED").front(), 779.5);
+  bool reason = false;
+  for (const auto& d : r.log->detail) reason = reason || d == "stoppedReason=Task failed ELB health checks";
+  EXPECT_TRUE(reason);
+  // The old revision keeps serving: minimum healthy 100 %.
+  EXPECT_EQ(r.sim->services()[0].healthy, 10);
+}
+
+TEST(CircuitBreaker, StageTwoHealthCheckFailuresTripTheBreaker) {
+  auto r = testing::run_yaml(unhealthy_scenario(", unhealthyFraction: 1", "{enable: true, rollback: true}"));
+  const auto& svc = r.sim->services()[0];
+  ASSERT_GE(svc.deployments.size(), 2u);
+  EXPECT_EQ(svc.deployments[0].rollout, Deployment::Rollout::kFailed);
+  EXPECT_EQ(svc.deployments[0].failed_tasks, 5);  // 10 tasks fail together at 689.5 s; the 5th trips it
+  bool stage2 = false;
+  for (const auto& d : r.log->detail) stage2 = stage2 || d.find("threshold=5 stage=2") != std::string::npos;
+  EXPECT_TRUE(stage2);
+  EXPECT_EQ(svc.deployments[1].rollout, Deployment::Rollout::kCompleted);
+  EXPECT_EQ(svc.primary_task_definition, 0);
+}
+
+TEST(CircuitBreaker, ThresholdConfigurationCountAndUnboundedPercent) {
+  auto count = testing::run_yaml(unhealthy_scenario(", unhealthyFraction: 1",
+                                                    "{enable: true, rollback: false, thresholdConfiguration: {type: COUNT, value: 2}}"));
+  EXPECT_EQ(count.sim->services()[0].deployments[0].failed_tasks, 2);
+  // UNBOUNDED_PERCENT 10 of 10 tasks = 1 (the bounded default would clamp it to 3).
+  auto unbounded = testing::run_yaml(unhealthy_scenario(
+      ", unhealthyFraction: 1", "{enable: true, rollback: false, thresholdConfiguration: {type: UNBOUNDED_PERCENT, value: 10}}"));
+  EXPECT_EQ(unbounded.sim->services()[0].deployments[0].failed_tasks, 1);
+  auto bounded = testing::run_yaml(unhealthy_scenario(
+      ", unhealthyFraction: 1", "{enable: true, rollback: false, thresholdConfiguration: {type: BOUNDED_PERCENT, value: 10}}"));
+  EXPECT_EQ(bounded.sim->services()[0].deployments[0].failed_tasks, 3);
+}
+
+TEST(CircuitBreaker, AHealthyTaskResetsTheCountUnlessTurnedOff) {
+  // Half of revision 2's tasks fail their checks. With resetOnHealthyTask (the default) the
+  // healthy ones keep resetting the count; without it the failures add up to the threshold.
+  const std::string half = ", unhealthyFraction: 0.5";
+  auto reset = testing::run_yaml(unhealthy_scenario(half, "{enable: true, rollback: true, thresholdConfiguration: {type: COUNT, value: 3}}"));
+  auto no_reset = testing::run_yaml(unhealthy_scenario(
+      half, "{enable: true, rollback: true, resetOnHealthyTask: false, thresholdConfiguration: {type: COUNT, value: 3}}"));
+  const auto& d_reset = reset.sim->services()[0].deployments[0];
+  const auto& d_no = no_reset.sim->services()[0].deployments[0];
+  EXPECT_EQ(d_no.rollout, Deployment::Rollout::kFailed);
+  EXPECT_EQ(d_no.failed_tasks, 3);
+  // Same seed, same draws: with the reset the breaker needs 3 failures in a row.
+  EXPECT_GE(d_reset.failed_tasks, d_no.failed_tasks);
+}
+
+}  // namespace
+}  // namespace ecsim

@@ -66,6 +66,7 @@ struct TaskDefinitionConfig {
   SimDuration app_start_time = 0s;
   bool fail_to_start = false;
   double requests_per_second = 0.0;  ///< load one task serves at 100% CPU (0: none given)
+  double unhealthy_fraction = 0.0;   ///< share of tasks that run but fail their health checks
   double memory_idle_percent = 25.0;       ///< memory utilisation with no load
   double memory_full_load_percent = 60.0;  ///< memory utilisation at 100% CPU
 
@@ -235,6 +236,12 @@ struct ServiceConfig {
   int minimum_healthy_percent = 100;
   bool circuit_breaker = false;  ///< deploymentCircuitBreaker.enable
   bool rollback = false;         ///< deploymentCircuitBreaker.rollback
+  bool reset_on_healthy_task = true;  ///< deploymentCircuitBreaker.resetOnHealthyTask
+  /// deploymentCircuitBreaker.thresholdConfiguration: BOUNDED_PERCENT (value % of desired,
+  /// clamped to the min/max thresholds), UNBOUNDED_PERCENT (not clamped) or COUNT.
+  enum class BreakerThreshold { kBoundedPercent, kUnboundedPercent, kCount };
+  BreakerThreshold breaker_threshold_type = BreakerThreshold::kBoundedPercent;
+  std::optional<int> breaker_threshold_value;  ///< default: timings.service.circuitBreakerPercent
   SimDuration health_check_grace_period = 0s;
   bool load_balanced = false;
   bool daemon = false;  ///< schedulingStrategy DAEMON: one task per active container instance
@@ -338,6 +345,8 @@ struct ServiceTimings {
 struct LoadBalancerTimings {
   SimDuration deregistration_delay = 300s;
   SimDuration health_check_interval = 30s;
+  SimDuration health_check_timeout = 5s;  ///< ALB default
+  int unhealthy_threshold = 2;            ///< ALB default: consecutive failed checks
 };
 struct SpotTimings {
   double interruptions_per_task_hour = 0.0;  ///< AWS publishes no rate: a setting

@@ -70,6 +70,7 @@ struct Task {
   std::uint32_t instance = 0;  ///< EC2 container instance id, 0 on Fargate / not placed
   bool daemon = false;         ///< a DAEMON service's task (pinned to its instance)
   bool placement_reported = false;  ///< a placement failure was already reported
+  bool fails_health_checks = false; ///< drawn at RUNNING from the revision's unhealthyFraction
   int attempt = 1;
   TaskState state = TaskState::kProvisioning;
   TaskPhase phase = TaskPhase::kWaitingForCapacity;
@@ -92,9 +93,10 @@ struct Deployment {
   SimTime started{};
   std::optional<SimTime> completed;
   Rollout rollout = Rollout::kInProgress;
-  int failed_tasks = 0;
+  int failed_tasks = 0;       ///< tasks of this revision that failed (start or health checks)
   bool rolled_back = false;  ///< the circuit breaker rolled this deployment back
   bool is_rollback = false;  ///< this deployment is the rollback of a failed one
+  int breaker_count = 0;      ///< failures the circuit breaker counts (reset by a healthy task)
 };
 const char* rollout_name(Deployment::Rollout r);
 
@@ -353,6 +355,7 @@ class Simulator {
   void advance(std::uint32_t slot);
   void schedule_step(std::uint32_t slot, SimDuration after);
   void become_healthy(std::uint32_t slot);
+  int breaker_threshold(int service) const;
   void stop_task(std::uint32_t slot, const std::string& reason, bool failed);
   void finalize_stop(std::uint32_t slot);
   void set_state(Task& t, TaskState s);
@@ -400,6 +403,7 @@ class Simulator {
   void check_full() const;
   void after_event();
   Rng placement_rng_;
+  Rng health_rng_;
   Rng instance_spot_rng_;
   Rng latency_rng_;
   Rng spot_rng_;

@@ -19,7 +19,7 @@ namespace ecsim::scenarios {
 
 /// Header of timeseries.csv: the contract's columns, then ecsim's additions.
 inline constexpr const char* kTimeseriesCsvHeader =
-    "t,service,desired,pending,running,healthy,cpu,requestsPerSecond,costUsd,capacityProvider";
+    "t,service,desired,pending,running,healthy,cpu,requestsPerSecond,costUsd,capacityProvider,servedRequestsPerSecond";
 
 /// Writes one timeseries.csv row per sample per service and per capacity provider.
 class TimeseriesCsvWriter : public Observer {
@@ -75,7 +75,7 @@ class EventTable : public Observer {
 class TimeseriesTable : public Observer {
  public:
   void on_sample(const Simulator& sim, SimTime now) override;
-  std::vector<double> t, cpu, requests_per_second, cost_usd;
+  std::vector<double> t, cpu, requests_per_second, cost_usd, served_requests_per_second;
   TextColumn service, capacity_provider;
   IntColumn desired, pending, running, healthy;
 };
