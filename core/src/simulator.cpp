@@ -131,6 +131,33 @@ void LevelStats::set(SimTime now, std::int64_t value) {
   max_ = std::max(max_, value);
 }
 
+void BinnedSamples::add(double v) {
+  ++bins_[std::llround(v / resolution_)];
+  max_ = count_ ? std::max(max_, v) : v;
+  ++count_;
+  sum_ += v;
+}
+
+double BinnedSamples::percentile(double p) const {
+  if (count_ == 0) return 0.0;
+  const auto rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))), 1, count_);
+  std::vector<std::pair<std::int64_t, std::uint64_t>> sorted(bins_.begin(), bins_.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::uint64_t seen = 0;
+  for (const auto& [bin, n] : sorted) {
+    seen += n;
+    if (seen >= rank) return static_cast<double>(bin) * resolution_;
+  }
+  return max_;
+}
+
+void BinnedSamples::merge(const BinnedSamples& other) {
+  for (const auto& [bin, n] : other.bins_) bins_[bin] += n;
+  if (other.count_) max_ = count_ ? std::max(max_, other.max_) : other.max_;
+  count_ += other.count_;
+  sum_ += other.sum_;
+}
+
 double LevelStats::mean(SimTime now) const {
   const auto span = to_millis(now);
   if (span <= 0) return static_cast<double>(value_);
@@ -697,7 +724,7 @@ void Simulator::advance(std::uint32_t slot) {
       if (t.service >= 0) {
         ++services_[t.service].tasks_started;
       } else {
-        groups_[t.group].wait_seconds.push_back(to_seconds(now_ - t.created));
+        groups_[t.group].wait_seconds.add(to_seconds(now_ - t.created));
       }
       if (is_spot(t.provider) && config_.timings.spot.interruptions_per_task_hour > 0) {
         const double hours = spot_rng_.exponential(1.0 / config_.timings.spot.interruptions_per_task_hour);
@@ -1208,7 +1235,7 @@ void Simulator::handle(const MetricTick&) {
       const double cpu = 100.0 * s.acc_busy_ms / s.acc_running_ms;
       d.cpu_percent = cpu;
       d.memory_percent = td.memory_idle_percent + (td.memory_full_load_percent - td.memory_idle_percent) * cpu / 100.0;
-      s.cpu_samples.push_back(static_cast<float>(cpu));
+      s.cpu_samples.add(cpu);
     }
     const double mean_healthy = s.acc_healthy_ms / period_ms;
     if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;

@@ -281,10 +281,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     sj["spotInterruptions"] = s.spot_interruptions;
     sj["desiredCount"] = level(s.desired_stats, end);
     sj["runningCount"] = level(s.running_stats, end);
-    double mean_cpu = 0;
-    for (float c : s.cpu_samples) mean_cpu += c;
-    if (!s.cpu_samples.empty()) mean_cpu /= static_cast<double>(s.cpu_samples.size());
-    sj["cpuUtilization"] = Json{{"mean", r6(mean_cpu)}, {"p95", r6(percentile(s.cpu_samples, 95))}};
+    sj["cpuUtilization"] = Json{{"mean", r6(s.cpu_samples.mean())}, {"p95", r6(s.cpu_samples.percentile(95))}};
     sj["overloadedSeconds"] = to_seconds(SimDuration{s.overloaded_ms});
     sj["unservedRequests"] = r6(s.unserved_requests);
     sj["costUsd"] = r6(sim.service_cost(static_cast<int>(i), end));
@@ -326,7 +323,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
   j["capacityProviders"] = providers;
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
   double lost = 0;
-  std::vector<double> waits;
+  BinnedSamples waits{0.001};
   Json groups = Json::object();
   for (std::size_t g = 0; g < sim.run_task_groups().size(); ++g) {
     const auto& gs = sim.run_task_groups()[g];
@@ -334,20 +331,20 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     completed += gs.completed;
     interrupted += gs.interrupted;
     failed += gs.failed;
-    waits.insert(waits.end(), gs.wait_seconds.begin(), gs.wait_seconds.end());
+    waits.merge(gs.wait_seconds);
     lost += gs.lost_task_seconds;
     groups[cfg.run_tasks[g].name] = Json{{"submitted", gs.submitted}, {"completed", gs.completed},
                                          {"interrupted", gs.interrupted}, {"failed", gs.failed},
                                          {"lostTaskSeconds", r6(gs.lost_task_seconds)},
                                          {"costUsd", r6(gs.cost_usd)}};
   }
-  const double max_wait = waits.empty() ? 0.0 : *std::max_element(waits.begin(), waits.end());
+  const double max_wait = waits.max();
   j["runTasks"] = Json{{"submitted", submitted},
                        {"completed", completed},
                        {"interrupted", interrupted},
                        {"failed", failed},
                        {"lostTaskSeconds", r6(lost)},
-                       {"waitSeconds", Json{{"p50", r6(percentile(waits, 50))}, {"p95", r6(percentile(waits, 95))}, {"max", r6(max_wait)}}},
+                       {"waitSeconds", Json{{"p50", r6(waits.percentile(50))}, {"p95", r6(waits.percentile(95))}, {"max", r6(max_wait)}}},
                        {"groups", groups}};
   j["notices"] = cfg.notices;
   return j.dump(2) + "\n";

@@ -315,3 +315,27 @@ timeline:
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+TEST(BinnedSamples, NearestRankOnTheGridInBoundedMemory) {
+  BinnedSamples s(0.001);
+  for (int i = 1; i <= 100; ++i) s.add(i * 0.5);  // 0.5 .. 50
+  EXPECT_EQ(s.count(), 100u);
+  EXPECT_DOUBLE_EQ(s.percentile(50), 25.0);
+  EXPECT_DOUBLE_EQ(s.percentile(95), 47.5);
+  EXPECT_DOUBLE_EQ(s.max(), 50.0);
+  EXPECT_DOUBLE_EQ(s.mean(), 25.25);
+  // A million samples of three values keep three bins.
+  BinnedSamples t(0.001);
+  for (int i = 0; i < 1'000'000; ++i) t.add(i % 3 == 0 ? 1.0 : 2.0);
+  EXPECT_DOUBLE_EQ(t.percentile(30), 1.0);
+  EXPECT_DOUBLE_EQ(t.percentile(40), 2.0);
+  s.merge(t);
+  EXPECT_EQ(s.count(), 1'000'100u);
+  EXPECT_DOUBLE_EQ(s.max(), 50.0);
+}
+
+}  // namespace
+}  // namespace ecsim

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -40,6 +42,29 @@ enum class TaskPhase {
   kDeregistering,       ///< DEACTIVATING: load balancer deregistration delay
   kStopping,            ///< STOPPING: SIGTERM sent, waiting for exit
   kStopped,
+};
+
+/// Sample statistics in bounded memory: values are counted on a grid of `resolution`
+/// (rounded to the nearest point), so memory grows with the distinct values seen, not with
+/// the run's length. Quantiles are nearest-rank on the grid (exact to the resolution); the
+/// mean, min and max are exact.
+class BinnedSamples {
+ public:
+  explicit BinnedSamples(double resolution) : resolution_(resolution) {}
+  void add(double v);
+  std::uint64_t count() const { return count_; }
+  double mean() const { return count_ ? sum_ / static_cast<double>(count_) : 0.0; }
+  double max() const { return count_ ? max_ : 0.0; }
+  /// Nearest-rank percentile (0 < p <= 100); 0 when empty.
+  double percentile(double p) const;
+  /// Adds another sample set's counts (same resolution).
+  void merge(const BinnedSamples& other);
+
+ private:
+  double resolution_;
+  std::unordered_map<std::int64_t, std::uint64_t> bins_;
+  std::uint64_t count_ = 0;
+  double sum_ = 0.0, max_ = 0.0;
 };
 
 /// Time-weighted statistics of an integer level (desired count, running count, ...).
@@ -122,7 +147,7 @@ struct ServiceState {
   std::int64_t tasks_started = 0, tasks_stopped = 0, tasks_failed = 0, spot_interruptions = 0;
   double cost_usd = 0.0;  ///< of STOPPED tasks; live tasks add theirs in reports
   LevelStats desired_stats, running_stats;
-  std::vector<float> cpu_samples;
+  BinnedSamples cpu_samples{0.001};  ///< per metric period, percent
   std::int64_t overloaded_ms = 0;
   double unserved_requests = 0.0;
   double demand_rps = 0.0;  ///< now
@@ -209,7 +234,7 @@ struct ClusterState {
 
 struct RunTaskGroupState {
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
-  std::vector<double> wait_seconds;  ///< submit -> RUNNING, per task that ran
+  BinnedSamples wait_seconds{0.001};  ///< submit -> RUNNING, per task that ran (ms grid: exact)
   double lost_task_seconds = 0.0;    ///< work thrown away by interruptions
   std::vector<int> per_item;
   int live = 0;
