@@ -131,8 +131,29 @@ void LevelStats::set(SimTime now, std::int64_t value) {
   max_ = std::max(max_, value);
 }
 
+namespace {
+constexpr double kLogFloor = 0.001;   // log bins: bin 0 holds [0, 1 ms]
+constexpr std::size_t kLogBins = 32768;  // (1 + 0.001)^32767 x 1 ms: beyond 10^11 s
+}  // namespace
+
+std::size_t BinnedSamples::bin_of(double v) const {
+  if (relative_ > 0) {
+    if (!(v > kLogFloor)) return 0;
+    const double k = std::floor(std::log(v / kLogFloor) / std::log1p(relative_)) + 1;
+    return static_cast<std::size_t>(std::min(k, static_cast<double>(kLogBins - 1)));
+  }
+  const double k = std::round(std::clamp(v, 0.0, max_value_) / resolution_);
+  return static_cast<std::size_t>(k);
+}
+
+double BinnedSamples::value_of(std::size_t bin) const {
+  if (relative_ > 0) return bin == 0 ? 0.0 : kLogFloor * std::pow(1 + relative_, static_cast<double>(bin) - 0.5);
+  return static_cast<double>(bin) * resolution_;
+}
+
 void BinnedSamples::add(double v) {
-  ++bins_[std::llround(v / resolution_)];
+  if (bins_.empty()) bins_.assign(relative_ > 0 ? kLogBins : static_cast<std::size_t>(std::round(max_value_ / resolution_)) + 1, 0);
+  ++bins_[bin_of(v)];
   max_ = count_ ? std::max(max_, v) : v;
   ++count_;
   sum_ += v;
@@ -141,19 +162,19 @@ void BinnedSamples::add(double v) {
 double BinnedSamples::percentile(double p) const {
   if (count_ == 0) return 0.0;
   const auto rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))), 1, count_);
-  std::vector<std::pair<std::int64_t, std::uint64_t>> sorted(bins_.begin(), bins_.end());
-  std::sort(sorted.begin(), sorted.end());
   std::uint64_t seen = 0;
-  for (const auto& [bin, n] : sorted) {
-    seen += n;
-    if (seen >= rank) return static_cast<double>(bin) * resolution_;
+  for (std::size_t b = 0; b < bins_.size(); ++b) {
+    seen += bins_[b];
+    if (seen >= rank) return std::min(value_of(b), max_);
   }
   return max_;
 }
 
 void BinnedSamples::merge(const BinnedSamples& other) {
-  for (const auto& [bin, n] : other.bins_) bins_[bin] += n;
-  if (other.count_) max_ = count_ ? std::max(max_, other.max_) : other.max_;
+  if (other.count_ == 0) return;
+  if (bins_.empty()) bins_.assign(other.bins_.size(), 0);
+  for (std::size_t b = 0; b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
+  max_ = count_ ? std::max(max_, other.max_) : other.max_;
   count_ += other.count_;
   sum_ += other.sum_;
 }
@@ -173,8 +194,8 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       replication_(replication),
       horizon_(SimTime{config_.duration}),
       placement_rng_(rng_for("ec2/placement")),
-      instance_spot_rng_(rng_for("ec2/spot-interruptions")),
       health_rng_(rng_for("tasks/health")),
+      instance_spot_rng_(rng_for("ec2/spot-interruptions")),
       latency_rng_(rng_for("fargate/latency")),
       spot_rng_(rng_for("fargate-spot/interruptions")),
       reclaim_rng_(rng_for("fargate-spot/reclaim")) {
@@ -245,7 +266,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     group_trace_pos_.push_back(0);
     if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
       if (poisson->rate_per_second > 0) {
-        const double gap = group_arrival_rng_.back().exponential(1.0 / poisson->rate_per_second);
+        const double gap = group_arrival_rng_.back().exponential(1.0 / arrival_rate(*poisson));
         queue_.push(now_ + seconds(gap), RunTaskArrival{static_cast<int>(g)});
       }
     } else {
@@ -354,8 +375,9 @@ void Simulator::set_desired(int service, int desired, const char* why) {
   s.desired = desired;
   s.desired_stats.set(now_, desired);
   s.steady = false;
-  emit(RecordKind::kServiceDesiredCountUpdated, nullptr, service,
-       "from=" + std::to_string(old) + " to=" + std::to_string(desired) + " by=" + why);
+  if (tracing())
+    emit(RecordKind::kServiceDesiredCountUpdated, nullptr, service,
+         "from=" + std::to_string(old) + " to=" + std::to_string(desired) + " by=" + why);
   reconcile(service);
 }
 
@@ -570,9 +592,10 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt) {
   t.provider = strategy[t.strategy_item].provider;
   ++providers_[t.provider].provisioning;
   if (config_.is_asg(t.provider)) ++clusters_[cluster_of(t)].asg_provisioning;
-  emit(RecordKind::kTaskProvisioning, &t, service,
-       "taskDefinition=" + config_.task_definitions[t.task_definition].key() +
-           " capacityProvider=" + config_.provider_name(t.provider) + (attempt > 1 ? " attempt=" + std::to_string(attempt) : ""));
+  if (tracing())
+    emit(RecordKind::kTaskProvisioning, &t, service,
+         "taskDefinition=" + config_.task_definitions[t.task_definition].key() +
+             " capacityProvider=" + config_.provider_name(t.provider) + (attempt > 1 ? " attempt=" + std::to_string(attempt) : ""));
   if (config_.is_asg(t.provider)) {
     auto& waiting = providers_[t.provider].asg->waiting;
     const int rules = rules_of(t);
@@ -697,7 +720,8 @@ void Simulator::advance(std::uint32_t slot) {
       t.zone = svc ? static_cast<int>(placer_->choose_zone(svc->per_zone)) : 0;
       if (svc) ++svc->per_zone[t.zone];
       set_state(t, TaskState::kPending);
-      emit(RecordKind::kTaskPending, &t, t.service, "availabilityZone=" + config_.availability_zones[t.zone]);
+      if (tracing())
+        emit(RecordKind::kTaskPending, &t, t.service, "availabilityZone=" + config_.availability_zones[t.zone]);
       t.phase = TaskPhase::kAttachingEni;
       schedule_step(slot, jittered(ft.eni_attach));
       return;
@@ -946,18 +970,20 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
       const int threshold = breaker_threshold(t.service);
       if (sc.circuit_breaker && d.breaker_count >= threshold) {
         d.rollout = Deployment::Rollout::kFailed;
-        emit(RecordKind::kDeploymentFailed, nullptr, t.service,
-             "taskDefinition=" + config_.task_definitions[d.task_definition].key() + " failedTasks=" +
-                 std::to_string(d.failed_tasks) + " threshold=" + std::to_string(threshold) +
-                 (t.has_been_healthy || t.fails_health_checks ? " stage=2" : " stage=1"));
+        if (tracing())
+          emit(RecordKind::kDeploymentFailed, nullptr, t.service,
+               "taskDefinition=" + config_.task_definitions[d.task_definition].key() + " failedTasks=" +
+                   std::to_string(d.failed_tasks) + " threshold=" + std::to_string(threshold) +
+                   (t.has_been_healthy || t.fails_health_checks ? " stage=2" : " stage=1"));
         if (sc.rollback && s.last_completed_task_definition != s.primary_task_definition) {
           d.rolled_back = true;
           s.pending_rollback = s.last_completed_task_definition;  // started by the next reconcile
         }
       }
     }
-    emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,
-         "consecutiveFailures=" + std::to_string(s.consecutive_failures) + " retryIn=" + format_seconds(backoff) + "s");
+    if (tracing())
+      emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,
+           "consecutiveFailures=" + std::to_string(s.consecutive_failures) + " retryIn=" + format_seconds(backoff) + "s");
   }
   if (failed && t.group >= 0) ++groups_[t.group].failed;
 
@@ -1010,7 +1036,8 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   }
   p.cost_usd += t.cost_usd;
   set_state(t, TaskState::kStopped);
-  emit(RecordKind::kTaskStopped, &t, t.service, "stoppedReason=" + t.stop_reason);
+  if (tracing())
+    emit(RecordKind::kTaskStopped, &t, t.service, "stoppedReason=" + t.stop_reason);
   const int service = t.service;
   if (service >= 0) {
     auto& s = services_[service];
@@ -1087,13 +1114,20 @@ void Simulator::handle(const RunTaskArrival& e) {
                                              [](const FixedDuration& d) { return d.value; }},
                                   poisson->duration);
     submit_run_task(e.group, work);
-    const double gap = group_arrival_rng_[e.group].exponential(1.0 / poisson->rate_per_second);
+    const double gap = group_arrival_rng_[e.group].exponential(1.0 / arrival_rate(*poisson));
     queue_.push(now_ + seconds(gap), RunTaskArrival{e.group});
     return;
   }
   const auto& row = group_traces_[e.group][group_trace_pos_[e.group]++];
   for (int k = 0; k < row.count; ++k) submit_run_task(e.group, row.work);
   next_trace_arrival(e.group);
+}
+
+double Simulator::arrival_rate(const PoissonArrivals& a) const {
+  if (a.amplitude == 0.0) return a.rate_per_second;
+  const double x = to_seconds(now_ + a.phase) / to_seconds(a.period);
+  // A rate of zero would never arrive again: keep a floor of 1e-9 of the mean.
+  return std::max(a.rate_per_second * 1e-9, a.rate_per_second * (1.0 + a.amplitude * std::sin(2.0 * std::numbers::pi * x)));
 }
 
 void Simulator::next_trace_arrival(int group) {
@@ -1115,7 +1149,8 @@ void Simulator::submit_run_task(int group, SimDuration work) {
   ++groups_[group].submitted;
   const std::uint32_t slot = create_task(-1, group, 1);
   tasks_[slot].work = work;
-  emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1, "group=" + gc.name + " work=" + format_seconds(work) + "s");
+  if (tracing())
+    emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1, "group=" + gc.name + " work=" + format_seconds(work) + "s");
 }
 
 void Simulator::handle(const TimelineAction& e) {
@@ -1278,8 +1313,9 @@ void Simulator::apply_scaling(int service, const std::optional<ScalingAction>& a
   const int to = std::min(action->desired, config_.account.tasks_per_service);
   if (to == s.desired) return;
   ++s.scaling_actions;
-  emit(RecordKind::kScalingActivity, nullptr, service,
-       "policy=" + action->policy + " from=" + std::to_string(s.desired) + " to=" + std::to_string(to) + " reason=" + action->reason);
+  if (tracing())
+    emit(RecordKind::kScalingActivity, nullptr, service,
+         "policy=" + action->policy + " from=" + std::to_string(s.desired) + " to=" + std::to_string(to) + " reason=" + action->reason);
   set_desired(service, to, "autoScaling");
 }
 
@@ -1323,8 +1359,9 @@ void Simulator::handle(const ClusterRoom& e) {
     const std::uint32_t slot = create_task(-1, d.group, 1);
     tasks_[slot].work = d.work;
     tasks_[slot].created = d.at;
-    emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1,
-         "group=" + config_.run_tasks[d.group].name + " work=" + format_seconds(d.work) + "s");
+    if (tracing())
+      emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1,
+           "group=" + config_.run_tasks[d.group].name + " work=" + format_seconds(d.work) + "s");
   }
   auto blocked = std::move(c.blocked_services);
   c.blocked_services.clear();
@@ -1433,10 +1470,11 @@ void Simulator::launch_instance(int provider) {
   ++a.in_service;
   ++a.instances_launched;
   a.instance_stats.set(now_, a.in_service);
-  emit(RecordKind::kInstanceLaunched, nullptr, -1,
-       "capacityProvider=" + ac.name + " instanceType=" + config_.instance_types[type].name + " lifecycle=" +
-           (spot ? "spot" : "on-demand") + " availabilityZone=" + config_.availability_zones[zone],
-       id);
+  if (tracing())
+    emit(RecordKind::kInstanceLaunched, nullptr, -1,
+         "capacityProvider=" + ac.name + " instanceType=" + config_.instance_types[type].name + " lifecycle=" +
+             (spot ? "spot" : "on-demand") + " availabilityZone=" + config_.availability_zones[zone],
+         id);
 }
 
 void Simulator::handle(const InstanceStep& e) {
@@ -1640,8 +1678,9 @@ void Simulator::pump_asg(int provider) {
       if (!result.instance) {
         if (!t.placement_reported) {
           t.placement_reported = true;
-          emit(RecordKind::kTaskPlacementFailed, &t, t.service,
-               (t.service >= 0 ? "(service " + config_.services[t.service].name + ") " : std::string()) + result.reason);
+          if (tracing())
+            emit(RecordKind::kTaskPlacementFailed, &t, t.service,
+                 (t.service >= 0 ? "(service " + config_.services[t.service].name + ") " : std::string()) + result.reason);
         }
         break;
       }
@@ -1663,7 +1702,8 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   t.zone = in.zone;
   if (t.service >= 0 && t.counts_toward_desired) ++services_[t.service].per_zone[t.zone];
   set_state(t, TaskState::kPending);
-  emit(RecordKind::kTaskPending, &t, t.service, "availabilityZone=" + config_.availability_zones[t.zone]);
+  if (tracing())
+    emit(RecordKind::kTaskPending, &t, t.service, "availabilityZone=" + config_.availability_zones[t.zone]);
   if (config_.task_definitions[t.task_definition].network_mode == NetworkMode::kAwsvpc) {
     t.phase = TaskPhase::kAttachingEni;
     schedule_step(slot, jittered(config_.timings.ec2.eni_attach));
@@ -1717,8 +1757,9 @@ void Simulator::reconcile_daemon(int service) {
     ++providers_[t.provider].provisioning;
     ++clusters_[sc.cluster].asg_provisioning;
     s.steady = false;
-    emit(RecordKind::kTaskProvisioning, &t, service,
-         "taskDefinition=" + config_.task_definitions[t.task_definition].key() + " capacityProvider=" + config_.provider_name(t.provider));
+    if (tracing())
+      emit(RecordKind::kTaskProvisioning, &t, service,
+           "taskDefinition=" + config_.task_definitions[t.task_definition].key() + " capacityProvider=" + config_.provider_name(t.provider));
     start_on_instance(slot, id);
   }
   if (s.desired != active) {
@@ -1796,9 +1837,10 @@ void Simulator::handle(const ManagedScalingTick& e) {
   if (why == "scale-in" && to > a.desired) return;
   if (why == "scale-out" && to < a.desired) return;
   ++a.scaling_actions;
-  emit(RecordKind::kManagedScaling, nullptr, -1,
-       "capacityProvider=" + ac.name + " " + why + " reservation=" + std::to_string(static_cast<int>(std::lround(reservation))) +
-           " from=" + std::to_string(a.desired) + " to=" + std::to_string(to));
+  if (tracing())
+    emit(RecordKind::kManagedScaling, nullptr, -1,
+         "capacityProvider=" + ac.name + " " + why + " reservation=" + std::to_string(static_cast<int>(std::lround(reservation))) +
+             " from=" + std::to_string(a.desired) + " to=" + std::to_string(to));
   a.desired = to;
   asg_reconcile(e.provider);
 }

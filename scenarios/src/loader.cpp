@@ -1453,6 +1453,12 @@ class Loader {
           PoissonArrivals pa;
           Fields p(ctx_, a.get("poisson"), a.sub("poisson"));
           if (auto v = p.number("ratePerSecond", 1e-9, 1e6, true)) pa.rate_per_second = *v;
+          if (auto dn = p.get("diurnal"); dn.IsDefined()) {
+            Fields df(ctx_, dn, p.sub("diurnal"));
+            if (auto v = df.number("amplitude", 0, 1, true)) pa.amplitude = *v;
+            if (auto v = df.duration("period", false, SimDuration{1000})) pa.period = *v;
+            if (auto v = df.duration("phase")) pa.phase = *v;
+          }
           Fields d(ctx_, p.get("duration", true), p.sub("duration"));
           if (d.valid()) {
             auto mean = d.duration("exponentialMean", false, SimDuration{1});

@@ -323,7 +323,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
   j["capacityProviders"] = providers;
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
   double lost = 0;
-  BinnedSamples waits{0.001};
+  BinnedSamples waits = BinnedSamples::logarithmic(0.001);
   Json groups = Json::object();
   for (std::size_t g = 0; g < sim.run_task_groups().size(); ++g) {
     const auto& gs = sim.run_task_groups()[g];

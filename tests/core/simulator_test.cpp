@@ -319,22 +319,29 @@ timeline:
 namespace ecsim {
 namespace {
 
-TEST(BinnedSamples, NearestRankOnTheGridInBoundedMemory) {
-  BinnedSamples s(0.001);
+TEST(BinnedSamples, NearestRankOnTheBinsInFixedMemory) {
+  BinnedSamples s(0.01, 100.0);
   for (int i = 1; i <= 100; ++i) s.add(i * 0.5);  // 0.5 .. 50
   EXPECT_EQ(s.count(), 100u);
   EXPECT_DOUBLE_EQ(s.percentile(50), 25.0);
   EXPECT_DOUBLE_EQ(s.percentile(95), 47.5);
   EXPECT_DOUBLE_EQ(s.max(), 50.0);
   EXPECT_DOUBLE_EQ(s.mean(), 25.25);
-  // A million samples of three values keep three bins.
-  BinnedSamples t(0.001);
-  for (int i = 0; i < 1'000'000; ++i) t.add(i % 3 == 0 ? 1.0 : 2.0);
-  EXPECT_DOUBLE_EQ(t.percentile(30), 1.0);
-  EXPECT_DOUBLE_EQ(t.percentile(40), 2.0);
-  s.merge(t);
-  EXPECT_EQ(s.count(), 1'000'100u);
-  EXPECT_DOUBLE_EQ(s.max(), 50.0);
+  s.add(250.0);  // above the range: last bin, exact max
+  EXPECT_DOUBLE_EQ(s.percentile(100), 100.0);
+  EXPECT_DOUBLE_EQ(s.max(), 250.0);
+  // Logarithmic bins keep waits from 1 ms to days within 0.1 %.
+  auto w = BinnedSamples::logarithmic(0.001);
+  for (double v : {0.0, 0.0, 2.0, 60.0, 86400.0}) w.add(v);
+  EXPECT_EQ(w.percentile(40), 0.0);
+  EXPECT_NEAR(w.percentile(60), 2.0, 0.002);
+  EXPECT_NEAR(w.percentile(80), 60.0, 0.06);
+  EXPECT_DOUBLE_EQ(w.max(), 86400.0);
+  auto v = BinnedSamples::logarithmic(0.001);
+  v.merge(w);
+  v.merge(w);
+  EXPECT_EQ(v.count(), 10u);
+  EXPECT_NEAR(v.percentile(60), 2.0, 0.002);
 }
 
 }  // namespace

@@ -261,6 +261,11 @@ using TaskDurationConfig = std::variant<ExponentialDuration, FixedDuration>;
 struct PoissonArrivals {
   double rate_per_second = 0.0;
   TaskDurationConfig duration;
+  /// Optional diurnal rate: rate(t) = rate_per_second * (1 + amplitude * sin(2 pi (t + phase)
+  /// / period)); each gap is drawn at the previous arrival with the rate then in force.
+  double amplitude = 0.0;
+  SimDuration period = 24h;
+  SimDuration phase = 0s;
 };
 /// Batch arrivals replayed from a CSV (streamed): each row submits `count` tasks at its
 /// time, each running for `end - time` (or the `duration` column) seconds.

@@ -44,25 +44,35 @@ enum class TaskPhase {
   kStopped,
 };
 
-/// Sample statistics in bounded memory: values are counted on a grid of `resolution`
-/// (rounded to the nearest point), so memory grows with the distinct values seen, not with
-/// the run's length. Quantiles are nearest-rank on the grid (exact to the resolution); the
-/// mean, min and max are exact.
+/// Sample statistics in fixed memory: a histogram, so memory does not grow with the run's
+/// length. Linear bins of `resolution` up to `max_value` (values above share the last bin),
+/// or, with `relative` > 0, logarithmic bins that keep every value to within that relative
+/// error (from 1 ms up). Percentiles are nearest-rank on the bins; count, mean and max are
+/// exact. Bins are allocated on the first sample.
 class BinnedSamples {
  public:
-  explicit BinnedSamples(double resolution) : resolution_(resolution) {}
+  /// Linear: resolution and the largest value kept apart.
+  BinnedSamples(double resolution, double max_value) : resolution_(resolution), max_value_(max_value) {}
+  /// Logarithmic, for values spanning many magnitudes (waits).
+  static BinnedSamples logarithmic(double relative) {
+    BinnedSamples b(0, 0);
+    b.relative_ = relative;
+    return b;
+  }
   void add(double v);
   std::uint64_t count() const { return count_; }
   double mean() const { return count_ ? sum_ / static_cast<double>(count_) : 0.0; }
   double max() const { return count_ ? max_ : 0.0; }
   /// Nearest-rank percentile (0 < p <= 100); 0 when empty.
   double percentile(double p) const;
-  /// Adds another sample set's counts (same resolution).
+  /// Adds another sample set's counts (same binning).
   void merge(const BinnedSamples& other);
 
  private:
-  double resolution_;
-  std::unordered_map<std::int64_t, std::uint64_t> bins_;
+  std::size_t bin_of(double v) const;
+  double value_of(std::size_t bin) const;
+  double resolution_ = 0, max_value_ = 0, relative_ = 0;
+  std::vector<std::uint32_t> bins_;
   std::uint64_t count_ = 0;
   double sum_ = 0.0, max_ = 0.0;
 };
@@ -147,7 +157,7 @@ struct ServiceState {
   std::int64_t tasks_started = 0, tasks_stopped = 0, tasks_failed = 0, spot_interruptions = 0;
   double cost_usd = 0.0;  ///< of STOPPED tasks; live tasks add theirs in reports
   LevelStats desired_stats, running_stats;
-  BinnedSamples cpu_samples{0.001};  ///< per metric period, percent
+  BinnedSamples cpu_samples{0.01, 100.0};  ///< per metric period, percent (0.01 % bins)
   std::int64_t overloaded_ms = 0;
   double unserved_requests = 0.0;
   double demand_rps = 0.0;  ///< now
@@ -234,7 +244,7 @@ struct ClusterState {
 
 struct RunTaskGroupState {
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
-  BinnedSamples wait_seconds{0.001};  ///< submit -> RUNNING, per task that ran (ms grid: exact)
+  BinnedSamples wait_seconds = BinnedSamples::logarithmic(0.001);  ///< submit -> RUNNING (within 0.1 %)
   double lost_task_seconds = 0.0;    ///< work thrown away by interruptions
   std::vector<int> per_item;
   int live = 0;
@@ -363,6 +373,7 @@ class Simulator {
   bool creation_blocked(int service);
   void submit_run_task(int group, SimDuration work);
   void next_trace_arrival(int group);
+  double arrival_rate(const PoissonArrivals& a) const;
   SimDuration pull_time(const Task& t) const;
   void accumulate(int service);
   static double served_share(const ServiceState& s, double requests_per_task);
@@ -370,6 +381,8 @@ class Simulator {
   void schedule_next_scheduled(int service);
 
   void emit(RecordKind kind, const Task* task, int service, std::string detail, std::uint32_t instance = 0);
+  /// Whether anyone listens: callers skip building event details otherwise.
+  bool tracing() const { return !observers_.empty(); }
   void set_desired(int service, int desired, const char* why);
   void reconcile(int service);
   void schedule_reconcile(int service, SimTime at);
