@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/event_log.hpp"
 
+#include <charconv>
+
 #include "ecsim/core/instance_placer.hpp"
 #include "ecsim/core/simulator.hpp"
 
@@ -28,20 +30,36 @@ EventCsvWriter::EventCsvWriter(std::ostream& out, bool write_header) : out_(out)
   if (write_header) out_ << kEventsCsvHeader << '\n';
 }
 
+namespace {
+// Appends `s`, quoted only when it holds a comma, quote or newline (RFC 4180).
+void append_field(std::string& line, const std::string& s) {
+  bool plain = true;
+  for (char c : s)
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+      plain = false;
+      break;
+    }
+  if (plain) line += s;
+  else line += csv_field(s);
+}
+}  // namespace
+
 void EventCsvWriter::on_record(const Simulator& sim, const Record& r) {
-  line_ = format_seconds(r.time);
+  char num[32];
+  line_.assign(num, append_seconds(num, r.time.time_since_epoch()));
   line_ += ',';
   line_ += record_kind_name(r.kind);
   line_ += ',';
-  line_ += csv_field(record_owner(sim, r));
+  if (r.service >= 0) append_field(line_, sim.config().services[static_cast<std::size_t>(r.service)].name);
+  else if (r.group >= 0) append_field(line_, sim.config().run_tasks[static_cast<std::size_t>(r.group)].name);
   line_ += ',';
-  if (r.task != 0) line_ += std::to_string(r.task);
+  if (r.task != 0) line_.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, r.task).ptr - num));
   line_ += ',';
   if (r.instance != 0) line_ += instance_name(r.instance);  // empty for Fargate tasks
   line_ += ',';
-  line_ += csv_field(r.detail);
+  append_field(line_, r.detail);
   line_ += '\n';
-  out_ << line_;
+  out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
 }
 
 void EventColumns::on_record(const Simulator& sim, const Record& r) {

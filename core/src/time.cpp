@@ -2,27 +2,34 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/time.hpp"
 
+#include <charconv>
+
 #include <cstdio>
 
 namespace ecsim {
 
 std::string format_seconds(SimDuration d) {
+  char buf[32];
+  return std::string(buf, append_seconds(buf, d));
+}
+
+std::size_t append_seconds(char* out, SimDuration d) {
+  // Integer milliseconds as seconds with the fraction's trailing zeros trimmed ("34.75").
   const std::int64_t ms = d.count();
-  const bool neg = ms < 0;
-  const std::int64_t a = neg ? -ms : ms;
-  char buf[40];
-  const std::int64_t frac = a % 1000;
-  if (frac == 0) {
-    std::snprintf(buf, sizeof buf, "%s%lld", neg ? "-" : "", static_cast<long long>(a / 1000));
-  } else {
-    std::snprintf(buf, sizeof buf, "%s%lld.%03lld", neg ? "-" : "", static_cast<long long>(a / 1000),
-                  static_cast<long long>(frac));
-    // trim trailing zeros of the fraction
-    std::string s(buf);
-    while (s.back() == '0') s.pop_back();
-    return s;
+  char* p = out;
+  std::uint64_t a = ms < 0 ? static_cast<std::uint64_t>(-(ms + 1)) + 1 : static_cast<std::uint64_t>(ms);
+  if (ms < 0) *p++ = '-';
+  p = std::to_chars(p, p + 24, a / 1000).ptr;
+  auto frac = static_cast<unsigned>(a % 1000);
+  if (frac != 0) {
+    *p++ = '.';
+    const char digits[3] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                            static_cast<char>('0' + frac % 10)};
+    int n = 3;
+    while (digits[n - 1] == '0') --n;
+    for (int k = 0; k < n; ++k) *p++ = digits[k];
   }
-  return buf;
+  return static_cast<std::size_t>(p - out);
 }
 
 std::string format_seconds(SimTime t) { return format_seconds(t.time_since_epoch()); }

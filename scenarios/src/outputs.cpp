@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -137,11 +138,40 @@ void TasksCsvWriter::on_run_end(const Simulator& sim) {
 
 void TasksCsvWriter::write(const Simulator& sim, const Task& t) {
   const auto r = task_row(sim, t);
-  auto when = [](const std::optional<SimTime>& x) { return x ? format_seconds(*x) : std::string(); };
-  out_ << r.id << ',' << csv_field(std::string(r.owner)) << ',' << sim.config().task_definitions[t.task_definition].key() << ','
-       << csv_field(r.provider) << ',' << r.zone << ',' << r.attempt << ',' << format_seconds(r.created) << ','
-       << when(r.pull_started) << ',' << when(r.running_at) << ',' << when(r.healthy_at) << ',' << when(r.stopped_at) << ','
-       << r.last_status << ',' << csv_field(std::string(r.stopped_reason)) << ',' << money(r.cost_usd) << ',' << r.instance << '\n';
+  std::string& l = line_;
+  l.clear();
+  char num[40];
+  auto integer = [&](std::uint64_t v) { l.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, v).ptr - num)); };
+  auto when = [&](const std::optional<SimTime>& x) {
+    if (x) l.append(num, append_seconds(num, x->time_since_epoch()));
+    l += ',';
+  };
+  integer(r.id);
+  l += ',';
+  l += csv_field(std::string(r.owner));
+  l += ',';
+  l += sim.config().task_definitions[t.task_definition].key();
+  l += ',';
+  l += csv_field(r.provider);
+  l += ',';
+  l += r.zone;
+  l += ',';
+  integer(static_cast<std::uint64_t>(r.attempt));
+  l += ',';
+  when(r.created);
+  when(r.pull_started);
+  when(r.running_at);
+  when(r.healthy_at);
+  when(r.stopped_at);
+  l += r.last_status;
+  l += ',';
+  l += csv_field(std::string(r.stopped_reason));
+  l += ',';
+  l.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, r.cost_usd, std::chars_format::fixed, 6).ptr - num));
+  l += ',';
+  l += r.instance;
+  l += '\n';
+  out_.write(l.data(), static_cast<std::streamsize>(l.size()));
 }
 
 // --- column tables ----------------------------------------------------------------------------

@@ -40,6 +40,8 @@ inline SimDuration seconds(double s) { return SimDuration{std::llround(s * 1000.
 
 /// Formats seconds since t=0 with millisecond precision and no trailing zeros ("12.5", "60").
 std::string format_seconds(SimTime t);
+/// The same text written into `out` (at least 32 bytes); returns its length.
+std::size_t append_seconds(char* out, SimDuration d);
 std::string format_seconds(SimDuration d);
 
 /// Parses an ISO 8601 UTC time ("1998-06-22T00:00:00Z", "1998-04-30T21:30Z",

@@ -41,6 +41,7 @@ class TasksCsvWriter : public Observer {
  private:
   void write(const Simulator& sim, const Task& t);
   std::ostream& out_;
+  std::string line_;
 };
 
 // --- column tables: the same rows as the CSV files, column by column (for Python) ------------
