@@ -1564,11 +1564,7 @@ void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::str
   if (in.state == InstanceState::kTerminated || in.state == InstanceState::kDraining) return;
   const int provider = in.provider;
   auto& a = *providers_[provider].asg;
-  if (in.in_service) {
-    in.in_service = false;
-    --a.in_service;
-    a.instance_stats.set(now_, a.in_service);
-  }
+  take_out_of_service(in, a);
   const bool spot_notice = in.spot_warned;
   if (!drain || in.state != InstanceState::kActive) {
     // Not registered yet, or no managed draining: it goes now (a Spot instance without
@@ -1601,16 +1597,19 @@ void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::str
   asg_reconcile(provider);
 }
 
+void Simulator::take_out_of_service(ContainerInstance& in, AsgState& a) {
+  if (!in.in_service) return;
+  in.in_service = false;
+  --a.in_service;
+  a.instance_stats.set(now_, a.in_service);
+}
+
 void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
   auto& in = instances_[id - 1];
   if (in.state == InstanceState::kTerminated) return;
   const int provider = in.provider;
   auto& a = *providers_[provider].asg;
-  if (in.in_service) {
-    in.in_service = false;
-    --a.in_service;
-    a.instance_stats.set(now_, a.in_service);
-  }
+  take_out_of_service(in, a);
   const bool registered = in.state == InstanceState::kActive || in.state == InstanceState::kDraining;
   if (registered) ec2_->set_accepting(id, false);  // nothing new lands here while its tasks stop
   if (in.event != kNoEvent) queue_.cancel(in.event);

@@ -57,6 +57,25 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _run_all(args, jobs, make_row, executor, progress):
+    """Runs _run_point(*a) for each a in args on `executor` (None: a thread pool over all local
+    cores; runs release the GIL) and returns make_row(job, summary) rows in job order."""
+    own = executor is None
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if own else executor
+    bar = _Progress(len(jobs), progress)
+    try:
+        futures = [pool.submit(_run_point, *a) for a in args]
+        rows = []
+        for job, fut in zip(jobs, futures):
+            summary = fut.result()
+            bar.step()
+            rows.append(make_row(job, summary))
+    finally:
+        if own:
+            pool.shutdown()
+    return rows
+
+
 def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, executor: Executor | None = None,
           seed: int | None = None, progress: bool = True):
     """Runs every combination of the grid's values, `replications` times each.
@@ -83,26 +102,18 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
         overrides = list(src.overrides) + [f"{k}={_yaml_value(v)}" for k, v in zip(keys, point)]
         for rep in range(replications):
             jobs.append((point, rep, overrides))
-    own = executor is None
-    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if own else executor
-    bar = _Progress(len(jobs), progress)
-    try:
-        futures = [pool.submit(_run_point, src.text, src.file_name, str(src.base_dir), ov, seed, rep)
-                   for (_, rep, ov) in jobs]
-        rows = []
-        for (point, rep, _), fut in zip(jobs, futures):
-            summary = fut.result()
-            bar.step()
-            row = dict(zip(keys, point))
-            row["seed"] = summary.get("seed", seed)
-            row["replication"] = rep
-            row["error"] = summary.pop("error", "")
-            row.update(summary)
-            rows.append(row)
-    finally:
-        if own:
-            pool.shutdown()
-    return pd.DataFrame(rows)
+
+    def row(job, summary):
+        point, rep, _ = job
+        out = dict(zip(keys, point))
+        out["seed"] = summary.get("seed", seed)
+        out["replication"] = rep
+        out["error"] = summary.pop("error", "")
+        out.update(summary)
+        return out
+
+    args = [(src.text, src.file_name, str(src.base_dir), ov, seed, rep) for (_, rep, ov) in jobs]
+    return pd.DataFrame(_run_all(args, jobs, row, executor, progress))
 
 
 def compare(scenarios, replications: int = 1, executor: Executor | None = None, seed: int | None = None,
@@ -121,20 +132,13 @@ def compare(scenarios, replications: int = 1, executor: Executor | None = None, 
         raise ValueError("replications must be at least 1")
     options = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
     jobs = [(o, rep) for o in options for rep in range(replications)]
-    own = executor is None
-    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if own else executor
-    bar = _Progress(len(jobs), progress)
-    try:
-        futures = [pool.submit(_run_point, o._source.text, o._source.file_name, str(o._source.base_dir),
-                               list(o._source.overrides), seed, rep) for (o, rep) in jobs]
-        rows = []
-        for (o, rep), fut in zip(jobs, futures):
-            summary = fut.result()
-            bar.step()
-            row = {"option": o.name, "replication": rep, "error": summary.pop("error", "")}
-            row.update(summary)
-            rows.append(row)
-    finally:
-        if own:
-            pool.shutdown()
-    return pd.DataFrame(rows)
+
+    def row(job, summary):
+        o, rep = job
+        out = {"option": o.name, "replication": rep, "error": summary.pop("error", "")}
+        out.update(summary)
+        return out
+
+    args = [(o._source.text, o._source.file_name, str(o._source.base_dir), list(o._source.overrides), seed, rep)
+            for (o, rep) in jobs]
+    return pd.DataFrame(_run_all(args, jobs, row, executor, progress))

@@ -364,6 +364,7 @@ class Simulator {
   void activate_instance(std::uint32_t id);
   void begin_instance_exit(std::uint32_t id, bool drain, const std::string& why);
   void terminate_instance(std::uint32_t id, const std::string& why);
+  void take_out_of_service(ContainerInstance& in, AsgState& a);
   void pump_asg(int provider);
   void start_on_instance(std::uint32_t slot, std::uint32_t instance);
   void reconcile_daemon(int service);
