@@ -1523,7 +1523,7 @@ class Loader {
     std::ifstream in(tr.path, std::ios::binary);
     std::string header;
     if (!in || !std::getline(in, header)) {
-      ctx_.error(t.node()["file"], t.sub("file"), "cannot read trace file '" + tr.path + "'");
+      ctx_.error(t.node()["file"], t.sub("file"), "cannot read trace file " + *file);
       return std::nullopt;
     }
     if (header.size() >= 3 && header.compare(0, 3, "\xEF\xBB\xBF") == 0) header.erase(0, 3);
