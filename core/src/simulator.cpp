@@ -22,9 +22,6 @@ constexpr double kMsPerHour = 3'600'000.0;
 
 bool is_spot(int provider) { return provider == static_cast<int>(ProviderKind::kFargateSpot); }
 
-// Spot Instance Advisor band names, as in the bundled EC2 table.
-constexpr const char* kSpotBands[5] = {"<5%", "5-10%", "10-15%", "15-20%", ">20%"};
-
 }  // namespace
 
 const char* provider_name(int provider) {
@@ -33,6 +30,11 @@ const char* provider_name(int provider) {
     case ProviderKind::kFargateSpot: return "FARGATE_SPOT";
   }
   return "?";
+}
+
+const char* spot_band_name(int band) {
+  static constexpr const char* kBands[5] = {"<5%", "5-10%", "10-15%", "15-20%", ">20%"};
+  return kBands[std::clamp(band, 0, 4)];
 }
 
 std::string ScenarioConfig::provider_name(int provider) const {

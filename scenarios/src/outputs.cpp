@@ -289,10 +289,9 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
                          {"minimumBilledSeconds", to_seconds(pr.fargate_minimum_billed)}};
     Json ec2 = Json::object();
     for (const auto& t : cfg.instance_types) {
-      static const char* const kBands[] = {"<5%", "5-10%", "10-15%", "15-20%", ">20%"};
       ec2[t.name] = Json{{"onDemandUsdPerHour", t.on_demand_usd_per_hour},
                          {"spotUsdPerHour", t.spot_usd_per_hour},
-                         {"spotAdvisorBand", kBands[std::clamp(t.spot_band, 0, 4)]},
+                         {"spotAdvisorBand", spot_band_name(t.spot_band)},
                          {"source", t.price_source}};
     }
     if (!cfg.instance_types.empty()) {

@@ -62,9 +62,8 @@ std::vector<std::string> fargate_regions() {
 
 namespace {
 int band_index(const std::string& band) {
-  static const char* const kBands[] = {"<5%", "5-10%", "10-15%", "15-20%", ">20%"};
   for (int i = 0; i < 5; ++i)
-    if (band == kBands[i]) return i;
+    if (band == spot_band_name(i)) return i;
   return -1;
 }
 

@@ -451,5 +451,7 @@ struct ScenarioConfig {
 
 /// Names of the built-in providers, indexed by ProviderKind.
 const char* provider_name(int provider);
+/// The Spot Instance Advisor band's name as AWS writes it (0 "<5%" ... 4 ">20%").
+const char* spot_band_name(int band);
 
 }  // namespace ecsim
