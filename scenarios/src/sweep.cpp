@@ -54,21 +54,27 @@ SweepGrid read_sweep_grid(const std::filesystem::path& file) {
     err(root, "(top level)", "expected a mapping with `grid` and optional `replications`");
     throw ScenarioError(errors);
   }
+  // Nodes are copied out of the iterators before use: yaml-cpp's iterator proxies are
+  // temporaries, and iterating a member of one outlives it (ASan: stack-use-after-scope).
   for (auto it = root.begin(); it != root.end(); ++it) {
-    const std::string key = it->first.Scalar();
+    const YAML::Node key_node = it->first;
+    const YAML::Node value = it->second;
+    const std::string key = key_node.Scalar();
     if (key == "grid") {
-      if (!it->second.IsMap()) {
-        err(it->second, "grid", "expected a mapping of YAML paths to lists of values");
+      if (!value.IsMap()) {
+        err(value, "grid", "expected a mapping of YAML paths to lists of values");
         continue;
       }
-      for (auto a = it->second.begin(); a != it->second.end(); ++a) {
-        const std::string path = a->first.Scalar();
-        if (!a->second.IsSequence() || a->second.size() == 0) {
-          err(a->second, "grid." + path, "expected a non-empty list of values");
+      for (auto a = value.begin(); a != value.end(); ++a) {
+        const YAML::Node path_node = a->first;
+        const YAML::Node list = a->second;
+        const std::string path = path_node.Scalar();
+        if (!list.IsSequence() || list.size() == 0) {
+          err(list, "grid." + path, "expected a non-empty list of values");
           continue;
         }
         std::vector<std::string> values;
-        for (const auto& v : a->second) {
+        for (const auto& v : list) {
           YAML::Emitter e;
           e << YAML::Flow << v;
           values.emplace_back(e.c_str());
@@ -77,13 +83,13 @@ SweepGrid read_sweep_grid(const std::filesystem::path& file) {
       }
     } else if (key == "replications") {
       try {
-        g.replications = it->second.as<int>();
-        if (g.replications < 1) err(it->second, "replications", "must be at least 1");
+        g.replications = value.as<int>();
+        if (g.replications < 1) err(value, "replications", "must be at least 1");
       } catch (const YAML::Exception&) {
-        err(it->second, "replications", "expected an integer");
+        err(value, "replications", "expected an integer");
       }
     } else {
-      err(it->first, key, "unknown key '" + key + "'; expected one of: grid, replications");
+      err(key_node, key, "unknown key '" + key + "'; expected one of: grid, replications");
     }
   }
   if (!errors.empty()) throw ScenarioError(errors);
