@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/simulator.hpp"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -1789,25 +1791,27 @@ void Simulator::handle(const ManagedScalingTick& e) {
     if (in.in_service && in.service_tasks > 0) ++m;
   }
   // Tasks waiting for capacity: at least one more instance, and as many as their summed
-  // CPU and memory need on the largest instance type of the group.
-  long long cpu = 0, mem = 0;
+  // demand needs on the group's largest instance type, resource by resource (CPU units,
+  // memory, task ENIs): the binpacking lower bound.
+  using Resources = Eigen::Array3d;  // cpu units, memory MiB, task ENIs
+  Resources demand = Resources::Zero();
   int waiting = 0;
   for (const auto& w : a.waiting)
     for (auto slot : w.slots) {
       const Task& t = tasks_[slot];
       if (t.state != TaskState::kProvisioning || t.phase != TaskPhase::kWaitingForCapacity) continue;
       ++waiting;
-      cpu += demand_of(t.task_definition).cpu_units;
-      mem += demand_of(t.task_definition).memory_mib;
+      const auto& d = demand_of(t.task_definition);
+      demand += Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0);
     }
   if (waiting > 0) {
-    long long type_cpu = 1, type_mem = 1;
+    Resources largest = Resources::Ones();
     for (int ti : ac.instance_types) {
-      type_cpu = std::max<long long>(type_cpu, config_.instance_types[ti].vcpu * 1024LL);
-      type_mem = std::max<long long>(type_mem, config_.instance_types[ti].memory_mib - et.reserved_memory_mib);
+      const auto& type = config_.instance_types[ti];
+      largest = largest.max(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1));
     }
-    const long long extra = std::max({1LL, (cpu + type_cpu - 1) / type_cpu, (mem + type_mem - 1) / type_mem});
-    m = static_cast<int>(std::min<long long>(n + extra, 1'000'000));
+    const double extra = std::max(1.0, (demand / largest).ceil().maxCoeff());
+    m = static_cast<int>(std::min(n + extra, 1e6));
   }
   double reservation;
   if (n == 0) reservation = m > 0 ? et.first_step_percent : 100.0;

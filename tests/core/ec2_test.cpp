@@ -199,6 +199,22 @@ TEST(Ec2, ScaleOutIsBlockedDuringInstanceWarmup) {
   EXPECT_EQ(r.sim->services()[0].running, 40);
 }
 
+TEST(Ec2, TheBinpackingBoundCountsTaskEnisToo) {
+  // 10 awsvpc tasks of 0.25 vCPU / 512 MiB; an m5.large takes 2 of them (3 ENIs, one primary).
+  // 60 s: N = 0 -> 2 instances; they take 4 tasks. 360 s (after the 300 s warm-up): 6 wait;
+  // by CPU and memory one more instance would do, by ENIs 3 -> M = 5, 250 % -> 3 launched.
+  auto r = testing::run_yaml(ec2_scenario("15m", R"({MinSize: 0, MaxSize: 20, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:2, desiredCount: 10}
+)",
+                                          "{status: ENABLED}", "",
+                                          R"(  - {family: web, requiresCompatibilities: [EC2], networkMode: awsvpc, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:1}]}
+)"));
+  EXPECT_EQ(r.times("INSTANCE_LAUNCHED"), (std::vector<double>{60, 60, 360, 360, 360}));
+  EXPECT_EQ(r.sim->services()[0].running, 10);
+}
+
 TEST(Ec2, MultiTypeGroupsStepByExactlyTheMinimumStepSize) {
   auto r = testing::run_yaml(ec2_scenario("8m", R"({MinSize: 0, MaxSize: 100, AvailabilityZones: [us-east-1a, us-east-1b],
       MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 100},
