@@ -8,11 +8,11 @@
 namespace ecsim {
 namespace {
 
-// Two revisions of the same shape: a task is RUNNING and healthy 24.5 s after it is created.
-std::string deploy_scenario(int desired, int max_percent, int min_percent, const std::string& v2_extra = "",
-                            const std::string& breaker = "{enable: false, rollback: false}") {
+// A one-hour scenario with two revisions of the same shape (revision 2 gets `v2_extra` in its
+// ecsim block), up to `services:`.
+std::string two_revisions(const std::string& name, const std::string& v2_extra) {
   return R"(ecsim: 1
-name: deploy
+name: )" + name + R"(
 duration: 1h
 clusters: [{clusterName: c}]
 taskDefinitions:
@@ -21,7 +21,13 @@ taskDefinitions:
   - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "1024",
      containerDefinitions: [{name: web, image: web:2}], ecsim: {imageSizeMiB: 100)" + v2_extra + R"(}}
 services:
-  - serviceName: web
+)";
+}
+
+// Two revisions of the same shape: a task is RUNNING and healthy 24.5 s after it is created.
+std::string deploy_scenario(int desired, int max_percent, int min_percent, const std::string& v2_extra = "",
+                            const std::string& breaker = "{enable: false, rollback: false}") {
+  return two_revisions("deploy", v2_extra) + R"(  - serviceName: web
     taskDefinition: web:1
     desiredCount: )" + std::to_string(desired) + R"(
     launchType: FARGATE
@@ -138,17 +144,7 @@ namespace {
 
 // A load-balanced service whose revision 2 runs but fails its health checks.
 std::string unhealthy_scenario(const std::string& v2_extra, const std::string& breaker, const std::string& grace = "0") {
-  return R"(ecsim: 1
-name: unhealthy
-duration: 1h
-clusters: [{clusterName: c}]
-taskDefinitions:
-  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "1024",
-     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 100}}
-  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "1024",
-     containerDefinitions: [{name: web, image: web:2}], ecsim: {imageSizeMiB: 100)" + v2_extra + R"(}}
-services:
-  - serviceName: web
+  return two_revisions("unhealthy", v2_extra) + R"(  - serviceName: web
     taskDefinition: web:1
     desiredCount: 10
     launchType: FARGATE
