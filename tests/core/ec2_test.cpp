@@ -332,6 +332,28 @@ TEST(Ec2, DaemonServiceRunsOneTaskPerInstanceBeforeOthers) {
   EXPECT_EQ(r.sim->services()[1].running, 2);
 }
 
+TEST(Ec2, DaemonDeploymentReplacesTheTaskOnEveryInstance) {
+  // A new revision of a DAEMON service: each instance's task is stopped (minimum healthy 0)
+  // and its replacement placed on the same instance once the old one has gone.
+  auto r = testing::run_yaml(ec2_scenario("20m", kThreeZones, R"(services:
+  - {serviceName: agent, taskDefinition: web:1, schedulingStrategy: DAEMON}
+timeline:
+  - {at: 10m, updateService: {service: agent, taskDefinition: "web:2"}}
+)",
+                                          "{status: DISABLED}", "", R"(  - {family: web, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:2}]}
+)"));
+  std::map<std::uint32_t, int> revision2;
+  for (const Task* t : r.sim->live_tasks()) {
+    EXPECT_EQ(t->task_definition, 1) << "task " << t->id << " still runs the old revision";
+    ++revision2[t->instance];
+  }
+  EXPECT_EQ(revision2.size(), 3u);
+  for (const auto& [id, n] : revision2) EXPECT_EQ(n, 1);
+  ASSERT_EQ(r.sim->services()[0].deployments.size(), 1u);
+  EXPECT_EQ(r.sim->services()[0].deployments[0].rollout, Deployment::Rollout::kCompleted);
+}
+
 TEST(Ec2, SameSeedSameEventsWithRandomPlacement) {
   const auto yaml = ec2_scenario("30m", R"({MinSize: 5, MaxSize: 5, InstanceType: m5.large, AvailabilityZones: [us-east-1a, us-east-1b]})",
                                  R"(runTasks:
