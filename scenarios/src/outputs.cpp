@@ -68,7 +68,7 @@ void for_each_timeseries_row(const Simulator& sim, SimTime now, F&& f) {
     std::optional<std::int64_t> instances;
     if (ps.asg) instances = ps.asg->in_service;
     f(TimeseriesRow{now, {}, instances, ps.provisioning + ps.pending, ps.running, std::nullopt, std::nullopt, std::nullopt,
-                    sim.provider_cost(p, now), cfg.provider_name(p)});
+                    sim.provider_cost(p, now), cfg.provider_name(p), std::nullopt});
   }
 }
 

@@ -1,6 +1,11 @@
 // EventQueue: (time, seq) order and lazy cancellation.
 #include "ecsim/core/event_queue.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
+#include "ecsim/core/rng.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -45,6 +50,48 @@ TEST(EventQueue, ManyEventsComeOutSorted) {
     last = e.time;
     last_seq = e.seq;
   }
+}
+
+}  // namespace
+}  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+TEST(EventQueue, InterleavedPushAndPopMatchAReferenceOrder) {
+  // The radix heap against a sorted reference, with pushes at or after the current time
+  // (as a simulation makes them), ties, and cancellations.
+  EventQueue<int> q;
+  std::vector<std::pair<std::int64_t, EventId>> reference;  // pending (time, seq)
+  Rng rng(5);
+  std::int64_t now = 0;
+  std::vector<EventId> live;
+  for (int step = 0; step < 20000; ++step) {
+    if (reference.empty() || rng.uniform01() < 0.55) {
+      const std::int64_t t = now + static_cast<std::int64_t>(rng.uniform_index(3)) * static_cast<std::int64_t>(rng.uniform_index(1000));
+      const EventId id = q.push(at_millis(t), step);
+      reference.emplace_back(t, id);
+      if (rng.uniform01() < 0.1) {
+        q.cancel(id);
+        reference.pop_back();
+      }
+      continue;
+    }
+    auto best = std::min_element(reference.begin(), reference.end());
+    ASSERT_EQ(q.next_time(), at_millis(best->first));
+    const auto e = q.pop();
+    ASSERT_EQ(e.seq, best->second);
+    now = best->first;
+    reference.erase(best);
+  }
+}
+
+TEST(EventQueue, SchedulingBeforeTheCurrentEventIsRefused) {
+  EventQueue<int> q;
+  q.push(at_millis(100), 1);
+  q.pop();
+  EXPECT_THROW(q.push(at_millis(99), 2), std::logic_error);
+  EXPECT_NO_THROW(q.push(at_millis(100), 3));
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
-// The pending-event set: a binary heap ordered by (time, sequence number), lazy cancel.
+// The pending-event set: a radix heap ordered by (time, sequence number), lazy cancel.
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -16,9 +18,12 @@ namespace ecsim {
 using EventId = std::uint64_t;
 inline constexpr EventId kNoEvent = 0;
 
-/// Min-heap of events keyed by (time, seq). Equal-time events pop in the order they were
-/// pushed, because seq grows monotonically. cancel() is lazy: the entry stays in the heap
-/// and is skipped when it reaches the top.
+/// The pending events, popped in (time, seq) order: equal-time events pop in the order they
+/// were pushed, because seq grows monotonically. A radix heap: a simulation never schedules
+/// before the event it is running, so keys only grow, and each key sits in the bucket of
+/// the highest bit where it differs from the last key popped (O(1) push; a pop scans at most
+/// 129 buckets and redistributes one). cancel() is lazy: the entry stays queued and is
+/// skipped when it comes up.
 template <typename Payload>
 class EventQueue {
  public:
@@ -28,82 +33,91 @@ class EventQueue {
     Payload payload;
   };
 
+  /// `time` must not be before the last popped event's time (a simulation never schedules
+  /// into the past); the simulator guarantees it.
   EventId push(SimTime time, Payload payload) {
     const EventId id = ++last_seq_;
-    heap_.push_back(Entry{time, id, std::move(payload)});
-    sift_up(heap_.size() - 1);
+    const Key key = make_key(time, id);
+    if (key < last_) throw std::logic_error("an event was scheduled before the event being run");
+    buckets_[bucket_of(key)].push_back(Node{key, std::move(payload)});
+    ++size_;
     return id;
   }
 
-  /// Marks a pending event cancelled; kNoEvent is ignored. Callers cancel only events that
-  /// have not run yet (they forget an id when its event fires), so the set stays small.
   void cancel(EventId id) {
     if (id != kNoEvent) cancelled_.insert(id);
   }
 
-  /// Time of the next live event, if any.
   std::optional<SimTime> next_time() {
-    drop_cancelled();
-    if (heap_.empty()) return std::nullopt;
-    return heap_.front().time;
+    if (!settle()) return std::nullopt;
+    return time_of(buckets_[0].back().key);
   }
 
   /// Removes and returns the next live event. Precondition: next_time() has a value.
   Entry pop() {
-    drop_cancelled();
-    Entry top = std::move(heap_.front());
-    remove_top();
-    return top;
+    settle();
+    Node n = std::move(buckets_[0].back());
+    buckets_[0].pop_back();
+    --size_;
+    return Entry{time_of(n.key), seq_of(n.key), std::move(n.payload)};
   }
 
-  bool empty() {
-    drop_cancelled();
-    return heap_.empty();
-  }
-  std::size_t size_including_cancelled() const { return heap_.size(); }
+  bool empty() { return !settle(); }
+  std::size_t size_including_cancelled() const { return size_; }
 
  private:
-  static bool before(const Entry& a, const Entry& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+  // time (ms, offset to unsigned) << 64 | seq. __extension__: GCC and Clang have 128-bit
+  // integers; -Wpedantic would flag the (non-ISO) type otherwise.
+  __extension__ using Key = unsigned __int128;
+  struct Node {
+    Key key;
+    Payload payload;
+  };
+  static constexpr int kBuckets = 129;
+
+  static Key make_key(SimTime t, EventId seq) {
+    const auto ms = static_cast<std::uint64_t>(to_millis(t)) ^ (std::uint64_t{1} << 63);  // order-preserving
+    return (static_cast<Key>(ms) << 64) | seq;
   }
-  void drop_cancelled() {
-    while (!heap_.empty() && !cancelled_.empty()) {
-      auto it = cancelled_.find(heap_.front().seq);
-      if (it == cancelled_.end()) break;
-      cancelled_.erase(it);
-      remove_top();
-    }
+  static SimTime time_of(Key k) { return at_millis(static_cast<std::int64_t>(static_cast<std::uint64_t>(k >> 64) ^ (std::uint64_t{1} << 63))); }
+  static EventId seq_of(Key k) { return static_cast<EventId>(k); }
+  static int bit_length(Key x) {
+    const auto hi = static_cast<std::uint64_t>(x >> 64);
+    if (hi) return 128 - __builtin_clzll(hi);
+    const auto lo = static_cast<std::uint64_t>(x);
+    return lo ? 64 - __builtin_clzll(lo) : 0;
   }
-  void remove_top() {
-    heap_.front() = std::move(heap_.back());
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(0);
-  }
-  void sift_up(std::size_t i) {
-    Entry e = std::move(heap_[i]);
-    while (i > 0) {
-      std::size_t parent = (i - 1) / 2;
-      if (!before(e, heap_[parent])) break;
-      heap_[i] = std::move(heap_[parent]);
-      i = parent;
-    }
-    heap_[i] = std::move(e);
-  }
-  void sift_down(std::size_t i) {
-    const std::size_t n = heap_.size();
-    Entry e = std::move(heap_[i]);
+  int bucket_of(Key k) const { return bit_length(k ^ last_); }
+
+  // Brings the smallest live key into bucket 0 (alone: keys are unique); false when empty.
+  bool settle() {
     for (;;) {
-      std::size_t child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-      if (!before(heap_[child], e)) break;
-      heap_[i] = std::move(heap_[child]);
-      i = child;
+      if (buckets_[0].empty()) {
+        int i = 1;
+        while (i < kBuckets && buckets_[i].empty()) ++i;
+        if (i == kBuckets) return false;
+        auto& b = buckets_[i];
+        Key lowest = b.front().key;
+        for (const auto& n : b) lowest = n.key < lowest ? n.key : lowest;
+        last_ = lowest;
+        std::vector<Node> moving;
+        moving.swap(b);
+        for (auto& n : moving) buckets_[bucket_of(n.key)].push_back(std::move(n));
+        moving.clear();
+        b.swap(moving);  // keep the bucket's capacity
+      }
+      if (cancelled_.empty()) return true;
+      auto it = cancelled_.find(seq_of(buckets_[0].back().key));
+      if (it == cancelled_.end()) return true;
+      cancelled_.erase(it);
+      buckets_[0].pop_back();
+      --size_;
     }
-    heap_[i] = std::move(e);
   }
 
-  std::vector<Entry> heap_;
+  std::array<std::vector<Node>, kBuckets> buckets_;
+  Key last_ = 0;
+  std::size_t size_ = 0;
   // Membership only: iteration order of this set never affects outcomes.
   std::unordered_set<EventId> cancelled_;
   EventId last_seq_ = 0;
