@@ -137,7 +137,6 @@ const std::vector<std::string> kAsgIgnored = {
     "AvailabilityZoneDistribution", "AvailabilityZoneImpairmentPolicy", "SkipZonalShiftValidation",
     "CapacityReservationSpecification", "Instances", "CreatedTime", "Status", "EnabledMetrics",
     "SuspendedProcesses", "WarmPoolConfiguration", "WarmPoolSize"};
-constexpr std::int64_t kMaxInt = 2'000'000'000;
 
 std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 

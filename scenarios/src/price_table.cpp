@@ -43,7 +43,7 @@ std::vector<Row> rows() {
 
 std::optional<FargateRate> fargate_rate(const std::string& region, const std::string& platform, const std::string& capacity) {
   for (const auto& r : rows())
-    if (r.region == region && r.platform == platform && r.capacity == capacity) return FargateRate{r.vcpu, r.gb};
+    if (r.region == region && r.platform == platform && r.capacity == capacity) return FargateRate{r.vcpu, r.gb, {}};
   return std::nullopt;
 }
 
