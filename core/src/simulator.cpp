@@ -567,7 +567,7 @@ std::uint32_t Simulator::alloc_task() {
   return slot;
 }
 
-std::uint32_t Simulator::create_task(int service, int group, int attempt) {
+std::uint32_t Simulator::create_task(int service, int group, int attempt, std::uint32_t on_instance) {
   const std::uint32_t slot = alloc_task();
   Task& t = tasks_[slot];
   t.id = next_task_id_++;
@@ -591,7 +591,16 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt) {
     ++g.live;
   }
   const auto& strategy = strategy_of(t);
-  t.strategy_item = static_cast<int>(placer_->choose_provider(strategy, *per_item));
+  if (on_instance != 0) {
+    // A DAEMON task: its provider is its instance's (the service's strategy lists them all).
+    const int provider = instances_[on_instance - 1].provider;
+    t.daemon = true;
+    t.strategy_item = static_cast<int>(std::find_if(strategy.begin(), strategy.end(),
+                                                    [&](const StrategyItem& it) { return it.provider == provider; }) -
+                                       strategy.begin());
+  } else {
+    t.strategy_item = static_cast<int>(placer_->choose_provider(strategy, *per_item));
+  }
   ++(*per_item)[t.strategy_item];
   t.provider = strategy[t.strategy_item].provider;
   ++providers_[t.provider].provisioning;
@@ -600,6 +609,10 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt) {
     emit(RecordKind::kTaskProvisioning, &t, service,
          "taskDefinition=" + config_.task_definitions[t.task_definition].key() +
              " capacityProvider=" + config_.provider_name(t.provider) + (attempt > 1 ? " attempt=" + std::to_string(attempt) : ""));
+  if (on_instance != 0) {
+    start_on_instance(slot, on_instance);  // its resources are already reserved there
+    return slot;
+  }
   if (config_.is_asg(t.provider)) {
     auto& waiting = providers_[t.provider].asg->waiting;
     const int rules = rules_of(t);
@@ -879,6 +892,24 @@ void Simulator::handle(const SpotInterruption& e) {
   interrupt(e.slot);
 }
 
+// A healthy task stops counting as healthy (the load integrals are brought up to now first).
+void Simulator::drop_healthy(Task& t) {
+  if (!t.healthy) return;
+  accumulate(t.service);
+  t.healthy = false;
+  --services_[t.service].healthy;
+}
+
+// An interrupted task: a batch task's work so far is thrown away (none if it never ran).
+void Simulator::lose_work(Task& t) {
+  t.interrupted = true;
+  if (t.group < 0) return;
+  const double lost = t.has_run ? to_seconds(now_ - t.running_at) : 0.0;
+  groups_[t.group].lost_task_seconds += lost;
+  providers_[t.provider].lost_task_seconds += lost;
+  ++groups_[t.group].interrupted;
+}
+
 // The 2-minute warning: SIGTERM now, a replacement at once, the task gone when it exits.
 void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
   Task& t = tasks_[slot];
@@ -886,15 +917,9 @@ void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
     queue_.cancel(t.spot_event);
     t.spot_event = kNoEvent;
   }
-  t.interrupted = true;
-  if (t.group >= 0) {
-    const double lost = to_seconds(now_ - t.running_at);
-    groups_[t.group].lost_task_seconds += lost;
-    providers_[t.provider].lost_task_seconds += lost;
-  }
+  lose_work(t);
   if (count_for_provider) ++providers_[t.provider].spot_interruptions;
   if (t.service >= 0) ++services_[t.service].spot_interruptions;
-  if (t.group >= 0) ++groups_[t.group].interrupted;
   emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning) + "s");
   // SIGTERM now; the task is gone when it exits or when the warning runs out.
   uncount(t);
@@ -904,11 +929,7 @@ void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
                                            td.stop_timeout(config_.timings.task.stop_timeout),
                                            config_.timings.spot.warning});
   t.stop_reason = "Your Spot Task was interrupted.";
-  if (t.healthy) {
-    accumulate(t.service);
-    t.healthy = false;
-    --services_[t.service].healthy;
-  }
+  drop_healthy(t);
   set_state(t, TaskState::kStopping);
   emit(RecordKind::kTaskStopping, &t, t.service, "");
   t.phase = TaskPhase::kStopping;
@@ -950,11 +971,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
     queue_.cancel(t.spot_event);
     t.spot_event = kNoEvent;
   }
-  if (t.healthy) {
-    accumulate(t.service);
-    t.healthy = false;
-    --services_[t.service].healthy;
-  }
+  drop_healthy(t);
   if (failed && t.service >= 0) {
     auto& s = services_[t.service];
     ++s.tasks_failed;
@@ -1624,19 +1641,9 @@ void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
   for (auto slot : slots) {
     Task& t = tasks_[slot];
     if (t.instance != id || t.state == TaskState::kStopped) continue;  // recycled slot, or already gone
-    if (t.group >= 0 && t.counts_toward_desired && !t.interrupted) {
-      t.interrupted = true;
-      ++groups_[t.group].interrupted;
-      const double lost = t.has_run ? to_seconds(now_ - t.running_at) : 0.0;
-      groups_[t.group].lost_task_seconds += lost;
-      providers_[provider].lost_task_seconds += lost;
-    }
+    if (t.group >= 0 && t.counts_toward_desired && !t.interrupted) lose_work(t);
     t.stop_reason = "Host EC2 (instance " + instance_name(id) + ") terminated.";
-    if (t.healthy) {
-      accumulate(t.service);
-      t.healthy = false;
-      --services_[t.service].healthy;
-    }
+    drop_healthy(t);
     finalize_stop(slot);
   }
   auto& done = instances_[id - 1];
@@ -1746,24 +1753,7 @@ void Simulator::reconcile_daemon(int service) {
         stop_task(slot, "Deployment of " + config_.task_definitions[s.primary_task_definition].key() + " replaces it", false);
     }
     if (has || !ec2_->place_on(id, service, demand_of(s.primary_task_definition))) continue;  // retried when resources free up
-    const std::uint32_t slot = alloc_task();
-    Task& t = tasks_[slot];
-    t.id = next_task_id_++;
-    t.service = service;
-    t.task_definition = s.primary_task_definition;
-    t.provider = instances_[k].provider;
-    t.daemon = true;
-    t.created = now_;
-    s.live.push_back(slot);
-    ++s.counted;
-    ++s.provisioning;
-    ++providers_[t.provider].provisioning;
-    ++clusters_[sc.cluster].asg_provisioning;
-    s.steady = false;
-    if (tracing())
-      emit(RecordKind::kTaskProvisioning, &t, service,
-           "taskDefinition=" + config_.task_definitions[t.task_definition].key() + " capacityProvider=" + config_.provider_name(t.provider));
-    start_on_instance(slot, id);
+    create_task(service, -1, 1, id);
   }
   if (s.desired != active) {
     s.desired = active;

@@ -211,9 +211,13 @@ void Ec2Placer::index_erase(std::uint32_t dense) {
 }
 
 // Tasks of a group per (spread attribute, value): a flat table, [rules][attribute slot][value + 1].
-int Ec2Placer::spread_count(int rules, int attribute, int value) const {
+std::size_t Ec2Placer::spread_row(int rules, int attribute) const {
   const auto slot = std::find(spread_attributes_.begin(), spread_attributes_.end(), attribute) - spread_attributes_.begin();
-  const std::size_t row = static_cast<std::size_t>(rules) * spread_attributes_.size() + static_cast<std::size_t>(slot);
+  return static_cast<std::size_t>(rules) * spread_attributes_.size() + static_cast<std::size_t>(slot);
+}
+
+int Ec2Placer::spread_count(int rules, int attribute, int value) const {
+  const std::size_t row = spread_row(rules, attribute);
   if (row >= spread_counts_.size()) return 0;
   const auto& counts = spread_counts_[row];
   const auto col = static_cast<std::size_t>(value + 1);
@@ -221,8 +225,7 @@ int Ec2Placer::spread_count(int rules, int attribute, int value) const {
 }
 
 int& Ec2Placer::spread_slot(int rules, int attribute, int value) {
-  const auto slot = std::find(spread_attributes_.begin(), spread_attributes_.end(), attribute) - spread_attributes_.begin();
-  const std::size_t row = static_cast<std::size_t>(rules) * spread_attributes_.size() + static_cast<std::size_t>(slot);
+  const std::size_t row = spread_row(rules, attribute);
   if (row >= spread_counts_.size()) spread_counts_.resize(row + 1);
   auto& counts = spread_counts_[row];
   const auto col = static_cast<std::size_t>(value + 1);
@@ -247,6 +250,10 @@ Ec2Placer::Stage Ec2Placer::check(const Instance& in, const CompiledRules& r, in
   if (r.distinct_instance)
     for (const auto& [g, n] : in.groups)
       if (g == rules && n > 0) return kFailDistinct;
+  return resources(in, d);
+}
+
+Ec2Placer::Stage Ec2Placer::resources(const Instance& in, const TaskDemand& d) {
   if (in.cpu < d.cpu_units) return kFailCpu;
   if (in.memory < d.memory_mib) return kFailMemory;
   for (int p : d.host_ports)
@@ -409,9 +416,7 @@ PlacementResult Ec2Placer::place(int provider, int rules, const TaskDemand& d, R
 bool Ec2Placer::place_on(std::uint32_t id, int rules, const TaskDemand& d) {
   const auto dense = dense_of(id);
   const Instance& in = instances_[dense];
-  if (!in.accepting || in.cpu < d.cpu_units || in.memory < d.memory_mib || (d.awsvpc && in.enis < 1)) return false;
-  for (int p : d.host_ports)
-    if (std::find(in.ports.begin(), in.ports.end(), p) != in.ports.end()) return false;
+  if (!in.accepting || resources(in, d) != kFits) return false;
   reserve(dense, rules, d, +1);
   return true;
 }

@@ -302,6 +302,28 @@ TEST(Ec2, SpotInterruptionWithoutDrainingKillsTasksAtTheEndOfTheNotice) {
   EXPECT_FALSE(stops.count(w + 2));
 }
 
+TEST(Ec2, BatchTasksReclaimedBeforeTheyRunLoseNoWork) {
+  // The image takes 1,250 s to pull, so at the 5-minute reclaim every batch task is still
+  // PENDING: each counts as interrupted, none has done work to lose.
+  auto r = testing::run_yaml(ec2_scenario("10m", R"({MinSize: 1, MaxSize: 1, AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 0},
+                             LaunchTemplate: {Overrides: [{InstanceType: m5.xlarge}]}}})",
+                                          R"(runTasks:
+  - {cluster: prod, taskDefinition: web:2, arrivals: {poisson: {ratePerSecond: 0.05, duration: {fixed: 1m}}}}
+timings:
+  ec2: {spotInterruptionPercentPerMonth: [0, 0, 0, 0, 0]}
+timeline:
+  - {at: 5m, spotInterruptions: {capacityProvider: ec2, fraction: 1}}
+)",
+                                          "{status: DISABLED}", "\n      managedDraining: ENABLED",
+                                          R"(  - {family: web, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 100000}}
+)"));
+  const auto& g = r.sim->run_task_groups()[0];
+  EXPECT_GT(g.interrupted, 0);
+  EXPECT_EQ(g.lost_task_seconds, 0.0);
+}
+
 TEST(Ec2, SpotBandSetsTheInterruptionRate) {
   // m5.xlarge is in the >20 % band: 25 %/month by default, i.e. -ln(0.75)/730 per hour.
   // Over 2 instances x 2000 h, expect about 4000 * 0.000394 = 1.58 interruptions.

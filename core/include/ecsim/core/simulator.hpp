@@ -388,7 +388,10 @@ class Simulator {
   void reconcile(int service);
   void schedule_reconcile(int service, SimTime at);
   std::uint32_t alloc_task();
-  std::uint32_t create_task(int service, int group, int attempt);
+  /// `on_instance` != 0: a DAEMON task pinned to that instance (resources already reserved).
+  std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0);
+  void drop_healthy(Task& t);
+  void lose_work(Task& t);
   void pump(int provider);
   void launch(std::uint32_t slot);
   void advance(std::uint32_t slot);

@@ -97,9 +97,12 @@ class Ec2Placer final : public InstancePlacer {
   int attribute_id(const std::string& name);
   int value_id(int attribute, const std::string& value);
   Stage check(const Instance& in, const CompiledRules& r, int rules, const TaskDemand& d) const;
+  /// The resource checks alone (CPU, memory, host ports, ENI).
+  static Stage resources(const Instance& in, const TaskDemand& d);
   long long key_part(const CompiledStrategy& s, const Instance& in, int rules) const;
   int spread_count(int rules, int attribute, int value) const;
   int& spread_slot(int rules, int attribute, int value);
+  std::size_t spread_row(int rules, int attribute) const;
   int zone_value(int provider, int zone) const;
   void index_insert(std::uint32_t dense);
   void index_erase(std::uint32_t dense);
