@@ -1317,10 +1317,11 @@ class Loader {
       }
       static const std::vector<std::string> kTtIgnored = {"CustomizedMetricSpecification"};
       Fields c(ctx_, tt, f.sub("TargetTrackingScalingPolicyConfiguration"), "TargetTrackingScalingPolicyConfiguration", &kTtIgnored);
+      if (!c.valid()) return std::nullopt;  // not a mapping (reported): nothing below can be read
       TargetTrackingConfig cfg;
       auto target = c.number("TargetValue", 1e-9, 1e12, true);
-      if (tt["CustomizedMetricSpecification"].IsDefined())
-        ctx_.error(tt["CustomizedMetricSpecification"], c.sub("CustomizedMetricSpecification"),
+      if (auto custom = c.get("CustomizedMetricSpecification"); custom.IsDefined())
+        ctx_.error(custom, c.sub("CustomizedMetricSpecification"),
                    "custom metrics are not modelled; use PredefinedMetricSpecification");
       Fields pm(ctx_, c.get("PredefinedMetricSpecification", true), c.sub("PredefinedMetricSpecification"),
                 "PredefinedMetricSpecification", new_ignored({"ResourceLabel"}));

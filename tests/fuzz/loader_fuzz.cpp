@@ -3,6 +3,7 @@
 // crashing (a short, bounded slice: long horizons and huge counts are cut short).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string>
@@ -18,7 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     cfg = ecsim::scenarios::load(src);
   } catch (const ecsim::scenarios::ScenarioError& e) {
-    if (e.errors().empty()) std::abort();  // an error must say what is wrong
+    if (e.errors().empty()) {  // an error must say what is wrong
+      std::fputs("fuzz: ScenarioError without messages\n", stderr);
+      std::abort();
+    }
     return 0;
   }
   // Keep each run small: what matters is that accepted input never crashes the model.
@@ -31,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     sim->set_check_invariants(true, 256);
     sim->run_until(ecsim::SimTime{std::chrono::minutes(30)});
     sim->finish();
-  } catch (const std::logic_error&) {
+  } catch (const std::logic_error& e) {
+    std::fprintf(stderr, "fuzz: invariant violated: %s\n", e.what());
     std::abort();  // an invariant violation is a bug
   } catch (const std::exception&) {
     // e.g. a trace file named by the input does not exist: a clean, reported failure
