@@ -140,26 +140,33 @@ const std::vector<std::string> kAsgIgnored = {
 
 std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
-// "512", "0.5 vCPU", "1 vcpu" -> CPU units
-std::optional<int> parse_cpu(const std::string& s) {
+// A parsed amount as whole units; huge, negative or non-finite amounts are not values.
+std::optional<int> whole_units(double v) {
+  if (!std::isfinite(v) || v < 0 || v > 1e9) return std::nullopt;
+  return static_cast<int>(std::llround(v));
+}
+// "<number> <unit>" with the unit compared case-insensitively: the number, or nothing.
+std::optional<double> amount_in(const std::string& s, const std::string& unit_lower) {
   double v = 0;
   char unit[16] = {0};
-  const int n = std::sscanf(s.c_str(), "%lf %15s", &v, unit);
-  if (n == 1 && s.find_first_not_of("0123456789") == std::string::npos) return static_cast<int>(v);
+  if (std::sscanf(s.c_str(), "%lf %15s", &v, unit) != 2) return std::nullopt;
   std::string u(unit);
   std::transform(u.begin(), u.end(), u.begin(), ::tolower);
-  if (n == 2 && u == "vcpu") return static_cast<int>(std::llround(v * 1024));
+  if (u != unit_lower) return std::nullopt;
+  return v;
+}
+bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// "512", "0.5 vCPU", "1 vcpu" -> CPU units
+std::optional<int> parse_cpu(const std::string& s) {
+  if (all_digits(s)) return whole_units(std::strtod(s.c_str(), nullptr));
+  if (auto v = amount_in(s, "vcpu")) return whole_units(*v * 1024);
   return std::nullopt;
 }
 // "1024", "1 GB", "1GB" -> MiB
 std::optional<int> parse_memory(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return std::stoi(s);
-  double v = 0;
-  char unit[16] = {0};
-  const int n = std::sscanf(s.c_str(), "%lf %15s", &v, unit);
-  std::string u(unit);
-  std::transform(u.begin(), u.end(), u.begin(), ::tolower);
-  if (n == 2 && u == "gb") return static_cast<int>(std::llround(v * 1024));
+  if (all_digits(s)) return whole_units(std::strtod(s.c_str(), nullptr));
+  if (auto v = amount_in(s, "gb")) return whole_units(*v * 1024);
   return std::nullopt;
 }
 
