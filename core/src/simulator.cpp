@@ -39,7 +39,9 @@ const char* spot_band_name(int band) {
   return kBands[std::clamp(band, 0, 4)];
 }
 
-std::string ScenarioConfig::provider_name(int provider) const {
+std::string ScenarioConfig::provider_name(int provider) const { return std::string(provider_label(provider)); }
+
+std::string_view ScenarioConfig::provider_label(int provider) const {
   if (is_asg(provider)) return asg(provider).name;
   return ecsim::provider_name(provider);
 }
@@ -368,6 +370,12 @@ void Simulator::emit(RecordKind kind, const Task* task, int service, std::string
   for (auto* o : observers_) o->on_record(*this, r);
 }
 
+void Simulator::emit_task_detail(RecordKind kind, const Task& task, int service) {
+  if (observers_.empty()) return;
+  Record r{now_, kind, service, task.group, task.id, std::string(), task.instance, &task, true};
+  for (auto* o : observers_) o->on_record(*this, r);
+}
+
 // --- services ----------------------------------------------------------------------------
 void Simulator::set_desired(int service, int desired, const char* why) {
   auto& s = services_[service];
@@ -605,10 +613,7 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt, std::u
   t.provider = strategy[t.strategy_item].provider;
   ++providers_[t.provider].provisioning;
   if (config_.is_asg(t.provider)) ++clusters_[cluster_of(t)].asg_provisioning;
-  if (tracing())
-    emit(RecordKind::kTaskProvisioning, &t, service,
-         "taskDefinition=" + config_.task_definitions[t.task_definition].key() +
-             " capacityProvider=" + config_.provider_name(t.provider) + (attempt > 1 ? " attempt=" + std::to_string(attempt) : ""));
+  emit_task_detail(RecordKind::kTaskProvisioning, t, service);
   if (on_instance != 0) {
     start_on_instance(slot, on_instance);  // its resources are already reserved there
     return slot;
@@ -737,8 +742,7 @@ void Simulator::advance(std::uint32_t slot) {
       t.zone = svc ? static_cast<int>(placer_->choose_zone(svc->per_zone)) : 0;
       if (svc) ++svc->per_zone[t.zone];
       set_state(t, TaskState::kPending);
-      if (tracing())
-        emit(RecordKind::kTaskPending, &t, t.service, "availabilityZone=" + config_.availability_zones[t.zone]);
+      emit_task_detail(RecordKind::kTaskPending, t, t.service);
       t.phase = TaskPhase::kAttachingEni;
       schedule_step(slot, jittered(ft.eni_attach));
       return;
@@ -1057,8 +1061,7 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   }
   p.cost_usd += t.cost_usd;
   set_state(t, TaskState::kStopped);
-  if (tracing())
-    emit(RecordKind::kTaskStopped, &t, t.service, "stoppedReason=" + t.stop_reason);
+  emit_task_detail(RecordKind::kTaskStopped, t, t.service);
   const int service = t.service;
   if (service >= 0) {
     auto& s = services_[service];
@@ -1170,8 +1173,7 @@ void Simulator::submit_run_task(int group, SimDuration work) {
   ++groups_[group].submitted;
   const std::uint32_t slot = create_task(-1, group, 1);
   tasks_[slot].work = work;
-  if (tracing())
-    emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1, "group=" + gc.name + " work=" + format_seconds(work) + "s");
+  emit_task_detail(RecordKind::kRunTaskSubmitted, tasks_[slot], -1);
 }
 
 void Simulator::handle(const TimelineAction& e) {
@@ -1380,9 +1382,7 @@ void Simulator::handle(const ClusterRoom& e) {
     const std::uint32_t slot = create_task(-1, d.group, 1);
     tasks_[slot].work = d.work;
     tasks_[slot].created = d.at;
-    if (tracing())
-      emit(RecordKind::kRunTaskSubmitted, &tasks_[slot], -1,
-           "group=" + config_.run_tasks[d.group].name + " work=" + format_seconds(d.work) + "s");
+    emit_task_detail(RecordKind::kRunTaskSubmitted, tasks_[slot], -1);
   }
   auto blocked = std::move(c.blocked_services);
   c.blocked_services.clear();
@@ -1712,8 +1712,7 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   t.zone = in.zone;
   if (t.service >= 0 && t.counts_toward_desired) ++services_[t.service].per_zone[t.zone];
   set_state(t, TaskState::kPending);
-  if (tracing())
-    emit(RecordKind::kTaskPending, &t, t.service, "availabilityZone=" + config_.availability_zones[t.zone]);
+  emit_task_detail(RecordKind::kTaskPending, t, t.service);
   if (config_.task_definitions[t.task_definition].network_mode == NetworkMode::kAwsvpc) {
     t.phase = TaskPhase::kAttachingEni;
     schedule_step(slot, jittered(config_.timings.ec2.eni_attach));

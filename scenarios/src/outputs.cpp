@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "ecsim/core/event_log.hpp"
+#include "ecsim/core/instance_placer.hpp"
 #include "ecsim/scenarios/async_file.hpp"
 
 namespace ecsim::scenarios {
@@ -73,18 +74,18 @@ void for_each_timeseries_row(const Simulator& sim, SimTime now, F&& f) {
   }
 }
 
-// One tasks.csv row.
+// One tasks.csv row. The views point into the configuration and the task.
 struct TaskRow {
   std::uint64_t id;
-  std::string_view owner, task_definition;
-  std::string provider, zone;
+  std::string_view owner;
+  std::string_view provider, zone;  // zone empty before placement
   int attempt;
   SimTime created;
   std::optional<SimTime> pull_started, running_at, healthy_at, stopped_at;
   const char* last_status;
   std::string_view stopped_reason;
   double cost_usd;
-  std::string instance;
+  std::uint32_t instance;  // 0: none (Fargate)
 };
 
 TaskRow task_row(const Simulator& sim, const Task& t) {
@@ -93,9 +94,8 @@ TaskRow task_row(const Simulator& sim, const Task& t) {
   const bool stopped = t.state == TaskState::kStopped;
   return TaskRow{t.id,
                  t.service >= 0 ? std::string_view(cfg.services[t.service].name) : std::string_view(cfg.run_tasks[t.group].name),
-                 {},
-                 cfg.provider_name(t.provider),
-                 t.zone >= 0 ? cfg.availability_zones[t.zone] : std::string(),
+                 cfg.provider_label(t.provider),
+                 t.zone >= 0 ? std::string_view(cfg.availability_zones[t.zone]) : std::string_view(),
                  t.attempt,
                  t.created,
                  when(t.has_pulled, t.pull_started),
@@ -105,7 +105,7 @@ TaskRow task_row(const Simulator& sim, const Task& t) {
                  task_state_name(t.state),
                  t.stop_reason,
                  stopped ? t.cost_usd : sim.accrued_cost(t, sim.now()),
-                 t.instance != 0 ? instance_name(t.instance) : std::string()};
+                 t.instance};
 }
 
 }  // namespace
@@ -138,6 +138,18 @@ void TasksCsvWriter::on_run_end(const Simulator& sim) {
 }
 
 void TasksCsvWriter::write(const Simulator& sim, const Task& t) {
+  const auto& cfg = sim.config();
+  if (names_for_ != &sim) {  // names as CSV fields, escaped once per run
+    names_for_ = &sim;
+    service_fields_.clear();
+    group_fields_.clear();
+    definition_fields_.clear();
+    provider_fields_.clear();
+    for (const auto& x : cfg.services) service_fields_.push_back(csv_field(x.name));
+    for (const auto& x : cfg.run_tasks) group_fields_.push_back(csv_field(x.name));
+    for (const auto& x : cfg.task_definitions) definition_fields_.push_back(csv_field(x.key()));
+    for (int p = 0; p < cfg.num_providers(); ++p) provider_fields_.push_back(csv_field(cfg.provider_name(p)));
+  }
   const auto r = task_row(sim, t);
   std::string& l = line_;
   l.clear();
@@ -149,11 +161,11 @@ void TasksCsvWriter::write(const Simulator& sim, const Task& t) {
   };
   integer(r.id);
   l += ',';
-  l += csv_field(std::string(r.owner));
+  l += t.service >= 0 ? service_fields_[static_cast<std::size_t>(t.service)] : group_fields_[static_cast<std::size_t>(t.group)];
   l += ',';
-  l += sim.config().task_definitions[t.task_definition].key();
+  l += definition_fields_[static_cast<std::size_t>(t.task_definition)];
   l += ',';
-  l += csv_field(r.provider);
+  l += provider_fields_[static_cast<std::size_t>(t.provider)];
   l += ',';
   l += r.zone;
   l += ',';
@@ -166,11 +178,12 @@ void TasksCsvWriter::write(const Simulator& sim, const Task& t) {
   when(r.stopped_at);
   l += r.last_status;
   l += ',';
-  l += csv_field(std::string(r.stopped_reason));
+  if (r.stopped_reason.find_first_of(",\"\n\r") == std::string_view::npos) l += r.stopped_reason;
+  else l += csv_field(std::string(r.stopped_reason));
   l += ',';
   l.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, r.cost_usd, std::chars_format::fixed, 6).ptr - num));
   l += ',';
-  l += r.instance;
+  if (r.instance != 0) append_instance_name(l, r.instance);
   l += '\n';
   out_.write(l.data(), static_cast<std::streamsize>(l.size()));
 }
@@ -193,7 +206,7 @@ void EventTable::on_record(const Simulator& sim, const Record& r) {
   if (r.task != 0) task.push(static_cast<std::int64_t>(r.task));
   else task.push_missing();
   instance.push(r.instance != 0 ? instance_name(r.instance) : std::string());
-  detail.push_back(r.detail);
+  detail.push_back(record_detail(sim, r));
 }
 
 void TimeseriesTable::on_sample(const Simulator& sim, SimTime now) {
@@ -240,7 +253,7 @@ void TasksTable::add(const Simulator& sim, const Task& t) {
   last_status.push(r.last_status);
   stopped_reason.emplace_back(r.stopped_reason);
   cost_usd.push_back(r.cost_usd);
-  container_instance.push(r.instance);
+  container_instance.push(r.instance != 0 ? instance_name(r.instance) : std::string());
 }
 
 RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks) {

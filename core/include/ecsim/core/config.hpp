@@ -447,6 +447,8 @@ struct ScenarioConfig {
   const AsgProviderConfig& asg(int provider) const { return asg_providers[provider - kNumBuiltinProviders]; }
   /// FARGATE, FARGATE_SPOT, or the Auto Scaling group capacity provider's name.
   std::string provider_name(int provider) const;
+  /// The same name without a copy (valid as long as the configuration).
+  std::string_view provider_label(int provider) const;
 };
 
 /// Names of the built-in providers, indexed by ProviderKind.

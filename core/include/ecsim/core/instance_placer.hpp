@@ -15,10 +15,15 @@
 namespace ecsim {
 
 /// The EC2 instance id as events.csv and placement messages spell it: i-0000002a.
+inline void append_instance_name(std::string& out, std::uint32_t id) {
+  char s[10] = {'i', '-'};
+  for (int k = 9; k >= 2; --k, id >>= 4) s[k] = "0123456789abcdef"[id & 0xF];
+  out.append(s, sizeof s);
+}
 inline std::string instance_name(std::uint32_t id) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "i-%08x", id);
-  return buf;
+  std::string s;
+  append_instance_name(s, id);
+  return s;
 }
 
 /// What one task needs from a container instance.

@@ -53,6 +53,10 @@ struct Record {
   std::string detail;
   std::uint32_t instance = 0;      ///< EC2 container instance id, or 0
   const Task* task_ref = nullptr;  ///< the task, valid only during the callback
+  /// The detail is the task's own (kinds TASK_PROVISIONING, TASK_PENDING, TASK_STOPPED,
+  /// RUN_TASK_SUBMITTED) and `detail` is empty: read it with record_detail(), which
+  /// formats it from `task_ref` only when someone writes it.
+  bool detail_from_task = false;
 };
 
 /// Observers read simulator state and never mutate it.

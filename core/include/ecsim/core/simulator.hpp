@@ -382,6 +382,8 @@ class Simulator {
   void schedule_next_scheduled(int service);
 
   void emit(RecordKind kind, const Task* task, int service, std::string detail, std::uint32_t instance = 0);
+  /// A record whose detail is derived from the task (formatted only by whoever writes it).
+  void emit_task_detail(RecordKind kind, const Task& task, int service);
   /// Whether anyone listens: callers skip building event details otherwise.
   bool tracing() const { return !observers_.empty(); }
   void set_desired(int service, int desired, const char* why);

@@ -42,6 +42,9 @@ class TasksCsvWriter : public Observer {
   void write(const Simulator& sim, const Task& t);
   std::ostream& out_;
   std::string line_;
+  // Names as CSV fields (quoted when needed), made once per run.
+  const Simulator* names_for_ = nullptr;
+  std::vector<std::string> service_fields_, group_fields_, definition_fields_, provider_fields_;
 };
 
 // --- column tables: the same rows as the CSV files, column by column (for Python) ------------
