@@ -74,18 +74,20 @@ void for_each_timeseries_row(const Simulator& sim, SimTime now, F&& f) {
   }
 }
 
-// One tasks.csv row. The views point into the configuration and the task.
+// One tasks.csv row as plain, trivially copyable data. The views point into the
+// configuration (stable for the run), except `text`: the task's stoppedReason.
 struct TaskRow {
   std::uint64_t id;
+  int service, group, task_definition, provider;
   std::string_view owner;
-  std::string_view provider, zone;  // zone empty before placement
+  std::string_view provider_name, zone;  // zone empty before placement
   int attempt;
   SimTime created;
   std::optional<SimTime> pull_started, running_at, healthy_at, stopped_at;
-  const char* last_status;
-  std::string_view stopped_reason;
+  const char* last_status;  // a static string
   double cost_usd;
   std::uint32_t instance;  // 0: none (Fargate)
+  std::string_view text;   // stoppedReason
 };
 
 TaskRow task_row(const Simulator& sim, const Task& t) {
@@ -93,6 +95,10 @@ TaskRow task_row(const Simulator& sim, const Task& t) {
   auto when = [](bool has, SimTime x) { return has ? std::optional<SimTime>(x) : std::nullopt; };
   const bool stopped = t.state == TaskState::kStopped;
   return TaskRow{t.id,
+                 t.service,
+                 t.group,
+                 t.task_definition,
+                 t.provider,
                  t.service >= 0 ? std::string_view(cfg.services[t.service].name) : std::string_view(cfg.run_tasks[t.group].name),
                  cfg.provider_label(t.provider),
                  t.zone >= 0 ? std::string_view(cfg.availability_zones[t.zone]) : std::string_view(),
@@ -103,10 +109,83 @@ TaskRow task_row(const Simulator& sim, const Task& t) {
                  when(t.has_been_healthy, t.healthy_at),
                  when(stopped, t.stopped_at),
                  task_state_name(t.state),
-                 t.stop_reason,
                  stopped ? t.cost_usd : sim.accrued_cost(t, sim.now()),
-                 t.instance};
+                 t.instance,
+                 t.stop_reason};
 }
+
+// Appends one tasks.csv line, newline included.
+void append_task_csv(const CsvNames& names, const TaskRow& r, std::string& l) {
+  char num[40];
+  auto integer = [&](std::uint64_t v) { l.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, v).ptr - num)); };
+  auto when = [&](const std::optional<SimTime>& x) {
+    if (x) l.append(num, append_seconds(num, x->time_since_epoch()));
+    l += ',';
+  };
+  integer(r.id);
+  l += ',';
+  l += r.service >= 0 ? names.services[static_cast<std::size_t>(r.service)] : names.groups[static_cast<std::size_t>(r.group)];
+  l += ',';
+  l += names.definitions[static_cast<std::size_t>(r.task_definition)];
+  l += ',';
+  l += names.providers[static_cast<std::size_t>(r.provider)];
+  l += ',';
+  l += r.zone;
+  l += ',';
+  integer(static_cast<std::uint64_t>(r.attempt));
+  l += ',';
+  when(r.created);
+  when(r.pull_started);
+  when(r.running_at);
+  when(r.healthy_at);
+  when(r.stopped_at);
+  l += r.last_status;
+  l += ',';
+  append_csv_field(l, r.text);
+  l += ',';
+  l.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, r.cost_usd, std::chars_format::fixed, 6).ptr - num));
+  l += ',';
+  if (r.instance != 0) append_instance_name(l, r.instance);
+  l += '\n';
+}
+
+constexpr const char* kTasksCsvHeader =
+    "task,service,taskDefinition,capacityProvider,availabilityZone,attempt,createdAt,pullStartedAt,runningAt,"
+    "healthyAt,stoppedAt,lastStatus,stoppedReason,costUsd,containerInstance";
+
+// events.csv and tasks.csv for the command line: rows formatted and written by worker threads.
+class EventCsvFile : public Observer {
+ public:
+  EventCsvFile(const Simulator& sim, const std::filesystem::path& path)
+      : names_(sim.config()),
+        file_(path, kEventsCsvHeader, [this, &cfg = sim.config()](const EventRow& row, std::string& out) {
+          append_event_csv(cfg, names_, row, out);
+        }) {}
+  void on_record(const Simulator& sim, const Record& r) override { file_.push(event_row(sim, r)); }
+  void close() { file_.close(); }
+
+ private:
+  CsvNames names_;
+  AsyncCsvFile<EventRow> file_;
+};
+
+class TasksCsvFile : public Observer {
+ public:
+  TasksCsvFile(const Simulator& sim, const std::filesystem::path& path)
+      : names_(sim.config()),
+        file_(path, kTasksCsvHeader, [this](const TaskRow& row, std::string& out) { append_task_csv(names_, row, out); }) {}
+  void on_record(const Simulator& sim, const Record& r) override {
+    if (r.kind == RecordKind::kTaskStopped && r.task_ref) file_.push(task_row(sim, *r.task_ref));
+  }
+  void on_run_end(const Simulator& sim) override {
+    for (const Task* t : sim.live_tasks()) file_.push(task_row(sim, *t));
+  }
+  void close() { file_.close(); }
+
+ private:
+  CsvNames names_;
+  AsyncCsvFile<TaskRow> file_;
+};
 
 }  // namespace
 
@@ -124,10 +203,7 @@ void TimeseriesCsvWriter::on_sample(const Simulator& sim, SimTime now) {
   });
 }
 
-TasksCsvWriter::TasksCsvWriter(std::ostream& out) : out_(out) {
-  out_ << "task,service,taskDefinition,capacityProvider,availabilityZone,attempt,createdAt,pullStartedAt,runningAt,"
-          "healthyAt,stoppedAt,lastStatus,stoppedReason,costUsd,containerInstance\n";
-}
+TasksCsvWriter::TasksCsvWriter(std::ostream& out) : out_(out) { out_ << kTasksCsvHeader << '\n'; }
 
 void TasksCsvWriter::on_record(const Simulator& sim, const Record& r) {
   if (r.kind == RecordKind::kTaskStopped && r.task_ref) write(sim, *r.task_ref);
@@ -138,54 +214,13 @@ void TasksCsvWriter::on_run_end(const Simulator& sim) {
 }
 
 void TasksCsvWriter::write(const Simulator& sim, const Task& t) {
-  const auto& cfg = sim.config();
-  if (names_for_ != &sim) {  // names as CSV fields, escaped once per run
+  if (names_for_ != &sim) {
     names_for_ = &sim;
-    service_fields_.clear();
-    group_fields_.clear();
-    definition_fields_.clear();
-    provider_fields_.clear();
-    for (const auto& x : cfg.services) service_fields_.push_back(csv_field(x.name));
-    for (const auto& x : cfg.run_tasks) group_fields_.push_back(csv_field(x.name));
-    for (const auto& x : cfg.task_definitions) definition_fields_.push_back(csv_field(x.key()));
-    for (int p = 0; p < cfg.num_providers(); ++p) provider_fields_.push_back(csv_field(cfg.provider_name(p)));
+    names_.emplace(sim.config());
   }
-  const auto r = task_row(sim, t);
-  std::string& l = line_;
-  l.clear();
-  char num[40];
-  auto integer = [&](std::uint64_t v) { l.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, v).ptr - num)); };
-  auto when = [&](const std::optional<SimTime>& x) {
-    if (x) l.append(num, append_seconds(num, x->time_since_epoch()));
-    l += ',';
-  };
-  integer(r.id);
-  l += ',';
-  l += t.service >= 0 ? service_fields_[static_cast<std::size_t>(t.service)] : group_fields_[static_cast<std::size_t>(t.group)];
-  l += ',';
-  l += definition_fields_[static_cast<std::size_t>(t.task_definition)];
-  l += ',';
-  l += provider_fields_[static_cast<std::size_t>(t.provider)];
-  l += ',';
-  l += r.zone;
-  l += ',';
-  integer(static_cast<std::uint64_t>(r.attempt));
-  l += ',';
-  when(r.created);
-  when(r.pull_started);
-  when(r.running_at);
-  when(r.healthy_at);
-  when(r.stopped_at);
-  l += r.last_status;
-  l += ',';
-  if (r.stopped_reason.find_first_of(",\"\n\r") == std::string_view::npos) l += r.stopped_reason;
-  else l += csv_field(std::string(r.stopped_reason));
-  l += ',';
-  l.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, r.cost_usd, std::chars_format::fixed, 6).ptr - num));
-  l += ',';
-  if (r.instance != 0) append_instance_name(l, r.instance);
-  l += '\n';
-  out_.write(l.data(), static_cast<std::streamsize>(l.size()));
+  line_.clear();
+  append_task_csv(*names_, task_row(sim, t), line_);
+  out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
 }
 
 // --- column tables ----------------------------------------------------------------------------
@@ -242,7 +277,7 @@ void TasksTable::add(const Simulator& sim, const Task& t) {
   task.push(static_cast<std::int64_t>(r.id));
   service.push(r.owner);
   task_definition.push(sim.config().task_definitions[t.task_definition].key());
-  capacity_provider.push(r.provider);
+  capacity_provider.push(r.provider_name);
   availability_zone.push(r.zone);
   attempt.push(r.attempt);
   created_at.push_back(to_seconds(r.created));
@@ -251,7 +286,7 @@ void TasksTable::add(const Simulator& sim, const Task& t) {
   healthy_at.push_back(secs(r.healthy_at));
   stopped_at.push_back(secs(r.stopped_at));
   last_status.push(r.last_status);
-  stopped_reason.emplace_back(r.stopped_reason);
+  stopped_reason.emplace_back(r.text);
   cost_usd.push_back(r.cost_usd);
   container_instance.push(r.instance != 0 ? instance_name(r.instance) : std::string());
 }
@@ -396,23 +431,18 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
 std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, const std::function<void(double)>& progress) {
   std::filesystem::create_directories(dir);
   const auto& run = sim.config().run;
-  // The CSV files are written by background threads: formatting stays here, write(2) does not.
-  std::optional<AsyncFileStream> events, timeseries, tasks;
-  std::unique_ptr<EventCsvWriter> ev;
+  // events.csv and tasks.csv are formatted and written by worker threads (the simulation
+  // only copies plain rows); timeseries.csv is small and formatted here, written by a thread.
+  std::unique_ptr<EventCsvFile> ev;
+  std::unique_ptr<TasksCsvFile> tk;
+  std::optional<AsyncFileStream> timeseries;
   std::unique_ptr<TimeseriesCsvWriter> ts;
-  std::unique_ptr<TasksCsvWriter> tk;
-  if (run.write_events) {
-    ev = std::make_unique<EventCsvWriter>(events.emplace(dir / "events.csv"));
-    sim.add_observer(ev.get());
-  }
+  if (run.write_events) sim.add_observer((ev = std::make_unique<EventCsvFile>(sim, dir / "events.csv")).get());
   if (run.write_timeseries) {
     ts = std::make_unique<TimeseriesCsvWriter>(timeseries.emplace(dir / "timeseries.csv"));
     sim.add_observer(ts.get());
   }
-  if (run.write_tasks) {
-    tk = std::make_unique<TasksCsvWriter>(tasks.emplace(dir / "tasks.csv"));
-    sim.add_observer(tk.get());
-  }
+  if (run.write_tasks) sim.add_observer((tk = std::make_unique<TasksCsvFile>(sim, dir / "tasks.csv")).get());
   const auto t0 = std::chrono::steady_clock::now();
   // Run in slices so a progress callback can report; slicing does not change the result.
   constexpr int kSlices = 200;
@@ -425,8 +455,9 @@ std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, c
   for (Observer* o : {static_cast<Observer*>(ev.get()), static_cast<Observer*>(ts.get()), static_cast<Observer*>(tk.get())})
     if (o) sim.remove_observer(o);
   // Every byte is on disk before the wall time is taken: the time is the whole run's.
-  for (auto* f : {&events, &timeseries, &tasks})
-    if (*f) (*f)->close();
+  if (ev) ev->close();
+  if (tk) tk->close();
+  if (timeseries) timeseries->close();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::string summary = summary_json(sim, wall);
   if (run.write_summary) {

@@ -78,3 +78,36 @@ TEST(AsyncFile, AnUnwritablePathIsRefusedAtOnce) {
 }
 
 }  // namespace
+
+// The command line's files (rows formatted on worker threads) equal the in-memory CSV
+// texts (formatted synchronously) byte for byte, for every golden scenario.
+#include "ecsim/scenarios/outputs.hpp"
+#include "ecsim/scenarios/scenario.hpp"
+
+namespace {
+
+class ThreadedOutputs : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ThreadedOutputs, FilesEqualTheSynchronousTexts) {
+  namespace sc = ecsim::scenarios;
+  const auto scenario = std::filesystem::path(ECSIM_SOURCE_DIR) / "tests" / "golden" / (GetParam() + ".yaml");
+  auto cfg = sc::load(sc::read_scenario_file(scenario));
+  cfg.run.write_events = cfg.run.write_timeseries = cfg.run.write_tasks = cfg.run.write_summary = true;
+  const auto dir = temp_file(GetParam().c_str());
+  auto a = sc::build(cfg);
+  sc::run_to_directory(*a, dir);
+  auto b = sc::build(cfg);
+  const auto mem = sc::run_in_memory(*b, true, true, true);
+  ASSERT_FALSE(mem.events_csv.empty());
+  EXPECT_EQ(slurp(dir / "events.csv"), mem.events_csv);
+  EXPECT_EQ(slurp(dir / "tasks.csv"), mem.tasks_csv);
+  EXPECT_EQ(slurp(dir / "timeseries.csv"), mem.timeseries_csv);
+  std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, ThreadedOutputs,
+                         ::testing::Values("batch_on_spot_with_retries", "ec2_spot_managed_scaling", "load_balanced_and_failing",
+                                           "scale_out_2020_bucket"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace

@@ -6,12 +6,14 @@
 #include <functional>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "ecsim/core/event_log.hpp"
 #include "ecsim/core/observer.hpp"
 #include "ecsim/core/simulator.hpp"
 
@@ -42,9 +44,8 @@ class TasksCsvWriter : public Observer {
   void write(const Simulator& sim, const Task& t);
   std::ostream& out_;
   std::string line_;
-  // Names as CSV fields (quoted when needed), made once per run.
   const Simulator* names_for_ = nullptr;
-  std::vector<std::string> service_fields_, group_fields_, definition_fields_, provider_fields_;
+  std::optional<CsvNames> names_;
 };
 
 // --- column tables: the same rows as the CSV files, column by column (for Python) ------------
