@@ -36,7 +36,10 @@ std::string Diagnostic::str() const {
 namespace {
 std::string join_errors(const std::vector<Diagnostic>& errors) {
   std::string s;
-  for (const auto& d : errors) s += (s.empty() ? "" : "\n") + d.str();
+  for (const auto& d : errors) {
+    if (!s.empty()) s += '\n';
+    s += d.str();
+  }
   return s;
 }
 }  // namespace

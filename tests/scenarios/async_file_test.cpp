@@ -108,6 +108,6 @@ TEST_P(ThreadedOutputs, FilesEqualTheSynchronousTexts) {
 INSTANTIATE_TEST_SUITE_P(Golden, ThreadedOutputs,
                          ::testing::Values("batch_on_spot_with_retries", "ec2_spot_managed_scaling", "load_balanced_and_failing",
                                            "scale_out_2020_bucket"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
