@@ -1046,6 +1046,10 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   if (t.has_launched && !config_.is_asg(t.provider)) p.vcpu_in_use -= vcpus(t);
   if (t.instance != 0) {
     auto& in = instances_[t.instance - 1];
+    advance_split(in);
+    t.cost_usd = accrued_cost(t, now_);
+    in.reserved_cpu_units -= demand_of(t.task_definition).cpu_units;
+    in.reserved_memory_mib -= demand_of(t.task_definition).memory_mib;
     if (in.state != InstanceState::kTerminated) ec2_->release(in.id, rules_of(t), demand_of(t.task_definition));
     in.task_slots.erase(std::find(in.task_slots.begin(), in.task_slots.end(), slot));
     if (!t.daemon) --in.service_tasks;
@@ -1055,7 +1059,7 @@ void Simulator::finalize_stop(std::uint32_t slot) {
       in.event = queue_.push(now_, InstanceStep{in.id});
     }
   }
-  if (t.has_pulled) {
+  if (t.has_pulled && t.instance == 0) {
     const auto billed = std::max(config_.pricing.fargate_minimum_billed, now_ - t.pull_started);
     t.cost_usd = accrued_cost(t, t.pull_started + billed);
   }
@@ -1080,8 +1084,15 @@ void Simulator::finalize_stop(std::uint32_t slot) {
 
 // --- cost ---------------------------------------------------------------------------------
 double Simulator::accrued_cost(const Task& t, SimTime until) const {
-  // EC2 tasks cost nothing themselves: their instances are billed (provider_cost).
-  if (!t.has_pulled || until <= t.pull_started || config_.is_asg(t.provider)) return 0.0;
+  if (config_.is_asg(t.provider)) {
+    // EC2: instances are billed (provider_cost); a task is allocated its share of its
+    // instance's cost while it holds a reservation there (split cost allocation).
+    if (t.instance == 0) return 0.0;
+    const auto [per_vcpu, per_gb] = split_marks(instances_[t.instance - 1], until);
+    const auto& d = demand_of(t.task_definition);
+    return d.cpu_units / 1024.0 * (per_vcpu - t.split_vcpu_mark) + d.memory_mib / 1024.0 * (per_gb - t.split_gb_mark);
+  }
+  if (!t.has_pulled || until <= t.pull_started) return 0.0;
   const auto& td = config_.task_definitions[t.task_definition];
   const auto& pr = config_.pricing;
   const bool arm = td.architecture == CpuArchitecture::kArm64;
@@ -1397,6 +1408,37 @@ SimDuration Simulator::pull_time(const Task& t) const {
   return seconds(td.image_size_mib / config_.timings.ec2.pull_mib_per_second);
 }
 
+std::pair<double, double> Simulator::split_marks(const ContainerInstance& in, SimTime until) const {
+  SimTime to = in.state == InstanceState::kTerminated ? std::min(until, in.terminated_at) : until;
+  if (to <= in.split_at) return {in.usd_per_reserved_vcpu, in.usd_per_reserved_gb};
+  const auto& type = config_.instance_types[in.type];
+  const auto& pr = config_.pricing;
+  const double rate = in.spot ? type.spot_usd_per_hour : type.on_demand_usd_per_hour;
+  const double vcpu = type.vcpu, gb = type.memory_mib / 1024.0;
+  const double unit = rate / (pr.split_cpu_weight * vcpu + pr.split_memory_weight * gb);  // USD per weighted unit-hour
+  const double hours = static_cast<double>((to - in.split_at).count()) / kMsPerHour;
+  // Each part of the instance's cost goes to the tasks reserving that resource; with no
+  // reservation it stays unallocated (reported per provider).
+  double per_vcpu = in.usd_per_reserved_vcpu, per_gb = in.usd_per_reserved_gb;
+  if (in.reserved_cpu_units > 0) per_vcpu += pr.split_cpu_weight * unit * vcpu * hours / (in.reserved_cpu_units / 1024.0);
+  if (in.reserved_memory_mib > 0) per_gb += pr.split_memory_weight * unit * gb * hours / (in.reserved_memory_mib / 1024.0);
+  return {per_vcpu, per_gb};
+}
+
+void Simulator::advance_split(ContainerInstance& in) {
+  std::tie(in.usd_per_reserved_vcpu, in.usd_per_reserved_gb) = split_marks(in, now_);
+  in.split_at = std::max(in.split_at, in.state == InstanceState::kTerminated ? std::min(now_, in.terminated_at) : now_);
+}
+
+double Simulator::unallocated_cost(int provider, SimTime until) const {
+  const auto& p = providers_[provider];
+  if (!p.asg) return 0.0;
+  double allocated = p.cost_usd;  // stopped tasks' allocations
+  for (const auto& t : tasks_)
+    if (t.id != 0 && t.phase != TaskPhase::kStopped && t.provider == provider) allocated += accrued_cost(t, until);
+  return provider_cost(provider, until) - allocated;
+}
+
 double Simulator::instance_cost(const ContainerInstance& in, SimTime until) const {
   const auto& type = config_.instance_types[in.type];
   const SimTime end = in.state == InstanceState::kTerminated ? std::min(until, in.terminated_at) : until;
@@ -1484,6 +1526,7 @@ void Simulator::launch_instance(int provider) {
   in.type = type;
   in.spot = spot;
   in.launched = now_;
+  in.split_at = now_;
   in.event = queue_.push(now_ + jittered(config_.timings.ec2.instance_launch), InstanceStep{in.id});
   const auto id = in.id;
   instances_.push_back(std::move(in));
@@ -1706,6 +1749,11 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   t.instance = instance;
   in.task_slots.push_back(slot);
   if (!t.daemon) ++in.service_tasks;
+  advance_split(in);
+  t.split_vcpu_mark = in.usd_per_reserved_vcpu;
+  t.split_gb_mark = in.usd_per_reserved_gb;
+  in.reserved_cpu_units += demand_of(t.task_definition).cpu_units;
+  in.reserved_memory_mib += demand_of(t.task_definition).memory_mib;
   t.has_launched = true;
   t.launched = now_;
   ++providers_[t.provider].tasks_launched;
@@ -1920,8 +1968,11 @@ void Simulator::check_full() const {
     if (c[0] != ps.provisioning || c[1] != ps.pending || c[2] != ps.running)
       violated(now_, "provider " + config_.provider_name(static_cast<int>(p)) + " counters differ from a recount");
   }
-  // No container instance over-committed.
+  // The split cost allocation's reservations equal a recount; no container instance over-committed.
   for (const auto& in : instances_) {
+    if (in.state != InstanceState::kTerminated && (in.reserved_cpu_units != cpu[in.id - 1] || in.reserved_memory_mib != mem[in.id - 1]))
+      violated(now_, "instance " + instance_name(in.id) + " reservations for cost allocation (" + std::to_string(in.reserved_cpu_units) +
+                         " CPU, " + std::to_string(in.reserved_memory_mib) + " MiB) differ from a recount");
     if (in.state != InstanceState::kActive && in.state != InstanceState::kDraining) continue;
     const auto& type = config_.instance_types[static_cast<std::size_t>(in.type)];
     const std::int64_t cap_cpu = type.vcpu * 1024LL;
@@ -1936,6 +1987,9 @@ void Simulator::check_full() const {
     const double c = provider_cost(static_cast<int>(p), now_);
     if (c < last_costs_[p] - 1e-9) violated(now_, "cost of " + config_.provider_name(static_cast<int>(p)) + " went down");
     last_costs_[p] = c;
+    // Tasks are never allocated more than their instances cost.
+    if (providers_[p].asg && unallocated_cost(static_cast<int>(p), now_) < -1e-9 * std::max(1.0, c))
+      violated(now_, "tasks on " + config_.provider_name(static_cast<int>(p)) + " are allocated more than its instances cost");
   }
 }
 

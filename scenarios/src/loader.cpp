@@ -342,6 +342,12 @@ class Loader {
     {
       Fields e(ctx_, p.get("ec2"), "pricing.ec2");
       if (auto v = e.duration("minimumBilled")) pr.ec2_minimum_billed = *v;
+      Fields split(ctx_, e.get("splitCostAllocation"), "pricing.ec2.splitCostAllocation");
+      if (auto v = split.number("cpuWeight", 0, 1e6)) pr.split_cpu_weight = *v;
+      if (auto v = split.number("memoryWeight", 0, 1e6)) pr.split_memory_weight = *v;
+      split.finish();
+      if (pr.split_cpu_weight + pr.split_memory_weight <= 0)
+        ctx_.error(e.get("splitCostAllocation"), "pricing.ec2.splitCostAllocation", "cpuWeight and memoryWeight cannot both be 0");
       ec2_price_overrides_ = e.get("instanceTypes");
       if (ec2_price_overrides_.IsDefined() && !ec2_price_overrides_.IsMap())
         ctx_.error(ec2_price_overrides_, "pricing.ec2.instanceTypes", "expected a mapping of instance type to {onDemandUsdPerHour, spotUsdPerHour}");

@@ -346,6 +346,10 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     if (!cfg.instance_types.empty()) {
       pj["ec2"] = ec2;
       pj["ec2MinimumBilledSeconds"] = to_seconds(pr.ec2_minimum_billed);
+      pj["ec2SplitCostAllocation"] = Json{{"cpuWeight", pr.split_cpu_weight},
+                                          {"memoryWeight", pr.split_memory_weight},
+                                          {"source", "AWS split cost allocation data: instance cost shared by reserved vCPU and GB "
+                                                     "(weights 9:1 unless pricing.ec2.splitCostAllocation overrides them)"}};
     }
     j["pricing"] = pj;
   }
@@ -395,6 +399,8 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
       pj["desiredCapacity"] = a.desired;
       pj["managedScalingActions"] = a.scaling_actions;
       pj["capacityProviderReservation"] = r6(a.reservation);
+      // costUsd = what the tasks were allocated (their services' and groups' costUsd) + this.
+      pj["unallocatedCostUsd"] = r6(sim.unallocated_cost(p, end));
     }
     providers[cfg.provider_name(p)] = pj;
   }

@@ -177,6 +177,53 @@ timeline:
   EXPECT_NEAR(r.sim->provider_cost(2, r.sim->now()), 0.0784, 1e-9);
 }
 
+TEST(Ec2, InstanceCostIsSplitAmongItsTasksByReservedCpuAndMemory) {
+  // AWS split cost allocation: an m5.large (2 vCPU, 8 GB, 0.096 USD/h) costs
+  // 0.096 / (9 * 2 + 1 * 8) = 0.0036923 USD per weighted unit-hour: its CPU part is
+  // 18 units (0.0664615 USD/h), its memory part 8 units (0.0295385 USD/h). Task a reserves
+  // 512 CPU / 3072 MiB, task b 1024 CPU / 1024 MiB: a gets 1/3 of the CPU part and 3/4 of
+  // the memory part, b 2/3 and 1/4, from placement at 31.5 s to the end (3568.5 s).
+  auto r = testing::run_yaml(ec2_scenario("1h", R"({MinSize: 1, MaxSize: 1, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: a, taskDefinition: small:1, desiredCount: 1}
+  - {serviceName: b, taskDefinition: big:1, desiredCount: 1}
+)",
+                                          "{status: DISABLED}", "",
+                                          R"(  - {family: small, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "512", memory: "3072",
+     containerDefinitions: [{name: s, image: s:1}]}
+  - {family: big, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "1024", memory: "1024",
+     containerDefinitions: [{name: b, image: b:1}]}
+)"));
+  ASSERT_EQ(r.times("TASK_PENDING"), (std::vector<double>{31.5, 31.5}));
+  const SimTime end = r.sim->now();
+  const double hours = 3568.5 / 3600;
+  // a: (0.0664615 / 3 + 0.0295385 * 3 / 4) * 0.99125 = 0.043920 USD
+  EXPECT_NEAR(r.sim->service_cost(0, end), 0.043920, 1e-9);
+  // b: (0.0664615 * 2 / 3 + 0.0295385 / 4) * 0.99125 = 0.051240 USD
+  EXPECT_NEAR(r.sim->service_cost(1, end), 0.051240, 1e-9);
+  // The instance's first 31.5 s (launch, boot, registration) belong to no task.
+  EXPECT_NEAR(r.sim->unallocated_cost(2, end), 0.096 * 31.5 / 3600, 1e-9);
+  EXPECT_NEAR(r.sim->provider_cost(2, end), 0.096 * hours + 0.096 * 31.5 / 3600, 1e-9);
+}
+
+TEST(Ec2, AStoppedTasksShareGoesToTheTasksThatRemain) {
+  // Two equal tasks (256 CPU / 512 MiB) from 31.5 s; one stops at 1800 s (2 s to exit):
+  // from then on the other is allocated the whole instance.
+  auto r = testing::run_yaml(ec2_scenario("1h", R"({MinSize: 1, MaxSize: 1, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 2}
+timeline:
+  - {at: 30m, updateService: {service: web, desiredCount: 1}}
+)"));
+  const auto stopped = r.times("TASK_STOPPED");
+  ASSERT_EQ(stopped.size(), 1u);
+  const double rate = 0.096 / 3600;  // USD per second for the whole instance
+  const double both = stopped[0] - 31.5, alone = 3600 - stopped[0];
+  const Task* live = r.sim->live_tasks().at(0);
+  EXPECT_NEAR(r.sim->accrued_cost(*live, r.sim->now()), rate * (both / 2 + alone), 1e-9);
+  EXPECT_NEAR(r.sim->service_cost(0, r.sim->now()), rate * (3600 - 31.5), 1e-9);
+}
+
 TEST(Ec2, ScaleOutIsBlockedDuringInstanceWarmup) {
   // 40 tasks of 1 vCPU need 20 m5.large; one type and one zone, so steps follow demand:
   // 60 s: N = 0 -> 2 instances; the next step waits for the 300 s warm-up (from 60 s).

@@ -411,6 +411,9 @@ struct PricingConfig {
   std::string ephemeral_source;
   SimDuration fargate_minimum_billed = 60s;
   SimDuration ec2_minimum_billed = 60s;
+  /// Split cost allocation weights of a vCPU and of a GB of memory (AWS: 9:1, from
+  /// Fargate's per-vCPU and per-GB prices).
+  double split_cpu_weight = 9.0, split_memory_weight = 1.0;
 };
 
 struct RunConfig {

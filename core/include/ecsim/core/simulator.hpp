@@ -119,6 +119,8 @@ struct Task {
   EventId spot_event = kNoEvent;
   std::string stop_reason;
   double cost_usd = 0.0;
+  /// EC2: the instance's cumulative cost per reserved vCPU / GB when this task was placed.
+  double split_vcpu_mark = 0.0, split_gb_mark = 0.0;
 };
 
 /// One deployment of a service (updateService with a new revision, or a rollback).
@@ -155,7 +157,7 @@ struct ServiceState {
   bool desired_set_by_user = false;  ///< the last change came from UpdateService (timeline)
   // statistics
   std::int64_t tasks_started = 0, tasks_stopped = 0, tasks_failed = 0, spot_interruptions = 0;
-  double cost_usd = 0.0;  ///< of STOPPED tasks; live tasks add theirs in reports
+  double cost_usd = 0.0;  ///< of STOPPED tasks; live tasks add theirs in reports (EC2: allocated instance cost)
   LevelStats desired_stats, running_stats;
   BinnedSamples cpu_samples{0.01, 100.0};  ///< per metric period, percent (0.01 % bins)
   std::int64_t overloaded_ms = 0;
@@ -193,6 +195,14 @@ struct ContainerInstance {
   EventId spot_event = kNoEvent;
   bool spot_warned = false;
   double cost_usd = 0.0;  ///< set at termination
+  // Split cost allocation (AWS split cost allocation data): the instance's hourly cost is
+  // cut into a CPU part and a memory part by weighted capacity (pricing.ec2
+  // .splitCostAllocation, 9:1 per vCPU and per GB), and each part is shared by the tasks
+  // reserving that resource here, in proportion to their reservations (unused capacity
+  // included). Cumulative cost per reserved vCPU and per reserved GB since launch:
+  std::int64_t reserved_cpu_units = 0, reserved_memory_mib = 0;  ///< by the live tasks placed here
+  double usd_per_reserved_vcpu = 0.0, usd_per_reserved_gb = 0.0;
+  SimTime split_at{};  ///< the cumulative values are up to date to here
 };
 
 /// An Auto Scaling group behind a capacity provider, and its managed scaling.
@@ -299,6 +309,9 @@ class Simulator {
   double provider_cost(int provider, SimTime until) const;
   /// Cost of an instance from launch to `until` (or its termination), 60 s minimum.
   double instance_cost(const ContainerInstance& instance, SimTime until) const;
+  /// Instance cost not allocated to any task (capacity nobody reserved: booting, empty or
+  /// idle instances, the 60-second minimum) of an Auto Scaling group provider, to `until`.
+  double unallocated_cost(int provider, SimTime until) const;
 
   /// Named random stream derived from (seed, replication, name).
   Rng rng_for(std::string_view name) const;
@@ -390,6 +403,9 @@ class Simulator {
   void reconcile(int service);
   void schedule_reconcile(int service, SimTime at);
   std::uint32_t alloc_task();
+  /// The instance's cumulative cost per reserved vCPU and per reserved GB at `until`.
+  std::pair<double, double> split_marks(const ContainerInstance& in, SimTime until) const;
+  void advance_split(ContainerInstance& in);
   /// `on_instance` != 0: a DAEMON task pinned to that instance (resources already reserved).
   std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0);
   void drop_healthy(Task& t);
