@@ -12,31 +12,17 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fargate_fleet import fleet_scenario  # noqa: E402
+
 ECSIM = sys.argv[1] if len(sys.argv) > 1 else "build/release/bin/ecsim"
 SERVICES = int(sys.argv[2]) if len(sys.argv) > 2 else 500
 DAYS = [int(d) for d in sys.argv[3:]] or [30, 7]
 
 
 def scenario(days: int) -> str:
-    out = [f"ecsim: 1\nname: long-{SERVICES}-services-{days}d\nseed: 9\nduration: {days}d",
-           "clusters: [{clusterName: c, capacityProviders: [FARGATE, FARGATE_SPOT]}]",
-           "account: {fargateLaunchRate: {burst: 1000, perSecond: 100}}",
-           "taskDefinitions:",
-           "  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: \"512\", memory: \"1024\",",
-           "     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 200, capacity: {requestsPerSecond: 100}}}",
-           "services:"]
-    for i in range(SERVICES):
-        mean = 100 + 40 * (i % 25)
-        out.append(
-            f"  - {{serviceName: s{i}, taskDefinition: web:1, desiredCount: 2,"
-            f" capacityProviderStrategy: [{{capacityProvider: FARGATE, base: 1, weight: 1}}, {{capacityProvider: FARGATE_SPOT, weight: 1}}],\n"
-            f"     load: {{diurnal: {{meanRequestsPerSecond: {mean}, amplitude: 0.7, period: 1d, phase: {i * 173 % 86400}s, resolution: 5m}}}},\n"
-            f"     autoScaling: {{MinCapacity: 1, MaxCapacity: 60, policies: [{{PolicyName: cpu, PolicyType: TargetTrackingScaling,\n"
-            f"       TargetTrackingScalingPolicyConfiguration: {{TargetValue: 60, ScaleOutCooldown: 60, ScaleInCooldown: 300,\n"
-            f"         PredefinedMetricSpecification: {{PredefinedMetricType: ECSServiceAverageCPUUtilization}}}}}}]}}}}")
-    out.append("timings: {spot: {interruptionsPerTaskHour: 0.01}}")
-    out.append("run: {sample: 1h, outputs: [summary]}")
-    return "\n".join(out) + "\n"
+    return fleet_scenario(f"long-{SERVICES}-services-{days}d", SERVICES, days, seed=9,
+                          mean_rps=lambda i: 100 + 40 * (i % 25), resolution="5m", sample="1h")
 
 
 for days in DAYS:

@@ -16,8 +16,11 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import ecsim
-import pandas  # noqa: F401  (imported once here, not inside the first timed sweep)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fargate_fleet import fleet_scenario  # noqa: E402
+
+import ecsim  # noqa: E402
+import pandas  # noqa: F401,E402  (imported once here, not inside the first timed sweep)
 
 ECSIM = sys.argv[1] if len(sys.argv) > 1 else "build/release/bin/ecsim"
 JOBS = int(sys.argv[2]) if len(sys.argv) > 2 else os.cpu_count() or 1
@@ -27,25 +30,8 @@ COOLDOWNS = [60, 120, 180, 240, 300]  # x 5 scale-in cooldowns = 200 points
 
 
 def scenario() -> str:
-    out = ["ecsim: 1\nname: sweep-20-services-1d\nseed: 3\nduration: 1d",
-           "clusters: [{clusterName: c, capacityProviders: [FARGATE, FARGATE_SPOT]}]",
-           "account: {fargateLaunchRate: {burst: 1000, perSecond: 100}}",
-           "taskDefinitions:",
-           "  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: \"512\", memory: \"1024\",",
-           "     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 200, capacity: {requestsPerSecond: 100}}}",
-           "services:"]
-    for i in range(SERVICES):
-        mean = 200 + 60 * (i % 10)
-        out.append(
-            f"  - {{serviceName: s{i}, taskDefinition: web:1, desiredCount: 2,"
-            f" capacityProviderStrategy: [{{capacityProvider: FARGATE, base: 1, weight: 1}}, {{capacityProvider: FARGATE_SPOT, weight: 1}}],\n"
-            f"     load: {{diurnal: {{meanRequestsPerSecond: {mean}, amplitude: 0.7, period: 1d, phase: {i * 173 % 86400}s, resolution: 1m}}}},\n"
-            f"     autoScaling: {{MinCapacity: 1, MaxCapacity: 60, policies: [{{PolicyName: cpu, PolicyType: TargetTrackingScaling,\n"
-            f"       TargetTrackingScalingPolicyConfiguration: {{TargetValue: 60, ScaleOutCooldown: 60, ScaleInCooldown: 300,\n"
-            f"         PredefinedMetricSpecification: {{PredefinedMetricType: ECSServiceAverageCPUUtilization}}}}}}]}}}}")
-    out.append("timings: {spot: {interruptionsPerTaskHour: 0.01}}")
-    out.append("run: {sample: 5m, outputs: [summary]}")
-    return "\n".join(out) + "\n"
+    return fleet_scenario("sweep-20-services-1d", SERVICES, 1, seed=3, mean_rps=lambda i: 200 + 60 * (i % 10),
+                          resolution="1m", sample="5m")
 
 
 def grid_overrides():
