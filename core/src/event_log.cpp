@@ -53,7 +53,7 @@ CsvNames::CsvNames(const ScenarioConfig& cfg) {
   for (int p = 0; p < cfg.num_providers(); ++p) providers.push_back(csv_field(cfg.provider_label(p)));
 }
 
-EventRow event_row(const Simulator& /*sim*/, const Record& r) {
+EventRow event_row(const Record& r) {
   EventRow row;
   row.time = r.time;
   row.kind = r.kind;
@@ -119,7 +119,7 @@ void append_event_detail(const ScenarioConfig& cfg, const EventRow& row, std::st
 
 std::string record_detail(const Simulator& sim, const Record& r) {
   std::string d;
-  append_event_detail(sim.config(), event_row(sim, r), d);
+  append_event_detail(sim.config(), event_row(r), d);
   return d;
 }
 
@@ -161,7 +161,7 @@ void EventCsvWriter::on_record(const Simulator& sim, const Record& r) {
     names_.emplace(sim.config());
   }
   line_.clear();
-  append_event_csv(sim.config(), *names_, event_row(sim, r), line_);
+  append_event_csv(sim.config(), *names_, event_row(r), line_);
   out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
 }
 

@@ -1408,8 +1408,15 @@ SimDuration Simulator::pull_time(const Task& t) const {
   return seconds(td.image_size_mib / config_.timings.ec2.pull_mib_per_second);
 }
 
+namespace {
+// An instance is billed to `until`, or to its termination if that came first.
+SimTime billed_until(const ContainerInstance& in, SimTime until) {
+  return in.state == InstanceState::kTerminated ? std::min(until, in.terminated_at) : until;
+}
+}  // namespace
+
 std::pair<double, double> Simulator::split_marks(const ContainerInstance& in, SimTime until) const {
-  SimTime to = in.state == InstanceState::kTerminated ? std::min(until, in.terminated_at) : until;
+  const SimTime to = billed_until(in, until);
   if (to <= in.split_at) return {in.usd_per_reserved_vcpu, in.usd_per_reserved_gb};
   const auto& type = config_.instance_types[in.type];
   const auto& pr = config_.pricing;
@@ -1427,7 +1434,7 @@ std::pair<double, double> Simulator::split_marks(const ContainerInstance& in, Si
 
 void Simulator::advance_split(ContainerInstance& in) {
   std::tie(in.usd_per_reserved_vcpu, in.usd_per_reserved_gb) = split_marks(in, now_);
-  in.split_at = std::max(in.split_at, in.state == InstanceState::kTerminated ? std::min(now_, in.terminated_at) : now_);
+  in.split_at = std::max(in.split_at, billed_until(in, now_));
 }
 
 double Simulator::unallocated_cost(int provider, SimTime until) const {
@@ -1441,7 +1448,7 @@ double Simulator::unallocated_cost(int provider, SimTime until) const {
 
 double Simulator::instance_cost(const ContainerInstance& in, SimTime until) const {
   const auto& type = config_.instance_types[in.type];
-  const SimTime end = in.state == InstanceState::kTerminated ? std::min(until, in.terminated_at) : until;
+  const SimTime end = billed_until(in, until);
   if (end <= in.launched) return 0.0;
   SimDuration billed = end - in.launched;
   if (in.state == InstanceState::kTerminated) billed = std::max(billed, config_.pricing.ec2_minimum_billed);

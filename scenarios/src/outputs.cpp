@@ -161,7 +161,7 @@ class EventCsvFile : public Observer {
         file_(path, kEventsCsvHeader, [this, &cfg = sim.config()](const EventRow& row, std::string& out) {
           append_event_csv(cfg, names_, row, out);
         }) {}
-  void on_record(const Simulator& sim, const Record& r) override { file_.push(event_row(sim, r)); }
+  void on_record(const Simulator& /*sim*/, const Record& r) override { file_.push(event_row(r)); }
   void close() { file_.close(); }
 
  private:

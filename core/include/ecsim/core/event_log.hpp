@@ -44,7 +44,7 @@ struct EventRow {
   std::string_view text;
 };
 /// The row of a record (valid while the record's callback runs).
-EventRow event_row(const Simulator& sim, const Record& r);
+EventRow event_row(const Record& r);
 /// Appends the row's detail (before CSV quoting).
 void append_event_detail(const ScenarioConfig& cfg, const EventRow& row, std::string& out);
 /// Appends the row as one events.csv line, newline included.
