@@ -93,8 +93,13 @@ void Ec2Placer::compile(std::vector<PlacementRulesConfig> rules) {
       r.indexed = true;
       r.index_spreads_zones = true;
       r.index_on_memory = st[1].key == Key::kBinpackMemory;
+    } else if (!st.empty() && st.back().key == Key::kSpreadInstance &&
+               (st.size() == 1 || (st.size() == 2 && st[0].key == Key::kSpreadAttribute && st[0].attribute == zone_attribute_))) {
+      // Spread over instances last: ties (equal task counts) fall to registration order.
+      r.indexed = r.index_by_count = true;
+      r.index_spreads_zones = st.size() == 2;
     }
-    if (r.indexed && !r.member_of.empty()) {
+    if (r.indexed && !r.index_by_count && !r.member_of.empty()) {
       // Rules with the same memberOf expressions share a class (queries are per rules, so
       // compare their text).
       std::vector<int> sig = r.member_of;
@@ -113,12 +118,16 @@ void Ec2Placer::compile(std::vector<PlacementRulesConfig> rules) {
   // Keep only the indexes some rules read.
   class_keys_.assign(classes_.size(), {false, false});
   for (const auto& r : rules_)
-    if (r.indexed) (r.index_on_memory ? class_keys_[static_cast<std::size_t>(r.index_class)].second
+    if (r.indexed && !r.index_by_count) (r.index_on_memory ? class_keys_[static_cast<std::size_t>(r.index_class)].second
                                       : class_keys_[static_cast<std::size_t>(r.index_class)].first) = true;
   zone_values_.assign(static_cast<std::size_t>(num_providers_) * static_cast<std::size_t>(num_zones_), -1);
   sets_.assign(classes_.size(), std::vector<std::vector<ZoneSets>>(static_cast<std::size_t>(num_providers_)));
   for (auto& by_provider : sets_)
     for (auto& zones : by_provider) zones = std::vector<ZoneSets>(static_cast<std::size_t>(num_zones_));
+  count_sets_.assign(rules_.size(), {});
+  for (std::size_t k = 0; k < rules_.size(); ++k)
+    if (rules_[k].index_by_count)
+      count_sets_[k].assign(static_cast<std::size_t>(num_providers_), std::vector<FreeIndex>(static_cast<std::size_t>(num_zones_)));
 }
 
 std::uint32_t Ec2Placer::dense_of(std::uint32_t id) const {
@@ -154,6 +163,10 @@ void Ec2Placer::add_instance(const InstanceInfo& info) {
       return std::nullopt;
     }) ? 1 : 0);
   }
+  for (std::size_t k = 0; k < rules_.size(); ++k)
+    if (rules_[k].index_by_count &&
+        std::all_of(rules_[k].member_of.begin(), rules_[k].member_of.end(), [&](int q) { return in.query_ok[static_cast<std::size_t>(q)] != 0; }))
+      in.count_rules.push_back(static_cast<int>(k));
   for (std::size_t c = 0; c < classes_.size(); ++c)
     if ((class_keys_[c].first || class_keys_[c].second) && std::all_of(classes_[c].begin(), classes_[c].end(), [&](int q) { return in.query_ok[static_cast<std::size_t>(q)] != 0; }))
       in.classes.push_back(static_cast<int>(c));
@@ -199,6 +212,9 @@ void Ec2Placer::index_insert(std::uint32_t dense) {
     if (class_keys_[static_cast<std::size_t>(c)].first) z.by_cpu.insert(dense, in.cpu, in.memory, in.enis);
     if (class_keys_[static_cast<std::size_t>(c)].second) z.by_memory.insert(dense, in.memory, in.cpu, in.enis);
   }
+  for (int k : in.count_rules)
+    count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)].insert(
+        dense, tasks_of(in, k), in.memory, in.enis, in.cpu);
 }
 
 void Ec2Placer::index_erase(std::uint32_t dense) {
@@ -208,6 +224,8 @@ void Ec2Placer::index_erase(std::uint32_t dense) {
     if (class_keys_[static_cast<std::size_t>(c)].first) z.by_cpu.erase(dense);
     if (class_keys_[static_cast<std::size_t>(c)].second) z.by_memory.erase(dense);
   }
+  for (int k : in.count_rules)
+    count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)].erase(dense);
 }
 
 // Tasks of a group per (spread attribute, value): a flat table, [rules][attribute slot][value + 1].
@@ -233,11 +251,7 @@ int& Ec2Placer::spread_slot(int rules, int attribute, int value) {
   return counts[col];
 }
 
-int Ec2Placer::group_tasks_on(std::uint32_t id, int rules) const {
-  for (const auto& [g, n] : instances_[dense_of(id)].groups)
-    if (g == rules) return n;
-  return 0;
-}
+int Ec2Placer::group_tasks_on(std::uint32_t id, int rules) const { return tasks_of(instances_[dense_of(id)], rules); }
 
 Ec2Placer::Free Ec2Placer::free_of(std::uint32_t id) const {
   const Instance& in = instances_[dense_of(id)];
@@ -262,12 +276,15 @@ Ec2Placer::Stage Ec2Placer::resources(const Instance& in, const TaskDemand& d) {
   return kFits;
 }
 
+int Ec2Placer::tasks_of(const Instance& in, int rules) {
+  for (const auto& [g, n] : in.groups)
+    if (g == rules) return n;
+  return 0;
+}
+
 long long Ec2Placer::key_part(const CompiledStrategy& s, const Instance& in, int rules) const {
   switch (s.key) {
-    case Key::kSpreadInstance:
-      for (const auto& [g, n] : in.groups)
-        if (g == rules) return n;
-      return 0;
+    case Key::kSpreadInstance: return tasks_of(in, rules);
     case Key::kSpreadAttribute: {
       const int v = s.attribute < static_cast<int>(in.attribute_values.size()) ? in.attribute_values[s.attribute] : -1;
       return spread_count(rules, s.attribute, v);
@@ -307,6 +324,12 @@ PlacementResult Ec2Placer::choose(int provider, int rules, const TaskDemand& d, 
   if (!r.indexed) return choose_by_scan(provider, rules, d, rng);
   // Zones in order of the group's task count (one level when not spreading over zones).
   const auto& zones = sets_[static_cast<std::size_t>(r.index_class)][static_cast<std::size_t>(provider)];
+  // The index of a zone: by (free resource, registration order), or by (the group's tasks,
+  // registration order) with free memory, ENIs and CPU as the checked values.
+  auto set_of = [&](int z) -> const FreeIndex& {
+    if (r.index_by_count) return count_sets_[static_cast<std::size_t>(rules)][static_cast<std::size_t>(provider)][static_cast<std::size_t>(z)];
+    return r.index_on_memory ? zones[static_cast<std::size_t>(z)].by_memory : zones[static_cast<std::size_t>(z)].by_cpu;
+  };
   std::pair<long long, int> order[64];
   std::vector<std::pair<long long, int>> more;
   std::pair<long long, int>* ord = order;
@@ -316,8 +339,7 @@ PlacementResult Ec2Placer::choose(int provider, int rules, const TaskDemand& d, 
   }
   int count = 0;
   for (int z = 0; z < num_zones_; ++z) {
-    const auto& set = r.index_on_memory ? zones[static_cast<std::size_t>(z)].by_memory : zones[static_cast<std::size_t>(z)].by_cpu;
-    if (set.empty()) continue;
+    if (set_of(z).empty()) continue;
     long long level = 0;
     if (r.index_spreads_zones) {
       // Every instance of a zone has the same zone attribute: read it from any member.
@@ -326,19 +348,19 @@ PlacementResult Ec2Placer::choose(int provider, int rules, const TaskDemand& d, 
     ord[count++] = {level, z};
   }
   std::sort(ord, ord + count);
-  const int need = r.index_on_memory ? d.memory_mib : d.cpu_units;
-  const int need_other = r.index_on_memory ? d.cpu_units : d.memory_mib;
+  const int need = r.index_by_count ? 0 : r.index_on_memory ? d.memory_mib : d.cpu_units;
+  const int need_other = r.index_by_count || !r.index_on_memory ? d.memory_mib : d.cpu_units;
+  const int need_other2 = r.index_by_count ? d.cpu_units : 0;
   const int need_enis = d.awsvpc ? 1 : 0;
   for (int i = 0; i < count;) {
     int j = i;
     SetKey best{std::numeric_limits<int>::max(), std::numeric_limits<std::uint32_t>::max()};
     for (; j < count && ord[j].first == ord[i].first; ++j) {
-      const auto& set = r.index_on_memory ? zones[static_cast<std::size_t>(ord[j].second)].by_memory
-                                          : zones[static_cast<std::size_t>(ord[j].second)].by_cpu;
+      const FreeIndex& set = set_of(ord[j].second);
       // First fit on the indexed resources; the remaining checks (distinctInstance, ports)
       // move on to the next candidate.
       SetKey from{need, 0}, at{};
-      while (set.first_fit(from, need_other, need_enis, &at) && at < best) {
+      while (set.first_fit(from, need_other, need_enis, &at, need_other2) && at < best) {
         if (check(instances_[at.second], r, rules, d) == kFits) {
           best = at;
           break;

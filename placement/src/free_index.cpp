@@ -21,10 +21,12 @@ void FreeIndex::pull(int t) {
   Node& n = nodes_[static_cast<std::size_t>(t)];
   n.max_other = n.other;
   n.max_enis = n.enis;
+  n.max_other2 = n.other2;
   for (int c : {n.left, n.right}) {
     if (c < 0) continue;
     n.max_other = std::max(n.max_other, nodes_[static_cast<std::size_t>(c)].max_other);
     n.max_enis = std::max(n.max_enis, nodes_[static_cast<std::size_t>(c)].max_enis);
+    n.max_other2 = std::max(n.max_other2, nodes_[static_cast<std::size_t>(c)].max_other2);
   }
 }
 
@@ -57,7 +59,7 @@ int FreeIndex::merge(int l, int r) {
   return r;
 }
 
-void FreeIndex::insert(std::uint32_t dense, int key, int other, int enis) {
+void FreeIndex::insert(std::uint32_t dense, int key, int other, int enis, int other2) {
   if (node_of_.size() <= dense) node_of_.resize(dense + 1, -1);
   if (node_of_[dense] >= 0) erase(dense);
   int t;
@@ -73,6 +75,7 @@ void FreeIndex::insert(std::uint32_t dense, int key, int other, int enis) {
   n.key = {key, dense};
   n.other = other;
   n.enis = enis;
+  n.other2 = other2;
   n.priority = hash_priority(dense);
   pull(t);
   node_of_[dense] = t;
@@ -95,24 +98,24 @@ void FreeIndex::erase(std::uint32_t dense) {
   --size_;
 }
 
-int FreeIndex::first_fit(int t, Key from, int need_other, int need_enis) const {
+int FreeIndex::first_fit(int t, Key from, int need_other, int need_enis, int need_other2) const {
   while (t >= 0) {
     const Node& n = nodes_[static_cast<std::size_t>(t)];
-    if (n.max_other < need_other || n.max_enis < need_enis) return -1;
+    if (n.max_other < need_other || n.max_enis < need_enis || n.max_other2 < need_other2) return -1;
     if (n.key < from) {
       t = n.right;  // everything on the left is smaller still
       continue;
     }
-    const int in_left = first_fit(n.left, from, need_other, need_enis);
+    const int in_left = first_fit(n.left, from, need_other, need_enis, need_other2);
     if (in_left >= 0) return in_left;
-    if (n.other >= need_other && n.enis >= need_enis) return t;
+    if (n.other >= need_other && n.enis >= need_enis && n.other2 >= need_other2) return t;
     t = n.right;
   }
   return -1;
 }
 
-bool FreeIndex::first_fit(Key from, int need_other, int need_enis, Key* found) const {
-  const int t = first_fit(root_, from, need_other, need_enis);
+bool FreeIndex::first_fit(Key from, int need_other, int need_enis, Key* found, int need_other2) const {
+  const int t = first_fit(root_, from, need_other, need_enis, need_other2);
   if (t < 0) return false;
   *found = nodes_[static_cast<std::size_t>(t)].key;
   return true;

@@ -200,7 +200,7 @@ TEST(Ec2Placer, CommonShapesUseTheIndex) {
               1, 3);
   EXPECT_TRUE(p.uses_index(0));
   EXPECT_TRUE(p.uses_index(1));
-  EXPECT_FALSE(p.uses_index(2));
+  EXPECT_TRUE(p.uses_index(2));  // ECS's service default: spread over zones, then instances
   EXPECT_FALSE(p.uses_index(3));
 }
 

@@ -30,7 +30,11 @@ namespace ecsim::placement {
 /// binpack" use an index instead: per (memberOf class, provider, zone) treaps ordered by
 /// (free resource, registration order) that carry the subtree maxima of the other resource
 /// and of free ENIs, so the first instance that fits is one descent, not a scan (instances
-/// failing the memberOf constraints are not in their class's index at all).
+/// failing the memberOf constraints are not in their class's index at all). Rules shaped
+/// "[spread by availability zone,] spread by instanceId" (ECS's default for services) use
+/// per (rules, provider, zone) treaps ordered by (the group's tasks on the instance,
+/// registration order) with the subtree maxima of free memory, CPU and ENIs; they are kept
+/// for every such rules, so a reservation updates each of them on its instance.
 class Ec2Placer final : public InstancePlacer {
  public:
   /// Compiles the placement rules of every service and runTasks group of `config`.
@@ -74,6 +78,7 @@ class Ec2Placer final : public InstancePlacer {
     bool indexed = false;
     bool index_spreads_zones = false;
     bool index_on_memory = true;
+    bool index_by_count = false;  // ordered by the group's tasks per instance (spread instanceId)
     int index_class = 0;  // instances satisfying every memberOf constraint of these rules
   };
   struct Instance {
@@ -86,6 +91,7 @@ class Ec2Placer final : public InstancePlacer {
     std::vector<int> attribute_values;        // by attribute id; -1 when absent
     std::vector<char> query_ok;               // by query index
     std::vector<int> classes;                 // index classes the instance belongs to
+    std::vector<int> count_rules;             // rules (index_by_count) whose index holds it
   };
   using SetKey = FreeIndex::Key;  // (free amount, dense index)
   struct ZoneSets {
@@ -100,6 +106,7 @@ class Ec2Placer final : public InstancePlacer {
   /// The resource checks alone (CPU, memory, host ports, ENI).
   static Stage resources(const Instance& in, const TaskDemand& d);
   long long key_part(const CompiledStrategy& s, const Instance& in, int rules) const;
+  static int tasks_of(const Instance& in, int rules);
   int spread_count(int rules, int attribute, int value) const;
   int& spread_slot(int rules, int attribute, int value);
   std::size_t spread_row(int rules, int attribute) const;
@@ -122,6 +129,7 @@ class Ec2Placer final : public InstancePlacer {
   std::unordered_map<std::uint32_t, std::uint32_t> dense_;
   std::vector<std::vector<int>> classes_;                  // memberOf query sets; class 0: none
   std::vector<std::vector<std::vector<ZoneSets>>> sets_;   // [class][provider][zone]
+  std::vector<std::vector<std::vector<FreeIndex>>> count_sets_;  // [rules][provider][zone], index_by_count rules only
   int num_providers_ = 0;
   std::vector<std::pair<bool, bool>> class_keys_;  // [class]: (by CPU, by memory) index kept
   std::vector<int> zone_values_;  // [provider * zones + zone]: value id of ecs.availability-zone

@@ -10,31 +10,31 @@
 
 namespace ecsim::placement {
 
-/// A treap keyed by (key, dense index) holding (other, enis) per instance, with subtree
-/// maxima of both. Priorities come from a fixed hash of the dense index: deterministic.
+/// A treap keyed by (key, dense index) holding (other, other2, enis) per instance, with
+/// subtree maxima of each. Priorities come from a fixed hash of the dense index: deterministic.
 class FreeIndex {
  public:
   using Key = std::pair<int, std::uint32_t>;  // (free amount, dense index)
-  void insert(std::uint32_t dense, int key, int other, int enis);
+  void insert(std::uint32_t dense, int key, int other, int enis, int other2 = 0);
   void erase(std::uint32_t dense);
   bool empty() const { return root_ < 0; }
   std::size_t size() const { return size_; }
-  /// The smallest entry with (key, dense) >= from, other >= need_other and enis >= need_enis;
-  /// returns false when there is none.
-  bool first_fit(Key from, int need_other, int need_enis, Key* found) const;
+  /// The smallest entry with (key, dense) >= from, other >= need_other, enis >= need_enis
+  /// and other2 >= need_other2; returns false when there is none.
+  bool first_fit(Key from, int need_other, int need_enis, Key* found, int need_other2 = 0) const;
 
  private:
   struct Node {
     Key key;
-    int other = 0, enis = 0;
-    int max_other = 0, max_enis = 0;
+    int other = 0, enis = 0, other2 = 0;
+    int max_other = 0, max_enis = 0, max_other2 = 0;
     std::uint32_t priority = 0;
     int left = -1, right = -1;
   };
   void pull(int t);
   void split(int t, Key k, int* l, int* r);  // l: keys < k, r: keys >= k
   int merge(int l, int r);
-  int first_fit(int t, Key from, int need_other, int need_enis) const;
+  int first_fit(int t, Key from, int need_other, int need_enis, int need_other2) const;
 
   std::vector<Node> nodes_;
   std::vector<int> free_nodes_;
