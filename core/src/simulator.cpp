@@ -1427,8 +1427,8 @@ std::pair<double, double> Simulator::split_marks(const ContainerInstance& in, Si
   // Each part of the instance's cost goes to the tasks reserving that resource; with no
   // reservation it stays unallocated (reported per provider).
   double per_vcpu = in.usd_per_reserved_vcpu, per_gb = in.usd_per_reserved_gb;
-  if (in.reserved_cpu_units > 0) per_vcpu += pr.split_cpu_weight * unit * vcpu * hours / (in.reserved_cpu_units / 1024.0);
-  if (in.reserved_memory_mib > 0) per_gb += pr.split_memory_weight * unit * gb * hours / (in.reserved_memory_mib / 1024.0);
+  if (in.reserved_cpu_units > 0) per_vcpu += pr.split_cpu_weight * unit * vcpu * hours / (static_cast<double>(in.reserved_cpu_units) / 1024.0);
+  if (in.reserved_memory_mib > 0) per_gb += pr.split_memory_weight * unit * gb * hours / (static_cast<double>(in.reserved_memory_mib) / 1024.0);
   return {per_vcpu, per_gb};
 }
 

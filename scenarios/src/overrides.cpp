@@ -119,7 +119,8 @@ void apply_overrides(Ctx& ctx, YAML::Node& root, const std::vector<std::string>&
       }
       std::size_t index = cur.size();
       if (all_digits(s.text)) {
-        index = std::stoul(s.text);
+        // Digits past any list's length are out of range too (and would overflow stoul).
+        index = s.text.size() > 9 ? cur.size() : std::stoul(s.text);
         if (index >= cur.size()) {
           fail("'" + canonical + "' has " + std::to_string(cur.size()) + " items; index " + s.text + " is out of range");
           ok = false;
