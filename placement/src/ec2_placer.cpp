@@ -205,25 +205,35 @@ void Ec2Placer::remove_instance(std::uint32_t id) {
   dense_.erase(id);
 }
 
-void Ec2Placer::index_insert(std::uint32_t dense) {
+void Ec2Placer::class_sets_insert(std::uint32_t dense) {
   const Instance& in = instances_[dense];
   for (int c : in.classes) {
     auto& z = sets_[static_cast<std::size_t>(c)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)];
     if (class_keys_[static_cast<std::size_t>(c)].first) z.by_cpu.insert(dense, in.cpu, in.memory, in.enis);
     if (class_keys_[static_cast<std::size_t>(c)].second) z.by_memory.insert(dense, in.memory, in.cpu, in.enis);
   }
-  for (int k : in.count_rules)
-    count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)].insert(
-        dense, tasks_of(in, k), in.memory, in.enis, in.cpu);
 }
 
-void Ec2Placer::index_erase(std::uint32_t dense) {
+void Ec2Placer::class_sets_erase(std::uint32_t dense) {
   const Instance& in = instances_[dense];
   for (int c : in.classes) {
     auto& z = sets_[static_cast<std::size_t>(c)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)];
     if (class_keys_[static_cast<std::size_t>(c)].first) z.by_cpu.erase(dense);
     if (class_keys_[static_cast<std::size_t>(c)].second) z.by_memory.erase(dense);
   }
+}
+
+void Ec2Placer::index_insert(std::uint32_t dense) {
+  class_sets_insert(dense);
+  const Instance& in = instances_[dense];
+  for (int k : in.count_rules)
+    count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)].insert(
+        dense, tasks_of(in, k), in.memory, in.enis, in.cpu);
+}
+
+void Ec2Placer::index_erase(std::uint32_t dense) {
+  class_sets_erase(dense);
+  const Instance& in = instances_[dense];
   for (int k : in.count_rules)
     count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)].erase(dense);
 }
@@ -407,7 +417,7 @@ PlacementResult Ec2Placer::failure(int provider, int rules, const TaskDemand& d)
 
 void Ec2Placer::reserve(std::uint32_t dense, int rules, const TaskDemand& d, int sign) {
   Instance& in = instances_[dense];
-  if (in.accepting) index_erase(dense);
+  if (in.accepting) class_sets_erase(dense);
   in.cpu -= sign * d.cpu_units;
   in.memory -= sign * d.memory_mib;
   if (d.awsvpc) in.enis -= sign;
@@ -426,7 +436,15 @@ void Ec2Placer::reserve(std::uint32_t dense, int rules, const TaskDemand& d, int
     const int v = a < static_cast<int>(in.attribute_values.size()) ? in.attribute_values[a] : -1;
     spread_slot(rules, a, v) += sign;
   }
-  if (in.accepting) index_insert(dense);
+  if (!in.accepting) return;
+  class_sets_insert(dense);
+  // Task-count indexes: the reserving group's key moved; every other group's only needs
+  // the new free resources.
+  for (int k : in.count_rules) {
+    auto& set = count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)];
+    if (k == rules) set.insert(dense, tasks_of(in, k), in.memory, in.enis, in.cpu);
+    else set.update(dense, in.memory, in.enis, in.cpu);
+  }
 }
 
 PlacementResult Ec2Placer::place(int provider, int rules, const TaskDemand& d, Rng& rng) {

@@ -98,6 +98,29 @@ void FreeIndex::erase(std::uint32_t dense) {
   --size_;
 }
 
+void FreeIndex::update(std::uint32_t dense, int other, int enis, int other2) {
+  if (dense >= node_of_.size() || node_of_[dense] < 0) return;
+  const int target = node_of_[dense];
+  const Key k = nodes_[static_cast<std::size_t>(target)].key;
+  int path[128];  // a treap's depth is O(log n); deeper paths fall back to erase + insert
+  int depth = 0;
+  for (int t = root_; t >= 0 && depth < 128;) {
+    path[depth++] = t;
+    if (t == target) break;
+    const Node& n = nodes_[static_cast<std::size_t>(t)];
+    t = k < n.key ? n.left : n.right;
+  }
+  if (depth == 0 || path[depth - 1] != target) {
+    insert(dense, k.first, other, enis, other2);
+    return;
+  }
+  Node& n = nodes_[static_cast<std::size_t>(target)];
+  n.other = other;
+  n.enis = enis;
+  n.other2 = other2;
+  for (int i = depth - 1; i >= 0; --i) pull(path[i]);
+}
+
 int FreeIndex::first_fit(int t, Key from, int need_other, int need_enis, int need_other2) const {
   while (t >= 0) {
     const Node& n = nodes_[static_cast<std::size_t>(t)];

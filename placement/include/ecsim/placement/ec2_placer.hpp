@@ -113,6 +113,8 @@ class Ec2Placer final : public InstancePlacer {
   int zone_value(int provider, int zone) const;
   void index_insert(std::uint32_t dense);
   void index_erase(std::uint32_t dense);
+  void class_sets_insert(std::uint32_t dense);  ///< the indexes keyed by free resources
+  void class_sets_erase(std::uint32_t dense);
   void reserve(std::uint32_t dense, int rules, const TaskDemand& d, int sign);
   PlacementResult failure(int provider, int rules, const TaskDemand& d) const;
   std::uint32_t dense_of(std::uint32_t id) const;

@@ -17,6 +17,8 @@ class FreeIndex {
   using Key = std::pair<int, std::uint32_t>;  // (free amount, dense index)
   void insert(std::uint32_t dense, int key, int other, int enis, int other2 = 0);
   void erase(std::uint32_t dense);
+  /// New values for an entry whose key stays: one descent to it, maxima re-pulled on the way back.
+  void update(std::uint32_t dense, int other, int enis, int other2 = 0);
   bool empty() const { return root_ < 0; }
   std::size_t size() const { return size_; }
   /// The smallest entry with (key, dense) >= from, other >= need_other, enis >= need_enis
