@@ -4,16 +4,11 @@
 // an invariant. The first byte picks the example.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <exception>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "ecsim/scenarios/scenario.hpp"
+#include "fuzz_run.hpp"
 
 namespace {
 
@@ -44,30 +39,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   if (!line.empty()) src.overrides.push_back(line);
-  ecsim::ScenarioConfig cfg;
-  try {
-    cfg = ecsim::scenarios::load(src);
-  } catch (const ecsim::scenarios::ScenarioError& e) {
-    if (e.errors().empty()) {
-      std::fputs("fuzz: ScenarioError without messages\n", stderr);
-      std::abort();
-    }
-    return 0;
-  }
-  long long tasks = 0;
-  for (const auto& s : cfg.services) tasks += s.desired_count + (s.auto_scaling ? s.auto_scaling->max_capacity : 0);
-  for (const auto& a : cfg.asg_providers) tasks += a.max_size;
-  if (tasks > 2000) return 0;
-  try {
-    auto sim = ecsim::scenarios::build(cfg, 0);
-    sim->set_check_invariants(true, 256);
-    sim->run_until(ecsim::SimTime{std::chrono::minutes(10)});
-    sim->finish();
-  } catch (const std::logic_error& e) {
-    std::fprintf(stderr, "fuzz: invariant violated: %s\n", e.what());
-    std::abort();
-  } catch (const std::exception&) {
-    // e.g. a trace file the override names does not exist: a clean, reported failure
-  }
+  ecsim::fuzz::load_and_run(src, std::chrono::minutes(10));
   return 0;
 }
