@@ -55,7 +55,9 @@ TEST(FreeIndex, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
       const bool found = index.first_fit(from, no, ne, &got, no2);
       const auto want = reference(all, from, no, ne, no2);
       ASSERT_EQ(found, want.has_value()) << "step " << step;
-      if (found) ASSERT_EQ(got, *want) << "step " << step;
+      if (found) {
+        ASSERT_EQ(got, *want) << "step " << step;
+      }
     }
     ASSERT_EQ(index.size(), all.size());
   }
