@@ -4,6 +4,7 @@
 // finish without a violation and replay to the same event log.
 #include <gtest/gtest.h>
 
+#include "ecsim/placement/fargate_placer.hpp"
 #include "test_util.hpp"
 
 namespace ecsim {
@@ -96,16 +97,48 @@ TEST_P(RandomScenarios, InvariantsHoldAndRunsReplay) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomScenarios, ::testing::Range<std::uint64_t>(1, 121));
 
+// A scaler that ignores its own bounds: it returns 50 for a scalable target of [1, 10] at the
+// first datapoint. The cheap check must name the service, the bounds and the time: the first
+// datapoint covers [0, 60 s) and is published 60 s after it ends, at t = 120 s.
+class OutOfBoundsScaler final : public ServiceScaler {
+ public:
+  int min_capacity() const override { return 1; }
+  int max_capacity() const override { return 10; }
+  std::optional<ScalingAction> on_datapoint(const MetricDatapoint&, SimTime, int) override {
+    return ScalingAction{50, "rogue", "test"};
+  }
+  std::optional<SimTime> next_scheduled(SimTime) const override { return std::nullopt; }
+  std::optional<ScalingAction> on_scheduled(SimTime, int) override { return std::nullopt; }
+};
+
 TEST(Invariants, AViolationIsReportedWithItsTime) {
-  // A consistent run passes the full check at any point; the checker itself is exercised
-  // by corrupting nothing and asking: it must not throw on a fresh simulator either.
   auto cfg = testing::load_yaml(testing::fargate_scenario("10m", R"(services:
   - {serviceName: web, taskDefinition: web:1, desiredCount: 3, launchType: FARGATE}
 )"));
-  auto sim = scenarios::build(cfg, 0);
-  EXPECT_NO_THROW(sim->check_invariants_now());
-  sim->set_check_invariants(true, 1);
-  EXPECT_NO_THROW(sim->run());
+  std::vector<std::unique_ptr<ServiceScaler>> scalers;
+  scalers.push_back(std::make_unique<OutOfBoundsScaler>());
+  Simulator sim(cfg, placement::make_default_placer(), std::move(scalers));
+  EXPECT_NO_THROW(sim.check_invariants_now());  // consistent before the rogue action
+  sim.set_check_invariants(true, 1);
+  try {
+    sim.run();
+    FAIL() << "the out-of-bounds desired count was not reported";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(), "invariant violated at t=120s: service web desired count 50 outside [1, 10]");
+  }
+}
+
+TEST(Invariants, OffMeansNoCheckDuringTheRun) {
+  auto cfg = testing::load_yaml(testing::fargate_scenario("10m", R"(services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 3, launchType: FARGATE}
+)"));
+  std::vector<std::unique_ptr<ServiceScaler>> scalers;
+  scalers.push_back(std::make_unique<OutOfBoundsScaler>());
+  Simulator sim(cfg, placement::make_default_placer(), std::move(scalers));
+  sim.set_check_invariants(false);
+  EXPECT_NO_THROW(sim.run());
+  EXPECT_EQ(sim.services()[0].desired, 50);
+  EXPECT_THROW(sim.check_invariants_now(), std::logic_error);  // asked for explicitly, it still checks
 }
 
 }  // namespace
