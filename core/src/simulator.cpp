@@ -244,6 +244,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     s.pace = TokenBucket(/*burst=*/per_minute, /*per_second=*/per_minute / 60.0);
     s.per_item.assign(sc.strategy.size(), 0);
     s.per_zone.assign(config_.availability_zones.size(), 0);
+    s.counted_by_revision.assign(config_.task_definitions.size(), 0);
     s.desired = sc.daemon ? 0 : sc.desired_count;
     s.primary_task_definition = s.last_completed_task_definition = sc.task_definition;
     if (!scalers.empty() && scalers[i]) {
@@ -424,11 +425,7 @@ void Simulator::reconcile(int service) {
   // A deployment the circuit breaker failed without rollback launches no more tasks.
   const bool halted = !s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kFailed &&
                       !s.deployments.back().rolled_back;
-  int old_counted = 0;
-  for (auto slot : s.live) {
-    const Task& t = tasks_[slot];
-    if (t.counts_toward_desired && t.task_definition != s.primary_task_definition) ++old_counted;
-  }
+  int old_counted = s.counted - s.counted_by_revision[s.primary_task_definition];
   if (old_counted > 0) {
     // Rolling update: never fewer than ceil(D * minimumHealthyPercent / 100) healthy tasks,
     // never more than floor(D * maximumPercent / 100) tasks counted (RUNNING or on the way).
@@ -472,31 +469,7 @@ void Simulator::reconcile(int service) {
   }
   // Too many: stop the excess, tasks that are not running yet first (newest first), then
   // running ones from the fullest zone and the provider furthest above its share.
-  while (s.counted > s.desired) {
-    std::uint32_t victim = UINT32_MAX;
-    for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
-      const Task& t = tasks_[*it];
-      if (t.counts_toward_desired && t.state != TaskState::kRunning) {
-        victim = *it;
-        break;
-      }
-    }
-    if (victim == UINT32_MAX) {
-      const std::size_t item = placer_->choose_provider_to_shrink(sc.strategy, s.per_item);
-      int best_zone_count = -1;
-      for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
-        const Task& t = tasks_[*it];
-        if (!t.counts_toward_desired || t.strategy_item != static_cast<int>(item)) continue;
-        const int zc = t.zone >= 0 ? s.per_zone[t.zone] : 0;
-        if (zc > best_zone_count) {
-          best_zone_count = zc;
-          victim = *it;
-        }
-      }
-    }
-    if (victim == UINT32_MAX) break;  // cannot happen while counted > 0; defensive
-    stop_task(victim, "Scaling activity initiated by (service " + sc.name + ")", /*failed=*/false);
-  }
+  if (s.counted > s.desired) scale_in(service);
   if (s.counted >= s.desired || halted) {
     check_steady(service);
     return;
@@ -512,6 +485,51 @@ void Simulator::reconcile(int service) {
       return;
     }
     create_task(service, -1, 1);
+  }
+}
+
+// Stops the service's excess tasks. The candidates are gathered once (stopping a task changes
+// no other task's state or zone), so a scale-in of n tasks is O(n x zones), not O(n^2):
+// first the counted tasks not yet RUNNING, newest first; then, one at a time, the strategy
+// item to shrink (it depends on the counts left) and in it the newest task of the fullest
+// zone. `live` is in creation order, so newest means highest slot position there.
+void Simulator::scale_in(int service) {
+  auto& s = services_[service];
+  const auto& sc = config_.services[service];
+  std::vector<std::uint32_t> not_running;
+  // buckets[item][zone + 1]: counted RUNNING tasks, oldest first (zone -1 never runs, kept for safety).
+  std::vector<std::vector<std::vector<std::uint32_t>>> buckets(
+      sc.strategy.size(), std::vector<std::vector<std::uint32_t>>(config_.availability_zones.size() + 1));
+  std::vector<std::size_t> position(tasks_.size());
+  for (std::size_t k = 0; k < s.live.size(); ++k) {
+    const std::uint32_t slot = s.live[k];
+    const Task& t = tasks_[slot];
+    position[slot] = k;
+    if (!t.counts_toward_desired) continue;
+    if (t.state != TaskState::kRunning) not_running.push_back(slot);
+    else buckets[static_cast<std::size_t>(t.strategy_item)][static_cast<std::size_t>(t.zone + 1)].push_back(slot);
+  }
+  const std::string why = "Scaling activity initiated by (service " + sc.name + ")";
+  for (auto it = not_running.rbegin(); it != not_running.rend() && s.counted > s.desired; ++it)
+    stop_task(*it, why, /*failed=*/false);
+  while (s.counted > s.desired) {
+    const std::size_t item = placer_->choose_provider_to_shrink(sc.strategy, s.per_item);
+    auto& zones = buckets[item];
+    // The fullest zone; among equally full zones the newest task.
+    std::size_t best = zones.size();
+    int best_count = -1;
+    for (std::size_t z = 0; z < zones.size(); ++z) {
+      if (zones[z].empty()) continue;
+      const int zc = z > 0 ? s.per_zone[z - 1] : 0;
+      if (zc > best_count || (zc == best_count && position[zones[z].back()] > position[zones[best].back()])) {
+        best_count = zc;
+        best = z;
+      }
+    }
+    if (best == zones.size()) break;  // cannot happen while counted > 0; defensive
+    const std::uint32_t victim = zones[best].back();
+    zones[best].pop_back();
+    stop_task(victim, why, /*failed=*/false);
   }
 }
 
@@ -590,6 +608,7 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt, std::u
     per_item = &s.per_item;
     s.live.push_back(slot);
     ++s.counted;
+    ++s.counted_by_revision[t.task_definition];
     ++s.provisioning;
     s.steady = false;
   } else {
@@ -955,6 +974,7 @@ void Simulator::uncount(Task& t) {
   if (t.service >= 0) {
     auto& s = services_[t.service];
     --s.counted;
+    --s.counted_by_revision[t.task_definition];
     --s.per_item[t.strategy_item];
     if (t.zone >= 0) --s.per_zone[t.zone];
   } else {
@@ -1071,7 +1091,8 @@ void Simulator::finalize_stop(std::uint32_t slot) {
     auto& s = services_[service];
     ++s.tasks_stopped;
     s.cost_usd += t.cost_usd;
-    s.live.erase(std::find(s.live.begin(), s.live.end(), slot));
+    // Newest tasks sit at the back and usually stop first: search from there.
+    s.live.erase(std::prev(std::find(s.live.rbegin(), s.live.rend(), slot).base()));
   } else {
     auto& g = groups_[t.group];
     g.cost_usd += t.cost_usd;

@@ -148,6 +148,7 @@ struct ServiceState {
   std::vector<int> per_item;        ///< tasks counting toward desired, per strategy item
   std::vector<int> per_zone;        ///< tasks counting toward desired, per zone
   int counted = 0;                  ///< tasks counting toward desired
+  std::vector<int> counted_by_revision;  ///< tasks counting toward desired, per task definition
   TokenBucket pace{1, 1};
   SimTime backoff_until{};
   int consecutive_failures = 0;
@@ -401,6 +402,7 @@ class Simulator {
   bool tracing() const { return !observers_.empty(); }
   void set_desired(int service, int desired, const char* why);
   void reconcile(int service);
+  void scale_in(int service);
   void schedule_reconcile(int service, SimTime at);
   std::uint32_t alloc_task();
   /// The instance's cumulative cost per reserved vCPU and per reserved GB at `until`.
