@@ -65,7 +65,7 @@ def prepare_tree() -> None:
             continue
         if not dst.exists() or dst.read_bytes() != src.read_bytes():
             dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
+            shutil.copyfile(src, dst)  # a fresh mtime, so that the build sees the change
     if not (TREE / "build" / "dev" / "build.ninja").exists():
         r = sh(["cmake", "--preset", "dev", "-DECSIM_BUILD_PYTHON=OFF"], TREE)
         if r.returncode:
