@@ -322,6 +322,7 @@ void Simulator::run_until(SimTime t) {
     now_ = entry.time;
     ++events_processed_;
     dispatch(entry.payload);
+    flush_reconciles();
     if (check_invariants_) after_event();
   }
   now_ = std::max(now_, t);
@@ -336,6 +337,7 @@ std::size_t Simulator::step(std::size_t n) {
     now_ = entry.time;
     ++events_processed_;
     dispatch(entry.payload);
+    flush_reconciles();
     if (check_invariants_) after_event();
     ++done;
   }
@@ -391,7 +393,7 @@ void Simulator::set_desired(int service, int desired, const char* why) {
   if (tracing())
     emit(RecordKind::kServiceDesiredCountUpdated, nullptr, service,
          "from=" + std::to_string(old) + " to=" + std::to_string(desired) + " by=" + why);
-  reconcile(service);
+  request_reconcile(service);
 }
 
 void Simulator::schedule_reconcile(int service, SimTime at) {
@@ -406,7 +408,28 @@ void Simulator::schedule_reconcile(int service, SimTime at) {
 
 void Simulator::handle(const ReconcileService& e) {
   services_[e.service].reconcile_event = kNoEvent;
-  reconcile(e.service);
+  request_reconcile(e.service);
+}
+
+// A reconcile is requested, never called from inside another component's work: whatever
+// changed a service (a stop, a healthy task, a new desired count) marks it, and the loop
+// reconciles the marked services once the event is handled, in the order they were marked.
+// A reconcile that stops or starts tasks may mark services again; they run in the same pass.
+// So no call chain re-enters the scheduler (a scale-in of n tasks once recursed n deep).
+void Simulator::request_reconcile(int service) {
+  auto& s = services_[service];
+  if (s.reconcile_requested) return;
+  s.reconcile_requested = true;
+  dirty_services_.push_back(service);
+}
+
+void Simulator::flush_reconciles() {
+  while (!dirty_services_.empty()) {
+    const int service = dirty_services_.front();
+    dirty_services_.pop_front();
+    services_[service].reconcile_requested = false;
+    reconcile(service);
+  }
 }
 
 void Simulator::reconcile(int service) {
@@ -544,7 +567,7 @@ void Simulator::start_deployment(int service, int task_definition, bool is_rollb
   s.steady = false;
   emit(RecordKind::kDeploymentInProgress, nullptr, service,
        "taskDefinition=" + config_.task_definitions[task_definition].key() + (is_rollback ? " rollback=true" : ""));
-  reconcile(service);
+  request_reconcile(service);
 }
 
 // A deployment completes when every live task runs the primary revision and the service
@@ -904,7 +927,7 @@ void Simulator::become_healthy(std::uint32_t slot) {
       s.deployments.back().rollout == Deployment::Rollout::kInProgress && t.task_definition == s.primary_task_definition)
     s.deployments.back().breaker_count = 0;
   emit(RecordKind::kTaskHealthy, &t, t.service, "");
-  reconcile(t.service);  // during a deployment a newly healthy task lets an old one go
+  request_reconcile(t.service);  // during a deployment a newly healthy task lets an old one go
 }
 
 void Simulator::handle(const SpotInterruption& e) {
@@ -959,7 +982,7 @@ void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
   schedule_step(slot, exit_after);
   // Copy what is needed: creating a replacement may reallocate tasks_ and invalidate `t`.
   const int service = t.service, group = t.group, attempt = t.attempt;
-  if (service >= 0) reconcile(service);
+  if (service >= 0) request_reconcile(service);
   // A batch task with retries left is resubmitted at once.
   if (group >= 0 && attempt <= config_.run_tasks[group].retry_attempts) {
     ++groups_[group].submitted;
@@ -1048,7 +1071,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
       t.phase = TaskPhase::kStopping;
       schedule_step(slot, std::min(config_.timings.task.sigterm_exit, td.stop_timeout(config_.timings.task.stop_timeout)));
     }
-    if (t.service >= 0) reconcile(t.service);
+    if (t.service >= 0) request_reconcile(t.service);
     return;
   }
   finalize_stop(slot);
@@ -1100,7 +1123,7 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   }
   free_slots_.push_back(slot);
   pump(t.provider);
-  if (service >= 0) reconcile(service);
+  if (service >= 0) request_reconcile(service);
 }
 
 // --- cost ---------------------------------------------------------------------------------
@@ -1622,7 +1645,7 @@ void Simulator::activate_instance(std::uint32_t id) {
   // DAEMON services first, then whatever waits for capacity, once every instance that
   // registers at this instant has (ECS places a batch, not one instance at a time).
   for (std::size_t i = 0; i < services_.size(); ++i)
-    if (config_.services[i].daemon) reconcile(static_cast<int>(i));
+    if (config_.services[i].daemon) request_reconcile(static_cast<int>(i));
   auto& p = providers_[instances_[id - 1].provider];
   if (p.wake_event == kNoEvent) p.wake_event = queue_.push(now_, ProviderWake{instances_[id - 1].provider});
 }
@@ -1802,11 +1825,6 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
 // providers, placed on that instance before other tasks; tasks of an old revision are
 // replaced one instance at a time (minimumHealthyPercent 0, maximumPercent 100).
 void Simulator::reconcile_daemon(int service) {
-  if (in_daemon_reconcile_) {  // a stop inside the pass below: look again afterwards
-    schedule_reconcile(service, now_);
-    return;
-  }
-  in_daemon_reconcile_ = true;
   auto& s = services_[service];
   const auto& sc = config_.services[service];
   const auto& cluster = config_.clusters[sc.cluster];
@@ -1834,7 +1852,6 @@ void Simulator::reconcile_daemon(int service) {
     s.desired = active;
     s.desired_stats.set(now_, active);
   }
-  in_daemon_reconcile_ = false;
   check_steady(service);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 #include "test_util.hpp"
@@ -216,6 +217,57 @@ timeline:
   EXPECT_EQ(r.tasks("TASK_STOPPING"), (std::vector<std::uint64_t>{6, 5, 4, 3}));
   EXPECT_EQ(r.sim->services()[0].running, 2);
   EXPECT_EQ(r.sim->services()[0].per_zone, (std::vector<int>{1, 1, 0}));
+}
+
+// Counts records by kind and keeps the last time of each (a 100,000-task log is not kept).
+struct KindTally final : Observer {
+  std::map<RecordKind, std::pair<std::uint64_t, double>> by_kind;
+  void on_record(const Simulator&, const Record& r) override {
+    auto& [n, last] = by_kind[r.kind];
+    ++n;
+    last = to_seconds(r.time);
+  }
+};
+
+// A scale-in of a whole large service in one UpdateService once recursed once per stopped
+// task (reconcile -> stop_task -> finalize_stop -> reconcile) and overflowed the stack at
+// ~60,000 tasks. Reconciles are requested and run by the loop, so depth no longer grows.
+// Launch limits raised so that 100,000 tasks are RUNNING at 30 m; each stops 2 s (the SIGTERM
+// exit) after the update, so all are STOPPED at 1,802 s.
+TEST(ServiceScheduler, HundredThousandTasksScaledToZeroAtOnce) {
+  auto cfg = testing::load_yaml(R"(ecsim: 1
+name: big-scale-in
+seed: 1
+duration: 1h
+account:
+  tasksPerService: 100000
+  fargateLaunchRate: {burst: 100000, perSecond: 100000}
+  serviceLaunchRatePerMinute: {fargate: 1000000}
+  fargateVcpuQuota: {onDemand: 1000000}
+clusters: [{clusterName: c, capacityProviders: [FARGATE]}]
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 100}}
+services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 100000, launchType: FARGATE}
+timeline:
+  - {at: 30m, updateService: {service: web, desiredCount: 0}}
+)");
+  auto sim = scenarios::build(cfg, 0);
+  sim->set_check_invariants(true, /*full_every=*/200'000);
+  KindTally tally;
+  sim->add_observer(&tally);
+  ASSERT_NO_THROW(sim->run());
+  const auto& s = sim->services()[0];
+  EXPECT_EQ(s.tasks_started, 100'000);
+  EXPECT_EQ(s.tasks_stopped, 100'000);
+  EXPECT_EQ(s.running_stats.max(), 100'000);
+  EXPECT_EQ(s.running, 0);
+  EXPECT_EQ(s.counted, 0);
+  EXPECT_TRUE(s.live.empty());
+  EXPECT_EQ(tally.by_kind[RecordKind::kTaskStopping].first, 100'000u);
+  EXPECT_EQ(tally.by_kind[RecordKind::kTaskStopped], (std::pair<std::uint64_t, double>{100'000, 1802.0}));
+  EXPECT_EQ(tally.by_kind[RecordKind::kServiceSteadyState].second, 1802.0);  // steady at zero once the last one stops
 }
 
 TEST(ServiceScheduler, ScaleInBeforeTasksRunStopsPendingOnesAtOnce) {

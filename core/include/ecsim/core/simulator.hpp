@@ -153,6 +153,7 @@ struct ServiceState {
   SimTime backoff_until{};
   int consecutive_failures = 0;
   EventId reconcile_event = kNoEvent;
+  bool reconcile_requested = false;  ///< marked for the end of the current event
   SimTime reconcile_at{};
   bool steady = false;
   bool desired_set_by_user = false;  ///< the last change came from UpdateService (timeline)
@@ -401,6 +402,9 @@ class Simulator {
   /// Whether anyone listens: callers skip building event details otherwise.
   bool tracing() const { return !observers_.empty(); }
   void set_desired(int service, int desired, const char* why);
+  /// Marks a service for reconciliation once the current event is handled (never re-entrant).
+  void request_reconcile(int service);
+  void flush_reconciles();
   void reconcile(int service);
   void scale_in(int service);
   void schedule_reconcile(int service, SimTime at);
@@ -452,7 +456,7 @@ class Simulator {
   std::vector<std::vector<BatchArrival>> group_traces_;
   std::vector<std::size_t> group_trace_pos_;
   std::vector<Rng> group_arrival_rng_, group_duration_rng_;
-  bool in_daemon_reconcile_ = false;
+  std::deque<int> dirty_services_;  ///< services whose reconcile is requested, in request order
 #ifdef NDEBUG
   bool check_invariants_ = false;
 #else
