@@ -203,8 +203,11 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       health_rng_(rng_for("tasks/health")),
       instance_spot_rng_(rng_for("ec2/spot-interruptions")),
       latency_rng_(rng_for("fargate/latency")),
+      ec2_instance_latency_rng_(rng_for("ec2/instance-latency")),
+      ec2_task_latency_rng_(rng_for("ec2/task-latency")),
       spot_rng_(rng_for("fargate-spot/interruptions")),
-      reclaim_rng_(rng_for("fargate-spot/reclaim")) {
+      reclaim_rng_(rng_for("fargate-spot/reclaim")),
+      ec2_reclaim_rng_(rng_for("ec2/spot-reclaim")) {
   if (!placer_) throw std::invalid_argument("Simulator needs a CapacityPlacer");
   if (config_.availability_zones.empty()) throw std::invalid_argument("Simulator needs availability zones");
   if (config_.run.sample <= SimDuration{0}) throw std::invalid_argument("run.sample must be positive");
@@ -704,10 +707,21 @@ void Simulator::pump(int provider) {
   }
 }
 
-SimDuration Simulator::jittered(SimDuration d) {
-  const double cv = config_.timings.fargate.jitter_cv;
+// Each mechanism jitters from its own stream with its own setting, so a what-if on one never
+// moves another: Fargate task phases (timings.fargate.jitterCv), EC2 instance launch and boot,
+// and task phases on EC2 instances (both timings.ec2.jitterCv, separate streams).
+SimDuration Simulator::jittered(SimDuration d, Rng& rng, double cv) {
   if (cv <= 0.0 || d <= SimDuration{0}) return d;
-  return seconds(latency_rng_.lognormal_mean_cv(to_seconds(d), cv));
+  return seconds(rng.lognormal_mean_cv(to_seconds(d), cv));
+}
+
+SimDuration Simulator::task_jittered(const Task& t, SimDuration d) {
+  if (t.instance != 0) return jittered(d, ec2_task_latency_rng_, config_.timings.ec2.jitter_cv);
+  return jittered(d, latency_rng_, config_.timings.fargate.jitter_cv);
+}
+
+SimDuration Simulator::instance_jittered(SimDuration d) {
+  return jittered(d, ec2_instance_latency_rng_, config_.timings.ec2.jitter_cv);
 }
 
 void Simulator::schedule_step(std::uint32_t slot, SimDuration after) {
@@ -723,7 +737,7 @@ void Simulator::launch(std::uint32_t slot) {
   p.vcpu_in_use += vcpus(t);
   ++p.tasks_launched;
   t.phase = TaskPhase::kProvisioning;
-  schedule_step(slot, jittered(config_.timings.fargate.provisioning));
+  schedule_step(slot, task_jittered(t, config_.timings.fargate.provisioning));
 }
 
 void Simulator::set_state(Task& t, TaskState s) {
@@ -786,14 +800,14 @@ void Simulator::advance(std::uint32_t slot) {
       set_state(t, TaskState::kPending);
       emit_task_detail(RecordKind::kTaskPending, t, t.service);
       t.phase = TaskPhase::kAttachingEni;
-      schedule_step(slot, jittered(ft.eni_attach));
+      schedule_step(slot, task_jittered(t, ft.eni_attach));
       return;
     }
     case TaskPhase::kAttachingEni:
       t.phase = TaskPhase::kPulling;
       t.has_pulled = true;
       t.pull_started = now_;
-      schedule_step(slot, jittered(pull_time(t)));
+      schedule_step(slot, task_jittered(t, pull_time(t)));
       return;
     case TaskPhase::kPulling:
       if (t.instance != 0) {
@@ -801,7 +815,7 @@ void Simulator::advance(std::uint32_t slot) {
         if (std::find(cache.begin(), cache.end(), t.task_definition) == cache.end()) cache.push_back(t.task_definition);
       }
       t.phase = TaskPhase::kStartingContainers;
-      schedule_step(slot, jittered(ft.container_start * td.start_chain_length));
+      schedule_step(slot, task_jittered(t, ft.container_start * td.start_chain_length));
       return;
     case TaskPhase::kStartingContainers: {
       set_state(t, TaskState::kRunning);
@@ -1249,7 +1263,7 @@ void Simulator::handle(const TimelineAction& e) {
                               if (in.spot && in.in_service && !in.spot_warned) spot.push_back(id);
                             }
                             const auto k = static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(spot.size())));
-                            for (std::size_t i = 0; i < k; ++i) std::swap(spot[i], spot[i + reclaim_rng_.uniform_index(spot.size() - i)]);
+                            for (std::size_t i = 0; i < k; ++i) std::swap(spot[i], spot[i + ec2_reclaim_rng_.uniform_index(spot.size() - i)]);
                             spot.resize(k);
                             std::sort(spot.begin(), spot.end());
                             for (auto id : spot) handle(InstanceSpotInterruption{id});
@@ -1578,7 +1592,7 @@ void Simulator::launch_instance(int provider) {
   in.spot = spot;
   in.launched = now_;
   in.split_at = now_;
-  in.event = queue_.push(now_ + jittered(config_.timings.ec2.instance_launch), InstanceStep{in.id});
+  in.event = queue_.push(now_ + instance_jittered(config_.timings.ec2.instance_launch), InstanceStep{in.id});
   const auto id = in.id;
   instances_.push_back(std::move(in));
   a.members.push_back(id);
@@ -1598,7 +1612,7 @@ void Simulator::handle(const InstanceStep& e) {
   switch (in.state) {
     case InstanceState::kPending:
       in.state = InstanceState::kBooting;
-      in.event = queue_.push(now_ + jittered(config_.timings.ec2.boot + config_.timings.ec2.agent_registration), InstanceStep{in.id});
+      in.event = queue_.push(now_ + instance_jittered(config_.timings.ec2.boot + config_.timings.ec2.agent_registration), InstanceStep{in.id});
       return;
     case InstanceState::kBooting: activate_instance(in.id); return;
     case InstanceState::kDraining: terminate_instance(in.id, in.spot_warned ? "EC2 Spot interruption" : "drained"); return;
@@ -1814,7 +1828,7 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   emit_task_detail(RecordKind::kTaskPending, t, t.service);
   if (config_.task_definitions[t.task_definition].network_mode == NetworkMode::kAwsvpc) {
     t.phase = TaskPhase::kAttachingEni;
-    schedule_step(slot, jittered(config_.timings.ec2.eni_attach));
+    schedule_step(slot, task_jittered(t, config_.timings.ec2.eni_attach));
   } else {
     t.phase = TaskPhase::kAttachingEni;  // no ENI: straight on to the pull
     advance(slot);

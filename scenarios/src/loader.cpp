@@ -303,6 +303,7 @@ class Loader {
       Fields f(ctx_, t.get("ec2"), "timings.ec2");
       auto& e = tm.ec2;
       if (auto v = f.duration("instanceLaunch")) e.instance_launch = *v;
+      if (auto v = f.number("jitterCv", 0, 10)) e.jitter_cv = *v;
       if (auto v = f.duration("boot")) e.boot = *v;
       if (auto v = f.duration("agentRegistration")) e.agent_registration = *v;
       if (auto v = f.integer("reservedMemoryMiB", 0, 1'000'000)) e.reserved_memory_mib = static_cast<int>(*v);

@@ -437,5 +437,61 @@ TEST(Ec2, SameSeedSameEventsWithRandomPlacement) {
   EXPECT_NE(a.find("i-00000005"), std::string::npos);  // random spreads over the instances
 }
 
+// Each mechanism draws from its own named stream with its own setting (D3): Fargate jitter
+// once moved EC2 instance start times (one shared stream and one setting). A cluster with an
+// EC2 group (3 instances, ACTIVE at 31.5 s without jitter) and a Fargate service of 3 tasks.
+std::string mixed_capacity(const std::string& timings) {
+  return R"(ecsim: 1
+name: streams
+seed: 7
+duration: 10m
+timings: )" + timings + R"(
+capacityProviders:
+  - name: ec2
+    autoScalingGroupProvider: {managedScaling: {status: DISABLED}}
+    autoScalingGroup: {MinSize: 3, MaxSize: 3, DesiredCapacity: 3, InstanceType: m5.large,
+                       AvailabilityZones: [us-east-1a, us-east-1b, us-east-1c]}
+clusters:
+  - clusterName: prod
+    capacityProviders: [ec2, FARGATE]
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [EC2, FARGATE], networkMode: awsvpc, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 100}}
+services:
+  - {serviceName: on-ec2, taskDefinition: web:1, desiredCount: 3, capacityProviderStrategy: [{capacityProvider: ec2, weight: 1}]}
+  - {serviceName: on-fargate, taskDefinition: web:1, desiredCount: 3, launchType: FARGATE}
+)";
+}
+
+std::vector<double> service_times(const testing::Ran& r, const std::string& kind, const std::string& service) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i < r.log->t.size(); ++i)
+    if (r.log->kind[i] == kind && r.log->service[i] == service) out.push_back(r.log->t[i]);
+  return out;
+}
+
+TEST(RandomStreams, FargateJitterMovesNoEc2TimeAndEc2JitterNoFargateTime) {
+  const auto plain = testing::run_yaml(mixed_capacity("{}"));
+  const auto fargate = testing::run_yaml(mixed_capacity("{fargate: {jitterCv: 0.3}}"));
+  const auto ec2 = testing::run_yaml(mixed_capacity("{ec2: {jitterCv: 0.3}}"));
+  EXPECT_EQ(plain.times("CONTAINER_INSTANCE_ACTIVE"), (std::vector<double>{31.5, 31.5, 31.5}));
+  // Fargate jitter: instance and EC2-task times unchanged, Fargate task times moved.
+  EXPECT_EQ(fargate.times("CONTAINER_INSTANCE_ACTIVE"), plain.times("CONTAINER_INSTANCE_ACTIVE"));
+  EXPECT_EQ(service_times(fargate, "TASK_RUNNING", "on-ec2"), service_times(plain, "TASK_RUNNING", "on-ec2"));
+  EXPECT_NE(service_times(fargate, "TASK_RUNNING", "on-fargate"), service_times(plain, "TASK_RUNNING", "on-fargate"));
+  // EC2 jitter: instance and EC2-task times moved, Fargate task times unchanged.
+  EXPECT_NE(ec2.times("CONTAINER_INSTANCE_ACTIVE"), plain.times("CONTAINER_INSTANCE_ACTIVE"));
+  EXPECT_NE(service_times(ec2, "TASK_RUNNING", "on-ec2"), service_times(plain, "TASK_RUNNING", "on-ec2"));
+  EXPECT_EQ(service_times(ec2, "TASK_RUNNING", "on-fargate"), service_times(plain, "TASK_RUNNING", "on-fargate"));
+}
+
+TEST(RandomStreams, InstanceTimesDoNotDependOnHowManyTasksJitter) {
+  // Instance launch and boot draw from their own stream: more tasks on the instances (more
+  // task-phase draws) leave every instance's time as it was.
+  auto three = testing::run_yaml(mixed_capacity("{ec2: {jitterCv: 0.3}}"));
+  auto nine = testing::run_yaml(mixed_capacity("{ec2: {jitterCv: 0.3}}"), {"services[on-ec2].desiredCount=9"});
+  EXPECT_EQ(nine.times("CONTAINER_INSTANCE_ACTIVE"), three.times("CONTAINER_INSTANCE_ACTIVE"));
+}
+
 }  // namespace
 }  // namespace ecsim

@@ -384,6 +384,7 @@ struct Ec2Timings {
   double first_step_percent = 200;            ///< reservation reported when N = 0 and M > 0
   double scale_in_max_fraction = 0.5;         ///< a scale-in step removes at most this share
   SimDuration draining_timeout = 48h;         ///< managed draining gives up after this
+  double jitter_cv = 0.0;                     ///< lognormal jitter on instance launch/boot and task phases on instances
 };
 
 struct TimingsConfig {

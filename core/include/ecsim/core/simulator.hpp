@@ -429,7 +429,9 @@ class Simulator {
   void check_steady(int service);
   void start_deployment(int service, int task_definition, bool is_rollback);
   void check_deployment(int service);
-  SimDuration jittered(SimDuration d);
+  static SimDuration jittered(SimDuration d, Rng& rng, double cv);
+  SimDuration task_jittered(const Task& t, SimDuration d);
+  SimDuration instance_jittered(SimDuration d);
   double vcpus(const Task& t) const;
   const std::vector<StrategyItem>& strategy_of(const Task& t) const;
 
@@ -472,8 +474,11 @@ class Simulator {
   Rng health_rng_;
   Rng instance_spot_rng_;
   Rng latency_rng_;
+  Rng ec2_instance_latency_rng_;
+  Rng ec2_task_latency_rng_;
   Rng spot_rng_;
   Rng reclaim_rng_;
+  Rng ec2_reclaim_rng_;
 };
 
 }  // namespace ecsim
