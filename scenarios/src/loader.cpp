@@ -97,7 +97,7 @@ namespace {
 
 // AWS-only fields: accepted so a user can paste API input or describe-* output, and ignored.
 const std::vector<std::string> kCreateServiceIgnored = {
-    "clientToken", "platformVersion", "role", "networkConfiguration", "serviceRegistries", "deploymentController",
+    "clientToken", "platformVersion", "role", "networkConfiguration", "serviceRegistries",
     "tags", "enableECSManagedTags", "propagateTags", "enableExecuteCommand", "serviceConnectConfiguration",
     "volumeConfigurations", "vpcLatticeConfigurations", "availabilityZoneRebalancing", "serviceArn", "clusterArn",
     "status", "runningCount", "pendingCount", "deployments", "events", "createdAt", "createdBy", "roleArn",
@@ -123,9 +123,9 @@ const std::vector<std::string> kRunTaskIgnored = {"networkConfiguration", "platf
                                                   "volumeConfigurations"};
 const std::vector<std::string> kPortMappingIgnored = {"name", "appProtocol", "containerPortRange"};
 const std::vector<std::string> kLoadBalancerIgnored = {"loadBalancerName"};
-const std::vector<std::string> kDeploymentConfigIgnored = {"alarms", "strategy", "bakeTimeInMinutes",
-                                                           "lifecycleHooks", "canaryConfiguration",
-                                                           "linearConfiguration"};
+// DeploymentConfiguration fields of the blue/green, linear and canary strategies (2025) and
+// CloudWatch alarm rollback are read below and refused unless they leave a rolling update
+// as it is: they change what a deployment does, so they may not be silently ignored.
 
 const std::vector<std::string> kBuiltinProviders = {"FARGATE", "FARGATE_SPOT"};
 const std::vector<std::string> kCapacityProviderIgnored = {"tags", "cluster", "capacityProviderArn", "status", "updateStatus",
@@ -1092,6 +1092,35 @@ class Loader {
   }
 
   // --- services ---------------------------------------------------------------------------------
+  // Only ECS rolling updates are modelled. Any other deployment controller or strategy, and
+  // the fields that only they (or alarm-based rollback) use, are refused with what to do.
+  void read_unmodelled_deployment_fields(Fields& service, Fields& d) {
+    const std::string kRolling = "; ecsim models rolling updates (deploymentController ECS, strategy ROLLING): remove it, "
+                                 "or compare strategies with two rolling configurations (maximumPercent/minimumHealthyPercent)";
+    if (auto dc = service.get("deploymentController"); dc.IsDefined()) {
+      Fields c(ctx_, dc, service.sub("deploymentController"), "DeploymentController");
+      if (auto type = c.choice("type", {"ECS", "CODE_DEPLOY", "EXTERNAL"}); type && *type != "ECS")
+        ctx_.error(dc["type"], c.sub("type"), "deployment controller " + *type + " is not modelled" + kRolling);
+    }
+    if (auto st = d.choice("strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"}); st && *st != "ROLLING")
+      ctx_.error(d.node()["strategy"], d.sub("strategy"), "deployment strategy " + *st + " is not modelled" + kRolling);
+    if (auto v = d.integer("bakeTimeInMinutes", 0, 1440); v && *v != 0)
+      ctx_.error(d.node()["bakeTimeInMinutes"], d.sub("bakeTimeInMinutes"),
+                 "bake time is not modelled (it belongs to blue/green, linear and canary deployments)" + kRolling);
+    for (const char* key : {"lifecycleHooks", "canaryConfiguration", "linearConfiguration"})
+      if (auto n = d.get(key); n.IsDefined() && !(n.IsSequence() && n.size() == 0))
+        ctx_.error(n, d.sub(key), std::string(key) + " is not modelled (blue/green, linear and canary deployments)" + kRolling);
+    if (auto alarms = d.get("alarms"); alarms.IsDefined()) {
+      Fields a(ctx_, alarms, d.sub("alarms"), "DeploymentAlarms");
+      a.get("alarmNames");
+      a.boolean("rollback");
+      if (auto on = a.boolean("enable"); on && *on)
+        ctx_.error(alarms["enable"], a.sub("enable"),
+                   "deployment alarms are not modelled (ecsim has no CloudWatch alarms on application metrics); "
+                   "set enable: false, or use deploymentCircuitBreaker, which is modelled");
+    }
+  }
+
   void read_services(const YAML::Node& n) {
     if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "services")) return;
     for (std::size_t i = 0; i < n.size(); ++i) {
@@ -1112,8 +1141,8 @@ class Loader {
         if (s.desired_count != 0) ctx_.error(n[i]["desiredCount"], f.sub("desiredCount"), "a DAEMON service has no desiredCount (one task per container instance)");
       }
       {
-        Fields d(ctx_, f.get("deploymentConfiguration"), f.sub("deploymentConfiguration"), "DeploymentConfiguration",
-                 &kDeploymentConfigIgnored);
+        Fields d(ctx_, f.get("deploymentConfiguration"), f.sub("deploymentConfiguration"), "DeploymentConfiguration");
+        read_unmodelled_deployment_fields(f, d);
         if (auto v = d.integer("maximumPercent", 100, 200)) s.maximum_percent = static_cast<int>(*v);
         if (auto v = d.integer("minimumHealthyPercent", 0, 100)) s.minimum_healthy_percent = static_cast<int>(*v);
         Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"));

@@ -107,12 +107,12 @@ def with_text(rel: str, text: str, test_timeout: float) -> str:
 def generate(rel: str, seed: int) -> list[tuple[str, Path]]:
     out_dir = WORK / "generated" / rel.replace("/", "_")
     stamp = out_dir / ".source"
-    src = (ROOT / rel).read_text()
+    src = (TREE / rel).read_text()
     if not stamp.exists() or stamp.read_text() != src:
         shutil.rmtree(out_dir, ignore_errors=True)
         out_dir.mkdir(parents=True)
         mutate = ROOT / ".venv" / "bin" / "mutate"
-        r = sh([str(mutate), str(ROOT / rel), "cpp", "--noCheck", "--mutantDir", str(out_dir)], out_dir)
+        r = sh([str(mutate), str(TREE / rel), "cpp", "--noCheck", "--mutantDir", str(out_dir)], out_dir)
         if r.returncode:
             sys.exit(f"mutants: universalmutator failed on {rel}:\n{r.stdout[-2000:]}")
         stamp.write_text(src)
@@ -120,7 +120,7 @@ def generate(rel: str, seed: int) -> list[tuple[str, Path]]:
 
 
 def one_line_diff(rel: str, mutant: Path) -> str:
-    a = (ROOT / rel).read_text().splitlines()
+    a = (TREE / rel).read_text().splitlines()
     b = mutant.read_text().splitlines()
     for i, (x, y) in enumerate(zip(a, b)):
         if x != y:
@@ -130,7 +130,7 @@ def one_line_diff(rel: str, mutant: Path) -> str:
 
 def is_code_change(rel: str, mutant: Path) -> bool:
     """Skips mutants inside comments: they cannot change behaviour."""
-    diff = [l for l in difflib.unified_diff((ROOT / rel).read_text().splitlines(), mutant.read_text().splitlines(), n=0)
+    diff = [l for l in difflib.unified_diff((TREE / rel).read_text().splitlines(), mutant.read_text().splitlines(), n=0)
             if l.startswith("-") and not l.startswith("---")]
     return not all(l[1:].strip().startswith("//") for l in diff)
 
