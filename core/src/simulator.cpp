@@ -248,6 +248,8 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     s.per_item.assign(sc.strategy.size(), 0);
     s.per_zone.assign(config_.availability_zones.size(), 0);
     s.counted_by_revision.assign(config_.task_definitions.size(), 0);
+    s.running_by_revision.assign(config_.task_definitions.size(), 0);
+    s.healthy_by_revision.assign(config_.task_definitions.size(), 0);
     s.desired = sc.daemon ? 0 : sc.desired_count;
     s.primary_task_definition = s.last_completed_task_definition = sc.task_definition;
     if (!scalers.empty() && scalers[i]) {
@@ -765,6 +767,7 @@ void Simulator::set_state(Task& t, TaskState s) {
         p.running_stats.set(now_, p.running);
         if (svc) {
           svc->running += d;
+          svc->running_by_revision[t.task_definition] += d;
           svc->running_stats.set(now_, svc->running);
         }
         break;
@@ -935,6 +938,7 @@ void Simulator::become_healthy(std::uint32_t slot) {
   accumulate(t.service);
   auto& s = services_[t.service];
   ++s.healthy;
+  ++s.healthy_by_revision[t.task_definition];
   s.consecutive_failures = 0;
   // resetOnHealthyTask (default true): a healthy task of the new revision resets the count.
   if (config_.services[t.service].reset_on_healthy_task && !s.deployments.empty() &&
@@ -958,6 +962,7 @@ void Simulator::drop_healthy(Task& t) {
   accumulate(t.service);
   t.healthy = false;
   --services_[t.service].healthy;
+  --services_[t.service].healthy_by_revision[t.task_definition];
 }
 
 // An interrupted task: a batch task's work so far is thrown away (none if it never ran).
@@ -1311,11 +1316,59 @@ void Simulator::handle(const SpotCapacityRestored& e) {
 }
 
 // --- load, metrics, auto scaling ---------------------------------------------------------
-// Served load over the capacity of the running tasks (a running task that is not healthy yet
-// serves nothing): the CPU utilisation of the service as a fraction.
-double Simulator::served_share(const ServiceState& s, double requests_per_task) {
-  if (s.running <= 0 || requests_per_task <= 0) return 0.0;
-  return std::min(s.demand_rps, s.healthy * requests_per_task) / (s.running * requests_per_task);
+// The load balancer spreads the demand evenly over the healthy targets; a task serves up to
+// its own revision's requestsPerSecond, and its CPU is what it serves over that capacity (a
+// running task that is not healthy yet serves nothing). The service's CPU is the CPU used
+// over the CPU reserved by its running tasks (ECSServiceAverageCPUUtilization), each task
+// with its own revision's capacity and CPU units: a deployment to a revision that serves
+// twice as much halves the CPU. With one kind of task running the arithmetic is the
+// single-revision formula, min(D, H c) / (R c).
+Simulator::LoadShape Simulator::load_shape(int service) const {
+  const auto& s = services_[service];
+  LoadShape out;
+  const TaskDefinitionConfig* only = nullptr;  // the one (capacity, CPU, memory) running, if one
+  bool mixed = false;
+  double running_cpu = 0, running_mem = 0;
+  for (std::size_t k = 0; k < s.running_by_revision.size(); ++k) {
+    const int running = s.running_by_revision[k];
+    if (running <= 0) continue;
+    const auto& td = config_.task_definitions[k];
+    if (!only) only = &td;
+    else if (td.requests_per_second != only->requests_per_second || td.cpu_units != only->cpu_units ||
+             td.memory_mib != only->memory_mib || td.memory_idle_percent != only->memory_idle_percent ||
+             td.memory_full_load_percent != only->memory_full_load_percent)
+      mixed = true;
+    running_cpu += running * static_cast<double>(td.cpu_units);
+    running_mem += running * static_cast<double>(td.memory_mib);
+    out.has_capacity = out.has_capacity || td.requests_per_second > 0;
+  }
+  if (!only) return out;
+  if (!mixed) {
+    const double c = only->requests_per_second;
+    out.idle_memory = only->memory_idle_percent;
+    out.full_memory = only->memory_full_load_percent;
+    if (c <= 0) return out;
+    out.served_rps = std::min(s.demand_rps, s.healthy * c);
+    out.busy_share = out.served_rps / (s.running * c);
+    return out;
+  }
+  const double per_target = s.healthy > 0 ? s.demand_rps / s.healthy : 0.0;
+  double busy_cpu = 0;
+  for (std::size_t k = 0; k < s.running_by_revision.size(); ++k) {
+    const int running = s.running_by_revision[k];
+    if (running <= 0) continue;
+    const auto& td = config_.task_definitions[k];
+    const double mem_weight = running * static_cast<double>(td.memory_mib) / running_mem;
+    out.idle_memory += mem_weight * td.memory_idle_percent;
+    out.full_memory += mem_weight * td.memory_full_load_percent;
+    const int healthy = s.healthy_by_revision[k];
+    if (healthy <= 0 || td.requests_per_second <= 0) continue;
+    const double served = std::min(per_target, td.requests_per_second);
+    out.served_rps += healthy * served;
+    busy_cpu += healthy * served / td.requests_per_second * td.cpu_units;
+  }
+  out.busy_share = busy_cpu / running_cpu;
+  return out;
 }
 
 // Integrates the service's load state since the last call: served share of running capacity
@@ -1326,18 +1379,17 @@ void Simulator::accumulate(int service) {
   const double dt_ms = static_cast<double>(to_millis(now_) - to_millis(s.acc_last));
   s.acc_last = now_;
   if (dt_ms <= 0) return;
-  const auto& td = config_.task_definitions[config_.services[service].task_definition];
   const double demand = s.demand_rps;
-  const double capacity = s.healthy * td.requests_per_second;
+  const LoadShape shape = load_shape(service);
   s.acc_requests += demand * dt_ms / 1000.0;
   s.acc_healthy_ms += s.healthy * dt_ms;
   if (s.running > 0) {
     s.acc_running_ms += dt_ms;
-    s.acc_busy_ms += served_share(s, td.requests_per_second) * dt_ms;
+    s.acc_busy_ms += shape.busy_share * dt_ms;
   }
-  if (demand > capacity && demand > 0) {
+  if (demand > shape.served_rps && demand > 0) {
     s.overloaded_ms += static_cast<std::int64_t>(dt_ms);
-    s.unserved_requests += (demand - capacity) * dt_ms / 1000.0;
+    s.unserved_requests += (demand - shape.served_rps) * dt_ms / 1000.0;
   }
 }
 
@@ -1356,12 +1408,14 @@ void Simulator::handle(const MetricTick&) {
   for (std::size_t i = 0; i < services_.size(); ++i) {
     auto& s = services_[i];
     accumulate(static_cast<int>(i));
-    const auto& td = config_.task_definitions[config_.services[i].task_definition];
+    // Memory follows CPU on each revision's idle-to-full-load line; with several revisions
+    // running, their lines are weighted by the memory they reserve now.
+    const LoadShape shape = load_shape(static_cast<int>(i));
     MetricDatapoint d{now_ - period, period, std::nullopt, std::nullopt, std::nullopt};
-    if (s.acc_running_ms > 0 && td.requests_per_second > 0) {
+    if (s.acc_running_ms > 0 && (shape.has_capacity || s.running == 0)) {
       const double cpu = 100.0 * s.acc_busy_ms / s.acc_running_ms;
       d.cpu_percent = cpu;
-      d.memory_percent = td.memory_idle_percent + (td.memory_full_load_percent - td.memory_idle_percent) * cpu / 100.0;
+      d.memory_percent = shape.idle_memory + (shape.full_memory - shape.idle_memory) * cpu / 100.0;
       s.cpu_samples.add(cpu);
     }
     const double mean_healthy = s.acc_healthy_ms / period_ms;
@@ -1414,8 +1468,9 @@ void Simulator::apply_scaling(int service, const std::optional<ScalingAction>& a
 void Simulator::handle(const SampleTick&) {
   for (std::size_t i = 0; i < services_.size(); ++i) {
     auto& s = services_[i];
-    const auto& td = config_.task_definitions[config_.services[i].task_definition];
-    s.cpu_percent = 100.0 * served_share(s, td.requests_per_second);
+    const LoadShape shape = load_shape(static_cast<int>(i));
+    s.cpu_percent = 100.0 * shape.busy_share;
+    s.served_rps = shape.served_rps;
   }
   for (auto* o : observers_) o->on_sample(*this, now_);
   if (now_ + config_.run.sample <= horizon_) queue_.push(now_ + config_.run.sample, SampleTick{});

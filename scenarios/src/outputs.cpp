@@ -60,10 +60,8 @@ void for_each_timeseries_row(const Simulator& sim, SimTime now, F&& f) {
   const auto& cfg = sim.config();
   for (std::size_t i = 0; i < sim.services().size(); ++i) {
     const auto& s = sim.services()[i];
-    const double per_task = cfg.task_definitions[cfg.services[i].task_definition].requests_per_second;
     f(TimeseriesRow{now, cfg.services[i].name, s.desired, s.provisioning + s.pending, s.running, s.healthy, s.cpu_percent,
-                    s.demand_rps, sim.service_cost(static_cast<int>(i), now), {},
-                    std::min(s.demand_rps, s.healthy * per_task)});
+                    s.demand_rps, sim.service_cost(static_cast<int>(i), now), {}, s.served_rps});
   }
   for (int p = 0; p < cfg.num_providers(); ++p) {
     const auto& ps = sim.providers()[p];

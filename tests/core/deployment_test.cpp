@@ -215,5 +215,69 @@ TEST(CircuitBreaker, AHealthyTaskResetsTheCountUnlessTurnedOff) {
   EXPECT_GE(d_reset.failed_tasks, d_no.failed_tasks);
 }
 
+// D2: capacity, CPU and served load come from each task's own revision, not the service's
+// first one. Revision 1 serves 100 requests/s per task at 100 % CPU, revision 2 serves 200
+// (same CPU units). 4 tasks, deployed 200/100 at 10 min; healthy 24.5 s after creation.
+std::string capacity_revisions(int requests_per_second) {
+  return R"(ecsim: 1
+name: capacity
+duration: 1h
+clusters: [{clusterName: c}]
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "1024",
+     containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 100, capacity: {requestsPerSecond: 100}}}
+  - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "512", memory: "1024",
+     containerDefinitions: [{name: web, image: web:2}], ecsim: {imageSizeMiB: 100, capacity: {requestsPerSecond: 200}}}
+services:
+  - serviceName: web
+    taskDefinition: web:1
+    desiredCount: 4
+    launchType: FARGATE
+    deploymentConfiguration: {maximumPercent: 200, minimumHealthyPercent: 100}
+    load: {constant: {requestsPerSecond: )" + std::to_string(requests_per_second) + R"(}}
+timeline:
+  - {at: 10m, updateService: {service: web, taskDefinition: "web:2"}}
+run: {sample: 5m}
+)";
+}
+
+TEST(DeploymentCapacity, ARevisionThatServesTwiceAsMuchHalvesTheCpu) {
+  auto r = testing::run_yaml(capacity_revisions(300));
+  ASSERT_EQ(r.sim->services()[0].deployments.at(0).rollout, Deployment::Rollout::kCompleted);
+  // At the end: 4 tasks of revision 2, 300 / (4 x 200) = 37.5 % (it was 75 % on revision 1).
+  EXPECT_DOUBLE_EQ(r.sim->services()[0].cpu_percent, 37.5);
+  EXPECT_DOUBLE_EQ(r.sim->load_shape(0).busy_share, 0.375);
+  EXPECT_DOUBLE_EQ(r.sim->services()[0].served_rps, 300.0);
+}
+
+TEST(DeploymentCapacity, OverloadEndsWhenTheBiggerRevisionIsHealthy) {
+  // 600 requests/s: revision 1 serves 4 x 100 = 400 (200 unserved every second from 24.5 s,
+  // when all four are healthy, to 624.5 s, when revision 2 is), revision 2 serves all 600 at 75 %.
+  auto r = testing::run_yaml(capacity_revisions(600));
+  const auto& s = r.sim->services()[0];
+  EXPECT_DOUBLE_EQ(s.cpu_percent, 75.0);
+  EXPECT_DOUBLE_EQ(s.served_rps, 600.0);
+  // Unserved: 600/s for the first 24.5 s (nothing healthy), then 200/s until 624.5 s.
+  EXPECT_NEAR(s.unserved_requests, 600.0 * 24.5 + 200.0 * 600.0, 1e-6);
+}
+
+TEST(DeploymentCapacity, MixedRevisionsShareTheLoadAndEachUsesItsOwnCapacity) {
+  // At 624.5 s the first new task turns healthy and one old task goes: 3 old + 1 new healthy
+  // and 3 more new RUNNING. 300 requests/s over 4 targets = 75 each: an old task at 75/100,
+  // the new one at 75/200. CPU = (3 x 0.75 + 1 x 0.375) x 512 / (7 x 512) = 37.5 %, where one
+  // capacity for all (100) would say 300 / 700 = 42.9 %.
+  auto cfg = testing::load_yaml(capacity_revisions(300));
+  auto sim = scenarios::build(cfg);
+  sim->run_until(at_millis(624'000));
+  const auto& s = sim->services()[0];
+  while (s.healthy_by_revision[1] == 0) ASSERT_EQ(sim->step(1), 1u);
+  EXPECT_EQ(to_seconds(sim->now()), 624.5);
+  ASSERT_EQ(s.healthy_by_revision, (std::vector<int>{3, 1}));
+  ASSERT_EQ(s.running_by_revision, (std::vector<int>{3, 4}));
+  const auto shape = sim->load_shape(0);
+  EXPECT_DOUBLE_EQ(shape.busy_share, 0.375);
+  EXPECT_DOUBLE_EQ(shape.served_rps, 300.0);
+}
+
 }  // namespace
 }  // namespace ecsim

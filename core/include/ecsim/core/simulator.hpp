@@ -149,6 +149,8 @@ struct ServiceState {
   std::vector<int> per_zone;        ///< tasks counting toward desired, per zone
   int counted = 0;                  ///< tasks counting toward desired
   std::vector<int> counted_by_revision;  ///< tasks counting toward desired, per task definition
+  std::vector<int> running_by_revision;  ///< RUNNING tasks per task definition (load and metrics)
+  std::vector<int> healthy_by_revision;  ///< healthy tasks per task definition
   TokenBucket pace{1, 1};
   SimTime backoff_until{};
   int consecutive_failures = 0;
@@ -166,6 +168,7 @@ struct ServiceState {
   double unserved_requests = 0.0;
   double demand_rps = 0.0;  ///< now
   double cpu_percent = 0.0; ///< now: served load over running capacity
+  double served_rps = 0.0;  ///< now: requests/s the healthy tasks serve
   std::int64_t scaling_actions = 0;
   // Load and metrics over the current metric period (integrals over time in ms).
   std::unique_ptr<LoadSource> load;
@@ -315,6 +318,16 @@ class Simulator {
   /// idle instances, the 60-second minimum) of an Auto Scaling group provider, to `until`.
   double unallocated_cost(int provider, SimTime until) const;
 
+  /// A service's load now, from each running task's own revision (capacity, CPU, memory).
+  struct LoadShape {
+    double served_rps = 0;       ///< requests/s the healthy tasks serve
+    double busy_share = 0;       ///< CPU: used over reserved CPU units of the running tasks
+    double idle_memory = 0;      ///< memory % at idle, weighted by reserved memory
+    double full_memory = 0;      ///< memory % at full load, weighted by reserved memory
+    bool has_capacity = false;   ///< some running revision declares requests/s per task
+  };
+  LoadShape load_shape(int service) const;
+
   /// Named random stream derived from (seed, replication, name).
   Rng rng_for(std::string_view name) const;
 
@@ -392,7 +405,6 @@ class Simulator {
   double arrival_rate(const PoissonArrivals& a) const;
   SimDuration pull_time(const Task& t) const;
   void accumulate(int service);
-  static double served_share(const ServiceState& s, double requests_per_task);
   void apply_scaling(int service, const std::optional<ScalingAction>& action);
   void schedule_next_scheduled(int service);
 
