@@ -198,7 +198,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     : config_(std::move(config)),
       placer_(std::move(placer)),
       replication_(replication),
-      horizon_(SimTime{config_.duration}),
+      loop_(SimTime{config_.duration}),
       placement_rng_(rng_for("ec2/placement")),
       health_rng_(rng_for("tasks/health")),
       instance_spot_rng_(rng_for("ec2/spot-interruptions")),
@@ -216,12 +216,12 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   const TokenBucketConfig* buckets[kNumBuiltinProviders] = {&config_.account.fargate_launch,
                                                             &config_.account.fargate_spot_launch};
   for (int p = 0; p < config_.num_providers(); ++p) {
-    providers_[p].running_stats.set(now_, 0);
+    providers_[p].running_stats.set(now(), 0);
     if (config_.is_asg(p)) {
       const auto& ac = config_.asg(p);
       auto& a = providers_[p].asg.emplace();
       a.desired = std::clamp(ac.desired_capacity, ac.min_size, std::max(ac.min_size, ac.max_size));
-      a.instance_stats.set(now_, 0);
+      a.instance_stats.set(now(), 0);
       continue;
     }
     providers_[p].launch_tokens = TokenBucket(buckets[p]->burst, buckets[p]->per_second);
@@ -260,13 +260,13 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     }
     s.load = make_load_source(sc.load, config_.start_unix_seconds);
     s.demand_rps = s.load->rate();
-    if (auto next = s.load->next_change()) queue_.push(*next, LoadChange{service});
+    if (auto next = s.load->next_change()) loop_.at(*next, LoadChange{service});
     metrics = metrics || s.scaler || !std::holds_alternative<std::monostate>(sc.load);
-    s.desired_stats.set(now_, s.desired);
-    s.running_stats.set(now_, 0);
-    schedule_reconcile(service, now_);
+    s.desired_stats.set(now(), s.desired);
+    s.running_stats.set(now(), 0);
+    schedule_reconcile(service, now());
   }
-  if (metrics) queue_.push(now_ + config_.timings.auto_scaling.metric_period, MetricTick{});
+  if (metrics) loop_.at(now() + config_.timings.auto_scaling.metric_period, MetricTick{});
 
   groups_.resize(config_.run_tasks.size());
   for (std::size_t g = 0; g < groups_.size(); ++g) {
@@ -279,7 +279,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
       if (poisson->rate_per_second > 0) {
         const double gap = group_arrival_rng_.back().exponential(1.0 / arrival_rate(*poisson));
-        queue_.push(now_ + seconds(gap), RunTaskArrival{static_cast<int>(g)});
+        loop_.at(now() + seconds(gap), RunTaskArrival{static_cast<int>(g)});
       }
     } else {
       group_traces_[g] = read_batch_trace(std::get<TraceArrivals>(gc.arrivals), config_.start_unix_seconds);
@@ -288,83 +288,64 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   }
 
   for (int p = kNumBuiltinProviders; p < config_.num_providers(); ++p) {
-    queue_.push(now_, AsgReconcile{p});  // initial instances launch as the first events
+    loop_.at(now(), AsgReconcile{p});  // initial instances launch as the first events
     const auto& ms = config_.asg(p).managed_scaling;
-    if (ms.enabled) queue_.push(now_ + config_.timings.ec2.managed_scaling_period, ManagedScalingTick{p});
+    if (ms.enabled) loop_.at(now() + config_.timings.ec2.managed_scaling_period, ManagedScalingTick{p});
   }
 
   for (std::size_t k = 0; k < config_.timeline.size(); ++k)
-    queue_.push(config_.timeline[k].at, TimelineAction{static_cast<int>(k)});
+    loop_.at(config_.timeline[k].at, TimelineAction{static_cast<int>(k)});
 
-  queue_.push(now_, SampleTick{});
+  loop_.at(now(), SampleTick{});
 }
 
 Simulator::~Simulator() = default;
 
-void Simulator::add_observer(Observer* observer) { observers_.push_back(observer); }
+void Simulator::add_observer(Observer* observer) { trace_.add(observer); }
 
-void Simulator::remove_observer(Observer* observer) {
-  observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
-}
+void Simulator::remove_observer(Observer* observer) { trace_.remove(observer); }
 
-Rng Simulator::rng_for(std::string_view name) const {
-  return Rng(derive_stream_seed(config_.seed, replication_, name));
-}
+Rng Simulator::rng_for(std::string_view name) const { return RngStreams(config_.seed, replication_).stream(name); }
 
 // --- loop --------------------------------------------------------------------------------
 void Simulator::run() {
-  run_until(horizon_);
+  run_until(horizon());
   finish();
 }
 
+// After each event: the reconciles it requested, then (when on) the invariant checks.
 void Simulator::run_until(SimTime t) {
   if (finished_) return;
-  t = std::min(t, horizon_);
-  for (;;) {
-    auto next = queue_.next_time();
-    if (!next || *next > t) break;
-    auto entry = queue_.pop();
-    now_ = entry.time;
-    ++events_processed_;
-    dispatch(entry.payload);
-    flush_reconciles();
-    if (check_invariants_) after_event();
-  }
-  now_ = std::max(now_, t);
+  loop_.run_until(t, [this](const Event& e) { handle_event(e); });
 }
 
 std::size_t Simulator::step(std::size_t n) {
-  std::size_t done = 0;
-  while (done < n && !finished_) {
-    auto next = queue_.next_time();
-    if (!next || *next > horizon_) break;
-    auto entry = queue_.pop();
-    now_ = entry.time;
-    ++events_processed_;
-    dispatch(entry.payload);
-    flush_reconciles();
-    if (check_invariants_) after_event();
-    ++done;
-  }
-  return done;
+  if (finished_) return 0;
+  return loop_.step(n, [this](const Event& e) { handle_event(e); });
+}
+
+void Simulator::handle_event(const Event& e) {
+  dispatch(e);
+  flush_reconciles();
+  if (check_invariants_) after_event();
 }
 
 void Simulator::finish() {
   if (finished_) return;
-  now_ = std::max(now_, horizon_);
+  loop_.advance_to(horizon());
   for (std::size_t i = 0; i < services_.size(); ++i) {
     auto& s = services_[i];
     accumulate(static_cast<int>(i));
-    s.desired_stats.set(now_, s.desired);
-    s.running_stats.set(now_, s.running);
+    s.desired_stats.set(now(), s.desired);
+    s.running_stats.set(now(), s.running);
   }
   for (auto& p : providers_) {
-    p.running_stats.set(now_, p.running);
-    if (p.asg) p.asg->instance_stats.set(now_, p.asg->in_service);
+    p.running_stats.set(now(), p.running);
+    if (p.asg) p.asg->instance_stats.set(now(), p.asg->in_service);
   }
   finished_ = true;
   if (check_invariants_) check_invariants_now();
-  for (auto* o : observers_) o->on_run_end(*this);
+  trace_.run_end(*this);
 }
 
 void Simulator::dispatch(const Event& e) {
@@ -372,16 +353,14 @@ void Simulator::dispatch(const Event& e) {
 }
 
 void Simulator::emit(RecordKind kind, const Task* task, int service, std::string detail, std::uint32_t instance) {
-  if (observers_.empty()) return;
-  Record r{now_, kind, service, task ? task->group : -1, task ? task->id : 0, std::move(detail),
-           instance != 0 ? instance : (task ? task->instance : 0), task};
-  for (auto* o : observers_) o->on_record(*this, r);
+  if (!trace_.enabled()) return;
+  trace_.record(*this, Record{now(), kind, service, task ? task->group : -1, task ? task->id : 0, std::move(detail),
+                              instance != 0 ? instance : (task ? task->instance : 0), task});
 }
 
 void Simulator::emit_task_detail(RecordKind kind, const Task& task, int service) {
-  if (observers_.empty()) return;
-  Record r{now_, kind, service, task.group, task.id, std::string(), task.instance, &task, true};
-  for (auto* o : observers_) o->on_record(*this, r);
+  if (!trace_.enabled()) return;
+  trace_.record(*this, Record{now(), kind, service, task.group, task.id, std::string(), task.instance, &task, true});
 }
 
 // --- services ----------------------------------------------------------------------------
@@ -393,7 +372,7 @@ void Simulator::set_desired(int service, int desired, const char* why) {
   if (s.desired == desired) return;
   const int old = s.desired;
   s.desired = desired;
-  s.desired_stats.set(now_, desired);
+  s.desired_stats.set(now(), desired);
   s.steady = false;
   if (tracing())
     emit(RecordKind::kServiceDesiredCountUpdated, nullptr, service,
@@ -405,10 +384,10 @@ void Simulator::schedule_reconcile(int service, SimTime at) {
   auto& s = services_[service];
   if (s.reconcile_event != kNoEvent) {
     if (s.reconcile_at <= at) return;
-    queue_.cancel(s.reconcile_event);
+    loop_.cancel(s.reconcile_event);
   }
   s.reconcile_at = at;
-  s.reconcile_event = queue_.push(at, ReconcileService{service});
+  s.reconcile_event = loop_.at(at, ReconcileService{service});
 }
 
 void Simulator::handle(const ReconcileService& e) {
@@ -479,15 +458,15 @@ void Simulator::reconcile(int service) {
       }
     }
     if (halted) return;
-    if (now_ < s.backoff_until) {
+    if (now() < s.backoff_until) {
       schedule_reconcile(service, s.backoff_until);
       return;
     }
     int new_counted = s.counted - old_counted;
     while (new_counted < s.desired && s.counted < std::max(upper, 1)) {
       if (creation_blocked(service)) return;
-      if (!s.pace.try_take(now_)) {
-        schedule_reconcile(service, s.pace.next_available(now_));
+      if (!s.pace.try_take(now())) {
+        schedule_reconcile(service, s.pace.next_available(now()));
         return;
       }
       create_task(service, -1, 1);
@@ -502,14 +481,14 @@ void Simulator::reconcile(int service) {
     check_steady(service);
     return;
   }
-  if (now_ < s.backoff_until) {
+  if (now() < s.backoff_until) {
     schedule_reconcile(service, s.backoff_until);
     return;
   }
   while (s.counted < s.desired) {
     if (creation_blocked(service)) return;
-    if (!s.pace.try_take(now_)) {
-      schedule_reconcile(service, s.pace.next_available(now_));
+    if (!s.pace.try_take(now())) {
+      schedule_reconcile(service, s.pace.next_available(now()));
       return;
     }
     create_task(service, -1, 1);
@@ -566,9 +545,9 @@ void Simulator::start_deployment(int service, int task_definition, bool is_rollb
   for (auto& d : s.deployments)
     if (d.rollout == Deployment::Rollout::kInProgress) d.rollout = Deployment::Rollout::kFailed;  // superseded
   s.primary_task_definition = task_definition;
-  s.deployments.push_back(Deployment{task_definition, now_, std::nullopt, Deployment::Rollout::kInProgress, 0, false, is_rollback});
+  s.deployments.push_back(Deployment{task_definition, now(), std::nullopt, Deployment::Rollout::kInProgress, 0, false, is_rollback});
   s.consecutive_failures = 0;  // a new deployment resets the scheduler's back-off
-  s.backoff_until = now_;
+  s.backoff_until = now();
   s.steady = false;
   emit(RecordKind::kDeploymentInProgress, nullptr, service,
        "taskDefinition=" + config_.task_definitions[task_definition].key() + (is_rollback ? " rollback=true" : ""));
@@ -585,7 +564,7 @@ void Simulator::check_deployment(int service) {
   if (s.healthy < s.desired || s.counted != s.desired) return;
   auto& d = s.deployments.back();
   d.rollout = Deployment::Rollout::kCompleted;
-  d.completed = now_;
+  d.completed = now();
   s.last_completed_task_definition = s.primary_task_definition;
   emit(RecordKind::kDeploymentCompleted, nullptr, service, "taskDefinition=" + config_.task_definitions[d.task_definition].key());
 }
@@ -628,7 +607,7 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt, std::u
   t.service = service;
   t.group = group;
   t.attempt = attempt;
-  t.created = now_;
+  t.created = now();
   std::vector<int>* per_item;
   if (service >= 0) {
     auto& s = services_[service];
@@ -700,8 +679,8 @@ void Simulator::pump(int provider) {
     }
     // Head-of-line: quota room first (no event wakes us for that: a stop calls pump), then a token.
     if (p.vcpu_quota && p.vcpu_in_use + vcpus(t) > *p.vcpu_quota + 1e-9) return;
-    if (!p.launch_tokens.try_take(now_)) {
-      if (p.wake_event == kNoEvent) p.wake_event = queue_.push(p.launch_tokens.next_available(now_), ProviderWake{provider});
+    if (!p.launch_tokens.try_take(now())) {
+      if (p.wake_event == kNoEvent) p.wake_event = loop_.at(p.launch_tokens.next_available(now()), ProviderWake{provider});
       return;
     }
     p.waiting.pop_front();
@@ -728,14 +707,14 @@ SimDuration Simulator::instance_jittered(SimDuration d) {
 
 void Simulator::schedule_step(std::uint32_t slot, SimDuration after) {
   Task& t = tasks_[slot];
-  t.next_event = queue_.push(now_ + after, TaskStep{slot, t.id});
+  t.next_event = loop_.at(now() + after, TaskStep{slot, t.id});
 }
 
 void Simulator::launch(std::uint32_t slot) {
   Task& t = tasks_[slot];
   auto& p = providers_[t.provider];
   t.has_launched = true;
-  t.launched = now_;
+  t.launched = now();
   p.vcpu_in_use += vcpus(t);
   ++p.tasks_launched;
   t.phase = TaskPhase::kProvisioning;
@@ -755,7 +734,7 @@ void Simulator::set_state(Task& t, TaskState s) {
           c.asg_provisioning += d;
           if (d < 0 && c.asg_provisioning == config_.account.provisioning_tasks_per_cluster - 1 &&
               (!c.blocked_services.empty() || !c.backlog.empty()))
-            queue_.push(now_, ClusterRoom{cluster_of(t)});
+            loop_.at(now(), ClusterRoom{cluster_of(t)});
         }
         break;
       case TaskState::kPending:
@@ -764,11 +743,11 @@ void Simulator::set_state(Task& t, TaskState s) {
         break;
       case TaskState::kRunning:
         p.running += d;
-        p.running_stats.set(now_, p.running);
+        p.running_stats.set(now(), p.running);
         if (svc) {
           svc->running += d;
           svc->running_by_revision[t.task_definition] += d;
-          svc->running_stats.set(now_, svc->running);
+          svc->running_stats.set(now(), svc->running);
         }
         break;
       case TaskState::kDeactivating:
@@ -809,7 +788,7 @@ void Simulator::advance(std::uint32_t slot) {
     case TaskPhase::kAttachingEni:
       t.phase = TaskPhase::kPulling;
       t.has_pulled = true;
-      t.pull_started = now_;
+      t.pull_started = now();
       schedule_step(slot, task_jittered(t, pull_time(t)));
       return;
     case TaskPhase::kPulling:
@@ -823,16 +802,16 @@ void Simulator::advance(std::uint32_t slot) {
     case TaskPhase::kStartingContainers: {
       set_state(t, TaskState::kRunning);
       t.has_run = true;
-      t.running_at = now_;
+      t.running_at = now();
       emit(RecordKind::kTaskRunning, &t, t.service, "");
       if (t.service >= 0) {
         ++services_[t.service].tasks_started;
       } else {
-        groups_[t.group].wait_seconds.add(to_seconds(now_ - t.created));
+        groups_[t.group].wait_seconds.add(to_seconds(now() - t.created));
       }
       if (is_spot(t.provider) && config_.timings.spot.interruptions_per_task_hour > 0) {
         const double hours = spot_rng_.exponential(1.0 / config_.timings.spot.interruptions_per_task_hour);
-        t.spot_event = queue_.push(now_ + seconds(hours * 3600.0), SpotInterruption{slot, t.id});
+        t.spot_event = loop_.at(now() + seconds(hours * 3600.0), SpotInterruption{slot, t.id});
       }
       t.phase = TaskPhase::kAppStarting;
       schedule_step(slot, td.app_start_time);
@@ -875,13 +854,13 @@ void Simulator::advance(std::uint32_t slot) {
         if (!sc.load_balanced) counts_from = std::max(counts_from, t.running_at + hc->start_period);
         const auto k = std::max<std::int64_t>(1, ((counts_from - t.running_at).count() + interval.count() - 1) / interval.count());
         const SimTime unhealthy_at = t.running_at + interval * (k + threshold - 1) + timeout;
-        schedule_step(slot, std::max(SimDuration{0}, unhealthy_at - now_));
+        schedule_step(slot, std::max(SimDuration{0}, unhealthy_at - now()));
         return;
       }
-      const auto since = now_ - t.running_at;
+      const auto since = now() - t.running_at;
       const auto k = (since.count() + interval.count() - 1) / interval.count();
       const auto first_pass = t.running_at + interval * std::max<std::int64_t>(1, k);
-      schedule_step(slot, first_pass - now_);
+      schedule_step(slot, first_pass - now());
       return;
     }
     case TaskPhase::kAwaitingHealthCheck:
@@ -934,7 +913,7 @@ void Simulator::become_healthy(std::uint32_t slot) {
   t.phase = TaskPhase::kServing;
   t.healthy = true;
   t.has_been_healthy = true;
-  t.healthy_at = now_;
+  t.healthy_at = now();
   accumulate(t.service);
   auto& s = services_[t.service];
   ++s.healthy;
@@ -969,7 +948,7 @@ void Simulator::drop_healthy(Task& t) {
 void Simulator::lose_work(Task& t) {
   t.interrupted = true;
   if (t.group < 0) return;
-  const double lost = t.has_run ? to_seconds(now_ - t.running_at) : 0.0;
+  const double lost = t.has_run ? to_seconds(now() - t.running_at) : 0.0;
   groups_[t.group].lost_task_seconds += lost;
   providers_[t.provider].lost_task_seconds += lost;
   ++groups_[t.group].interrupted;
@@ -979,7 +958,7 @@ void Simulator::lose_work(Task& t) {
 void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
   Task& t = tasks_[slot];
   if (t.spot_event != kNoEvent) {
-    queue_.cancel(t.spot_event);
+    loop_.cancel(t.spot_event);
     t.spot_event = kNoEvent;
   }
   lose_work(t);
@@ -988,7 +967,7 @@ void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
   emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning) + "s");
   // SIGTERM now; the task is gone when it exits or when the warning runs out.
   uncount(t);
-  if (t.next_event != kNoEvent) queue_.cancel(t.next_event);
+  if (t.next_event != kNoEvent) loop_.cancel(t.next_event);
   const auto& td = config_.task_definitions[t.task_definition];
   const SimDuration exit_after = std::min({config_.timings.task.sigterm_exit,
                                            td.stop_timeout(config_.timings.task.stop_timeout),
@@ -1030,11 +1009,11 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
   uncount(t);
   t.stop_reason = reason;
   if (t.next_event != kNoEvent) {
-    queue_.cancel(t.next_event);
+    loop_.cancel(t.next_event);
     t.next_event = kNoEvent;
   }
   if (t.spot_event != kNoEvent) {
-    queue_.cancel(t.spot_event);
+    loop_.cancel(t.spot_event);
     t.spot_event = kNoEvent;
   }
   drop_healthy(t);
@@ -1047,7 +1026,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
     SimDuration backoff = st.restart_backoff_initial;
     for (int i = 1; i < s.consecutive_failures && backoff < st.restart_backoff_max; ++i) backoff *= 2;
     backoff = std::min(backoff, st.restart_backoff_max);
-    s.backoff_until = now_ + backoff;
+    s.backoff_until = now() + backoff;
     if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress &&
         t.task_definition == s.primary_task_definition) {
       auto& d = s.deployments.back();
@@ -1100,16 +1079,16 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   Task& t = tasks_[slot];
   auto& p = providers_[t.provider];
   uncount(t);
-  if (t.next_event != kNoEvent) queue_.cancel(t.next_event);
-  if (t.spot_event != kNoEvent) queue_.cancel(t.spot_event);
+  if (t.next_event != kNoEvent) loop_.cancel(t.next_event);
+  if (t.spot_event != kNoEvent) loop_.cancel(t.spot_event);
   t.next_event = t.spot_event = kNoEvent;
-  t.stopped_at = now_;
+  t.stopped_at = now();
   t.phase = TaskPhase::kStopped;
   if (t.has_launched && !config_.is_asg(t.provider)) p.vcpu_in_use -= vcpus(t);
   if (t.instance != 0) {
     auto& in = instances_[t.instance - 1];
     advance_split(in);
-    t.cost_usd = accrued_cost(t, now_);
+    t.cost_usd = accrued_cost(t, now());
     in.reserved_cpu_units -= demand_of(t.task_definition).cpu_units;
     in.reserved_memory_mib -= demand_of(t.task_definition).memory_mib;
     if (in.state != InstanceState::kTerminated) ec2_->release(in.id, rules_of(t), demand_of(t.task_definition));
@@ -1117,12 +1096,12 @@ void Simulator::finalize_stop(std::uint32_t slot) {
     if (!t.daemon) --in.service_tasks;
     // A draining instance goes once its last non-daemon task is gone.
     if (in.state == InstanceState::kDraining && in.service_tasks == 0) {
-      if (in.event != kNoEvent) queue_.cancel(in.event);
-      in.event = queue_.push(now_, InstanceStep{in.id});
+      if (in.event != kNoEvent) loop_.cancel(in.event);
+      in.event = loop_.at(now(), InstanceStep{in.id});
     }
   }
   if (t.has_pulled && t.instance == 0) {
-    const auto billed = std::max(config_.pricing.fargate_minimum_billed, now_ - t.pull_started);
+    const auto billed = std::max(config_.pricing.fargate_minimum_billed, now() - t.pull_started);
     t.cost_usd = accrued_cost(t, t.pull_started + billed);
   }
   p.cost_usd += t.cost_usd;
@@ -1213,7 +1192,7 @@ void Simulator::handle(const RunTaskArrival& e) {
                                   poisson->duration);
     submit_run_task(e.group, work);
     const double gap = group_arrival_rng_[e.group].exponential(1.0 / arrival_rate(*poisson));
-    queue_.push(now_ + seconds(gap), RunTaskArrival{e.group});
+    loop_.at(now() + seconds(gap), RunTaskArrival{e.group});
     return;
   }
   const auto& row = group_traces_[e.group][group_trace_pos_[e.group]++];
@@ -1223,7 +1202,7 @@ void Simulator::handle(const RunTaskArrival& e) {
 
 double Simulator::arrival_rate(const PoissonArrivals& a) const {
   if (a.amplitude == 0.0) return a.rate_per_second;
-  const double x = to_seconds(now_ + a.phase) / to_seconds(a.period);
+  const double x = to_seconds(now() + a.phase) / to_seconds(a.period);
   // A rate of zero would never arrive again: keep a floor of 1e-9 of the mean.
   return std::max(a.rate_per_second * 1e-9, a.rate_per_second * (1.0 + a.amplitude * std::sin(2.0 * std::numbers::pi * x)));
 }
@@ -1231,7 +1210,7 @@ double Simulator::arrival_rate(const PoissonArrivals& a) const {
 void Simulator::next_trace_arrival(int group) {
   const auto& rows = group_traces_[group];
   const auto pos = group_trace_pos_[group];
-  if (pos < rows.size() && rows[pos].at <= horizon_) queue_.push(rows[pos].at, RunTaskArrival{group});
+  if (pos < rows.size() && rows[pos].at <= horizon()) loop_.at(rows[pos].at, RunTaskArrival{group});
 }
 
 // One RunTask call. On Auto Scaling group capacity a full cluster (the PROVISIONING cap)
@@ -1241,7 +1220,7 @@ void Simulator::submit_run_task(int group, SimDuration work) {
   auto& c = clusters_[gc.cluster];
   const bool on_asg = std::any_of(gc.strategy.begin(), gc.strategy.end(), [&](const StrategyItem& it) { return config_.is_asg(it.provider); });
   if (on_asg && (c.asg_provisioning >= config_.account.provisioning_tasks_per_cluster || !c.backlog.empty())) {
-    c.backlog.push_back({group, work, now_});
+    c.backlog.push_back({group, work, now()});
     return;
   }
   ++groups_[group].submitted;
@@ -1298,11 +1277,11 @@ void Simulator::handle(const TimelineAction& e) {
                         [&](const SpotCapacityAction& a) {
                           auto& p = providers_[a.provider];
                           if (p.restore_event != kNoEvent) {
-                            queue_.cancel(p.restore_event);
+                            loop_.cancel(p.restore_event);
                             p.restore_event = kNoEvent;
                           }
                           p.available = a.available;
-                          if (!a.available && a.duration) p.restore_event = queue_.push(now_ + *a.duration, SpotCapacityRestored{a.provider});
+                          if (!a.available && a.duration) p.restore_event = loop_.at(now() + *a.duration, SpotCapacityRestored{a.provider});
                           if (a.available) pump(a.provider);
                         }},
              entry.action);
@@ -1376,8 +1355,8 @@ Simulator::LoadShape Simulator::load_shape(int service) const {
 // demand, running or healthy counts, so each integral is exact for piecewise-constant load.
 void Simulator::accumulate(int service) {
   auto& s = services_[service];
-  const double dt_ms = static_cast<double>(to_millis(now_) - to_millis(s.acc_last));
-  s.acc_last = now_;
+  const double dt_ms = static_cast<double>(to_millis(now()) - to_millis(s.acc_last));
+  s.acc_last = now();
   if (dt_ms <= 0) return;
   const double demand = s.demand_rps;
   const LoadShape shape = load_shape(service);
@@ -1396,9 +1375,9 @@ void Simulator::accumulate(int service) {
 void Simulator::handle(const LoadChange& e) {
   auto& s = services_[e.service];
   accumulate(e.service);
-  s.load->advance(now_);
+  s.load->advance(now());
   s.demand_rps = s.load->rate();
-  if (auto next = s.load->next_change()) queue_.push(*next, LoadChange{e.service});
+  if (auto next = s.load->next_change()) loop_.at(*next, LoadChange{e.service});
 }
 
 void Simulator::handle(const MetricTick&) {
@@ -1411,7 +1390,7 @@ void Simulator::handle(const MetricTick&) {
     // Memory follows CPU on each revision's idle-to-full-load line; with several revisions
     // running, their lines are weighted by the memory they reserve now.
     const LoadShape shape = load_shape(static_cast<int>(i));
-    MetricDatapoint d{now_ - period, period, std::nullopt, std::nullopt, std::nullopt};
+    MetricDatapoint d{now() - period, period, std::nullopt, std::nullopt, std::nullopt};
     if (s.acc_running_ms > 0 && (shape.has_capacity || s.running == 0)) {
       const double cpu = 100.0 * s.acc_busy_ms / s.acc_running_ms;
       d.cpu_percent = cpu;
@@ -1426,9 +1405,9 @@ void Simulator::handle(const MetricTick&) {
   if (at.publication_lag <= SimDuration{0}) {
     handle(MetricPublish{});
   } else {
-    queue_.push(now_ + at.publication_lag, MetricPublish{});
+    loop_.at(now() + at.publication_lag, MetricPublish{});
   }
-  queue_.push(now_ + period, MetricTick{});
+  loop_.at(now() + period, MetricTick{});
 }
 
 void Simulator::handle(const MetricPublish&) {
@@ -1437,19 +1416,19 @@ void Simulator::handle(const MetricPublish&) {
     if (!s.scaler || s.unpublished.empty()) continue;
     const MetricDatapoint d = s.unpublished.front();
     s.unpublished.pop_front();
-    apply_scaling(static_cast<int>(i), s.scaler->on_datapoint(d, now_, s.desired));
+    apply_scaling(static_cast<int>(i), s.scaler->on_datapoint(d, now(), s.desired));
   }
 }
 
 void Simulator::schedule_next_scheduled(int service) {
-  if (auto next = services_[service].scaler->next_scheduled(now_)) {
-    if (*next <= horizon_) queue_.push(*next, ScheduledScaling{service});
+  if (auto next = services_[service].scaler->next_scheduled(now())) {
+    if (*next <= horizon()) loop_.at(*next, ScheduledScaling{service});
   }
 }
 
 void Simulator::handle(const ScheduledScaling& e) {
   auto& s = services_[e.service];
-  apply_scaling(e.service, s.scaler->on_scheduled(now_, s.desired));
+  apply_scaling(e.service, s.scaler->on_scheduled(now(), s.desired));
   schedule_next_scheduled(e.service);
 }
 
@@ -1472,8 +1451,8 @@ void Simulator::handle(const SampleTick&) {
     s.cpu_percent = 100.0 * shape.busy_share;
     s.served_rps = shape.served_rps;
   }
-  for (auto* o : observers_) o->on_sample(*this, now_);
-  if (now_ + config_.run.sample <= horizon_) queue_.push(now_ + config_.run.sample, SampleTick{});
+  trace_.sample(*this, now());
+  if (now() + config_.run.sample <= horizon()) loop_.at(now() + config_.run.sample, SampleTick{});
 }
 
 // --- EC2 capacity: Auto Scaling groups, container instances, managed scaling ---------------
@@ -1510,7 +1489,7 @@ void Simulator::handle(const ClusterRoom& e) {
   }
   auto blocked = std::move(c.blocked_services);
   c.blocked_services.clear();
-  for (int service : blocked) schedule_reconcile(service, now_);
+  for (int service : blocked) schedule_reconcile(service, now());
 }
 
 SimDuration Simulator::pull_time(const Task& t) const {
@@ -1546,8 +1525,8 @@ std::pair<double, double> Simulator::split_marks(const ContainerInstance& in, Si
 }
 
 void Simulator::advance_split(ContainerInstance& in) {
-  std::tie(in.usd_per_reserved_vcpu, in.usd_per_reserved_gb) = split_marks(in, now_);
-  in.split_at = std::max(in.split_at, billed_until(in, now_));
+  std::tie(in.usd_per_reserved_vcpu, in.usd_per_reserved_gb) = split_marks(in, now());
+  in.split_at = std::max(in.split_at, billed_until(in, now()));
 }
 
 double Simulator::unallocated_cost(int provider, SimTime until) const {
@@ -1645,15 +1624,15 @@ void Simulator::launch_instance(int provider) {
   in.zone = zone;
   in.type = type;
   in.spot = spot;
-  in.launched = now_;
-  in.split_at = now_;
-  in.event = queue_.push(now_ + instance_jittered(config_.timings.ec2.instance_launch), InstanceStep{in.id});
+  in.launched = now();
+  in.split_at = now();
+  in.event = loop_.at(now() + instance_jittered(config_.timings.ec2.instance_launch), InstanceStep{in.id});
   const auto id = in.id;
   instances_.push_back(std::move(in));
   a.members.push_back(id);
   ++a.in_service;
   ++a.instances_launched;
-  a.instance_stats.set(now_, a.in_service);
+  a.instance_stats.set(now(), a.in_service);
   if (tracing())
     emit(RecordKind::kInstanceLaunched, nullptr, -1,
          "capacityProvider=" + ac.name + " instanceType=" + config_.instance_types[type].name + " lifecycle=" +
@@ -1667,7 +1646,7 @@ void Simulator::handle(const InstanceStep& e) {
   switch (in.state) {
     case InstanceState::kPending:
       in.state = InstanceState::kBooting;
-      in.event = queue_.push(now_ + instance_jittered(config_.timings.ec2.boot + config_.timings.ec2.agent_registration), InstanceStep{in.id});
+      in.event = loop_.at(now() + instance_jittered(config_.timings.ec2.boot + config_.timings.ec2.agent_registration), InstanceStep{in.id});
       return;
     case InstanceState::kBooting: activate_instance(in.id); return;
     case InstanceState::kDraining: terminate_instance(in.id, in.spot_warned ? "EC2 Spot interruption" : "drained"); return;
@@ -1683,7 +1662,7 @@ void Simulator::activate_instance(std::uint32_t id) {
   const auto& type = config_.instance_types[in.type];
   const auto& ac = config_.asg(in.provider);
   in.state = InstanceState::kActive;
-  in.active_at = now_;
+  in.active_at = now();
   InstanceInfo info;
   info.id = id;
   info.provider = in.provider;
@@ -1708,7 +1687,7 @@ void Simulator::activate_instance(std::uint32_t id) {
       // A monthly interruption probability p as a constant hazard: rate = -ln(1 - p) per 730 h.
       const double per_hour = -std::log(1.0 - std::min(pct, 99.9) / 100.0) / 730.0;
       const double hours = instance_spot_rng_.exponential(1.0 / per_hour);
-      in.spot_event = queue_.push(now_ + seconds(hours * 3600.0), InstanceSpotInterruption{id});
+      in.spot_event = loop_.at(now() + seconds(hours * 3600.0), InstanceSpotInterruption{id});
     }
   }
   // DAEMON services first, then whatever waits for capacity, once every instance that
@@ -1716,7 +1695,7 @@ void Simulator::activate_instance(std::uint32_t id) {
   for (std::size_t i = 0; i < services_.size(); ++i)
     if (config_.services[i].daemon) request_reconcile(static_cast<int>(i));
   auto& p = providers_[instances_[id - 1].provider];
-  if (p.wake_event == kNoEvent) p.wake_event = queue_.push(now_, ProviderWake{instances_[id - 1].provider});
+  if (p.wake_event == kNoEvent) p.wake_event = loop_.at(now(), ProviderWake{instances_[id - 1].provider});
 }
 
 void Simulator::handle(const InstanceSpotInterruption& e) {
@@ -1735,8 +1714,8 @@ void Simulator::handle(const InstanceSpotInterruption& e) {
   // as soon as its last task has stopped).
   auto& again = instances_[e.id - 1];
   if (again.state == InstanceState::kActive || (again.state == InstanceState::kDraining && again.service_tasks > 0)) {
-    if (again.event != kNoEvent) queue_.cancel(again.event);
-    again.event = queue_.push(now_ + config_.timings.ec2.spot_warning, InstanceStep{e.id});
+    if (again.event != kNoEvent) loop_.cancel(again.event);
+    again.event = loop_.at(now() + config_.timings.ec2.spot_warning, InstanceStep{e.id});
   }
 }
 
@@ -1774,9 +1753,9 @@ void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::str
   }
   auto& again = instances_[id - 1];
   if (again.state == InstanceState::kDraining) {
-    if (again.event != kNoEvent) queue_.cancel(again.event);
+    if (again.event != kNoEvent) loop_.cancel(again.event);
     const SimDuration wait = again.service_tasks == 0 ? SimDuration{0} : config_.timings.ec2.draining_timeout;
-    again.event = queue_.push(now_ + wait, InstanceStep{id});
+    again.event = loop_.at(now() + wait, InstanceStep{id});
   }
   asg_reconcile(provider);
 }
@@ -1785,7 +1764,7 @@ void Simulator::take_out_of_service(ContainerInstance& in, AsgState& a) {
   if (!in.in_service) return;
   in.in_service = false;
   --a.in_service;
-  a.instance_stats.set(now_, a.in_service);
+  a.instance_stats.set(now(), a.in_service);
 }
 
 void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
@@ -1796,8 +1775,8 @@ void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
   take_out_of_service(in, a);
   const bool registered = in.state == InstanceState::kActive || in.state == InstanceState::kDraining;
   if (registered) ec2_->set_accepting(id, false);  // nothing new lands here while its tasks stop
-  if (in.event != kNoEvent) queue_.cancel(in.event);
-  if (in.spot_event != kNoEvent) queue_.cancel(in.spot_event);
+  if (in.event != kNoEvent) loop_.cancel(in.event);
+  if (in.spot_event != kNoEvent) loop_.cancel(in.spot_event);
   in.event = in.spot_event = kNoEvent;
   // Tasks still here die with the instance.
   const auto slots = in.task_slots;
@@ -1812,14 +1791,14 @@ void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
   auto& done = instances_[id - 1];
   if (registered) ec2_->remove_instance(id);
   done.state = InstanceState::kTerminated;
-  done.terminated_at = now_ + config_.timings.ec2.instance_shutdown;
+  done.terminated_at = now() + config_.timings.ec2.instance_shutdown;
   done.cost_usd = instance_cost(done, done.terminated_at);
   a.instance_cost_usd += done.cost_usd;
   ++a.instances_terminated;
   a.members.erase(std::find(a.members.begin(), a.members.end(), id));
   emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
   for (std::size_t i = 0; i < services_.size(); ++i)
-    if (config_.services[i].daemon) schedule_reconcile(static_cast<int>(i), now_);
+    if (config_.services[i].daemon) schedule_reconcile(static_cast<int>(i), now());
   asg_reconcile(provider);
 }
 
@@ -1875,7 +1854,7 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   in.reserved_cpu_units += demand_of(t.task_definition).cpu_units;
   in.reserved_memory_mib += demand_of(t.task_definition).memory_mib;
   t.has_launched = true;
-  t.launched = now_;
+  t.launched = now();
   ++providers_[t.provider].tasks_launched;
   t.zone = in.zone;
   if (t.service >= 0 && t.counts_toward_desired) ++services_[t.service].per_zone[t.zone];
@@ -1919,7 +1898,7 @@ void Simulator::reconcile_daemon(int service) {
   }
   if (s.desired != active) {
     s.desired = active;
-    s.desired_stats.set(now_, active);
+    s.desired_stats.set(now(), active);
   }
   check_steady(service);
 }
@@ -1930,7 +1909,7 @@ void Simulator::reconcile_daemon(int service) {
 // high alarm (1 of 1) and a low alarm (15 of 15).
 void Simulator::handle(const ManagedScalingTick& e) {
   const auto& et = config_.timings.ec2;
-  queue_.push(now_ + et.managed_scaling_period, ManagedScalingTick{e.provider});
+  loop_.at(now() + et.managed_scaling_period, ManagedScalingTick{e.provider});
   auto& p = providers_[e.provider];
   auto& a = *p.asg;
   const auto& ac = config_.asg(e.provider);
@@ -1976,7 +1955,7 @@ void Simulator::handle(const ManagedScalingTick& e) {
   if (a.high_streak >= et.scale_out_datapoints) {
     for (auto id : a.members) {
       const auto& in = instances_[id - 1];
-      if (in.in_service && now_ - in.launched < ms.instance_warmup) return;  // warm-up blocks scale-out
+      if (in.in_service && now() - in.launched < ms.instance_warmup) return;  // warm-up blocks scale-out
     }
     const int tracked = static_cast<int>(std::ceil(std::max(n, 1) * reservation / target - 1e-9));
     int step = std::clamp(tracked - n, ms.minimum_step, ms.maximum_step);
@@ -2009,10 +1988,10 @@ namespace {
 }  // namespace
 
 void Simulator::after_event() {
-  if (now_ < last_event_time_) violated(now_, "event time went backwards from " + format_seconds(last_event_time_) + "s");
-  last_event_time_ = now_;
+  if (now() < last_event_time_) violated(now(), "event time went backwards from " + format_seconds(last_event_time_) + "s");
+  last_event_time_ = now();
   check_cheap();
-  if (events_processed_ % full_check_every_ == 0) check_full();
+  if (loop_.events_processed() % full_check_every_ == 0) check_full();
 }
 
 void Simulator::check_invariants_now() const {
@@ -2025,18 +2004,18 @@ void Simulator::check_cheap() const {
     const auto& s = services_[i];
     const auto& name = config_.services[i].name;
     if (s.provisioning < 0 || s.pending < 0 || s.running < 0 || s.healthy < 0 || s.stopping < 0 || s.counted < 0)
-      violated(now_, "service " + name + " has a negative task count");
-    if (s.healthy > s.running) violated(now_, "service " + name + " has more healthy tasks than running ones");
+      violated(now(), "service " + name + " has a negative task count");
+    if (s.healthy > s.running) violated(now(), "service " + name + " has more healthy tasks than running ones");
     if (s.scaler && !config_.services[i].daemon && !s.desired_set_by_user &&
         (s.desired < std::min(s.scaler->min_capacity(), config_.account.tasks_per_service) ||
          s.desired > std::max(s.scaler->max_capacity(), s.scaler->min_capacity())))
-      violated(now_, "service " + name + " desired count " + std::to_string(s.desired) + " outside [" +
+      violated(now(), "service " + name + " desired count " + std::to_string(s.desired) + " outside [" +
                          std::to_string(s.scaler->min_capacity()) + ", " + std::to_string(s.scaler->max_capacity()) + "]");
   }
   for (std::size_t p = 0; p < providers_.size(); ++p) {
     const auto& ps = providers_[p];
-    if (ps.provisioning < 0 || ps.pending < 0 || ps.running < 0) violated(now_, "provider " + config_.provider_name(static_cast<int>(p)) + " has a negative count");
-    if (ps.asg && (ps.asg->in_service < 0 || ps.asg->desired < 0)) violated(now_, "group " + config_.provider_name(static_cast<int>(p)) + " has a negative size");
+    if (ps.provisioning < 0 || ps.pending < 0 || ps.running < 0) violated(now(), "provider " + config_.provider_name(static_cast<int>(p)) + " has a negative count");
+    if (ps.asg && (ps.asg->in_service < 0 || ps.asg->desired < 0)) violated(now(), "group " + config_.provider_name(static_cast<int>(p)) + " has a negative size");
   }
 }
 
@@ -2048,7 +2027,7 @@ void Simulator::check_full() const {
   std::vector<std::int64_t> cpu(instances_.size(), 0), mem(instances_.size(), 0);
   for (const auto& t : tasks_) {
     if (t.id == 0 || t.phase == TaskPhase::kStopped) continue;
-    if (t.state == TaskState::kStopped) violated(now_, "task " + std::to_string(t.id) + " is STOPPED but not released");
+    if (t.state == TaskState::kStopped) violated(now(), "task " + std::to_string(t.id) + " is STOPPED but not released");
     const auto st = static_cast<std::size_t>(t.state);
     if (t.service >= 0) {
       // provisioning, pending, running, deactivating+stopping (one counter), healthy
@@ -2061,7 +2040,7 @@ void Simulator::check_full() const {
       cpu[t.instance - 1] += demand_of(t.task_definition).cpu_units;
       mem[t.instance - 1] += demand_of(t.task_definition).memory_mib;
       if (instances_[t.instance - 1].state == InstanceState::kTerminated)
-        violated(now_, "task " + std::to_string(t.id) + " lives on terminated instance " + instance_name(t.instance));
+        violated(now(), "task " + std::to_string(t.id) + " lives on terminated instance " + instance_name(t.instance));
     }
   }
   for (std::size_t i = 0; i < services_.size(); ++i) {
@@ -2069,7 +2048,7 @@ void Simulator::check_full() const {
     const auto& c = per_service[i];
     if (c[0] != s.provisioning || c[1] != s.pending || c[2] != s.running || c[3] != s.stopping || c[4] != s.healthy ||
         counted[i] != s.counted)
-      violated(now_, "service " + config_.services[i].name + " counters (provisioning " + std::to_string(s.provisioning) +
+      violated(now(), "service " + config_.services[i].name + " counters (provisioning " + std::to_string(s.provisioning) +
                          ", pending " + std::to_string(s.pending) + ", running " + std::to_string(s.running) + ", stopping " +
                          std::to_string(s.stopping) + ", healthy " + std::to_string(s.healthy) + ", counted " +
                          std::to_string(s.counted) + ") differ from a recount (" + std::to_string(c[0]) + ", " +
@@ -2080,30 +2059,30 @@ void Simulator::check_full() const {
     const auto& ps = providers_[p];
     const auto& c = per_provider[p];
     if (c[0] != ps.provisioning || c[1] != ps.pending || c[2] != ps.running)
-      violated(now_, "provider " + config_.provider_name(static_cast<int>(p)) + " counters differ from a recount");
+      violated(now(), "provider " + config_.provider_name(static_cast<int>(p)) + " counters differ from a recount");
   }
   // The split cost allocation's reservations equal a recount; no container instance over-committed.
   for (const auto& in : instances_) {
     if (in.state != InstanceState::kTerminated && (in.reserved_cpu_units != cpu[in.id - 1] || in.reserved_memory_mib != mem[in.id - 1]))
-      violated(now_, "instance " + instance_name(in.id) + " reservations for cost allocation (" + std::to_string(in.reserved_cpu_units) +
+      violated(now(), "instance " + instance_name(in.id) + " reservations for cost allocation (" + std::to_string(in.reserved_cpu_units) +
                          " CPU, " + std::to_string(in.reserved_memory_mib) + " MiB) differ from a recount");
     if (in.state != InstanceState::kActive && in.state != InstanceState::kDraining) continue;
     const auto& type = config_.instance_types[static_cast<std::size_t>(in.type)];
     const std::int64_t cap_cpu = type.vcpu * 1024LL;
     const std::int64_t cap_mem = std::max(0, type.memory_mib - config_.timings.ec2.reserved_memory_mib);
     if (cpu[in.id - 1] > cap_cpu || mem[in.id - 1] > cap_mem)
-      violated(now_, "instance " + instance_name(in.id) + " is over-committed (cpu " + std::to_string(cpu[in.id - 1]) + "/" +
+      violated(now(), "instance " + instance_name(in.id) + " is over-committed (cpu " + std::to_string(cpu[in.id - 1]) + "/" +
                          std::to_string(cap_cpu) + ", memory " + std::to_string(mem[in.id - 1]) + "/" + std::to_string(cap_mem) + ")");
   }
   // Costs never go down.
   if (last_costs_.size() != providers_.size()) last_costs_.assign(providers_.size(), 0.0);
   for (std::size_t p = 0; p < providers_.size(); ++p) {
-    const double c = provider_cost(static_cast<int>(p), now_);
-    if (c < last_costs_[p] - 1e-9) violated(now_, "cost of " + config_.provider_name(static_cast<int>(p)) + " went down");
+    const double c = provider_cost(static_cast<int>(p), now());
+    if (c < last_costs_[p] - 1e-9) violated(now(), "cost of " + config_.provider_name(static_cast<int>(p)) + " went down");
     last_costs_[p] = c;
     // Tasks are never allocated more than their instances cost.
-    if (providers_[p].asg && unallocated_cost(static_cast<int>(p), now_) < -1e-9 * std::max(1.0, c))
-      violated(now_, "tasks on " + config_.provider_name(static_cast<int>(p)) + " are allocated more than its instances cost");
+    if (providers_[p].asg && unallocated_cost(static_cast<int>(p), now()) < -1e-9 * std::max(1.0, c))
+      violated(now(), "tasks on " + config_.provider_name(static_cast<int>(p)) + " are allocated more than its instances cost");
   }
 }
 

@@ -42,4 +42,15 @@ class Rng {
   std::mt19937_64 engine_;
 };
 
+/// The named streams of one run: each mechanism asks for its own by name, so adding a stream
+/// or drawing more from one never shifts another.
+class RngStreams {
+ public:
+  RngStreams(std::uint64_t seed, std::uint64_t replication) : seed_(seed), replication_(replication) {}
+  Rng stream(std::string_view name) const { return Rng(derive_stream_seed(seed_, replication_, name)); }
+
+ private:
+  std::uint64_t seed_, replication_;
+};
+
 }  // namespace ecsim

@@ -14,7 +14,7 @@
 
 #include "ecsim/core/capacity_placer.hpp"
 #include "ecsim/core/config.hpp"
-#include "ecsim/core/event_queue.hpp"
+#include "ecsim/core/event_loop.hpp"
 #include "ecsim/core/instance_placer.hpp"
 #include "ecsim/core/load_source.hpp"
 #include "ecsim/core/observer.hpp"
@@ -22,6 +22,7 @@
 #include "ecsim/core/service_scaler.hpp"
 #include "ecsim/core/time.hpp"
 #include "ecsim/core/token_bucket.hpp"
+#include "ecsim/core/trace.hpp"
 
 namespace ecsim {
 
@@ -290,10 +291,10 @@ class Simulator {
   /// Ends the run: bills live tasks up to now and calls on_run_end. Idempotent; run() calls it.
   void finish();
 
-  SimTime now() const { return now_; }
-  SimTime horizon() const { return horizon_; }
+  SimTime now() const { return loop_.now(); }
+  SimTime horizon() const { return loop_.horizon(); }
   bool finished() const { return finished_; }
-  std::uint64_t events_processed() const { return events_processed_; }
+  std::uint64_t events_processed() const { return loop_.events_processed(); }
   std::uint64_t replication() const { return replication_; }
   const ScenarioConfig& config() const { return config_; }
   const std::vector<ServiceState>& services() const { return services_; }
@@ -368,6 +369,7 @@ class Simulator {
                              SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom, AsgReconcile>;
 
   void dispatch(const Event& e);
+  void handle_event(const Event& e);
   void handle(const ReconcileService& e);
   void handle(const ProviderWake& e);
   void handle(const TaskStep& e);
@@ -412,7 +414,7 @@ class Simulator {
   /// A record whose detail is derived from the task (formatted only by whoever writes it).
   void emit_task_detail(RecordKind kind, const Task& task, int service);
   /// Whether anyone listens: callers skip building event details otherwise.
-  bool tracing() const { return !observers_.empty(); }
+  bool tracing() const { return trace_.enabled(); }
   void set_desired(int service, int desired, const char* why);
   /// Marks a service for reconciliation once the current event is handled (never re-entrant).
   void request_reconcile(int service);
@@ -450,12 +452,9 @@ class Simulator {
   ScenarioConfig config_;
   std::unique_ptr<CapacityPlacer> placer_;
   std::uint64_t replication_;
-  SimTime now_ = kTimeZero;
-  SimTime horizon_;
   bool finished_ = false;
-  std::uint64_t events_processed_ = 0;
-  EventQueue<Event> queue_;
-  std::vector<Observer*> observers_;
+  EventLoop<Event> loop_;
+  Trace trace_;
 
   std::vector<Task> tasks_;            // slots
   std::vector<std::uint32_t> free_slots_;
