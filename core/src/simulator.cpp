@@ -46,37 +46,8 @@ std::string_view ScenarioConfig::provider_label(int provider) const {
   return ecsim::provider_name(provider);
 }
 
-const char* instance_state_name(InstanceState s) {
-  switch (s) {
-    case InstanceState::kPending: return "PENDING";
-    case InstanceState::kBooting: return "REGISTERING";
-    case InstanceState::kActive: return "ACTIVE";
-    case InstanceState::kDraining: return "DRAINING";
-    case InstanceState::kTerminated: return "TERMINATED";
-  }
-  return "?";
-}
 
-const char* rollout_name(Deployment::Rollout r) {
-  switch (r) {
-    case Deployment::Rollout::kInProgress: return "IN_PROGRESS";
-    case Deployment::Rollout::kCompleted: return "COMPLETED";
-    case Deployment::Rollout::kFailed: return "FAILED";
-  }
-  return "?";
-}
 
-const char* task_state_name(TaskState s) {
-  switch (s) {
-    case TaskState::kProvisioning: return "PROVISIONING";
-    case TaskState::kPending: return "PENDING";
-    case TaskState::kRunning: return "RUNNING";
-    case TaskState::kDeactivating: return "DEACTIVATING";
-    case TaskState::kStopping: return "STOPPING";
-    case TaskState::kStopped: return "STOPPED";
-  }
-  return "?";
-}
 
 const char* record_kind_name(RecordKind kind) {
   switch (kind) {
@@ -122,74 +93,6 @@ SimDuration TaskDefinitionConfig::stop_timeout(SimDuration default_timeout) cons
       any = true;
     }
   return any ? best : default_timeout;
-}
-
-// ---------------------------------------------------------------------------------------
-void LevelStats::set(SimTime now, std::int64_t value) {
-  if (!seen_) {
-    min_ = max_ = value;
-    seen_ = true;
-  }
-  integral_ += static_cast<long double>(value_) * static_cast<long double>(to_millis(now) - to_millis(last_));
-  last_ = now;
-  value_ = value;
-  min_ = std::min(min_, value);
-  max_ = std::max(max_, value);
-}
-
-namespace {
-constexpr double kLogFloor = 0.001;   // log bins: bin 0 holds [0, 1 ms]
-constexpr std::size_t kLogBins = 32768;  // (1 + 0.001)^32767 x 1 ms: beyond 10^11 s
-}  // namespace
-
-std::size_t BinnedSamples::bin_of(double v) const {
-  if (relative_ > 0) {
-    if (!(v > kLogFloor)) return 0;
-    const double k = std::floor(std::log(v / kLogFloor) / std::log1p(relative_)) + 1;
-    return static_cast<std::size_t>(std::min(k, static_cast<double>(kLogBins - 1)));
-  }
-  const double k = std::round(std::clamp(v, 0.0, max_value_) / resolution_);
-  return static_cast<std::size_t>(k);
-}
-
-double BinnedSamples::value_of(std::size_t bin) const {
-  if (relative_ > 0) return bin == 0 ? 0.0 : kLogFloor * std::pow(1 + relative_, static_cast<double>(bin) - 0.5);
-  return static_cast<double>(bin) * resolution_;
-}
-
-void BinnedSamples::add(double v) {
-  if (bins_.empty()) bins_.assign(relative_ > 0 ? kLogBins : static_cast<std::size_t>(std::round(max_value_ / resolution_)) + 1, 0);
-  ++bins_[bin_of(v)];
-  max_ = count_ ? std::max(max_, v) : v;
-  ++count_;
-  sum_ += v;
-}
-
-double BinnedSamples::percentile(double p) const {
-  if (count_ == 0) return 0.0;
-  const auto rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))), 1, count_);
-  std::uint64_t seen = 0;
-  for (std::size_t b = 0; b < bins_.size(); ++b) {
-    seen += bins_[b];
-    if (seen >= rank) return std::min(value_of(b), max_);
-  }
-  return max_;
-}
-
-void BinnedSamples::merge(const BinnedSamples& other) {
-  if (other.count_ == 0) return;
-  if (bins_.empty()) bins_.assign(other.bins_.size(), 0);
-  for (std::size_t b = 0; b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
-  max_ = count_ ? std::max(max_, other.max_) : other.max_;
-  count_ += other.count_;
-  sum_ += other.sum_;
-}
-
-double LevelStats::mean(SimTime now) const {
-  const auto span = to_millis(now);
-  if (span <= 0) return static_cast<double>(value_);
-  const long double total = integral_ + static_cast<long double>(value_) * (to_millis(now) - to_millis(last_));
-  return static_cast<double>(total / span);
 }
 
 // ---------------------------------------------------------------------------------------

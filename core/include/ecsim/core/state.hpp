@@ -1,0 +1,214 @@
+// The model's entity state: tasks, services and their deployments, capacity providers,
+// Auto Scaling groups and their container instances, clusters, batch groups. Components own
+// and change it; outputs, bindings and tests read it through the Simulator's views.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ecsim/core/event_queue.hpp"
+#include "ecsim/core/load_source.hpp"
+#include "ecsim/core/service_scaler.hpp"
+#include "ecsim/core/stats.hpp"
+#include "ecsim/core/time.hpp"
+#include "ecsim/core/token_bucket.hpp"
+
+namespace ecsim {
+
+/// ECS task lifecycle states (lastStatus).
+enum class TaskState { kProvisioning, kPending, kRunning, kDeactivating, kStopping, kStopped };
+const char* task_state_name(TaskState s);
+
+/// Where a task is inside its lifecycle; finer than TaskState, drives the next step.
+enum class TaskPhase {
+  kWaitingForCapacity,  ///< PROVISIONING, queued for a launch token / quota room
+  kProvisioning,        ///< PROVISIONING, Fargate is provisioning capacity
+  kAttachingEni,        ///< PENDING
+  kPulling,             ///< PENDING, billed from here on
+  kStartingContainers,  ///< PENDING, containers start in dependsOn order
+  kAppStarting,         ///< RUNNING, app not ready yet
+  kAwaitingHealthCheck, ///< RUNNING, ready, waiting for the first passing check
+  kServing,             ///< RUNNING and healthy (services) or running its work (batch)
+  kDeregistering,       ///< DEACTIVATING: load balancer deregistration delay
+  kStopping,            ///< STOPPING: SIGTERM sent, waiting for exit
+  kStopped,
+};
+
+struct Task {
+  std::uint64_t id = 0;  ///< 1, 2, 3 ... in creation order; stable across runs
+  int service = -1;      ///< service index, or -1 for a runTasks task
+  int group = -1;        ///< runTasks group index, or -1
+  int task_definition = 0;
+  int strategy_item = 0; ///< index into the owner's strategy
+  int provider = 0;
+  int zone = -1;
+  std::uint32_t instance = 0;  ///< EC2 container instance id, 0 on Fargate / not placed
+  bool daemon = false;         ///< a DAEMON service's task (pinned to its instance)
+  bool placement_reported = false;  ///< a placement failure was already reported
+  bool fails_health_checks = false; ///< drawn at RUNNING from the revision's unhealthyFraction
+  int attempt = 1;
+  TaskState state = TaskState::kProvisioning;
+  TaskPhase phase = TaskPhase::kWaitingForCapacity;
+  bool healthy = false;
+  bool counts_toward_desired = true;  ///< false once the scheduler or Spot stops it
+  bool interrupted = false;
+  SimTime created{}, launched{}, pull_started{}, running_at{}, healthy_at{}, stopped_at{};
+  bool has_launched = false, has_pulled = false, has_run = false, has_been_healthy = false;
+  SimDuration work{};  ///< batch tasks: how long they run after RUNNING
+  EventId next_event = kNoEvent;
+  EventId spot_event = kNoEvent;
+  std::string stop_reason;
+  double cost_usd = 0.0;
+  /// EC2: the instance's cumulative cost per reserved vCPU / GB when this task was placed.
+  double split_vcpu_mark = 0.0, split_gb_mark = 0.0;
+};
+
+/// One deployment of a service (updateService with a new revision, or a rollback).
+struct Deployment {
+  enum class Rollout { kInProgress, kCompleted, kFailed };
+  int task_definition = 0;
+  SimTime started{};
+  std::optional<SimTime> completed;
+  Rollout rollout = Rollout::kInProgress;
+  int failed_tasks = 0;       ///< tasks of this revision that failed (start or health checks)
+  bool rolled_back = false;  ///< the circuit breaker rolled this deployment back
+  bool is_rollback = false;  ///< this deployment is the rollback of a failed one
+  int breaker_count = 0;      ///< failures the circuit breaker counts (reset by a healthy task)
+};
+const char* rollout_name(Deployment::Rollout r);
+
+struct ServiceState {
+  int desired = 0;
+  int primary_task_definition = 0;         ///< the revision new tasks run
+  int last_completed_task_definition = 0;  ///< where a rollback returns to
+  std::vector<Deployment> deployments;     ///< deployments started during the run
+  std::optional<int> pending_rollback;     ///< set by the circuit breaker
+  int provisioning = 0, pending = 0, running = 0, healthy = 0, stopping = 0;
+  std::vector<std::uint32_t> live;  ///< slots of tasks not yet STOPPED, oldest first
+  std::vector<int> per_item;        ///< tasks counting toward desired, per strategy item
+  std::vector<int> per_zone;        ///< tasks counting toward desired, per zone
+  int counted = 0;                  ///< tasks counting toward desired
+  std::vector<int> counted_by_revision;  ///< tasks counting toward desired, per task definition
+  std::vector<int> running_by_revision;  ///< RUNNING tasks per task definition (load and metrics)
+  std::vector<int> healthy_by_revision;  ///< healthy tasks per task definition
+  TokenBucket pace{1, 1};
+  SimTime backoff_until{};
+  int consecutive_failures = 0;
+  EventId reconcile_event = kNoEvent;
+  bool reconcile_requested = false;  ///< marked for the end of the current event
+  SimTime reconcile_at{};
+  bool steady = false;
+  bool desired_set_by_user = false;  ///< the last change came from UpdateService (timeline)
+  // statistics
+  std::int64_t tasks_started = 0, tasks_stopped = 0, tasks_failed = 0, spot_interruptions = 0;
+  double cost_usd = 0.0;  ///< of STOPPED tasks; live tasks add theirs in reports (EC2: allocated instance cost)
+  LevelStats desired_stats, running_stats;
+  BinnedSamples cpu_samples{0.01, 100.0};  ///< per metric period, percent (0.01 % bins)
+  std::int64_t overloaded_ms = 0;
+  double unserved_requests = 0.0;
+  double demand_rps = 0.0;  ///< now
+  double cpu_percent = 0.0; ///< now: served load over running capacity
+  double served_rps = 0.0;  ///< now: requests/s the healthy tasks serve
+  std::int64_t scaling_actions = 0;
+  // Load and metrics over the current metric period (integrals over time in ms).
+  std::unique_ptr<LoadSource> load;
+  std::unique_ptr<ServiceScaler> scaler;
+  SimTime acc_last{};
+  double acc_busy_ms = 0, acc_running_ms = 0, acc_healthy_ms = 0, acc_requests = 0;
+  std::deque<MetricDatapoint> unpublished;
+};
+
+/// EC2 container instance lifecycle (EC2 state, then ECS registration).
+enum class InstanceState { kPending, kBooting, kActive, kDraining, kTerminated };
+const char* instance_state_name(InstanceState s);
+
+/// One EC2 instance of an Auto Scaling group capacity provider. Ids count from 1 in launch
+/// order; instances are never recycled.
+struct ContainerInstance {
+  std::uint32_t id = 0;
+  int provider = 0;
+  int zone = 0;
+  int type = 0;          ///< index into ScenarioConfig::instance_types
+  bool spot = false;
+  InstanceState state = InstanceState::kPending;
+  bool in_service = true;  ///< counts toward the group's capacity (not draining/terminated)
+  SimTime launched{}, active_at{}, terminated_at{};
+  std::vector<std::uint32_t> task_slots;  ///< live tasks placed here
+  int service_tasks = 0;                  ///< live non-daemon tasks
+  std::vector<int> cached_images;         ///< task definitions whose image was pulled here
+  EventId event = kNoEvent;
+  EventId spot_event = kNoEvent;
+  bool spot_warned = false;
+  double cost_usd = 0.0;  ///< set at termination
+  // Split cost allocation (AWS split cost allocation data): the instance's hourly cost is
+  // cut into a CPU part and a memory part by weighted capacity (pricing.ec2
+  // .splitCostAllocation, 9:1 per vCPU and per GB), and each part is shared by the tasks
+  // reserving that resource here, in proportion to their reservations (unused capacity
+  // included). Cumulative cost per reserved vCPU and per reserved GB since launch:
+  std::int64_t reserved_cpu_units = 0, reserved_memory_mib = 0;  ///< by the live tasks placed here
+  double usd_per_reserved_vcpu = 0.0, usd_per_reserved_gb = 0.0;
+  SimTime split_at{};  ///< the cumulative values are up to date to here
+};
+
+/// An Auto Scaling group behind a capacity provider, and its managed scaling.
+struct AsgState {
+  int desired = 0;     ///< DesiredCapacity
+  int in_service = 0;  ///< launching, booting or ACTIVE
+  std::vector<std::uint32_t> members;  ///< instance ids not terminated, launch order
+  int high_streak = 0, low_streak = 0; ///< consecutive breaching reservation datapoints
+  double reservation = 0.0;            ///< last CapacityProviderReservation (percent)
+  std::int64_t instances_launched = 0, instances_terminated = 0, spot_interruptions = 0;
+  std::int64_t scaling_actions = 0;
+  double instance_cost_usd = 0.0;      ///< of terminated instances
+  LevelStats instance_stats;
+  /// Tasks waiting for placement, one FIFO per (rules, task definition).
+  struct WaitQueue {
+    int rules = 0, task_definition = 0;
+    std::deque<std::uint32_t> slots;
+  };
+  std::vector<WaitQueue> waiting;
+};
+
+struct ProviderState {
+  TokenBucket launch_tokens{1, 1};
+  std::deque<std::uint32_t> waiting;  ///< slots waiting for capacity, FIFO
+  std::optional<double> vcpu_quota;
+  double vcpu_in_use = 0.0;
+  EventId wake_event = kNoEvent;
+  int provisioning = 0, pending = 0, running = 0;
+  std::int64_t tasks_launched = 0, spot_interruptions = 0;
+  double cost_usd = 0.0;  ///< of STOPPED tasks
+  double lost_task_seconds = 0.0;  ///< work of interrupted batch tasks thrown away
+  bool available = true;           ///< false while Spot capacity is unavailable
+  EventId restore_event = kNoEvent;
+  LevelStats running_stats;
+  std::optional<AsgState> asg;     ///< Auto Scaling group providers only
+};
+
+/// Per cluster: PROVISIONING tasks on Auto Scaling group providers against the account cap.
+struct ClusterState {
+  int asg_provisioning = 0;
+  std::vector<int> blocked_services;  ///< services waiting for room under the cap
+  struct Deferred {
+    int group;
+    SimDuration work;
+    SimTime at;  ///< when the RunTask call was first made
+  };
+  std::deque<Deferred> backlog;       ///< RunTask calls waiting for room under the cap
+};
+
+struct RunTaskGroupState {
+  std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
+  BinnedSamples wait_seconds = BinnedSamples::logarithmic(0.001);  ///< submit -> RUNNING (within 0.1 %)
+  double lost_task_seconds = 0.0;    ///< work thrown away by interruptions
+  std::vector<int> per_item;
+  int live = 0;
+  double cost_usd = 0.0;
+};
+
+}  // namespace ecsim
