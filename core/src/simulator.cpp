@@ -100,6 +100,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
                      std::vector<std::unique_ptr<ServiceScaler>> scalers, std::uint64_t replication)
     : config_(std::move(config)),
       placer_(std::move(placer)),
+      world_(config_),
       replication_(replication),
       loop_(SimTime{config_.duration}),
       placement_rng_(rng_for("ec2/placement")),
@@ -115,31 +116,31 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   if (config_.availability_zones.empty()) throw std::invalid_argument("Simulator needs availability zones");
   if (config_.run.sample <= SimDuration{0}) throw std::invalid_argument("run.sample must be positive");
 
-  providers_.resize(config_.num_providers());
+  world_.providers.resize(config_.num_providers());
   const TokenBucketConfig* buckets[kNumBuiltinProviders] = {&config_.account.fargate_launch,
                                                             &config_.account.fargate_spot_launch};
   for (int p = 0; p < config_.num_providers(); ++p) {
-    providers_[p].running_stats.set(now(), 0);
+    world_.providers[p].running_stats.set(now(), 0);
     if (config_.is_asg(p)) {
       const auto& ac = config_.asg(p);
-      auto& a = providers_[p].asg.emplace();
+      auto& a = world_.providers[p].asg.emplace();
       a.desired = std::clamp(ac.desired_capacity, ac.min_size, std::max(ac.min_size, ac.max_size));
       a.instance_stats.set(now(), 0);
       continue;
     }
-    providers_[p].launch_tokens = TokenBucket(buckets[p]->burst, buckets[p]->per_second);
-    providers_[p].vcpu_quota = is_spot(p) ? config_.account.fargate_spot_vcpu_quota : config_.account.fargate_vcpu_quota;
+    world_.providers[p].launch_tokens = TokenBucket(buckets[p]->burst, buckets[p]->per_second);
+    world_.providers[p].vcpu_quota = is_spot(p) ? config_.account.fargate_spot_vcpu_quota : config_.account.fargate_vcpu_quota;
   }
   ec2_ = placer_->make_instance_placer(config_);
   if (!config_.asg_providers.empty() && !ec2_) throw std::invalid_argument("EC2 capacity providers need an instance placer");
-  clusters_.resize(config_.clusters.size());
+  world_.clusters.resize(config_.clusters.size());
   for (const auto& td : config_.task_definitions)
-    demands_.push_back(TaskDemand{td.cpu_units, td.memory_mib, td.network_mode == NetworkMode::kAwsvpc, td.host_ports});
-  services_.resize(config_.services.size());
-  if (!scalers.empty() && scalers.size() != services_.size()) throw std::invalid_argument("one scaler slot per service");
+    world_.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, td.network_mode == NetworkMode::kAwsvpc, td.host_ports});
+  world_.services.resize(config_.services.size());
+  if (!scalers.empty() && scalers.size() != world_.services.size()) throw std::invalid_argument("one scaler slot per service");
   bool metrics = false;
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    auto& s = services_[i];
+  for (std::size_t i = 0; i < world_.services.size(); ++i) {
+    auto& s = world_.services[i];
     const auto& sc = config_.services[i];
     const int service = static_cast<int>(i);
     // The scheduler's launch pace: the EC2 rate when the service runs only on EC2 capacity.
@@ -171,10 +172,10 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   }
   if (metrics) loop_.at(now() + config_.timings.auto_scaling.metric_period, MetricTick{});
 
-  groups_.resize(config_.run_tasks.size());
-  for (std::size_t g = 0; g < groups_.size(); ++g) {
+  world_.groups.resize(config_.run_tasks.size());
+  for (std::size_t g = 0; g < world_.groups.size(); ++g) {
     const auto& gc = config_.run_tasks[g];
-    groups_[g].per_item.assign(gc.strategy.size(), 0);
+    world_.groups[g].per_item.assign(gc.strategy.size(), 0);
     group_arrival_rng_.push_back(rng_for("runTasks/" + gc.name + "/arrivals"));
     group_duration_rng_.push_back(rng_for("runTasks/" + gc.name + "/durations"));
     group_traces_.emplace_back();
@@ -236,13 +237,13 @@ void Simulator::handle_event(const Event& e) {
 void Simulator::finish() {
   if (finished_) return;
   loop_.advance_to(horizon());
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    auto& s = services_[i];
+  for (std::size_t i = 0; i < world_.services.size(); ++i) {
+    auto& s = world_.services[i];
     accumulate(static_cast<int>(i));
     s.desired_stats.set(now(), s.desired);
     s.running_stats.set(now(), s.running);
   }
-  for (auto& p : providers_) {
+  for (auto& p : world_.providers) {
     p.running_stats.set(now(), p.running);
     if (p.asg) p.asg->instance_stats.set(now(), p.asg->in_service);
   }
@@ -268,7 +269,7 @@ void Simulator::emit_task_detail(RecordKind kind, const Task& task, int service)
 
 // --- services ----------------------------------------------------------------------------
 void Simulator::set_desired(int service, int desired, const char* why) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   // A user's UpdateService may leave the scalable target's range; Application Auto
   // Scaling brings it back on its next activity.
   s.desired_set_by_user = std::string_view(why) == "timeline";
@@ -284,7 +285,7 @@ void Simulator::set_desired(int service, int desired, const char* why) {
 }
 
 void Simulator::schedule_reconcile(int service, SimTime at) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   if (s.reconcile_event != kNoEvent) {
     if (s.reconcile_at <= at) return;
     loop_.cancel(s.reconcile_event);
@@ -294,7 +295,7 @@ void Simulator::schedule_reconcile(int service, SimTime at) {
 }
 
 void Simulator::handle(const ReconcileService& e) {
-  services_[e.service].reconcile_event = kNoEvent;
+  world_.services[e.service].reconcile_event = kNoEvent;
   request_reconcile(e.service);
 }
 
@@ -304,7 +305,7 @@ void Simulator::handle(const ReconcileService& e) {
 // A reconcile that stops or starts tasks may mark services again; they run in the same pass.
 // So no call chain re-enters the scheduler (a scale-in of n tasks once recursed n deep).
 void Simulator::request_reconcile(int service) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   if (s.reconcile_requested) return;
   s.reconcile_requested = true;
   dirty_services_.push_back(service);
@@ -314,13 +315,13 @@ void Simulator::flush_reconciles() {
   while (!dirty_services_.empty()) {
     const int service = dirty_services_.front();
     dirty_services_.pop_front();
-    services_[service].reconcile_requested = false;
+    world_.services[service].reconcile_requested = false;
     reconcile(service);
   }
 }
 
 void Simulator::reconcile(int service) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   const auto& sc = config_.services[service];
   if (sc.daemon) {
     reconcile_daemon(service);
@@ -346,7 +347,7 @@ void Simulator::reconcile(int service) {
       again = false;
       std::uint32_t victim = UINT32_MAX;
       for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
-        const Task& t = tasks_[*it];
+        const Task& t = world_.tasks[*it];
         if (!t.counts_toward_desired || t.task_definition == s.primary_task_definition) continue;
         if (!t.healthy) {
           victim = *it;
@@ -404,16 +405,16 @@ void Simulator::reconcile(int service) {
 // item to shrink (it depends on the counts left) and in it the newest task of the fullest
 // zone. `live` is in creation order, so newest means highest slot position there.
 void Simulator::scale_in(int service) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   const auto& sc = config_.services[service];
   std::vector<std::uint32_t> not_running;
   // buckets[item][zone + 1]: counted RUNNING tasks, oldest first (zone -1 never runs, kept for safety).
   std::vector<std::vector<std::vector<std::uint32_t>>> buckets(
       sc.strategy.size(), std::vector<std::vector<std::uint32_t>>(config_.availability_zones.size() + 1));
-  std::vector<std::size_t> position(tasks_.size());
+  std::vector<std::size_t> position(world_.tasks.size());
   for (std::size_t k = 0; k < s.live.size(); ++k) {
     const std::uint32_t slot = s.live[k];
-    const Task& t = tasks_[slot];
+    const Task& t = world_.tasks[slot];
     position[slot] = k;
     if (!t.counts_toward_desired) continue;
     if (t.state != TaskState::kRunning) not_running.push_back(slot);
@@ -444,7 +445,7 @@ void Simulator::scale_in(int service) {
 }
 
 void Simulator::start_deployment(int service, int task_definition, bool is_rollback) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   for (auto& d : s.deployments)
     if (d.rollout == Deployment::Rollout::kInProgress) d.rollout = Deployment::Rollout::kFailed;  // superseded
   s.primary_task_definition = task_definition;
@@ -460,10 +461,10 @@ void Simulator::start_deployment(int service, int task_definition, bool is_rollb
 // A deployment completes when every live task runs the primary revision and the service
 // holds desiredCount healthy tasks (old tasks that are still draining keep it in progress).
 void Simulator::check_deployment(int service) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   if (s.deployments.empty() || s.deployments.back().rollout != Deployment::Rollout::kInProgress) return;
   for (auto slot : s.live)
-    if (tasks_[slot].task_definition != s.primary_task_definition) return;
+    if (world_.tasks[slot].task_definition != s.primary_task_definition) return;
   if (s.healthy < s.desired || s.counted != s.desired) return;
   auto& d = s.deployments.back();
   d.rollout = Deployment::Rollout::kCompleted;
@@ -474,7 +475,7 @@ void Simulator::check_deployment(int service) {
 
 void Simulator::check_steady(int service) {
   check_deployment(service);
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   const bool steady = s.counted == s.desired && s.healthy == s.desired && s.provisioning == 0 && s.pending == 0 &&
                       s.stopping == 0;
   if (steady && !s.steady) emit(RecordKind::kServiceSteadyState, nullptr, service, "running=" + std::to_string(s.running));
@@ -482,38 +483,32 @@ void Simulator::check_steady(int service) {
 }
 
 // --- tasks -------------------------------------------------------------------------------
-const std::vector<StrategyItem>& Simulator::strategy_of(const Task& t) const {
-  return t.service >= 0 ? config_.services[t.service].strategy : config_.run_tasks[t.group].strategy;
-}
 
-double Simulator::vcpus(const Task& t) const {
-  return config_.task_definitions[t.task_definition].cpu_units / 1024.0;
-}
 
 std::uint32_t Simulator::alloc_task() {
   std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-    tasks_[slot] = Task{};
+  if (!world_.free_slots.empty()) {
+    slot = world_.free_slots.back();
+    world_.free_slots.pop_back();
+    world_.tasks[slot] = Task{};
   } else {
-    slot = static_cast<std::uint32_t>(tasks_.size());
-    tasks_.emplace_back();
+    slot = static_cast<std::uint32_t>(world_.tasks.size());
+    world_.tasks.emplace_back();
   }
   return slot;
 }
 
 std::uint32_t Simulator::create_task(int service, int group, int attempt, std::uint32_t on_instance) {
   const std::uint32_t slot = alloc_task();
-  Task& t = tasks_[slot];
-  t.id = next_task_id_++;
+  Task& t = world_.tasks[slot];
+  t.id = world_.next_task_id++;
   t.service = service;
   t.group = group;
   t.attempt = attempt;
   t.created = now();
   std::vector<int>* per_item;
   if (service >= 0) {
-    auto& s = services_[service];
+    auto& s = world_.services[service];
     t.task_definition = s.primary_task_definition;
     per_item = &s.per_item;
     s.live.push_back(slot);
@@ -522,15 +517,15 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt, std::u
     ++s.provisioning;
     s.steady = false;
   } else {
-    auto& g = groups_[group];
+    auto& g = world_.groups[group];
     t.task_definition = config_.run_tasks[group].task_definition;
     per_item = &g.per_item;
     ++g.live;
   }
-  const auto& strategy = strategy_of(t);
+  const auto& strategy = world_.strategy_of(t);
   if (on_instance != 0) {
     // A DAEMON task: its provider is its instance's (the service's strategy lists them all).
-    const int provider = instances_[on_instance - 1].provider;
+    const int provider = world_.instances[on_instance - 1].provider;
     t.daemon = true;
     t.strategy_item = static_cast<int>(std::find_if(strategy.begin(), strategy.end(),
                                                     [&](const StrategyItem& it) { return it.provider == provider; }) -
@@ -540,29 +535,29 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt, std::u
   }
   ++(*per_item)[t.strategy_item];
   t.provider = strategy[t.strategy_item].provider;
-  ++providers_[t.provider].provisioning;
-  if (config_.is_asg(t.provider)) ++clusters_[cluster_of(t)].asg_provisioning;
+  ++world_.providers[t.provider].provisioning;
+  if (config_.is_asg(t.provider)) ++world_.clusters[world_.cluster_of(t)].asg_provisioning;
   emit_task_detail(RecordKind::kTaskProvisioning, t, service);
   if (on_instance != 0) {
     start_on_instance(slot, on_instance);  // its resources are already reserved there
     return slot;
   }
   if (config_.is_asg(t.provider)) {
-    auto& waiting = providers_[t.provider].asg->waiting;
-    const int rules = rules_of(t);
+    auto& waiting = world_.providers[t.provider].asg->waiting;
+    const int rules = world_.rules_of(t);
     auto q = std::find_if(waiting.begin(), waiting.end(),
                           [&](const AsgState::WaitQueue& w) { return w.rules == rules && w.task_definition == t.task_definition; });
     if (q == waiting.end()) q = waiting.insert(waiting.end(), AsgState::WaitQueue{rules, t.task_definition, {}});
     q->slots.push_back(slot);
   } else {
-    providers_[t.provider].waiting.push_back(slot);
+    world_.providers[t.provider].waiting.push_back(slot);
   }
   pump(t.provider);
   return slot;
 }
 
 void Simulator::handle(const ProviderWake& e) {
-  providers_[e.provider].wake_event = kNoEvent;
+  world_.providers[e.provider].wake_event = kNoEvent;
   pump(e.provider);
 }
 
@@ -571,17 +566,17 @@ void Simulator::pump(int provider) {
     pump_asg(provider);
     return;
   }
-  auto& p = providers_[provider];
+  auto& p = world_.providers[provider];
   if (!p.available) return;  // tasks wait in PROVISIONING until capacity returns
   while (!p.waiting.empty()) {
     const std::uint32_t slot = p.waiting.front();
-    Task& t = tasks_[slot];
+    Task& t = world_.tasks[slot];
     if (t.phase != TaskPhase::kWaitingForCapacity || t.state == TaskState::kStopped) {
       p.waiting.pop_front();  // stopped while it waited
       continue;
     }
     // Head-of-line: quota room first (no event wakes us for that: a stop calls pump), then a token.
-    if (p.vcpu_quota && p.vcpu_in_use + vcpus(t) > *p.vcpu_quota + 1e-9) return;
+    if (p.vcpu_quota && p.vcpu_in_use + world_.vcpus(t) > *p.vcpu_quota + 1e-9) return;
     if (!p.launch_tokens.try_take(now())) {
       if (p.wake_event == kNoEvent) p.wake_event = loop_.at(p.launch_tokens.next_available(now()), ProviderWake{provider});
       return;
@@ -609,16 +604,16 @@ SimDuration Simulator::instance_jittered(SimDuration d) {
 }
 
 void Simulator::schedule_step(std::uint32_t slot, SimDuration after) {
-  Task& t = tasks_[slot];
+  Task& t = world_.tasks[slot];
   t.next_event = loop_.at(now() + after, TaskStep{slot, t.id});
 }
 
 void Simulator::launch(std::uint32_t slot) {
-  Task& t = tasks_[slot];
-  auto& p = providers_[t.provider];
+  Task& t = world_.tasks[slot];
+  auto& p = world_.providers[t.provider];
   t.has_launched = true;
   t.launched = now();
-  p.vcpu_in_use += vcpus(t);
+  p.vcpu_in_use += world_.vcpus(t);
   ++p.tasks_launched;
   t.phase = TaskPhase::kProvisioning;
   schedule_step(slot, task_jittered(t, config_.timings.fargate.provisioning));
@@ -626,18 +621,18 @@ void Simulator::launch(std::uint32_t slot) {
 
 void Simulator::set_state(Task& t, TaskState s) {
   auto bump = [&](TaskState st, int d) {
-    auto& p = providers_[t.provider];
-    ServiceState* svc = t.service >= 0 ? &services_[t.service] : nullptr;
+    auto& p = world_.providers[t.provider];
+    ServiceState* svc = t.service >= 0 ? &world_.services[t.service] : nullptr;
     switch (st) {
       case TaskState::kProvisioning:
         p.provisioning += d;
         if (svc) svc->provisioning += d;
         if (config_.is_asg(t.provider)) {
-          auto& c = clusters_[cluster_of(t)];
+          auto& c = world_.clusters[world_.cluster_of(t)];
           c.asg_provisioning += d;
           if (d < 0 && c.asg_provisioning == config_.account.provisioning_tasks_per_cluster - 1 &&
               (!c.blocked_services.empty() || !c.backlog.empty()))
-            loop_.at(now(), ClusterRoom{cluster_of(t)});
+            loop_.at(now(), ClusterRoom{world_.cluster_of(t)});
         }
         break;
       case TaskState::kPending:
@@ -667,19 +662,19 @@ void Simulator::set_state(Task& t, TaskState s) {
 }
 
 void Simulator::handle(const TaskStep& e) {
-  Task& t = tasks_[e.slot];
+  Task& t = world_.tasks[e.slot];
   if (t.id != e.id) return;  // defensive: slots are recycled only after their events are cancelled
   t.next_event = kNoEvent;
   advance(e.slot);
 }
 
 void Simulator::advance(std::uint32_t slot) {
-  Task& t = tasks_[slot];
+  Task& t = world_.tasks[slot];
   const auto& td = config_.task_definitions[t.task_definition];
   const auto& ft = config_.timings.fargate;
   switch (t.phase) {
     case TaskPhase::kProvisioning: {
-      ServiceState* svc = t.service >= 0 ? &services_[t.service] : nullptr;
+      ServiceState* svc = t.service >= 0 ? &world_.services[t.service] : nullptr;
       t.zone = svc ? static_cast<int>(placer_->choose_zone(svc->per_zone)) : 0;
       if (svc) ++svc->per_zone[t.zone];
       set_state(t, TaskState::kPending);
@@ -696,7 +691,7 @@ void Simulator::advance(std::uint32_t slot) {
       return;
     case TaskPhase::kPulling:
       if (t.instance != 0) {
-        auto& cache = instances_[t.instance - 1].cached_images;
+        auto& cache = world_.instances[t.instance - 1].cached_images;
         if (std::find(cache.begin(), cache.end(), t.task_definition) == cache.end()) cache.push_back(t.task_definition);
       }
       t.phase = TaskPhase::kStartingContainers;
@@ -708,9 +703,9 @@ void Simulator::advance(std::uint32_t slot) {
       t.running_at = now();
       emit(RecordKind::kTaskRunning, &t, t.service, "");
       if (t.service >= 0) {
-        ++services_[t.service].tasks_started;
+        ++world_.services[t.service].tasks_started;
       } else {
-        groups_[t.group].wait_seconds.add(to_seconds(now() - t.created));
+        world_.groups[t.group].wait_seconds.add(to_seconds(now() - t.created));
       }
       if (is_spot(t.provider) && config_.timings.spot.interruptions_per_task_hour > 0) {
         const double hours = spot_rng_.exponential(1.0 / config_.timings.spot.interruptions_per_task_hour);
@@ -776,7 +771,7 @@ void Simulator::advance(std::uint32_t slot) {
       become_healthy(slot);
       return;
     case TaskPhase::kServing:  // batch work done
-      ++groups_[t.group].completed;
+      ++world_.groups[t.group].completed;
       stop_task(slot, "Essential container in task exited", /*failed=*/false);
       return;
     case TaskPhase::kDeregistering: {
@@ -801,7 +796,7 @@ int Simulator::breaker_threshold(int service) const {
   const auto& sc = config_.services[service];
   const auto& st = config_.timings.service;
   const double value = sc.breaker_threshold_value.value_or(static_cast<int>(st.circuit_breaker_percent));
-  const double desired = services_[service].desired;
+  const double desired = world_.services[service].desired;
   switch (sc.breaker_threshold_type) {
     case ServiceConfig::BreakerThreshold::kCount: return std::max(1, static_cast<int>(value));
     case ServiceConfig::BreakerThreshold::kUnboundedPercent: return std::max(1, static_cast<int>(std::ceil(value / 100.0 * desired)));
@@ -812,13 +807,13 @@ int Simulator::breaker_threshold(int service) const {
 }
 
 void Simulator::become_healthy(std::uint32_t slot) {
-  Task& t = tasks_[slot];
+  Task& t = world_.tasks[slot];
   t.phase = TaskPhase::kServing;
   t.healthy = true;
   t.has_been_healthy = true;
   t.healthy_at = now();
   accumulate(t.service);
-  auto& s = services_[t.service];
+  auto& s = world_.services[t.service];
   ++s.healthy;
   ++s.healthy_by_revision[t.task_definition];
   s.consecutive_failures = 0;
@@ -831,7 +826,7 @@ void Simulator::become_healthy(std::uint32_t slot) {
 }
 
 void Simulator::handle(const SpotInterruption& e) {
-  Task& t = tasks_[e.slot];
+  Task& t = world_.tasks[e.slot];
   if (t.id != e.id) return;
   t.spot_event = kNoEvent;
   if (!t.counts_toward_desired) return;  // already being stopped
@@ -843,8 +838,8 @@ void Simulator::drop_healthy(Task& t) {
   if (!t.healthy) return;
   accumulate(t.service);
   t.healthy = false;
-  --services_[t.service].healthy;
-  --services_[t.service].healthy_by_revision[t.task_definition];
+  --world_.services[t.service].healthy;
+  --world_.services[t.service].healthy_by_revision[t.task_definition];
 }
 
 // An interrupted task: a batch task's work so far is thrown away (none if it never ran).
@@ -852,21 +847,21 @@ void Simulator::lose_work(Task& t) {
   t.interrupted = true;
   if (t.group < 0) return;
   const double lost = t.has_run ? to_seconds(now() - t.running_at) : 0.0;
-  groups_[t.group].lost_task_seconds += lost;
-  providers_[t.provider].lost_task_seconds += lost;
-  ++groups_[t.group].interrupted;
+  world_.groups[t.group].lost_task_seconds += lost;
+  world_.providers[t.provider].lost_task_seconds += lost;
+  ++world_.groups[t.group].interrupted;
 }
 
 // The 2-minute warning: SIGTERM now, a replacement at once, the task gone when it exits.
 void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
-  Task& t = tasks_[slot];
+  Task& t = world_.tasks[slot];
   if (t.spot_event != kNoEvent) {
     loop_.cancel(t.spot_event);
     t.spot_event = kNoEvent;
   }
   lose_work(t);
-  if (count_for_provider) ++providers_[t.provider].spot_interruptions;
-  if (t.service >= 0) ++services_[t.service].spot_interruptions;
+  if (count_for_provider) ++world_.providers[t.provider].spot_interruptions;
+  if (t.service >= 0) ++world_.services[t.service].spot_interruptions;
   emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning) + "s");
   // SIGTERM now; the task is gone when it exits or when the warning runs out.
   uncount(t);
@@ -881,12 +876,12 @@ void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
   emit(RecordKind::kTaskStopping, &t, t.service, "");
   t.phase = TaskPhase::kStopping;
   schedule_step(slot, exit_after);
-  // Copy what is needed: creating a replacement may reallocate tasks_ and invalidate `t`.
+  // Copy what is needed: creating a replacement may reallocate world_.tasks and invalidate `t`.
   const int service = t.service, group = t.group, attempt = t.attempt;
   if (service >= 0) request_reconcile(service);
   // A batch task with retries left is resubmitted at once.
   if (group >= 0 && attempt <= config_.run_tasks[group].retry_attempts) {
-    ++groups_[group].submitted;
+    ++world_.groups[group].submitted;
     create_task(-1, group, attempt + 1);
   }
 }
@@ -896,18 +891,18 @@ void Simulator::uncount(Task& t) {
   if (!t.counts_toward_desired) return;
   t.counts_toward_desired = false;
   if (t.service >= 0) {
-    auto& s = services_[t.service];
+    auto& s = world_.services[t.service];
     --s.counted;
     --s.counted_by_revision[t.task_definition];
     --s.per_item[t.strategy_item];
     if (t.zone >= 0) --s.per_zone[t.zone];
   } else {
-    --groups_[t.group].per_item[t.strategy_item];
+    --world_.groups[t.group].per_item[t.strategy_item];
   }
 }
 
 void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool failed) {
-  Task& t = tasks_[slot];
+  Task& t = world_.tasks[slot];
   if (t.state == TaskState::kStopped || t.phase == TaskPhase::kDeregistering || t.phase == TaskPhase::kStopping) return;
   uncount(t);
   t.stop_reason = reason;
@@ -921,7 +916,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
   }
   drop_healthy(t);
   if (failed && t.service >= 0) {
-    auto& s = services_[t.service];
+    auto& s = world_.services[t.service];
     ++s.tasks_failed;
     ++s.consecutive_failures;
     // Service throttle logic: each further failure doubles the wait, up to the cap.
@@ -954,7 +949,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
       emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,
            "consecutiveFailures=" + std::to_string(s.consecutive_failures) + " retryIn=" + format_seconds(backoff) + "s");
   }
-  if (failed && t.group >= 0) ++groups_[t.group].failed;
+  if (failed && t.group >= 0) ++world_.groups[t.group].failed;
 
   if (t.state == TaskState::kRunning) {
     const auto& td = config_.task_definitions[t.task_definition];
@@ -979,22 +974,22 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
 }
 
 void Simulator::finalize_stop(std::uint32_t slot) {
-  Task& t = tasks_[slot];
-  auto& p = providers_[t.provider];
+  Task& t = world_.tasks[slot];
+  auto& p = world_.providers[t.provider];
   uncount(t);
   if (t.next_event != kNoEvent) loop_.cancel(t.next_event);
   if (t.spot_event != kNoEvent) loop_.cancel(t.spot_event);
   t.next_event = t.spot_event = kNoEvent;
   t.stopped_at = now();
   t.phase = TaskPhase::kStopped;
-  if (t.has_launched && !config_.is_asg(t.provider)) p.vcpu_in_use -= vcpus(t);
+  if (t.has_launched && !config_.is_asg(t.provider)) p.vcpu_in_use -= world_.vcpus(t);
   if (t.instance != 0) {
-    auto& in = instances_[t.instance - 1];
+    auto& in = world_.instances[t.instance - 1];
     advance_split(in);
     t.cost_usd = accrued_cost(t, now());
-    in.reserved_cpu_units -= demand_of(t.task_definition).cpu_units;
-    in.reserved_memory_mib -= demand_of(t.task_definition).memory_mib;
-    if (in.state != InstanceState::kTerminated) ec2_->release(in.id, rules_of(t), demand_of(t.task_definition));
+    in.reserved_cpu_units -= world_.demand_of(t.task_definition).cpu_units;
+    in.reserved_memory_mib -= world_.demand_of(t.task_definition).memory_mib;
+    if (in.state != InstanceState::kTerminated) ec2_->release(in.id, world_.rules_of(t), world_.demand_of(t.task_definition));
     in.task_slots.erase(std::find(in.task_slots.begin(), in.task_slots.end(), slot));
     if (!t.daemon) --in.service_tasks;
     // A draining instance goes once its last non-daemon task is gone.
@@ -1012,17 +1007,17 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   emit_task_detail(RecordKind::kTaskStopped, t, t.service);
   const int service = t.service;
   if (service >= 0) {
-    auto& s = services_[service];
+    auto& s = world_.services[service];
     ++s.tasks_stopped;
     s.cost_usd += t.cost_usd;
     // Newest tasks sit at the back and usually stop first: search from there.
     s.live.erase(std::prev(std::find(s.live.rbegin(), s.live.rend(), slot).base()));
   } else {
-    auto& g = groups_[t.group];
+    auto& g = world_.groups[t.group];
     g.cost_usd += t.cost_usd;
     --g.live;
   }
-  free_slots_.push_back(slot);
+  world_.free_slots.push_back(slot);
   pump(t.provider);
   if (service >= 0) request_reconcile(service);
 }
@@ -1033,8 +1028,8 @@ double Simulator::accrued_cost(const Task& t, SimTime until) const {
     // EC2: instances are billed (provider_cost); a task is allocated its share of its
     // instance's cost while it holds a reservation there (split cost allocation).
     if (t.instance == 0) return 0.0;
-    const auto [per_vcpu, per_gb] = split_marks(instances_[t.instance - 1], until);
-    const auto& d = demand_of(t.task_definition);
+    const auto [per_vcpu, per_gb] = split_marks(world_.instances[t.instance - 1], until);
+    const auto& d = world_.demand_of(t.task_definition);
     return d.cpu_units / 1024.0 * (per_vcpu - t.split_vcpu_mark) + d.memory_mib / 1024.0 * (per_gb - t.split_gb_mark);
   }
   if (!t.has_pulled || until <= t.pull_started) return 0.0;
@@ -1051,21 +1046,21 @@ double Simulator::accrued_cost(const Task& t, SimTime until) const {
 }
 
 double Simulator::service_cost(int service, SimTime until) const {
-  const auto& s = services_[service];
+  const auto& s = world_.services[service];
   double c = s.cost_usd;
-  for (auto slot : s.live) c += accrued_cost(tasks_[slot], until);
+  for (auto slot : s.live) c += accrued_cost(world_.tasks[slot], until);
   return c;
 }
 
 double Simulator::provider_cost(int provider, SimTime until) const {
-  if (const auto& a = providers_[provider].asg) {
+  if (const auto& a = world_.providers[provider].asg) {
     double c = a->instance_cost_usd;
-    for (auto id : a->members) c += instance_cost(instances_[id - 1], until);
+    for (auto id : a->members) c += instance_cost(world_.instances[id - 1], until);
     return c;
   }
-  double c = providers_[provider].cost_usd;
-  for (std::size_t i = 0; i < tasks_.size(); ++i) {
-    const Task& t = tasks_[i];
+  double c = world_.providers[provider].cost_usd;
+  for (std::size_t i = 0; i < world_.tasks.size(); ++i) {
+    const Task& t = world_.tasks[i];
     if (t.provider == provider && t.id != 0 && t.phase != TaskPhase::kStopped) c += accrued_cost(t, until);
   }
   return c;
@@ -1073,14 +1068,14 @@ double Simulator::provider_cost(int provider, SimTime until) const {
 
 std::vector<const Task*> Simulator::live_tasks() const {
   std::vector<const Task*> out;
-  for (const auto& t : tasks_)
+  for (const auto& t : world_.tasks)
     if (t.id != 0 && t.phase != TaskPhase::kStopped) out.push_back(&t);
   std::sort(out.begin(), out.end(), [](const Task* a, const Task* b) { return a->id < b->id; });
   return out;
 }
 
 const Task* Simulator::find_task(std::uint64_t id) const {
-  for (const auto& t : tasks_)
+  for (const auto& t : world_.tasks)
     if (t.id == id) return &t;
   return nullptr;
 }
@@ -1120,16 +1115,16 @@ void Simulator::next_trace_arrival(int group) {
 // defers it: the caller retries when there is room, in submission order.
 void Simulator::submit_run_task(int group, SimDuration work) {
   const auto& gc = config_.run_tasks[group];
-  auto& c = clusters_[gc.cluster];
+  auto& c = world_.clusters[gc.cluster];
   const bool on_asg = std::any_of(gc.strategy.begin(), gc.strategy.end(), [&](const StrategyItem& it) { return config_.is_asg(it.provider); });
   if (on_asg && (c.asg_provisioning >= config_.account.provisioning_tasks_per_cluster || !c.backlog.empty())) {
     c.backlog.push_back({group, work, now()});
     return;
   }
-  ++groups_[group].submitted;
+  ++world_.groups[group].submitted;
   const std::uint32_t slot = create_task(-1, group, 1);
-  tasks_[slot].work = work;
-  emit_task_detail(RecordKind::kRunTaskSubmitted, tasks_[slot], -1);
+  world_.tasks[slot].work = work;
+  emit_task_detail(RecordKind::kRunTaskSubmitted, world_.tasks[slot], -1);
 }
 
 void Simulator::handle(const TimelineAction& e) {
@@ -1137,7 +1132,7 @@ void Simulator::handle(const TimelineAction& e) {
   std::visit(Overloaded{[&](const UpdateServiceAction& a) {
                           if (a.desired_count) set_desired(a.service, *a.desired_count, "timeline");
                           if (a.task_definition || a.force_new_deployment)
-                            start_deployment(a.service, a.task_definition.value_or(services_[a.service].primary_task_definition),
+                            start_deployment(a.service, a.task_definition.value_or(world_.services[a.service].primary_task_definition),
                                              /*is_rollback=*/false);
                         },
                         [&](const SpotInterruptionsAction& a) {
@@ -1145,8 +1140,8 @@ void Simulator::handle(const TimelineAction& e) {
                             // EC2: reclaim round(fraction * n) of the group's Spot instances in
                             // service, chosen by a seeded partial shuffle; each gets the notice.
                             std::vector<std::uint32_t> spot;
-                            for (auto id : providers_[a.provider].asg->members) {
-                              const auto& in = instances_[id - 1];
+                            for (auto id : world_.providers[a.provider].asg->members) {
+                              const auto& in = world_.instances[id - 1];
                               if (in.spot && in.in_service && !in.spot_warned) spot.push_back(id);
                             }
                             const auto k = static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(spot.size())));
@@ -1158,13 +1153,13 @@ void Simulator::handle(const TimelineAction& e) {
                           }
                           // Candidates in id order, then a seeded partial shuffle picks round(fraction * n).
                           std::vector<std::uint32_t> running;
-                          for (std::uint32_t slot = 0; slot < tasks_.size(); ++slot) {
-                            const Task& t = tasks_[slot];
+                          for (std::uint32_t slot = 0; slot < world_.tasks.size(); ++slot) {
+                            const Task& t = world_.tasks[slot];
                             if (t.id != 0 && t.provider == a.provider && t.state == TaskState::kRunning && t.counts_toward_desired)
                               running.push_back(slot);
                           }
                           std::sort(running.begin(), running.end(),
-                                    [&](std::uint32_t x, std::uint32_t y) { return tasks_[x].id < tasks_[y].id; });
+                                    [&](std::uint32_t x, std::uint32_t y) { return world_.tasks[x].id < world_.tasks[y].id; });
                           const auto k = static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(running.size())));
                           for (std::size_t i = 0; i < k; ++i) {
                             const std::size_t j = i + reclaim_rng_.uniform_index(running.size() - i);
@@ -1174,11 +1169,11 @@ void Simulator::handle(const TimelineAction& e) {
                           // created (only a STOPPED task frees its slot, and none stops here).
                           running.resize(k);
                           std::sort(running.begin(), running.end(),
-                                    [&](std::uint32_t x, std::uint32_t y) { return tasks_[x].id < tasks_[y].id; });
+                                    [&](std::uint32_t x, std::uint32_t y) { return world_.tasks[x].id < world_.tasks[y].id; });
                           for (auto slot : running) interrupt(slot);
                         },
                         [&](const SpotCapacityAction& a) {
-                          auto& p = providers_[a.provider];
+                          auto& p = world_.providers[a.provider];
                           if (p.restore_event != kNoEvent) {
                             loop_.cancel(p.restore_event);
                             p.restore_event = kNoEvent;
@@ -1191,7 +1186,7 @@ void Simulator::handle(const TimelineAction& e) {
 }
 
 void Simulator::handle(const SpotCapacityRestored& e) {
-  auto& p = providers_[e.provider];
+  auto& p = world_.providers[e.provider];
   p.restore_event = kNoEvent;
   p.available = true;
   pump(e.provider);
@@ -1206,7 +1201,7 @@ void Simulator::handle(const SpotCapacityRestored& e) {
 // twice as much halves the CPU. With one kind of task running the arithmetic is the
 // single-revision formula, min(D, H c) / (R c).
 Simulator::LoadShape Simulator::load_shape(int service) const {
-  const auto& s = services_[service];
+  const auto& s = world_.services[service];
   LoadShape out;
   const TaskDefinitionConfig* only = nullptr;  // the one (capacity, CPU, memory) running, if one
   bool mixed = false;
@@ -1257,7 +1252,7 @@ Simulator::LoadShape Simulator::load_shape(int service) const {
 // (CPU), healthy targets, requests, and what went unserved. Called before every change of
 // demand, running or healthy counts, so each integral is exact for piecewise-constant load.
 void Simulator::accumulate(int service) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   const double dt_ms = static_cast<double>(to_millis(now()) - to_millis(s.acc_last));
   s.acc_last = now();
   if (dt_ms <= 0) return;
@@ -1276,7 +1271,7 @@ void Simulator::accumulate(int service) {
 }
 
 void Simulator::handle(const LoadChange& e) {
-  auto& s = services_[e.service];
+  auto& s = world_.services[e.service];
   accumulate(e.service);
   s.load->advance(now());
   s.demand_rps = s.load->rate();
@@ -1287,8 +1282,8 @@ void Simulator::handle(const MetricTick&) {
   const auto& at = config_.timings.auto_scaling;
   const SimDuration period = at.metric_period;
   const double period_ms = static_cast<double>(period.count());
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    auto& s = services_[i];
+  for (std::size_t i = 0; i < world_.services.size(); ++i) {
+    auto& s = world_.services[i];
     accumulate(static_cast<int>(i));
     // Memory follows CPU on each revision's idle-to-full-load line; with several revisions
     // running, their lines are weighted by the memory they reserve now.
@@ -1314,8 +1309,8 @@ void Simulator::handle(const MetricTick&) {
 }
 
 void Simulator::handle(const MetricPublish&) {
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    auto& s = services_[i];
+  for (std::size_t i = 0; i < world_.services.size(); ++i) {
+    auto& s = world_.services[i];
     if (!s.scaler || s.unpublished.empty()) continue;
     const MetricDatapoint d = s.unpublished.front();
     s.unpublished.pop_front();
@@ -1324,20 +1319,20 @@ void Simulator::handle(const MetricPublish&) {
 }
 
 void Simulator::schedule_next_scheduled(int service) {
-  if (auto next = services_[service].scaler->next_scheduled(now())) {
+  if (auto next = world_.services[service].scaler->next_scheduled(now())) {
     if (*next <= horizon()) loop_.at(*next, ScheduledScaling{service});
   }
 }
 
 void Simulator::handle(const ScheduledScaling& e) {
-  auto& s = services_[e.service];
+  auto& s = world_.services[e.service];
   apply_scaling(e.service, s.scaler->on_scheduled(now(), s.desired));
   schedule_next_scheduled(e.service);
 }
 
 void Simulator::apply_scaling(int service, const std::optional<ScalingAction>& action) {
   if (!action) return;
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   const int to = std::min(action->desired, config_.account.tasks_per_service);
   if (to == s.desired) return;
   ++s.scaling_actions;
@@ -1348,8 +1343,8 @@ void Simulator::apply_scaling(int service, const std::optional<ScalingAction>& a
 }
 
 void Simulator::handle(const SampleTick&) {
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    auto& s = services_[i];
+  for (std::size_t i = 0; i < world_.services.size(); ++i) {
+    auto& s = world_.services[i];
     const LoadShape shape = load_shape(static_cast<int>(i));
     s.cpu_percent = 100.0 * shape.busy_share;
     s.served_rps = shape.served_rps;
@@ -1359,15 +1354,12 @@ void Simulator::handle(const SampleTick&) {
 }
 
 // --- EC2 capacity: Auto Scaling groups, container instances, managed scaling ---------------
-int Simulator::cluster_of(const Task& t) const {
-  return t.service >= 0 ? config_.services[t.service].cluster : config_.run_tasks[t.group].cluster;
-}
 
 // The account's cap on PROVISIONING tasks per cluster (Auto Scaling group providers only):
 // a service that would add one more waits until a task leaves PROVISIONING.
 bool Simulator::creation_blocked(int service) {
   const auto& sc = config_.services[service];
-  auto& c = clusters_[sc.cluster];
+  auto& c = world_.clusters[sc.cluster];
   if (c.asg_provisioning < config_.account.provisioning_tasks_per_cluster) return false;
   if (std::none_of(sc.strategy.begin(), sc.strategy.end(), [&](const StrategyItem& it) { return config_.is_asg(it.provider); }))
     return false;
@@ -1379,16 +1371,16 @@ bool Simulator::creation_blocked(int service) {
 void Simulator::handle(const AsgReconcile& e) { asg_reconcile(e.provider); }
 
 void Simulator::handle(const ClusterRoom& e) {
-  auto& c = clusters_[e.cluster];
+  auto& c = world_.clusters[e.cluster];
   const int cap = config_.account.provisioning_tasks_per_cluster;
   while (!c.backlog.empty() && c.asg_provisioning < cap) {
     const auto d = c.backlog.front();
     c.backlog.pop_front();
-    ++groups_[d.group].submitted;
+    ++world_.groups[d.group].submitted;
     const std::uint32_t slot = create_task(-1, d.group, 1);
-    tasks_[slot].work = d.work;
-    tasks_[slot].created = d.at;
-    emit_task_detail(RecordKind::kRunTaskSubmitted, tasks_[slot], -1);
+    world_.tasks[slot].work = d.work;
+    world_.tasks[slot].created = d.at;
+    emit_task_detail(RecordKind::kRunTaskSubmitted, world_.tasks[slot], -1);
   }
   auto blocked = std::move(c.blocked_services);
   c.blocked_services.clear();
@@ -1398,7 +1390,7 @@ void Simulator::handle(const ClusterRoom& e) {
 SimDuration Simulator::pull_time(const Task& t) const {
   const auto& td = config_.task_definitions[t.task_definition];
   if (t.instance == 0) return seconds(td.image_size_mib / config_.timings.fargate.pull_mib_per_second);
-  const auto& cache = instances_[t.instance - 1].cached_images;
+  const auto& cache = world_.instances[t.instance - 1].cached_images;
   if (std::find(cache.begin(), cache.end(), t.task_definition) != cache.end()) return SimDuration{0};
   return seconds(td.image_size_mib / config_.timings.ec2.pull_mib_per_second);
 }
@@ -1433,10 +1425,10 @@ void Simulator::advance_split(ContainerInstance& in) {
 }
 
 double Simulator::unallocated_cost(int provider, SimTime until) const {
-  const auto& p = providers_[provider];
+  const auto& p = world_.providers[provider];
   if (!p.asg) return 0.0;
   double allocated = p.cost_usd;  // stopped tasks' allocations
-  for (const auto& t : tasks_)
+  for (const auto& t : world_.tasks)
     if (t.id != 0 && t.phase != TaskPhase::kStopped && t.provider == provider) allocated += accrued_cost(t, until);
   return provider_cost(provider, until) - allocated;
 }
@@ -1455,7 +1447,7 @@ double Simulator::instance_cost(const ContainerInstance& in, SimTime until) cons
 // (drained first with managed draining; with managed termination protection only instances
 // without non-daemon tasks may go).
 void Simulator::asg_reconcile(int provider) {
-  auto& a = *providers_[provider].asg;
+  auto& a = *world_.providers[provider].asg;
   const auto& ac = config_.asg(provider);
   while (a.in_service < a.desired) launch_instance(provider);
   while (a.in_service > a.desired) {
@@ -1463,11 +1455,11 @@ void Simulator::asg_reconcile(int provider) {
     // an instance without tasks, then the newest.
     std::vector<int> per_zone(config_.availability_zones.size(), 0);
     for (auto id : a.members)
-      if (instances_[id - 1].in_service) ++per_zone[instances_[id - 1].zone];
+      if (world_.instances[id - 1].in_service) ++per_zone[world_.instances[id - 1].zone];
     std::uint32_t victim = 0;
     std::tuple<int, int, std::uint32_t> best{-1, -1, 0};
     for (auto id : a.members) {
-      const auto& in = instances_[id - 1];
+      const auto& in = world_.instances[id - 1];
       if (!in.in_service) continue;
       if (ac.managed_termination_protection && in.service_tasks > 0) continue;
       const std::tuple<int, int, std::uint32_t> key{per_zone[in.zone], in.service_tasks == 0 ? 1 : 0, id};
@@ -1482,12 +1474,12 @@ void Simulator::asg_reconcile(int provider) {
 }
 
 void Simulator::launch_instance(int provider) {
-  auto& a = *providers_[provider].asg;
+  auto& a = *world_.providers[provider].asg;
   const auto& ac = config_.asg(provider);
   std::vector<int> per_zone(config_.availability_zones.size(), 0);
   int on_demand = 0;
   for (auto id : a.members) {
-    const auto& in = instances_[id - 1];
+    const auto& in = world_.instances[id - 1];
     if (!in.in_service) continue;
     ++per_zone[in.zone];
     if (!in.spot) ++on_demand;
@@ -1522,7 +1514,7 @@ void Simulator::launch_instance(int provider) {
       if (rank(t) < rank(type)) type = t;
   }
   ContainerInstance in;
-  in.id = static_cast<std::uint32_t>(instances_.size() + 1);
+  in.id = static_cast<std::uint32_t>(world_.instances.size() + 1);
   in.provider = provider;
   in.zone = zone;
   in.type = type;
@@ -1531,7 +1523,7 @@ void Simulator::launch_instance(int provider) {
   in.split_at = now();
   in.event = loop_.at(now() + instance_jittered(config_.timings.ec2.instance_launch), InstanceStep{in.id});
   const auto id = in.id;
-  instances_.push_back(std::move(in));
+  world_.instances.push_back(std::move(in));
   a.members.push_back(id);
   ++a.in_service;
   ++a.instances_launched;
@@ -1544,7 +1536,7 @@ void Simulator::launch_instance(int provider) {
 }
 
 void Simulator::handle(const InstanceStep& e) {
-  auto& in = instances_[e.id - 1];
+  auto& in = world_.instances[e.id - 1];
   in.event = kNoEvent;
   switch (in.state) {
     case InstanceState::kPending:
@@ -1561,7 +1553,7 @@ void Simulator::handle(const InstanceStep& e) {
 }
 
 void Simulator::activate_instance(std::uint32_t id) {
-  auto& in = instances_[id - 1];
+  auto& in = world_.instances[id - 1];
   const auto& type = config_.instance_types[in.type];
   const auto& ac = config_.asg(in.provider);
   in.state = InstanceState::kActive;
@@ -1595,27 +1587,27 @@ void Simulator::activate_instance(std::uint32_t id) {
   }
   // DAEMON services first, then whatever waits for capacity, once every instance that
   // registers at this instant has (ECS places a batch, not one instance at a time).
-  for (std::size_t i = 0; i < services_.size(); ++i)
+  for (std::size_t i = 0; i < world_.services.size(); ++i)
     if (config_.services[i].daemon) request_reconcile(static_cast<int>(i));
-  auto& p = providers_[instances_[id - 1].provider];
-  if (p.wake_event == kNoEvent) p.wake_event = loop_.at(now(), ProviderWake{instances_[id - 1].provider});
+  auto& p = world_.providers[world_.instances[id - 1].provider];
+  if (p.wake_event == kNoEvent) p.wake_event = loop_.at(now(), ProviderWake{world_.instances[id - 1].provider});
 }
 
 void Simulator::handle(const InstanceSpotInterruption& e) {
-  auto& in = instances_[e.id - 1];
+  auto& in = world_.instances[e.id - 1];
   in.spot_event = kNoEvent;
   if (in.state == InstanceState::kTerminated || in.spot_warned) return;
   in.spot_warned = true;
-  auto& a = *providers_[in.provider].asg;
+  auto& a = *world_.providers[in.provider].asg;
   ++a.spot_interruptions;
-  ++providers_[in.provider].spot_interruptions;
+  ++world_.providers[in.provider].spot_interruptions;
   const auto& ac = config_.asg(in.provider);
   emit(RecordKind::kInstanceSpotInterruptionWarning, nullptr, -1,
        "capacityProvider=" + ac.name + " warning=" + format_seconds(config_.timings.ec2.spot_warning) + "s", e.id);
   begin_instance_exit(e.id, ac.managed_draining, "EC2 Spot interruption");
   // The instance is reclaimed when the notice runs out, drained or not (a drained one goes
   // as soon as its last task has stopped).
-  auto& again = instances_[e.id - 1];
+  auto& again = world_.instances[e.id - 1];
   if (again.state == InstanceState::kActive || (again.state == InstanceState::kDraining && again.service_tasks > 0)) {
     if (again.event != kNoEvent) loop_.cancel(again.event);
     again.event = loop_.at(now() + config_.timings.ec2.spot_warning, InstanceStep{e.id});
@@ -1626,10 +1618,10 @@ void Simulator::handle(const InstanceSpotInterruption& e) {
 // tasks, its service tasks are stopped so the scheduler replaces them elsewhere, and it is
 // terminated once no non-daemon task is left. Without, it is terminated at once.
 void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::string& why) {
-  auto& in = instances_[id - 1];
+  auto& in = world_.instances[id - 1];
   if (in.state == InstanceState::kTerminated || in.state == InstanceState::kDraining) return;
   const int provider = in.provider;
-  auto& a = *providers_[provider].asg;
+  auto& a = *world_.providers[provider].asg;
   take_out_of_service(in, a);
   const bool spot_notice = in.spot_warned;
   if (!drain || in.state != InstanceState::kActive) {
@@ -1645,7 +1637,7 @@ void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::str
   // Stop (and so replace) the tasks here; daemon tasks stay until the instance goes.
   const auto slots = in.task_slots;
   for (auto slot : slots) {
-    Task& t = tasks_[slot];
+    Task& t = world_.tasks[slot];
     // A slot may have been recycled by a task stopped and replaced while this loop runs.
     if (t.instance != id || t.daemon || t.state == TaskState::kStopped) continue;
     if (spot_notice) {
@@ -1654,7 +1646,7 @@ void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::str
       stop_task(slot, "Container instance " + instance_name(id) + " is draining", /*failed=*/false);
     }
   }
-  auto& again = instances_[id - 1];
+  auto& again = world_.instances[id - 1];
   if (again.state == InstanceState::kDraining) {
     if (again.event != kNoEvent) loop_.cancel(again.event);
     const SimDuration wait = again.service_tasks == 0 ? SimDuration{0} : config_.timings.ec2.draining_timeout;
@@ -1671,10 +1663,10 @@ void Simulator::take_out_of_service(ContainerInstance& in, AsgState& a) {
 }
 
 void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
-  auto& in = instances_[id - 1];
+  auto& in = world_.instances[id - 1];
   if (in.state == InstanceState::kTerminated) return;
   const int provider = in.provider;
-  auto& a = *providers_[provider].asg;
+  auto& a = *world_.providers[provider].asg;
   take_out_of_service(in, a);
   const bool registered = in.state == InstanceState::kActive || in.state == InstanceState::kDraining;
   if (registered) ec2_->set_accepting(id, false);  // nothing new lands here while its tasks stop
@@ -1684,14 +1676,14 @@ void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
   // Tasks still here die with the instance.
   const auto slots = in.task_slots;
   for (auto slot : slots) {
-    Task& t = tasks_[slot];
+    Task& t = world_.tasks[slot];
     if (t.instance != id || t.state == TaskState::kStopped) continue;  // recycled slot, or already gone
     if (t.group >= 0 && t.counts_toward_desired && !t.interrupted) lose_work(t);
     t.stop_reason = "Host EC2 (instance " + instance_name(id) + ") terminated.";
     drop_healthy(t);
     finalize_stop(slot);
   }
-  auto& done = instances_[id - 1];
+  auto& done = world_.instances[id - 1];
   if (registered) ec2_->remove_instance(id);
   done.state = InstanceState::kTerminated;
   done.terminated_at = now() + config_.timings.ec2.instance_shutdown;
@@ -1700,36 +1692,36 @@ void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
   ++a.instances_terminated;
   a.members.erase(std::find(a.members.begin(), a.members.end(), id));
   emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
-  for (std::size_t i = 0; i < services_.size(); ++i)
+  for (std::size_t i = 0; i < world_.services.size(); ++i)
     if (config_.services[i].daemon) schedule_reconcile(static_cast<int>(i), now());
   asg_reconcile(provider);
 }
 
 void Simulator::pump_asg(int provider) {
   if (!ec2_) return;
-  auto& a = *providers_[provider].asg;
+  auto& a = *world_.providers[provider].asg;
   // Queues in order of their oldest task; each places tasks until one does not fit.
   std::vector<std::pair<std::uint64_t, std::size_t>> order;
   for (std::size_t q = 0; q < a.waiting.size(); ++q) {
     auto& w = a.waiting[q];
     while (!w.slots.empty()) {
-      const Task& t = tasks_[w.slots.front()];
+      const Task& t = world_.tasks[w.slots.front()];
       if (t.state != TaskState::kStopped && t.phase == TaskPhase::kWaitingForCapacity) break;
       w.slots.pop_front();
     }
-    if (!w.slots.empty()) order.emplace_back(tasks_[w.slots.front()].id, q);
+    if (!w.slots.empty()) order.emplace_back(world_.tasks[w.slots.front()].id, q);
   }
   std::sort(order.begin(), order.end());
   for (const auto& [head, q] : order) {
     auto& w = a.waiting[q];
     while (!w.slots.empty()) {
       const std::uint32_t slot = w.slots.front();
-      Task& t = tasks_[slot];
+      Task& t = world_.tasks[slot];
       if (t.state == TaskState::kStopped || t.phase != TaskPhase::kWaitingForCapacity) {
         w.slots.pop_front();
         continue;
       }
-      auto result = ec2_->place(provider, w.rules, demand_of(w.task_definition), placement_rng_);
+      auto result = ec2_->place(provider, w.rules, world_.demand_of(w.task_definition), placement_rng_);
       if (!result.instance) {
         if (!t.placement_reported) {
           t.placement_reported = true;
@@ -1746,21 +1738,21 @@ void Simulator::pump_asg(int provider) {
 }
 
 void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
-  Task& t = tasks_[slot];
-  auto& in = instances_[instance - 1];
+  Task& t = world_.tasks[slot];
+  auto& in = world_.instances[instance - 1];
   t.instance = instance;
   in.task_slots.push_back(slot);
   if (!t.daemon) ++in.service_tasks;
   advance_split(in);
   t.split_vcpu_mark = in.usd_per_reserved_vcpu;
   t.split_gb_mark = in.usd_per_reserved_gb;
-  in.reserved_cpu_units += demand_of(t.task_definition).cpu_units;
-  in.reserved_memory_mib += demand_of(t.task_definition).memory_mib;
+  in.reserved_cpu_units += world_.demand_of(t.task_definition).cpu_units;
+  in.reserved_memory_mib += world_.demand_of(t.task_definition).memory_mib;
   t.has_launched = true;
   t.launched = now();
-  ++providers_[t.provider].tasks_launched;
+  ++world_.providers[t.provider].tasks_launched;
   t.zone = in.zone;
-  if (t.service >= 0 && t.counts_toward_desired) ++services_[t.service].per_zone[t.zone];
+  if (t.service >= 0 && t.counts_toward_desired) ++world_.services[t.service].per_zone[t.zone];
   set_state(t, TaskState::kPending);
   emit_task_detail(RecordKind::kTaskPending, t, t.service);
   if (config_.task_definitions[t.task_definition].network_mode == NetworkMode::kAwsvpc) {
@@ -1776,27 +1768,27 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
 // providers, placed on that instance before other tasks; tasks of an old revision are
 // replaced one instance at a time (minimumHealthyPercent 0, maximumPercent 100).
 void Simulator::reconcile_daemon(int service) {
-  auto& s = services_[service];
+  auto& s = world_.services[service];
   const auto& sc = config_.services[service];
   const auto& cluster = config_.clusters[sc.cluster];
   int active = 0;
-  for (std::size_t k = 0; k < instances_.size(); ++k) {
+  for (std::size_t k = 0; k < world_.instances.size(); ++k) {
     // Only instances in service: one leaving (draining, reclaimed) gets no new daemon task.
-    if (instances_[k].state != InstanceState::kActive || !instances_[k].in_service ||
-        std::find(cluster.providers.begin(), cluster.providers.end(), instances_[k].provider) == cluster.providers.end())
+    if (world_.instances[k].state != InstanceState::kActive || !world_.instances[k].in_service ||
+        std::find(cluster.providers.begin(), cluster.providers.end(), world_.instances[k].provider) == cluster.providers.end())
       continue;
     ++active;
-    const std::uint32_t id = instances_[k].id;
+    const std::uint32_t id = world_.instances[k].id;
     bool has = false;
-    const auto slots = instances_[k].task_slots;
+    const auto slots = world_.instances[k].task_slots;
     for (auto slot : slots) {
-      const Task& t = tasks_[slot];
+      const Task& t = world_.tasks[slot];
       if (t.service != service || t.instance != id || t.state == TaskState::kStopped) continue;
       has = true;
       if (t.counts_toward_desired && t.task_definition != s.primary_task_definition)
         stop_task(slot, "Deployment of " + config_.task_definitions[s.primary_task_definition].key() + " replaces it", false);
     }
-    if (has || !ec2_->place_on(id, service, demand_of(s.primary_task_definition))) continue;  // retried when resources free up
+    if (has || !ec2_->place_on(id, service, world_.demand_of(s.primary_task_definition))) continue;  // retried when resources free up
     create_task(service, -1, 1, id);
   }
   if (s.desired != active) {
@@ -1813,14 +1805,14 @@ void Simulator::reconcile_daemon(int service) {
 void Simulator::handle(const ManagedScalingTick& e) {
   const auto& et = config_.timings.ec2;
   loop_.at(now() + et.managed_scaling_period, ManagedScalingTick{e.provider});
-  auto& p = providers_[e.provider];
+  auto& p = world_.providers[e.provider];
   auto& a = *p.asg;
   const auto& ac = config_.asg(e.provider);
   const auto& ms = ac.managed_scaling;
   const int n = a.in_service;
   int m = 0;
   for (auto id : a.members) {
-    const auto& in = instances_[id - 1];
+    const auto& in = world_.instances[id - 1];
     if (in.in_service && in.service_tasks > 0) ++m;
   }
   // Tasks waiting for capacity: at least one more instance, and as many as their summed
@@ -1831,10 +1823,10 @@ void Simulator::handle(const ManagedScalingTick& e) {
   int waiting = 0;
   for (const auto& w : a.waiting)
     for (auto slot : w.slots) {
-      const Task& t = tasks_[slot];
+      const Task& t = world_.tasks[slot];
       if (t.state != TaskState::kProvisioning || t.phase != TaskPhase::kWaitingForCapacity) continue;
       ++waiting;
-      const auto& d = demand_of(t.task_definition);
+      const auto& d = world_.demand_of(t.task_definition);
       demand += Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0);
     }
   if (waiting > 0) {
@@ -1857,7 +1849,7 @@ void Simulator::handle(const ManagedScalingTick& e) {
   std::string why;
   if (a.high_streak >= et.scale_out_datapoints) {
     for (auto id : a.members) {
-      const auto& in = instances_[id - 1];
+      const auto& in = world_.instances[id - 1];
       if (in.in_service && now() - in.launched < ms.instance_warmup) return;  // warm-up blocks scale-out
     }
     const int tracked = static_cast<int>(std::ceil(std::max(n, 1) * reservation / target - 1e-9));
@@ -1903,8 +1895,8 @@ void Simulator::check_invariants_now() const {
 }
 
 void Simulator::check_cheap() const {
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    const auto& s = services_[i];
+  for (std::size_t i = 0; i < world_.services.size(); ++i) {
+    const auto& s = world_.services[i];
     const auto& name = config_.services[i].name;
     if (s.provisioning < 0 || s.pending < 0 || s.running < 0 || s.healthy < 0 || s.stopping < 0 || s.counted < 0)
       violated(now(), "service " + name + " has a negative task count");
@@ -1915,8 +1907,8 @@ void Simulator::check_cheap() const {
       violated(now(), "service " + name + " desired count " + std::to_string(s.desired) + " outside [" +
                          std::to_string(s.scaler->min_capacity()) + ", " + std::to_string(s.scaler->max_capacity()) + "]");
   }
-  for (std::size_t p = 0; p < providers_.size(); ++p) {
-    const auto& ps = providers_[p];
+  for (std::size_t p = 0; p < world_.providers.size(); ++p) {
+    const auto& ps = world_.providers[p];
     if (ps.provisioning < 0 || ps.pending < 0 || ps.running < 0) violated(now(), "provider " + config_.provider_name(static_cast<int>(p)) + " has a negative count");
     if (ps.asg && (ps.asg->in_service < 0 || ps.asg->desired < 0)) violated(now(), "group " + config_.provider_name(static_cast<int>(p)) + " has a negative size");
   }
@@ -1924,11 +1916,11 @@ void Simulator::check_cheap() const {
 
 void Simulator::check_full() const {
   // Every live task in exactly one state, and the per-state counters equal a recount.
-  std::vector<std::array<int, 5>> per_service(services_.size(), std::array<int, 5>{});
-  std::vector<std::array<int, 3>> per_provider(providers_.size(), std::array<int, 3>{});
-  std::vector<int> counted(services_.size(), 0);
-  std::vector<std::int64_t> cpu(instances_.size(), 0), mem(instances_.size(), 0);
-  for (const auto& t : tasks_) {
+  std::vector<std::array<int, 5>> per_service(world_.services.size(), std::array<int, 5>{});
+  std::vector<std::array<int, 3>> per_provider(world_.providers.size(), std::array<int, 3>{});
+  std::vector<int> counted(world_.services.size(), 0);
+  std::vector<std::int64_t> cpu(world_.instances.size(), 0), mem(world_.instances.size(), 0);
+  for (const auto& t : world_.tasks) {
     if (t.id == 0 || t.phase == TaskPhase::kStopped) continue;
     if (t.state == TaskState::kStopped) violated(now(), "task " + std::to_string(t.id) + " is STOPPED but not released");
     const auto st = static_cast<std::size_t>(t.state);
@@ -1940,14 +1932,14 @@ void Simulator::check_full() const {
     }
     if (st <= 2) ++per_provider[static_cast<std::size_t>(t.provider)][st];
     if (t.instance != 0) {
-      cpu[t.instance - 1] += demand_of(t.task_definition).cpu_units;
-      mem[t.instance - 1] += demand_of(t.task_definition).memory_mib;
-      if (instances_[t.instance - 1].state == InstanceState::kTerminated)
+      cpu[t.instance - 1] += world_.demand_of(t.task_definition).cpu_units;
+      mem[t.instance - 1] += world_.demand_of(t.task_definition).memory_mib;
+      if (world_.instances[t.instance - 1].state == InstanceState::kTerminated)
         violated(now(), "task " + std::to_string(t.id) + " lives on terminated instance " + instance_name(t.instance));
     }
   }
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    const auto& s = services_[i];
+  for (std::size_t i = 0; i < world_.services.size(); ++i) {
+    const auto& s = world_.services[i];
     const auto& c = per_service[i];
     if (c[0] != s.provisioning || c[1] != s.pending || c[2] != s.running || c[3] != s.stopping || c[4] != s.healthy ||
         counted[i] != s.counted)
@@ -1958,14 +1950,14 @@ void Simulator::check_full() const {
                          std::to_string(c[1]) + ", " + std::to_string(c[2]) + ", " + std::to_string(c[3]) + ", " +
                          std::to_string(c[4]) + ", " + std::to_string(counted[i]) + ")");
   }
-  for (std::size_t p = 0; p < providers_.size(); ++p) {
-    const auto& ps = providers_[p];
+  for (std::size_t p = 0; p < world_.providers.size(); ++p) {
+    const auto& ps = world_.providers[p];
     const auto& c = per_provider[p];
     if (c[0] != ps.provisioning || c[1] != ps.pending || c[2] != ps.running)
       violated(now(), "provider " + config_.provider_name(static_cast<int>(p)) + " counters differ from a recount");
   }
   // The split cost allocation's reservations equal a recount; no container instance over-committed.
-  for (const auto& in : instances_) {
+  for (const auto& in : world_.instances) {
     if (in.state != InstanceState::kTerminated && (in.reserved_cpu_units != cpu[in.id - 1] || in.reserved_memory_mib != mem[in.id - 1]))
       violated(now(), "instance " + instance_name(in.id) + " reservations for cost allocation (" + std::to_string(in.reserved_cpu_units) +
                          " CPU, " + std::to_string(in.reserved_memory_mib) + " MiB) differ from a recount");
@@ -1978,13 +1970,13 @@ void Simulator::check_full() const {
                          std::to_string(cap_cpu) + ", memory " + std::to_string(mem[in.id - 1]) + "/" + std::to_string(cap_mem) + ")");
   }
   // Costs never go down.
-  if (last_costs_.size() != providers_.size()) last_costs_.assign(providers_.size(), 0.0);
-  for (std::size_t p = 0; p < providers_.size(); ++p) {
+  if (last_costs_.size() != world_.providers.size()) last_costs_.assign(world_.providers.size(), 0.0);
+  for (std::size_t p = 0; p < world_.providers.size(); ++p) {
     const double c = provider_cost(static_cast<int>(p), now());
     if (c < last_costs_[p] - 1e-9) violated(now(), "cost of " + config_.provider_name(static_cast<int>(p)) + " went down");
     last_costs_[p] = c;
     // Tasks are never allocated more than their instances cost.
-    if (providers_[p].asg && unallocated_cost(static_cast<int>(p), now()) < -1e-9 * std::max(1.0, c))
+    if (world_.providers[p].asg && unallocated_cost(static_cast<int>(p), now()) < -1e-9 * std::max(1.0, c))
       violated(now(), "tasks on " + config_.provider_name(static_cast<int>(p)) + " are allocated more than its instances cost");
   }
 }

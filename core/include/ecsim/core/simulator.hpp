@@ -25,6 +25,7 @@
 #include "ecsim/core/time.hpp"
 #include "ecsim/core/token_bucket.hpp"
 #include "ecsim/core/trace.hpp"
+#include "ecsim/core/world.hpp"
 
 namespace ecsim {
 
@@ -58,11 +59,11 @@ class Simulator {
   std::uint64_t events_processed() const { return loop_.events_processed(); }
   std::uint64_t replication() const { return replication_; }
   const ScenarioConfig& config() const { return config_; }
-  const std::vector<ServiceState>& services() const { return services_; }
-  const std::vector<ProviderState>& providers() const { return providers_; }
-  const std::vector<RunTaskGroupState>& run_task_groups() const { return groups_; }
+  const std::vector<ServiceState>& services() const { return world_.services; }
+  const std::vector<ProviderState>& providers() const { return world_.providers; }
+  const std::vector<RunTaskGroupState>& run_task_groups() const { return world_.groups; }
   /// Container instances by id - 1 (terminated ones included).
-  const std::vector<ContainerInstance>& instances() const { return instances_; }
+  const std::vector<ContainerInstance>& instances() const { return world_.instances; }
   /// A task by id, if it is still held (stopped tasks are recycled).
   const Task* find_task(std::uint64_t id) const;
   /// Tasks not yet STOPPED, by id.
@@ -159,9 +160,6 @@ class Simulator {
   void pump_asg(int provider);
   void start_on_instance(std::uint32_t slot, std::uint32_t instance);
   void reconcile_daemon(int service);
-  const TaskDemand& demand_of(int task_definition) const { return demands_[task_definition]; }
-  int rules_of(const Task& t) const { return t.service >= 0 ? t.service : static_cast<int>(services_.size()) + t.group; }
-  int cluster_of(const Task& t) const;
   bool creation_blocked(int service);
   void submit_run_task(int group, SimDuration work);
   void next_trace_arrival(int group);
@@ -207,8 +205,6 @@ class Simulator {
   static SimDuration jittered(SimDuration d, Rng& rng, double cv);
   SimDuration task_jittered(const Task& t, SimDuration d);
   SimDuration instance_jittered(SimDuration d);
-  double vcpus(const Task& t) const;
-  const std::vector<StrategyItem>& strategy_of(const Task& t) const;
 
   ScenarioConfig config_;
   std::unique_ptr<CapacityPlacer> placer_;
@@ -217,16 +213,8 @@ class Simulator {
   EventLoop<Event> loop_;
   Trace trace_;
 
-  std::vector<Task> tasks_;            // slots
-  std::vector<std::uint32_t> free_slots_;
-  std::uint64_t next_task_id_ = 1;
-  std::vector<ServiceState> services_;
-  std::vector<ProviderState> providers_;
-  std::vector<RunTaskGroupState> groups_;
-  std::vector<ClusterState> clusters_;
-  std::vector<ContainerInstance> instances_;
+  World world_;
   std::unique_ptr<InstancePlacer> ec2_;
-  std::vector<TaskDemand> demands_;  // per task definition
   std::vector<std::vector<BatchArrival>> group_traces_;
   std::vector<std::size_t> group_trace_pos_;
   std::vector<Rng> group_arrival_rng_, group_duration_rng_;
