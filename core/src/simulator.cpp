@@ -100,9 +100,9 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
                      std::vector<std::unique_ptr<ServiceScaler>> scalers, std::uint64_t replication)
     : config_(std::move(config)),
       placer_(std::move(placer)),
-      world_(config_),
       replication_(replication),
       loop_(SimTime{config_.duration}),
+      world_(config_),
       placement_rng_(rng_for("ec2/placement")),
       health_rng_(rng_for("tasks/health")),
       instance_spot_rng_(rng_for("ec2/spot-interruptions")),
