@@ -20,7 +20,6 @@ namespace {
 
 using detail::Overloaded;
 
-constexpr double kMsPerHour = 3'600'000.0;
 
 bool is_spot(int provider) { return provider == static_cast<int>(ProviderKind::kFargateSpot); }
 
@@ -103,6 +102,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       replication_(replication),
       loop_(SimTime{config_.duration}),
       world_(config_),
+      cost_(world_),
       placement_rng_(rng_for("ec2/placement")),
       health_rng_(rng_for("tasks/health")),
       instance_spot_rng_(rng_for("ec2/spot-interruptions")),
@@ -985,7 +985,7 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   if (t.has_launched && !config_.is_asg(t.provider)) p.vcpu_in_use -= world_.vcpus(t);
   if (t.instance != 0) {
     auto& in = world_.instances[t.instance - 1];
-    advance_split(in);
+    cost_.advance_split(in, now());
     t.cost_usd = accrued_cost(t, now());
     in.reserved_cpu_units -= world_.demand_of(t.task_definition).cpu_units;
     in.reserved_memory_mib -= world_.demand_of(t.task_definition).memory_mib;
@@ -1023,48 +1023,13 @@ void Simulator::finalize_stop(std::uint32_t slot) {
 }
 
 // --- cost ---------------------------------------------------------------------------------
-double Simulator::accrued_cost(const Task& t, SimTime until) const {
-  if (config_.is_asg(t.provider)) {
-    // EC2: instances are billed (provider_cost); a task is allocated its share of its
-    // instance's cost while it holds a reservation there (split cost allocation).
-    if (t.instance == 0) return 0.0;
-    const auto [per_vcpu, per_gb] = split_marks(world_.instances[t.instance - 1], until);
-    const auto& d = world_.demand_of(t.task_definition);
-    return d.cpu_units / 1024.0 * (per_vcpu - t.split_vcpu_mark) + d.memory_mib / 1024.0 * (per_gb - t.split_gb_mark);
-  }
-  if (!t.has_pulled || until <= t.pull_started) return 0.0;
-  const auto& td = config_.task_definitions[t.task_definition];
-  const auto& pr = config_.pricing;
-  const bool arm = td.architecture == CpuArchitecture::kArm64;
-  const FargateRate& rate = is_spot(t.provider) ? (arm ? pr.fargate_spot_arm : pr.fargate_spot_x86)
-                                                : (arm ? pr.fargate_arm : pr.fargate_x86);
-  const double hours = static_cast<double>(to_millis(until) - to_millis(t.pull_started)) / kMsPerHour;
-  const double vcpu = td.cpu_units / 1024.0;
-  const double gb = td.memory_mib / 1024.0;
-  const double extra_storage = std::max(0, td.ephemeral_storage_gib - 20);
-  return hours * (vcpu * rate.usd_per_vcpu_hour + gb * rate.usd_per_gb_hour + extra_storage * pr.ephemeral_usd_per_gb_hour);
-}
+double Simulator::accrued_cost(const Task& t, SimTime until) const { return cost_.accrued_cost(t, until); }
+double Simulator::service_cost(int service, SimTime until) const { return cost_.service_cost(service, until); }
+double Simulator::provider_cost(int provider, SimTime until) const { return cost_.provider_cost(provider, until); }
+double Simulator::instance_cost(const ContainerInstance& in, SimTime until) const { return cost_.instance_cost(in, until); }
+double Simulator::unallocated_cost(int provider, SimTime until) const { return cost_.unallocated_cost(provider, until); }
 
-double Simulator::service_cost(int service, SimTime until) const {
-  const auto& s = world_.services[service];
-  double c = s.cost_usd;
-  for (auto slot : s.live) c += accrued_cost(world_.tasks[slot], until);
-  return c;
-}
 
-double Simulator::provider_cost(int provider, SimTime until) const {
-  if (const auto& a = world_.providers[provider].asg) {
-    double c = a->instance_cost_usd;
-    for (auto id : a->members) c += instance_cost(world_.instances[id - 1], until);
-    return c;
-  }
-  double c = world_.providers[provider].cost_usd;
-  for (std::size_t i = 0; i < world_.tasks.size(); ++i) {
-    const Task& t = world_.tasks[i];
-    if (t.provider == provider && t.id != 0 && t.phase != TaskPhase::kStopped) c += accrued_cost(t, until);
-  }
-  return c;
-}
 
 std::vector<const Task*> Simulator::live_tasks() const {
   std::vector<const Task*> out;
@@ -1395,53 +1360,10 @@ SimDuration Simulator::pull_time(const Task& t) const {
   return seconds(td.image_size_mib / config_.timings.ec2.pull_mib_per_second);
 }
 
-namespace {
-// An instance is billed to `until`, or to its termination if that came first.
-SimTime billed_until(const ContainerInstance& in, SimTime until) {
-  return in.state == InstanceState::kTerminated ? std::min(until, in.terminated_at) : until;
-}
-}  // namespace
 
-std::pair<double, double> Simulator::split_marks(const ContainerInstance& in, SimTime until) const {
-  const SimTime to = billed_until(in, until);
-  if (to <= in.split_at) return {in.usd_per_reserved_vcpu, in.usd_per_reserved_gb};
-  const auto& type = config_.instance_types[in.type];
-  const auto& pr = config_.pricing;
-  const double rate = in.spot ? type.spot_usd_per_hour : type.on_demand_usd_per_hour;
-  const double vcpu = type.vcpu, gb = type.memory_mib / 1024.0;
-  const double unit = rate / (pr.split_cpu_weight * vcpu + pr.split_memory_weight * gb);  // USD per weighted unit-hour
-  const double hours = static_cast<double>((to - in.split_at).count()) / kMsPerHour;
-  // Each part of the instance's cost goes to the tasks reserving that resource; with no
-  // reservation it stays unallocated (reported per provider).
-  double per_vcpu = in.usd_per_reserved_vcpu, per_gb = in.usd_per_reserved_gb;
-  if (in.reserved_cpu_units > 0) per_vcpu += pr.split_cpu_weight * unit * vcpu * hours / (static_cast<double>(in.reserved_cpu_units) / 1024.0);
-  if (in.reserved_memory_mib > 0) per_gb += pr.split_memory_weight * unit * gb * hours / (static_cast<double>(in.reserved_memory_mib) / 1024.0);
-  return {per_vcpu, per_gb};
-}
 
-void Simulator::advance_split(ContainerInstance& in) {
-  std::tie(in.usd_per_reserved_vcpu, in.usd_per_reserved_gb) = split_marks(in, now());
-  in.split_at = std::max(in.split_at, billed_until(in, now()));
-}
 
-double Simulator::unallocated_cost(int provider, SimTime until) const {
-  const auto& p = world_.providers[provider];
-  if (!p.asg) return 0.0;
-  double allocated = p.cost_usd;  // stopped tasks' allocations
-  for (const auto& t : world_.tasks)
-    if (t.id != 0 && t.phase != TaskPhase::kStopped && t.provider == provider) allocated += accrued_cost(t, until);
-  return provider_cost(provider, until) - allocated;
-}
 
-double Simulator::instance_cost(const ContainerInstance& in, SimTime until) const {
-  const auto& type = config_.instance_types[in.type];
-  const SimTime end = billed_until(in, until);
-  if (end <= in.launched) return 0.0;
-  SimDuration billed = end - in.launched;
-  if (in.state == InstanceState::kTerminated) billed = std::max(billed, config_.pricing.ec2_minimum_billed);
-  const double rate = in.spot ? type.spot_usd_per_hour : type.on_demand_usd_per_hour;
-  return static_cast<double>(billed.count()) / kMsPerHour * rate;
-}
 
 // Brings the group to its desired capacity: launches instances, or takes some out of service
 // (drained first with managed draining; with managed termination protection only instances
@@ -1743,7 +1665,7 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   t.instance = instance;
   in.task_slots.push_back(slot);
   if (!t.daemon) ++in.service_tasks;
-  advance_split(in);
+  cost_.advance_split(in, now());
   t.split_vcpu_mark = in.usd_per_reserved_vcpu;
   t.split_gb_mark = in.usd_per_reserved_gb;
   in.reserved_cpu_units += world_.demand_of(t.task_definition).cpu_units;

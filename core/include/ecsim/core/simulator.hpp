@@ -14,6 +14,7 @@
 
 #include "ecsim/core/capacity_placer.hpp"
 #include "ecsim/core/config.hpp"
+#include "ecsim/core/cost_model.hpp"
 #include "ecsim/core/event_loop.hpp"
 #include "ecsim/core/instance_placer.hpp"
 #include "ecsim/core/load_source.hpp"
@@ -182,9 +183,6 @@ class Simulator {
   void scale_in(int service);
   void schedule_reconcile(int service, SimTime at);
   std::uint32_t alloc_task();
-  /// The instance's cumulative cost per reserved vCPU and per reserved GB at `until`.
-  std::pair<double, double> split_marks(const ContainerInstance& in, SimTime until) const;
-  void advance_split(ContainerInstance& in);
   /// `on_instance` != 0: a DAEMON task pinned to that instance (resources already reserved).
   std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0);
   void drop_healthy(Task& t);
@@ -214,6 +212,7 @@ class Simulator {
   Trace trace_;
 
   World world_;
+  CostModel cost_;
   std::unique_ptr<InstancePlacer> ec2_;
   std::vector<std::vector<BatchArrival>> group_traces_;
   std::vector<std::size_t> group_trace_pos_;

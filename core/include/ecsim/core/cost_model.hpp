@@ -1,0 +1,39 @@
+// What a run costs, computed from the entity state (no side effects on the model).
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <utility>
+
+#include "ecsim/core/world.hpp"
+
+namespace ecsim {
+
+/// Fargate tasks are billed per second from the start of their image pull (one-minute
+/// minimum, applied when they stop); EC2 instances per second from launch to termination
+/// (60 s minimum). On EC2 a task is allocated a share of its instance's cost by AWS split cost
+/// allocation: the instance price is cut into a CPU part and a memory part by weighted
+/// capacity, each part shared by the tasks reserving that resource. All reads are of `World`.
+class CostModel {
+ public:
+  explicit CostModel(const World& w) : w_(w) {}
+  /// Cost of a task from the start of its image pull to `until` (no minimum applied); on EC2
+  /// its allocated share of its instance.
+  double accrued_cost(const Task& task, SimTime until) const;
+  /// A service's tasks: stopped ones as billed, live ones so far.
+  double service_cost(int service, SimTime until) const;
+  /// A capacity provider: its Fargate tasks, or its EC2 instances.
+  double provider_cost(int provider, SimTime until) const;
+  /// An instance from launch to `until` (or its termination), 60 s minimum once terminated.
+  double instance_cost(const ContainerInstance& instance, SimTime until) const;
+  /// Instance cost no task reserved (booting, empty or idle capacity, the minimum).
+  double unallocated_cost(int provider, SimTime until) const;
+  /// The instance's cumulative cost per reserved vCPU and per reserved GB at `until`.
+  std::pair<double, double> split_marks(const ContainerInstance& in, SimTime until) const;
+  /// Brings the instance's cumulative split-cost values up to `now` (before its reservations change).
+  void advance_split(ContainerInstance& in, SimTime now) const;
+
+ private:
+  const World& w_;
+};
+
+}  // namespace ecsim
