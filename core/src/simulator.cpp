@@ -103,6 +103,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       loop_(SimTime{config_.duration}),
       world_(config_),
       cost_(world_),
+      invariants_(world_, cost_),
       placement_rng_(rng_for("ec2/placement")),
       health_rng_(rng_for("tasks/health")),
       instance_spot_rng_(rng_for("ec2/spot-interruptions")),
@@ -1798,109 +1799,8 @@ void Simulator::handle(const ManagedScalingTick& e) {
 }
 
 // --- invariants -------------------------------------------------------------------------------
-namespace {
-[[noreturn]] void violated(SimTime now, const std::string& what) {
-  throw std::logic_error("invariant violated at t=" + format_seconds(now) + "s: " + what);
-}
-}  // namespace
+void Simulator::after_event() { invariants_.after_event(now(), loop_.events_processed()); }
 
-void Simulator::after_event() {
-  if (now() < last_event_time_) violated(now(), "event time went backwards from " + format_seconds(last_event_time_) + "s");
-  last_event_time_ = now();
-  check_cheap();
-  if (loop_.events_processed() % full_check_every_ == 0) check_full();
-}
-
-void Simulator::check_invariants_now() const {
-  check_cheap();
-  check_full();
-}
-
-void Simulator::check_cheap() const {
-  for (std::size_t i = 0; i < world_.services.size(); ++i) {
-    const auto& s = world_.services[i];
-    const auto& name = config_.services[i].name;
-    if (s.provisioning < 0 || s.pending < 0 || s.running < 0 || s.healthy < 0 || s.stopping < 0 || s.counted < 0)
-      violated(now(), "service " + name + " has a negative task count");
-    if (s.healthy > s.running) violated(now(), "service " + name + " has more healthy tasks than running ones");
-    if (s.scaler && !config_.services[i].daemon && !s.desired_set_by_user &&
-        (s.desired < std::min(s.scaler->min_capacity(), config_.account.tasks_per_service) ||
-         s.desired > std::max(s.scaler->max_capacity(), s.scaler->min_capacity())))
-      violated(now(), "service " + name + " desired count " + std::to_string(s.desired) + " outside [" +
-                         std::to_string(s.scaler->min_capacity()) + ", " + std::to_string(s.scaler->max_capacity()) + "]");
-  }
-  for (std::size_t p = 0; p < world_.providers.size(); ++p) {
-    const auto& ps = world_.providers[p];
-    if (ps.provisioning < 0 || ps.pending < 0 || ps.running < 0) violated(now(), "provider " + config_.provider_name(static_cast<int>(p)) + " has a negative count");
-    if (ps.asg && (ps.asg->in_service < 0 || ps.asg->desired < 0)) violated(now(), "group " + config_.provider_name(static_cast<int>(p)) + " has a negative size");
-  }
-}
-
-void Simulator::check_full() const {
-  // Every live task in exactly one state, and the per-state counters equal a recount.
-  std::vector<std::array<int, 5>> per_service(world_.services.size(), std::array<int, 5>{});
-  std::vector<std::array<int, 3>> per_provider(world_.providers.size(), std::array<int, 3>{});
-  std::vector<int> counted(world_.services.size(), 0);
-  std::vector<std::int64_t> cpu(world_.instances.size(), 0), mem(world_.instances.size(), 0);
-  for (const auto& t : world_.tasks) {
-    if (t.id == 0 || t.phase == TaskPhase::kStopped) continue;
-    if (t.state == TaskState::kStopped) violated(now(), "task " + std::to_string(t.id) + " is STOPPED but not released");
-    const auto st = static_cast<std::size_t>(t.state);
-    if (t.service >= 0) {
-      // provisioning, pending, running, deactivating+stopping (one counter), healthy
-      ++per_service[static_cast<std::size_t>(t.service)][std::min<std::size_t>(st, 3)];
-      if (t.healthy) ++per_service[static_cast<std::size_t>(t.service)][4];
-      if (t.counts_toward_desired) ++counted[static_cast<std::size_t>(t.service)];
-    }
-    if (st <= 2) ++per_provider[static_cast<std::size_t>(t.provider)][st];
-    if (t.instance != 0) {
-      cpu[t.instance - 1] += world_.demand_of(t.task_definition).cpu_units;
-      mem[t.instance - 1] += world_.demand_of(t.task_definition).memory_mib;
-      if (world_.instances[t.instance - 1].state == InstanceState::kTerminated)
-        violated(now(), "task " + std::to_string(t.id) + " lives on terminated instance " + instance_name(t.instance));
-    }
-  }
-  for (std::size_t i = 0; i < world_.services.size(); ++i) {
-    const auto& s = world_.services[i];
-    const auto& c = per_service[i];
-    if (c[0] != s.provisioning || c[1] != s.pending || c[2] != s.running || c[3] != s.stopping || c[4] != s.healthy ||
-        counted[i] != s.counted)
-      violated(now(), "service " + config_.services[i].name + " counters (provisioning " + std::to_string(s.provisioning) +
-                         ", pending " + std::to_string(s.pending) + ", running " + std::to_string(s.running) + ", stopping " +
-                         std::to_string(s.stopping) + ", healthy " + std::to_string(s.healthy) + ", counted " +
-                         std::to_string(s.counted) + ") differ from a recount (" + std::to_string(c[0]) + ", " +
-                         std::to_string(c[1]) + ", " + std::to_string(c[2]) + ", " + std::to_string(c[3]) + ", " +
-                         std::to_string(c[4]) + ", " + std::to_string(counted[i]) + ")");
-  }
-  for (std::size_t p = 0; p < world_.providers.size(); ++p) {
-    const auto& ps = world_.providers[p];
-    const auto& c = per_provider[p];
-    if (c[0] != ps.provisioning || c[1] != ps.pending || c[2] != ps.running)
-      violated(now(), "provider " + config_.provider_name(static_cast<int>(p)) + " counters differ from a recount");
-  }
-  // The split cost allocation's reservations equal a recount; no container instance over-committed.
-  for (const auto& in : world_.instances) {
-    if (in.state != InstanceState::kTerminated && (in.reserved_cpu_units != cpu[in.id - 1] || in.reserved_memory_mib != mem[in.id - 1]))
-      violated(now(), "instance " + instance_name(in.id) + " reservations for cost allocation (" + std::to_string(in.reserved_cpu_units) +
-                         " CPU, " + std::to_string(in.reserved_memory_mib) + " MiB) differ from a recount");
-    if (in.state != InstanceState::kActive && in.state != InstanceState::kDraining) continue;
-    const auto& type = config_.instance_types[static_cast<std::size_t>(in.type)];
-    const std::int64_t cap_cpu = type.vcpu * 1024LL;
-    const std::int64_t cap_mem = std::max(0, type.memory_mib - config_.timings.ec2.reserved_memory_mib);
-    if (cpu[in.id - 1] > cap_cpu || mem[in.id - 1] > cap_mem)
-      violated(now(), "instance " + instance_name(in.id) + " is over-committed (cpu " + std::to_string(cpu[in.id - 1]) + "/" +
-                         std::to_string(cap_cpu) + ", memory " + std::to_string(mem[in.id - 1]) + "/" + std::to_string(cap_mem) + ")");
-  }
-  // Costs never go down.
-  if (last_costs_.size() != world_.providers.size()) last_costs_.assign(world_.providers.size(), 0.0);
-  for (std::size_t p = 0; p < world_.providers.size(); ++p) {
-    const double c = provider_cost(static_cast<int>(p), now());
-    if (c < last_costs_[p] - 1e-9) violated(now(), "cost of " + config_.provider_name(static_cast<int>(p)) + " went down");
-    last_costs_[p] = c;
-    // Tasks are never allocated more than their instances cost.
-    if (world_.providers[p].asg && unallocated_cost(static_cast<int>(p), now()) < -1e-9 * std::max(1.0, c))
-      violated(now(), "tasks on " + config_.provider_name(static_cast<int>(p)) + " are allocated more than its instances cost");
-  }
-}
+void Simulator::check_invariants_now() const { invariants_.check_now(now()); }
 
 }  // namespace ecsim

@@ -17,6 +17,7 @@
 #include "ecsim/core/cost_model.hpp"
 #include "ecsim/core/event_loop.hpp"
 #include "ecsim/core/instance_placer.hpp"
+#include "ecsim/core/invariants.hpp"
 #include "ecsim/core/load_source.hpp"
 #include "ecsim/core/observer.hpp"
 #include "ecsim/core/rng.hpp"
@@ -103,7 +104,7 @@ class Simulator {
   /// debug builds (NDEBUG unset), off in release builds.
   void set_check_invariants(bool on, std::uint64_t full_every = 4096) {
     check_invariants_ = on;
-    full_check_every_ = std::max<std::uint64_t>(1, full_every);
+    invariants_.set_full_every(full_every);
   }
   bool checks_invariants() const { return check_invariants_; }
   /// Runs every check now (also when checking is off).
@@ -223,11 +224,7 @@ class Simulator {
 #else
   bool check_invariants_ = true;
 #endif
-  std::uint64_t full_check_every_ = 4096;
-  SimTime last_event_time_{};
-  mutable std::vector<double> last_costs_;  // provider costs at the last full check
-  void check_cheap() const;
-  void check_full() const;
+  InvariantChecker invariants_;
   void after_event();
   Rng placement_rng_;
   Rng health_rng_;
