@@ -104,6 +104,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       world_(config_),
       cost_(world_),
       invariants_(world_, cost_),
+      strategy_(make_deployment_strategy("ROLLING")),
       placement_rng_(rng_for("ec2/placement")),
       health_rng_(rng_for("tasks/health")),
       instance_spot_rng_(rng_for("ec2/spot-interruptions")),
@@ -339,44 +340,7 @@ void Simulator::reconcile(int service) {
                       !s.deployments.back().rolled_back;
   int old_counted = s.counted - s.counted_by_revision[s.primary_task_definition];
   if (old_counted > 0) {
-    // Rolling update: never fewer than ceil(D * minimumHealthyPercent / 100) healthy tasks,
-    // never more than floor(D * maximumPercent / 100) tasks counted (RUNNING or on the way).
-    const int lower = (s.desired * sc.minimum_healthy_percent + 99) / 100;
-    const int upper = s.desired * sc.maximum_percent / 100;
-    // Stop old tasks: unhealthy ones freely, healthy ones while the healthy floor allows.
-    for (bool again = true; again && old_counted > 0;) {
-      again = false;
-      std::uint32_t victim = UINT32_MAX;
-      for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
-        const Task& t = world_.tasks[*it];
-        if (!t.counts_toward_desired || t.task_definition == s.primary_task_definition) continue;
-        if (!t.healthy) {
-          victim = *it;
-          break;
-        }
-        if (victim == UINT32_MAX && s.healthy - 1 >= lower) victim = *it;
-      }
-      if (victim != UINT32_MAX) {
-        stop_task(victim, "Deployment of " + config_.task_definitions[s.primary_task_definition].key() + " replaces it", false);
-        --old_counted;
-        again = true;
-      }
-    }
-    if (halted) return;
-    if (now() < s.backoff_until) {
-      schedule_reconcile(service, s.backoff_until);
-      return;
-    }
-    int new_counted = s.counted - old_counted;
-    while (new_counted < s.desired && s.counted < std::max(upper, 1)) {
-      if (creation_blocked(service)) return;
-      if (!s.pace.try_take(now())) {
-        schedule_reconcile(service, s.pace.next_available(now()));
-        return;
-      }
-      create_task(service, -1, 1);
-      ++new_counted;
-    }
+    strategy_->step(service, old_counted, halted, *this);
     return;
   }
   // Too many: stop the excess, tasks that are not running yet first (newest first), then
@@ -443,6 +407,31 @@ void Simulator::scale_in(int service) {
     zones[best].pop_back();
     stop_task(victim, why, /*failed=*/false);
   }
+}
+
+// --- ServiceOps: what the deployment strategy may do ------------------------------------------
+const ServiceState& Simulator::service(int service) const { return world_.services[service]; }
+const ServiceConfig& Simulator::service_config(int service) const { return config_.services[service]; }
+const Task& Simulator::task(std::uint32_t slot) const { return world_.tasks[slot]; }
+std::string Simulator::task_definition_key(int task_definition) const { return config_.task_definitions[task_definition].key(); }
+void Simulator::stop(std::uint32_t slot, const std::string& reason) { stop_task(slot, reason, /*failed=*/false); }
+
+bool Simulator::backing_off(int service) {
+  auto& s = world_.services[service];
+  if (now() >= s.backoff_until) return false;
+  schedule_reconcile(service, s.backoff_until);
+  return true;
+}
+
+bool Simulator::start_task(int service) {
+  auto& s = world_.services[service];
+  if (creation_blocked(service)) return false;
+  if (!s.pace.try_take(now())) {
+    schedule_reconcile(service, s.pace.next_available(now()));
+    return false;
+  }
+  create_task(service, -1, 1);
+  return true;
 }
 
 void Simulator::start_deployment(int service, int task_definition, bool is_rollback) {
@@ -791,21 +780,6 @@ void Simulator::advance(std::uint32_t slot) {
   }
 }
 
-// The circuit breaker's threshold (DeploymentCircuitBreaker.thresholdConfiguration; the
-// default is BOUNDED_PERCENT 50: 0.5 x desired clamped to [3, 200]).
-int Simulator::breaker_threshold(int service) const {
-  const auto& sc = config_.services[service];
-  const auto& st = config_.timings.service;
-  const double value = sc.breaker_threshold_value.value_or(static_cast<int>(st.circuit_breaker_percent));
-  const double desired = world_.services[service].desired;
-  switch (sc.breaker_threshold_type) {
-    case ServiceConfig::BreakerThreshold::kCount: return std::max(1, static_cast<int>(value));
-    case ServiceConfig::BreakerThreshold::kUnboundedPercent: return std::max(1, static_cast<int>(std::ceil(value / 100.0 * desired)));
-    case ServiceConfig::BreakerThreshold::kBoundedPercent: break;
-  }
-  return std::clamp(static_cast<int>(std::ceil(value / 100.0 * desired)), st.circuit_breaker_min_threshold,
-                    st.circuit_breaker_max_threshold);
-}
 
 void Simulator::become_healthy(std::uint32_t slot) {
   Task& t = world_.tasks[slot];
@@ -819,9 +793,9 @@ void Simulator::become_healthy(std::uint32_t slot) {
   ++s.healthy_by_revision[t.task_definition];
   s.consecutive_failures = 0;
   // resetOnHealthyTask (default true): a healthy task of the new revision resets the count.
-  if (config_.services[t.service].reset_on_healthy_task && !s.deployments.empty() &&
-      s.deployments.back().rollout == Deployment::Rollout::kInProgress && t.task_definition == s.primary_task_definition)
-    s.deployments.back().breaker_count = 0;
+  if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress &&
+      t.task_definition == s.primary_task_definition)
+    circuit_breaker::on_task_healthy(s.deployments.back(), config_.services[t.service]);
   emit(RecordKind::kTaskHealthy, &t, t.service, "");
   request_reconcile(t.service);  // during a deployment a newly healthy task lets an old one go
 }
@@ -929,11 +903,9 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
     if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress &&
         t.task_definition == s.primary_task_definition) {
       auto& d = s.deployments.back();
-      ++d.failed_tasks;
-      ++d.breaker_count;
       const auto& sc = config_.services[t.service];
-      const int threshold = breaker_threshold(t.service);
-      if (sc.circuit_breaker && d.breaker_count >= threshold) {
+      const int threshold = circuit_breaker::threshold(sc, config_.timings.service, s.desired);
+      if (circuit_breaker::on_task_failed(d, sc, threshold)) {
         d.rollout = Deployment::Rollout::kFailed;
         if (tracing())
           emit(RecordKind::kDeploymentFailed, nullptr, t.service,

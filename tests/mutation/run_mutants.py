@@ -29,7 +29,7 @@ DIRS = ["core/src", "placement/src", "scaling/src"]
 # (file, text to find, replacement); the text must occur exactly once.
 PLANTED = [
     ("healthy floor: ceil made floor",
-     "core/src/simulator.cpp",
+     "core/src/deployment.cpp",
      "const int lower = (s.desired * sc.minimum_healthy_percent + 99) / 100;",
      "const int lower = s.desired * sc.minimum_healthy_percent / 100;"),
     ("managed scaling: scale-in cap removed",
@@ -45,8 +45,8 @@ PLANTED = [
      "if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;",
      "if (mean_healthy > 0) d.requests_per_target = s.acc_requests;"),
     ("resetOnHealthyTask reset removed",
-     "core/src/simulator.cpp",
-     "s.deployments.back().breaker_count = 0;",
+     "core/src/deployment.cpp",
+     "if (sc.reset_on_healthy_task) d.breaker_count = 0;",
      ";"),
 ]
 

@@ -15,6 +15,7 @@
 #include "ecsim/core/capacity_placer.hpp"
 #include "ecsim/core/config.hpp"
 #include "ecsim/core/cost_model.hpp"
+#include "ecsim/core/deployment.hpp"
 #include "ecsim/core/event_loop.hpp"
 #include "ecsim/core/instance_placer.hpp"
 #include "ecsim/core/invariants.hpp"
@@ -32,7 +33,7 @@
 namespace ecsim {
 
 /// Simulates one scenario. Owns all state; several instances may run in one process.
-class Simulator {
+class Simulator final : private ServiceOps {
  public:
   /// `placer` decides providers and zones (ecsim::placement::make_default_placer());
   /// `scalers` holds one entry per service (null for a service without autoScaling).
@@ -193,7 +194,6 @@ class Simulator {
   void advance(std::uint32_t slot);
   void schedule_step(std::uint32_t slot, SimDuration after);
   void become_healthy(std::uint32_t slot);
-  int breaker_threshold(int service) const;
   void stop_task(std::uint32_t slot, const std::string& reason, bool failed);
   void finalize_stop(std::uint32_t slot);
   void set_state(Task& t, TaskState s);
@@ -225,6 +225,15 @@ class Simulator {
   bool check_invariants_ = true;
 #endif
   InvariantChecker invariants_;
+  std::unique_ptr<DeploymentStrategy> strategy_;  ///< every service deploys by rolling update (the only one modelled)
+  // ServiceOps (the deployment strategy's view of the service scheduler)
+  const ServiceState& service(int service) const override;
+  const ServiceConfig& service_config(int service) const override;
+  const Task& task(std::uint32_t slot) const override;
+  std::string task_definition_key(int task_definition) const override;
+  void stop(std::uint32_t slot, const std::string& reason) override;
+  bool backing_off(int service) override;
+  bool start_task(int service) override;
   void after_event();
   Rng placement_rng_;
   Rng health_rng_;
