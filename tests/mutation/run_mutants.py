@@ -163,7 +163,7 @@ def main() -> int:
     if args.planted_only:
         return 0 if planted_ok else 1
 
-    files = args.files or sorted(str(p.relative_to(ROOT)) for d in DIRS for p in (ROOT / d).glob("*.cpp"))
+    files = args.files or sorted(str(p.relative_to(TREE)) for d in DIRS for p in (TREE / d).glob("*.cpp"))
     pool: list[tuple[str, Path]] = []
     for rel in files:
         pool.extend(m for m in generate(rel, args.seed) if is_code_change(rel, m[1]))
