@@ -17,6 +17,7 @@
 #include "ecsim/core/cost_model.hpp"
 #include "ecsim/core/deployment.hpp"
 #include "ecsim/core/event_loop.hpp"
+#include "ecsim/core/events.hpp"
 #include "ecsim/core/instance_placer.hpp"
 #include "ecsim/core/invariants.hpp"
 #include "ecsim/core/load_source.hpp"
@@ -112,26 +113,23 @@ class Simulator final : private ServiceOps {
   void check_invariants_now() const;
 
  private:
-  struct ReconcileService { int service; };
-  struct ProviderWake { int provider; };
-  struct TaskStep { std::uint32_t slot; std::uint64_t id; };
-  struct SpotInterruption { std::uint32_t slot; std::uint64_t id; };
-  struct RunTaskArrival { int group; };
-  struct TimelineAction { int index; };
-  struct SampleTick {};
-  struct LoadChange { int service; };
-  struct MetricTick {};
-  struct MetricPublish {};
-  struct ScheduledScaling { int service; };
-  struct SpotCapacityRestored { int provider; };
-  struct InstanceStep { std::uint32_t id; };
-  struct InstanceSpotInterruption { std::uint32_t id; };
-  struct ManagedScalingTick { int provider; };
-  struct ClusterRoom { int cluster; };
-  struct AsgReconcile { int provider; };
-  using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
-                             TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling,
-                             SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom, AsgReconcile>;
+  using ReconcileService = events::ReconcileService;
+  using ProviderWake = events::ProviderWake;
+  using TaskStep = events::TaskStep;
+  using SpotInterruption = events::SpotInterruption;
+  using RunTaskArrival = events::RunTaskArrival;
+  using TimelineAction = events::TimelineAction;
+  using SampleTick = events::SampleTick;
+  using LoadChange = events::LoadChange;
+  using MetricTick = events::MetricTick;
+  using MetricPublish = events::MetricPublish;
+  using ScheduledScaling = events::ScheduledScaling;
+  using SpotCapacityRestored = events::SpotCapacityRestored;
+  using InstanceStep = events::InstanceStep;
+  using InstanceSpotInterruption = events::InstanceSpotInterruption;
+  using ManagedScalingTick = events::ManagedScalingTick;
+  using ClusterRoom = events::ClusterRoom;
+  using AsgReconcile = events::AsgReconcile;
 
   void dispatch(const Event& e);
   void handle_event(const Event& e);

@@ -1,0 +1,47 @@
+// The closed set of event types of the ECS model, grouped by the component that handles them.
+// The kernel orders them by (time, seq); the Simulator dispatches each to its owner.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <variant>
+
+#include "ecsim/core/event_loop.hpp"
+
+namespace ecsim::events {
+
+// service scheduler
+struct ReconcileService { int service; };
+// task lifecycle
+struct TaskStep { std::uint32_t slot; std::uint64_t id; };
+// Fargate capacity providers
+struct ProviderWake { int provider; };  ///< launch tokens refilled (also: a batch of instances registered)
+struct SpotInterruption { std::uint32_t slot; std::uint64_t id; };
+struct SpotCapacityRestored { int provider; };
+// Auto Scaling group capacity providers and managed scaling
+struct InstanceStep { std::uint32_t id; };
+struct InstanceSpotInterruption { std::uint32_t id; };
+struct ManagedScalingTick { int provider; };
+struct AsgReconcile { int provider; };
+struct ClusterRoom { int cluster; };
+// batch groups, timeline
+struct RunTaskArrival { int group; };
+struct TimelineAction { int index; };
+// load, metrics, auto scaling, outputs
+struct SampleTick {};
+struct LoadChange { int service; };
+struct MetricTick {};
+struct MetricPublish {};
+struct ScheduledScaling { int service; };
+
+using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
+                           TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling,
+                           SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom,
+                           AsgReconcile>;
+
+}  // namespace ecsim::events
+
+namespace ecsim {
+using Event = events::Event;
+using ModelScheduler = Scheduler<events::Event>;
+}  // namespace ecsim
