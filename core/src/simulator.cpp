@@ -102,6 +102,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       replication_(replication),
       loop_(SimTime{config_.duration}),
       world_(config_),
+      rec_(trace_, *this, loop_),
       cost_(world_),
       invariants_(world_, cost_),
       strategy_(make_deployment_strategy("ROLLING")),
@@ -258,17 +259,6 @@ void Simulator::dispatch(const Event& e) {
   std::visit([this](const auto& ev) { handle(ev); }, e);
 }
 
-void Simulator::emit(RecordKind kind, const Task* task, int service, std::string detail, std::uint32_t instance) {
-  if (!trace_.enabled()) return;
-  trace_.record(*this, Record{now(), kind, service, task ? task->group : -1, task ? task->id : 0, std::move(detail),
-                              instance != 0 ? instance : (task ? task->instance : 0), task});
-}
-
-void Simulator::emit_task_detail(RecordKind kind, const Task& task, int service) {
-  if (!trace_.enabled()) return;
-  trace_.record(*this, Record{now(), kind, service, task.group, task.id, std::string(), task.instance, &task, true});
-}
-
 // --- services ----------------------------------------------------------------------------
 void Simulator::set_desired(int service, int desired, const char* why) {
   auto& s = world_.services[service];
@@ -280,8 +270,8 @@ void Simulator::set_desired(int service, int desired, const char* why) {
   s.desired = desired;
   s.desired_stats.set(now(), desired);
   s.steady = false;
-  if (tracing())
-    emit(RecordKind::kServiceDesiredCountUpdated, nullptr, service,
+  if (rec_.enabled())
+    rec_.emit(RecordKind::kServiceDesiredCountUpdated, nullptr, service,
          "from=" + std::to_string(old) + " to=" + std::to_string(desired) + " by=" + why);
   request_reconcile(service);
 }
@@ -443,7 +433,7 @@ void Simulator::start_deployment(int service, int task_definition, bool is_rollb
   s.consecutive_failures = 0;  // a new deployment resets the scheduler's back-off
   s.backoff_until = now();
   s.steady = false;
-  emit(RecordKind::kDeploymentInProgress, nullptr, service,
+  rec_.emit(RecordKind::kDeploymentInProgress, nullptr, service,
        "taskDefinition=" + config_.task_definitions[task_definition].key() + (is_rollback ? " rollback=true" : ""));
   request_reconcile(service);
 }
@@ -460,7 +450,7 @@ void Simulator::check_deployment(int service) {
   d.rollout = Deployment::Rollout::kCompleted;
   d.completed = now();
   s.last_completed_task_definition = s.primary_task_definition;
-  emit(RecordKind::kDeploymentCompleted, nullptr, service, "taskDefinition=" + config_.task_definitions[d.task_definition].key());
+  rec_.emit(RecordKind::kDeploymentCompleted, nullptr, service, "taskDefinition=" + config_.task_definitions[d.task_definition].key());
 }
 
 void Simulator::check_steady(int service) {
@@ -468,7 +458,7 @@ void Simulator::check_steady(int service) {
   auto& s = world_.services[service];
   const bool steady = s.counted == s.desired && s.healthy == s.desired && s.provisioning == 0 && s.pending == 0 &&
                       s.stopping == 0;
-  if (steady && !s.steady) emit(RecordKind::kServiceSteadyState, nullptr, service, "running=" + std::to_string(s.running));
+  if (steady && !s.steady) rec_.emit(RecordKind::kServiceSteadyState, nullptr, service, "running=" + std::to_string(s.running));
   s.steady = steady;
 }
 
@@ -527,7 +517,7 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt, std::u
   t.provider = strategy[t.strategy_item].provider;
   ++world_.providers[t.provider].provisioning;
   if (config_.is_asg(t.provider)) ++world_.clusters[world_.cluster_of(t)].asg_provisioning;
-  emit_task_detail(RecordKind::kTaskProvisioning, t, service);
+  rec_.emit_task_detail(RecordKind::kTaskProvisioning, t, service);
   if (on_instance != 0) {
     start_on_instance(slot, on_instance);  // its resources are already reserved there
     return slot;
@@ -668,7 +658,7 @@ void Simulator::advance(std::uint32_t slot) {
       t.zone = svc ? static_cast<int>(placer_->choose_zone(svc->per_zone)) : 0;
       if (svc) ++svc->per_zone[t.zone];
       set_state(t, TaskState::kPending);
-      emit_task_detail(RecordKind::kTaskPending, t, t.service);
+      rec_.emit_task_detail(RecordKind::kTaskPending, t, t.service);
       t.phase = TaskPhase::kAttachingEni;
       schedule_step(slot, task_jittered(t, ft.eni_attach));
       return;
@@ -691,7 +681,7 @@ void Simulator::advance(std::uint32_t slot) {
       set_state(t, TaskState::kRunning);
       t.has_run = true;
       t.running_at = now();
-      emit(RecordKind::kTaskRunning, &t, t.service, "");
+      rec_.emit(RecordKind::kTaskRunning, &t, t.service, "");
       if (t.service >= 0) {
         ++world_.services[t.service].tasks_started;
       } else {
@@ -766,7 +756,7 @@ void Simulator::advance(std::uint32_t slot) {
       return;
     case TaskPhase::kDeregistering: {
       set_state(t, TaskState::kStopping);
-      emit(RecordKind::kTaskStopping, &t, t.service, "");
+      rec_.emit(RecordKind::kTaskStopping, &t, t.service, "");
       t.phase = TaskPhase::kStopping;
       schedule_step(slot, std::min(config_.timings.task.sigterm_exit, td.stop_timeout(config_.timings.task.stop_timeout)));
       return;
@@ -796,7 +786,7 @@ void Simulator::become_healthy(std::uint32_t slot) {
   if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress &&
       t.task_definition == s.primary_task_definition)
     circuit_breaker::on_task_healthy(s.deployments.back(), config_.services[t.service]);
-  emit(RecordKind::kTaskHealthy, &t, t.service, "");
+  rec_.emit(RecordKind::kTaskHealthy, &t, t.service, "");
   request_reconcile(t.service);  // during a deployment a newly healthy task lets an old one go
 }
 
@@ -837,7 +827,7 @@ void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
   lose_work(t);
   if (count_for_provider) ++world_.providers[t.provider].spot_interruptions;
   if (t.service >= 0) ++world_.services[t.service].spot_interruptions;
-  emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning) + "s");
+  rec_.emit(RecordKind::kSpotInterruptionWarning, &t, t.service, "warning=" + format_seconds(config_.timings.spot.warning) + "s");
   // SIGTERM now; the task is gone when it exits or when the warning runs out.
   uncount(t);
   if (t.next_event != kNoEvent) loop_.cancel(t.next_event);
@@ -848,7 +838,7 @@ void Simulator::interrupt(std::uint32_t slot, bool count_for_provider) {
   t.stop_reason = "Your Spot Task was interrupted.";
   drop_healthy(t);
   set_state(t, TaskState::kStopping);
-  emit(RecordKind::kTaskStopping, &t, t.service, "");
+  rec_.emit(RecordKind::kTaskStopping, &t, t.service, "");
   t.phase = TaskPhase::kStopping;
   schedule_step(slot, exit_after);
   // Copy what is needed: creating a replacement may reallocate world_.tasks and invalidate `t`.
@@ -907,8 +897,8 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
       const int threshold = circuit_breaker::threshold(sc, config_.timings.service, s.desired);
       if (circuit_breaker::on_task_failed(d, sc, threshold)) {
         d.rollout = Deployment::Rollout::kFailed;
-        if (tracing())
-          emit(RecordKind::kDeploymentFailed, nullptr, t.service,
+        if (rec_.enabled())
+          rec_.emit(RecordKind::kDeploymentFailed, nullptr, t.service,
                "taskDefinition=" + config_.task_definitions[d.task_definition].key() + " failedTasks=" +
                    std::to_string(d.failed_tasks) + " threshold=" + std::to_string(threshold) +
                    (t.has_been_healthy || t.fails_health_checks ? " stage=2" : " stage=1"));
@@ -918,8 +908,8 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
         }
       }
     }
-    if (tracing())
-      emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,
+    if (rec_.enabled())
+      rec_.emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,
            "consecutiveFailures=" + std::to_string(s.consecutive_failures) + " retryIn=" + format_seconds(backoff) + "s");
   }
   if (failed && t.group >= 0) ++world_.groups[t.group].failed;
@@ -928,7 +918,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
     const auto& td = config_.task_definitions[t.task_definition];
     if (t.service >= 0 && config_.services[t.service].load_balanced && !failed) {
       set_state(t, TaskState::kDeactivating);
-      emit(RecordKind::kTaskDeactivating, &t, t.service, "");
+      rec_.emit(RecordKind::kTaskDeactivating, &t, t.service, "");
       t.phase = TaskPhase::kDeregistering;
       schedule_step(slot, config_.timings.load_balancer.deregistration_delay);
     } else if (failed || t.group >= 0) {
@@ -936,7 +926,7 @@ void Simulator::stop_task(std::uint32_t slot, const std::string& reason, bool fa
       return;
     } else {
       set_state(t, TaskState::kStopping);
-      emit(RecordKind::kTaskStopping, &t, t.service, "");
+      rec_.emit(RecordKind::kTaskStopping, &t, t.service, "");
       t.phase = TaskPhase::kStopping;
       schedule_step(slot, std::min(config_.timings.task.sigterm_exit, td.stop_timeout(config_.timings.task.stop_timeout)));
     }
@@ -977,7 +967,7 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   }
   p.cost_usd += t.cost_usd;
   set_state(t, TaskState::kStopped);
-  emit_task_detail(RecordKind::kTaskStopped, t, t.service);
+  rec_.emit_task_detail(RecordKind::kTaskStopped, t, t.service);
   const int service = t.service;
   if (service >= 0) {
     auto& s = world_.services[service];
@@ -1062,7 +1052,7 @@ void Simulator::submit_run_task(int group, SimDuration work) {
   ++world_.groups[group].submitted;
   const std::uint32_t slot = create_task(-1, group, 1);
   world_.tasks[slot].work = work;
-  emit_task_detail(RecordKind::kRunTaskSubmitted, world_.tasks[slot], -1);
+  rec_.emit_task_detail(RecordKind::kRunTaskSubmitted, world_.tasks[slot], -1);
 }
 
 void Simulator::handle(const TimelineAction& e) {
@@ -1274,8 +1264,8 @@ void Simulator::apply_scaling(int service, const std::optional<ScalingAction>& a
   const int to = std::min(action->desired, config_.account.tasks_per_service);
   if (to == s.desired) return;
   ++s.scaling_actions;
-  if (tracing())
-    emit(RecordKind::kScalingActivity, nullptr, service,
+  if (rec_.enabled())
+    rec_.emit(RecordKind::kScalingActivity, nullptr, service,
          "policy=" + action->policy + " from=" + std::to_string(s.desired) + " to=" + std::to_string(to) + " reason=" + action->reason);
   set_desired(service, to, "autoScaling");
 }
@@ -1318,7 +1308,7 @@ void Simulator::handle(const ClusterRoom& e) {
     const std::uint32_t slot = create_task(-1, d.group, 1);
     world_.tasks[slot].work = d.work;
     world_.tasks[slot].created = d.at;
-    emit_task_detail(RecordKind::kRunTaskSubmitted, world_.tasks[slot], -1);
+    rec_.emit_task_detail(RecordKind::kRunTaskSubmitted, world_.tasks[slot], -1);
   }
   auto blocked = std::move(c.blocked_services);
   c.blocked_services.clear();
@@ -1423,8 +1413,8 @@ void Simulator::launch_instance(int provider) {
   ++a.in_service;
   ++a.instances_launched;
   a.instance_stats.set(now(), a.in_service);
-  if (tracing())
-    emit(RecordKind::kInstanceLaunched, nullptr, -1,
+  if (rec_.enabled())
+    rec_.emit(RecordKind::kInstanceLaunched, nullptr, -1,
          "capacityProvider=" + ac.name + " instanceType=" + config_.instance_types[type].name + " lifecycle=" +
              (spot ? "spot" : "on-demand") + " availabilityZone=" + config_.availability_zones[zone],
          id);
@@ -1467,7 +1457,7 @@ void Simulator::activate_instance(std::uint32_t id) {
                      {"ecs.capacity-provider", ac.name}};
   for (const auto& attr : ac.attributes) info.attributes.push_back(attr);
   ec2_->add_instance(info);
-  emit(RecordKind::kInstanceActive, nullptr, -1,
+  rec_.emit(RecordKind::kInstanceActive, nullptr, -1,
        "capacityProvider=" + ac.name + " registeredCpu=" + std::to_string(info.cpu_units) +
            " registeredMemory=" + std::to_string(info.memory_mib),
        id);
@@ -1497,7 +1487,7 @@ void Simulator::handle(const InstanceSpotInterruption& e) {
   ++a.spot_interruptions;
   ++world_.providers[in.provider].spot_interruptions;
   const auto& ac = config_.asg(in.provider);
-  emit(RecordKind::kInstanceSpotInterruptionWarning, nullptr, -1,
+  rec_.emit(RecordKind::kInstanceSpotInterruptionWarning, nullptr, -1,
        "capacityProvider=" + ac.name + " warning=" + format_seconds(config_.timings.ec2.spot_warning) + "s", e.id);
   begin_instance_exit(e.id, ac.managed_draining, "EC2 Spot interruption");
   // The instance is reclaimed when the notice runs out, drained or not (a drained one goes
@@ -1528,7 +1518,7 @@ void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::str
   }
   in.state = InstanceState::kDraining;
   ec2_->set_accepting(id, false);
-  emit(RecordKind::kInstanceDraining, nullptr, -1, "reason=" + why, id);
+  rec_.emit(RecordKind::kInstanceDraining, nullptr, -1, "reason=" + why, id);
   // Stop (and so replace) the tasks here; daemon tasks stay until the instance goes.
   const auto slots = in.task_slots;
   for (auto slot : slots) {
@@ -1586,7 +1576,7 @@ void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
   a.instance_cost_usd += done.cost_usd;
   ++a.instances_terminated;
   a.members.erase(std::find(a.members.begin(), a.members.end(), id));
-  emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
+  rec_.emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
   for (std::size_t i = 0; i < world_.services.size(); ++i)
     if (config_.services[i].daemon) schedule_reconcile(static_cast<int>(i), now());
   asg_reconcile(provider);
@@ -1620,8 +1610,8 @@ void Simulator::pump_asg(int provider) {
       if (!result.instance) {
         if (!t.placement_reported) {
           t.placement_reported = true;
-          if (tracing())
-            emit(RecordKind::kTaskPlacementFailed, &t, t.service,
+          if (rec_.enabled())
+            rec_.emit(RecordKind::kTaskPlacementFailed, &t, t.service,
                  (t.service >= 0 ? "(service " + config_.services[t.service].name + ") " : std::string()) + result.reason);
         }
         break;
@@ -1649,7 +1639,7 @@ void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   t.zone = in.zone;
   if (t.service >= 0 && t.counts_toward_desired) ++world_.services[t.service].per_zone[t.zone];
   set_state(t, TaskState::kPending);
-  emit_task_detail(RecordKind::kTaskPending, t, t.service);
+  rec_.emit_task_detail(RecordKind::kTaskPending, t, t.service);
   if (config_.task_definitions[t.task_definition].network_mode == NetworkMode::kAwsvpc) {
     t.phase = TaskPhase::kAttachingEni;
     schedule_step(slot, task_jittered(t, config_.timings.ec2.eni_attach));
@@ -1762,8 +1752,8 @@ void Simulator::handle(const ManagedScalingTick& e) {
   if (why == "scale-in" && to > a.desired) return;
   if (why == "scale-out" && to < a.desired) return;
   ++a.scaling_actions;
-  if (tracing())
-    emit(RecordKind::kManagedScaling, nullptr, -1,
+  if (rec_.enabled())
+    rec_.emit(RecordKind::kManagedScaling, nullptr, -1,
          "capacityProvider=" + ac.name + " " + why + " reservation=" + std::to_string(static_cast<int>(std::lround(reservation))) +
              " from=" + std::to_string(a.desired) + " to=" + std::to_string(to));
   a.desired = to;

@@ -22,6 +22,7 @@
 #include "ecsim/core/invariants.hpp"
 #include "ecsim/core/load_source.hpp"
 #include "ecsim/core/observer.hpp"
+#include "ecsim/core/recorder.hpp"
 #include "ecsim/core/rng.hpp"
 #include "ecsim/core/service_scaler.hpp"
 #include "ecsim/core/state.hpp"
@@ -170,11 +171,6 @@ class Simulator final : private ServiceOps {
   void apply_scaling(int service, const std::optional<ScalingAction>& action);
   void schedule_next_scheduled(int service);
 
-  void emit(RecordKind kind, const Task* task, int service, std::string detail, std::uint32_t instance = 0);
-  /// A record whose detail is derived from the task (formatted only by whoever writes it).
-  void emit_task_detail(RecordKind kind, const Task& task, int service);
-  /// Whether anyone listens: callers skip building event details otherwise.
-  bool tracing() const { return trace_.enabled(); }
   void set_desired(int service, int desired, const char* why);
   /// Marks a service for reconciliation once the current event is handled (never re-entrant).
   void request_reconcile(int service);
@@ -211,6 +207,7 @@ class Simulator final : private ServiceOps {
   Trace trace_;
 
   World world_;
+  Recorder rec_;
   CostModel cost_;
   std::unique_ptr<InstancePlacer> ec2_;
   std::vector<std::vector<BatchArrival>> group_traces_;
