@@ -21,7 +21,6 @@ namespace {
 using detail::Overloaded;
 
 
-bool is_spot(int provider) { return provider == static_cast<int>(ProviderKind::kFargateSpot); }
 
 }  // namespace
 
@@ -106,22 +105,17 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       cost_(world_),
       invariants_(world_, cost_),
       strategy_(make_deployment_strategy("ROLLING")),
-      placement_rng_(rng_for("ec2/placement")),
       health_rng_(rng_for("tasks/health")),
-      instance_spot_rng_(rng_for("ec2/spot-interruptions")),
       latency_rng_(rng_for("fargate/latency")),
-      ec2_instance_latency_rng_(rng_for("ec2/instance-latency")),
-      ec2_task_latency_rng_(rng_for("ec2/task-latency")),
-      spot_rng_(rng_for("fargate-spot/interruptions")),
-      reclaim_rng_(rng_for("fargate-spot/reclaim")),
-      ec2_reclaim_rng_(rng_for("ec2/spot-reclaim")) {
+      ec2_task_latency_rng_(rng_for("ec2/task-latency")) {
   if (!placer_) throw std::invalid_argument("Simulator needs a CapacityPlacer");
   if (config_.availability_zones.empty()) throw std::invalid_argument("Simulator needs availability zones");
   if (config_.run.sample <= SimDuration{0}) throw std::invalid_argument("run.sample must be positive");
 
   world_.providers.resize(config_.num_providers());
-  const TokenBucketConfig* buckets[kNumBuiltinProviders] = {&config_.account.fargate_launch,
-                                                            &config_.account.fargate_spot_launch};
+  const RngStreams streams(config_.seed, replication_);
+  fleet_ = std::make_unique<Ec2Fleet>(world_, loop_, rec_, cost_, static_cast<TaskControl&>(*this), placer_->make_instance_placer(config_), streams);
+  managed_scaling_ = std::make_unique<ManagedScaling>(world_, loop_, rec_, *fleet_);
   for (int p = 0; p < config_.num_providers(); ++p) {
     world_.providers[p].running_stats.set(now(), 0);
     if (config_.is_asg(p)) {
@@ -129,13 +123,11 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       auto& a = world_.providers[p].asg.emplace();
       a.desired = std::clamp(ac.desired_capacity, ac.min_size, std::max(ac.min_size, ac.max_size));
       a.instance_stats.set(now(), 0);
+      capacity_.push_back(std::make_unique<AsgProvider>(p, world_, *fleet_));
       continue;
     }
-    world_.providers[p].launch_tokens = TokenBucket(buckets[p]->burst, buckets[p]->per_second);
-    world_.providers[p].vcpu_quota = is_spot(p) ? config_.account.fargate_spot_vcpu_quota : config_.account.fargate_vcpu_quota;
+    capacity_.push_back(std::make_unique<FargateProvider>(p, world_, loop_, static_cast<TaskControl&>(*this), streams));
   }
-  ec2_ = placer_->make_instance_placer(config_);
-  if (!config_.asg_providers.empty() && !ec2_) throw std::invalid_argument("EC2 capacity providers need an instance placer");
   world_.clusters.resize(config_.clusters.size());
   for (const auto& td : config_.task_definitions)
     world_.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, td.network_mode == NetworkMode::kAwsvpc, td.host_ports});
@@ -516,22 +508,13 @@ std::uint32_t Simulator::create_task(int service, int group, int attempt, std::u
   ++(*per_item)[t.strategy_item];
   t.provider = strategy[t.strategy_item].provider;
   ++world_.providers[t.provider].provisioning;
-  if (config_.is_asg(t.provider)) ++world_.clusters[world_.cluster_of(t)].asg_provisioning;
+  if (capacity_[t.provider]->capped_per_cluster()) ++world_.clusters[world_.cluster_of(t)].asg_provisioning;
   rec_.emit_task_detail(RecordKind::kTaskProvisioning, t, service);
   if (on_instance != 0) {
-    start_on_instance(slot, on_instance);  // its resources are already reserved there
+    fleet_->start_on_instance(slot, on_instance);  // its resources are already reserved there
     return slot;
   }
-  if (config_.is_asg(t.provider)) {
-    auto& waiting = world_.providers[t.provider].asg->waiting;
-    const int rules = world_.rules_of(t);
-    auto q = std::find_if(waiting.begin(), waiting.end(),
-                          [&](const AsgState::WaitQueue& w) { return w.rules == rules && w.task_definition == t.task_definition; });
-    if (q == waiting.end()) q = waiting.insert(waiting.end(), AsgState::WaitQueue{rules, t.task_definition, {}});
-    q->slots.push_back(slot);
-  } else {
-    world_.providers[t.provider].waiting.push_back(slot);
-  }
+  capacity_[t.provider]->enqueue(slot);
   pump(t.provider);
   return slot;
 }
@@ -541,30 +524,7 @@ void Simulator::handle(const ProviderWake& e) {
   pump(e.provider);
 }
 
-void Simulator::pump(int provider) {
-  if (config_.is_asg(provider)) {
-    pump_asg(provider);
-    return;
-  }
-  auto& p = world_.providers[provider];
-  if (!p.available) return;  // tasks wait in PROVISIONING until capacity returns
-  while (!p.waiting.empty()) {
-    const std::uint32_t slot = p.waiting.front();
-    Task& t = world_.tasks[slot];
-    if (t.phase != TaskPhase::kWaitingForCapacity || t.state == TaskState::kStopped) {
-      p.waiting.pop_front();  // stopped while it waited
-      continue;
-    }
-    // Head-of-line: quota room first (no event wakes us for that: a stop calls pump), then a token.
-    if (p.vcpu_quota && p.vcpu_in_use + world_.vcpus(t) > *p.vcpu_quota + 1e-9) return;
-    if (!p.launch_tokens.try_take(now())) {
-      if (p.wake_event == kNoEvent) p.wake_event = loop_.at(p.launch_tokens.next_available(now()), ProviderWake{provider});
-      return;
-    }
-    p.waiting.pop_front();
-    launch(slot);
-  }
-}
+void Simulator::pump(int provider) { capacity_[provider]->pump(); }
 
 // Each mechanism jitters from its own stream with its own setting, so a what-if on one never
 // moves another: Fargate task phases (timings.fargate.jitterCv), EC2 instance launch and boot,
@@ -579,24 +539,52 @@ SimDuration Simulator::task_jittered(const Task& t, SimDuration d) {
   return jittered(d, latency_rng_, config_.timings.fargate.jitter_cv);
 }
 
-SimDuration Simulator::instance_jittered(SimDuration d) {
-  return jittered(d, ec2_instance_latency_rng_, config_.timings.ec2.jitter_cv);
-}
 
 void Simulator::schedule_step(std::uint32_t slot, SimDuration after) {
   Task& t = world_.tasks[slot];
   t.next_event = loop_.at(now() + after, TaskStep{slot, t.id});
 }
 
-void Simulator::launch(std::uint32_t slot) {
+// --- TaskControl: what capacity providers may do to tasks -----------------------------------------
+void Simulator::provisioning_started(std::uint32_t slot) {
   Task& t = world_.tasks[slot];
-  auto& p = world_.providers[t.provider];
-  t.has_launched = true;
-  t.launched = now();
-  p.vcpu_in_use += world_.vcpus(t);
-  ++p.tasks_launched;
   t.phase = TaskPhase::kProvisioning;
   schedule_step(slot, task_jittered(t, config_.timings.fargate.provisioning));
+}
+
+void Simulator::placed_on_instance(std::uint32_t slot) {
+  Task& t = world_.tasks[slot];
+  set_state(t, TaskState::kPending);
+  rec_.emit_task_detail(RecordKind::kTaskPending, t, t.service);
+  if (config_.task_definitions[t.task_definition].network_mode == NetworkMode::kAwsvpc) {
+    t.phase = TaskPhase::kAttachingEni;
+    schedule_step(slot, task_jittered(t, config_.timings.ec2.eni_attach));
+  } else {
+    t.phase = TaskPhase::kAttachingEni;  // no ENI: straight on to the pull
+    advance(slot);
+  }
+}
+
+void Simulator::interrupt_task(std::uint32_t slot, bool count_for_provider) { interrupt(slot, count_for_provider); }
+
+void Simulator::stop_for_host(std::uint32_t slot, const std::string& reason) { stop_task(slot, reason, /*failed=*/false); }
+
+void Simulator::lost_with_host(std::uint32_t slot, const std::string& reason) {
+  Task& t = world_.tasks[slot];
+  if (t.group >= 0 && t.counts_toward_desired && !t.interrupted) lose_work(t);
+  t.stop_reason = reason;
+  drop_healthy(t);
+  finalize_stop(slot);
+}
+
+void Simulator::daemons_changed_now() {
+  for (std::size_t i = 0; i < world_.services.size(); ++i)
+    if (config_.services[i].daemon) request_reconcile(static_cast<int>(i));
+}
+
+void Simulator::daemons_changed_later() {
+  for (std::size_t i = 0; i < world_.services.size(); ++i)
+    if (config_.services[i].daemon) schedule_reconcile(static_cast<int>(i), now());
 }
 
 void Simulator::set_state(Task& t, TaskState s) {
@@ -607,7 +595,7 @@ void Simulator::set_state(Task& t, TaskState s) {
       case TaskState::kProvisioning:
         p.provisioning += d;
         if (svc) svc->provisioning += d;
-        if (config_.is_asg(t.provider)) {
+        if (capacity_[t.provider]->capped_per_cluster()) {
           auto& c = world_.clusters[world_.cluster_of(t)];
           c.asg_provisioning += d;
           if (d < 0 && c.asg_provisioning == config_.account.provisioning_tasks_per_cluster - 1 &&
@@ -670,10 +658,7 @@ void Simulator::advance(std::uint32_t slot) {
       schedule_step(slot, task_jittered(t, pull_time(t)));
       return;
     case TaskPhase::kPulling:
-      if (t.instance != 0) {
-        auto& cache = world_.instances[t.instance - 1].cached_images;
-        if (std::find(cache.begin(), cache.end(), t.task_definition) == cache.end()) cache.push_back(t.task_definition);
-      }
+      if (t.instance != 0) capacity_[t.provider]->on_image_pulled(t);
       t.phase = TaskPhase::kStartingContainers;
       schedule_step(slot, task_jittered(t, ft.container_start * td.start_chain_length));
       return;
@@ -687,10 +672,7 @@ void Simulator::advance(std::uint32_t slot) {
       } else {
         world_.groups[t.group].wait_seconds.add(to_seconds(now() - t.created));
       }
-      if (is_spot(t.provider) && config_.timings.spot.interruptions_per_task_hour > 0) {
-        const double hours = spot_rng_.exponential(1.0 / config_.timings.spot.interruptions_per_task_hour);
-        t.spot_event = loop_.at(now() + seconds(hours * 3600.0), SpotInterruption{slot, t.id});
-      }
+      capacity_[t.provider]->on_task_running(slot);
       t.phase = TaskPhase::kAppStarting;
       schedule_step(slot, td.app_start_time);
       return;
@@ -945,22 +927,7 @@ void Simulator::finalize_stop(std::uint32_t slot) {
   t.next_event = t.spot_event = kNoEvent;
   t.stopped_at = now();
   t.phase = TaskPhase::kStopped;
-  if (t.has_launched && !config_.is_asg(t.provider)) p.vcpu_in_use -= world_.vcpus(t);
-  if (t.instance != 0) {
-    auto& in = world_.instances[t.instance - 1];
-    cost_.advance_split(in, now());
-    t.cost_usd = accrued_cost(t, now());
-    in.reserved_cpu_units -= world_.demand_of(t.task_definition).cpu_units;
-    in.reserved_memory_mib -= world_.demand_of(t.task_definition).memory_mib;
-    if (in.state != InstanceState::kTerminated) ec2_->release(in.id, world_.rules_of(t), world_.demand_of(t.task_definition));
-    in.task_slots.erase(std::find(in.task_slots.begin(), in.task_slots.end(), slot));
-    if (!t.daemon) --in.service_tasks;
-    // A draining instance goes once its last non-daemon task is gone.
-    if (in.state == InstanceState::kDraining && in.service_tasks == 0) {
-      if (in.event != kNoEvent) loop_.cancel(in.event);
-      in.event = loop_.at(now(), InstanceStep{in.id});
-    }
-  }
+  capacity_[t.provider]->on_task_stopped(slot);
   if (t.has_pulled && t.instance == 0) {
     const auto billed = std::max(config_.pricing.fargate_minimum_billed, now() - t.pull_started);
     t.cost_usd = accrued_cost(t, t.pull_started + billed);
@@ -1044,7 +1011,8 @@ void Simulator::next_trace_arrival(int group) {
 void Simulator::submit_run_task(int group, SimDuration work) {
   const auto& gc = config_.run_tasks[group];
   auto& c = world_.clusters[gc.cluster];
-  const bool on_asg = std::any_of(gc.strategy.begin(), gc.strategy.end(), [&](const StrategyItem& it) { return config_.is_asg(it.provider); });
+  const bool on_asg = std::any_of(gc.strategy.begin(), gc.strategy.end(),
+                                  [&](const StrategyItem& it) { return capacity_[it.provider]->capped_per_cluster(); });
   if (on_asg && (c.asg_provisioning >= config_.account.provisioning_tasks_per_cluster || !c.backlog.empty())) {
     c.backlog.push_back({group, work, now()});
     return;
@@ -1064,61 +1032,13 @@ void Simulator::handle(const TimelineAction& e) {
                                              /*is_rollback=*/false);
                         },
                         [&](const SpotInterruptionsAction& a) {
-                          if (config_.is_asg(a.provider)) {
-                            // EC2: reclaim round(fraction * n) of the group's Spot instances in
-                            // service, chosen by a seeded partial shuffle; each gets the notice.
-                            std::vector<std::uint32_t> spot;
-                            for (auto id : world_.providers[a.provider].asg->members) {
-                              const auto& in = world_.instances[id - 1];
-                              if (in.spot && in.in_service && !in.spot_warned) spot.push_back(id);
-                            }
-                            const auto k = static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(spot.size())));
-                            for (std::size_t i = 0; i < k; ++i) std::swap(spot[i], spot[i + ec2_reclaim_rng_.uniform_index(spot.size() - i)]);
-                            spot.resize(k);
-                            std::sort(spot.begin(), spot.end());
-                            for (auto id : spot) handle(InstanceSpotInterruption{id});
-                            return;
-                          }
-                          // Candidates in id order, then a seeded partial shuffle picks round(fraction * n).
-                          std::vector<std::uint32_t> running;
-                          for (std::uint32_t slot = 0; slot < world_.tasks.size(); ++slot) {
-                            const Task& t = world_.tasks[slot];
-                            if (t.id != 0 && t.provider == a.provider && t.state == TaskState::kRunning && t.counts_toward_desired)
-                              running.push_back(slot);
-                          }
-                          std::sort(running.begin(), running.end(),
-                                    [&](std::uint32_t x, std::uint32_t y) { return world_.tasks[x].id < world_.tasks[y].id; });
-                          const auto k = static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(running.size())));
-                          for (std::size_t i = 0; i < k; ++i) {
-                            const std::size_t j = i + reclaim_rng_.uniform_index(running.size() - i);
-                            std::swap(running[i], running[j]);
-                          }
-                          // Interrupt in id order. Slot indices stay valid while replacements are
-                          // created (only a STOPPED task frees its slot, and none stops here).
-                          running.resize(k);
-                          std::sort(running.begin(), running.end(),
-                                    [&](std::uint32_t x, std::uint32_t y) { return world_.tasks[x].id < world_.tasks[y].id; });
-                          for (auto slot : running) interrupt(slot);
+                          capacity_[a.provider]->reclaim_spot(a.fraction);
                         },
-                        [&](const SpotCapacityAction& a) {
-                          auto& p = world_.providers[a.provider];
-                          if (p.restore_event != kNoEvent) {
-                            loop_.cancel(p.restore_event);
-                            p.restore_event = kNoEvent;
-                          }
-                          p.available = a.available;
-                          if (!a.available && a.duration) p.restore_event = loop_.at(now() + *a.duration, SpotCapacityRestored{a.provider});
-                          if (a.available) pump(a.provider);
-                        }},
+                        [&](const SpotCapacityAction& a) { capacity_[a.provider]->set_spot_capacity(a.available, a.duration);                         }},
              entry.action);
 }
 
-void Simulator::handle(const SpotCapacityRestored& e) {
-  auto& p = world_.providers[e.provider];
-  p.restore_event = kNoEvent;
-  p.available = true;
-  pump(e.provider);
-}
+void Simulator::handle(const SpotCapacityRestored& e) { capacity_[e.provider]->on_spot_capacity_restored(); }
 
 // --- load, metrics, auto scaling ---------------------------------------------------------
 // The load balancer spreads the demand evenly over the healthy targets; a task serves up to
@@ -1289,14 +1209,17 @@ bool Simulator::creation_blocked(int service) {
   const auto& sc = config_.services[service];
   auto& c = world_.clusters[sc.cluster];
   if (c.asg_provisioning < config_.account.provisioning_tasks_per_cluster) return false;
-  if (std::none_of(sc.strategy.begin(), sc.strategy.end(), [&](const StrategyItem& it) { return config_.is_asg(it.provider); }))
+  if (std::none_of(sc.strategy.begin(), sc.strategy.end(), [&](const StrategyItem& it) { return capacity_[it.provider]->capped_per_cluster(); }))
     return false;
   if (std::find(c.blocked_services.begin(), c.blocked_services.end(), service) == c.blocked_services.end())
     c.blocked_services.push_back(service);
   return true;
 }
 
-void Simulator::handle(const AsgReconcile& e) { asg_reconcile(e.provider); }
+void Simulator::handle(const AsgReconcile& e) { fleet_->asg_reconcile(e.provider); }
+void Simulator::handle(const InstanceStep& e) { fleet_->on(e); }
+void Simulator::handle(const InstanceSpotInterruption& e) { fleet_->on(e); }
+void Simulator::handle(const ManagedScalingTick& e) { managed_scaling_->on(e); }
 
 void Simulator::handle(const ClusterRoom& e) {
   auto& c = world_.clusters[e.cluster];
@@ -1315,339 +1238,12 @@ void Simulator::handle(const ClusterRoom& e) {
   for (int service : blocked) schedule_reconcile(service, now());
 }
 
-SimDuration Simulator::pull_time(const Task& t) const {
-  const auto& td = config_.task_definitions[t.task_definition];
-  if (t.instance == 0) return seconds(td.image_size_mib / config_.timings.fargate.pull_mib_per_second);
-  const auto& cache = world_.instances[t.instance - 1].cached_images;
-  if (std::find(cache.begin(), cache.end(), t.task_definition) != cache.end()) return SimDuration{0};
-  return seconds(td.image_size_mib / config_.timings.ec2.pull_mib_per_second);
-}
+SimDuration Simulator::pull_time(const Task& t) const { return capacity_[t.provider]->pull_time(t); }
 
 
 
 
 
-
-// Brings the group to its desired capacity: launches instances, or takes some out of service
-// (drained first with managed draining; with managed termination protection only instances
-// without non-daemon tasks may go).
-void Simulator::asg_reconcile(int provider) {
-  auto& a = *world_.providers[provider].asg;
-  const auto& ac = config_.asg(provider);
-  while (a.in_service < a.desired) launch_instance(provider);
-  while (a.in_service > a.desired) {
-    // Default termination policy: the zone with the most instances, then (our tie-break)
-    // an instance without tasks, then the newest.
-    std::vector<int> per_zone(config_.availability_zones.size(), 0);
-    for (auto id : a.members)
-      if (world_.instances[id - 1].in_service) ++per_zone[world_.instances[id - 1].zone];
-    std::uint32_t victim = 0;
-    std::tuple<int, int, std::uint32_t> best{-1, -1, 0};
-    for (auto id : a.members) {
-      const auto& in = world_.instances[id - 1];
-      if (!in.in_service) continue;
-      if (ac.managed_termination_protection && in.service_tasks > 0) continue;
-      const std::tuple<int, int, std::uint32_t> key{per_zone[in.zone], in.service_tasks == 0 ? 1 : 0, id};
-      if (key > best) {
-        best = key;
-        victim = id;
-      }
-    }
-    if (victim == 0) break;  // every instance is protected: the scale-in waits
-    begin_instance_exit(victim, ac.managed_draining, "Auto Scaling scale-in (desired " + std::to_string(a.desired) + ")");
-  }
-}
-
-void Simulator::launch_instance(int provider) {
-  auto& a = *world_.providers[provider].asg;
-  const auto& ac = config_.asg(provider);
-  std::vector<int> per_zone(config_.availability_zones.size(), 0);
-  int on_demand = 0;
-  for (auto id : a.members) {
-    const auto& in = world_.instances[id - 1];
-    if (!in.in_service) continue;
-    ++per_zone[in.zone];
-    if (!in.spot) ++on_demand;
-  }
-  // Zone: the group's zone with the fewest instances in service (ASG AZ balancing).
-  int zone = ac.zones.front();
-  for (int z : ac.zones)
-    if (per_zone[z] < per_zone[zone]) zone = z;
-  // Purchase option: OnDemandBaseCapacity first, then OnDemandPercentageAboveBaseCapacity
-  // (On-Demand share rounded up) of the instances above the base.
-  bool spot = false;
-  int type = ac.instance_types.front();  // On-Demand: the first override (prioritized)
-  if (ac.mixed) {
-    const int total = a.in_service + 1;
-    const int above = std::max(0, total - ac.on_demand_base);
-    const int want_on_demand = std::min(total, ac.on_demand_base) + (above * ac.on_demand_percent_above_base + 99) / 100;
-    spot = on_demand >= want_on_demand;
-  }
-  if (spot) {
-    // Spot pools ranked as the allocation strategy says; the Advisor band stands in for
-    // pool capacity (lower band: deeper pool). Ties keep the override order.
-    auto rank = [&](int t) {
-      const auto& it = config_.instance_types[t];
-      switch (ac.spot_allocation) {
-        case SpotAllocation::kLowestPrice: return std::pair<double, double>(it.spot_usd_per_hour, 0);
-        case SpotAllocation::kCapacityOptimized: return std::pair<double, double>(it.spot_band, 0);
-        case SpotAllocation::kPriceCapacityOptimized: return std::pair<double, double>(it.spot_band, it.spot_usd_per_hour);
-      }
-      return std::pair<double, double>(0, 0);
-    };
-    for (int t : ac.instance_types)
-      if (rank(t) < rank(type)) type = t;
-  }
-  ContainerInstance in;
-  in.id = static_cast<std::uint32_t>(world_.instances.size() + 1);
-  in.provider = provider;
-  in.zone = zone;
-  in.type = type;
-  in.spot = spot;
-  in.launched = now();
-  in.split_at = now();
-  in.event = loop_.at(now() + instance_jittered(config_.timings.ec2.instance_launch), InstanceStep{in.id});
-  const auto id = in.id;
-  world_.instances.push_back(std::move(in));
-  a.members.push_back(id);
-  ++a.in_service;
-  ++a.instances_launched;
-  a.instance_stats.set(now(), a.in_service);
-  if (rec_.enabled())
-    rec_.emit(RecordKind::kInstanceLaunched, nullptr, -1,
-         "capacityProvider=" + ac.name + " instanceType=" + config_.instance_types[type].name + " lifecycle=" +
-             (spot ? "spot" : "on-demand") + " availabilityZone=" + config_.availability_zones[zone],
-         id);
-}
-
-void Simulator::handle(const InstanceStep& e) {
-  auto& in = world_.instances[e.id - 1];
-  in.event = kNoEvent;
-  switch (in.state) {
-    case InstanceState::kPending:
-      in.state = InstanceState::kBooting;
-      in.event = loop_.at(now() + instance_jittered(config_.timings.ec2.boot + config_.timings.ec2.agent_registration), InstanceStep{in.id});
-      return;
-    case InstanceState::kBooting: activate_instance(in.id); return;
-    case InstanceState::kDraining: terminate_instance(in.id, in.spot_warned ? "EC2 Spot interruption" : "drained"); return;
-    case InstanceState::kActive:
-      if (in.spot_warned) terminate_instance(in.id, "EC2 Spot interruption");  // reclaimed without draining
-      return;
-    case InstanceState::kTerminated: return;
-  }
-}
-
-void Simulator::activate_instance(std::uint32_t id) {
-  auto& in = world_.instances[id - 1];
-  const auto& type = config_.instance_types[in.type];
-  const auto& ac = config_.asg(in.provider);
-  in.state = InstanceState::kActive;
-  in.active_at = now();
-  InstanceInfo info;
-  info.id = id;
-  info.provider = in.provider;
-  info.zone = in.zone;
-  info.cpu_units = type.vcpu * 1024;
-  info.memory_mib = std::max(0, type.memory_mib - config_.timings.ec2.reserved_memory_mib);
-  info.task_enis = std::max(0, type.max_enis - 1);
-  info.attributes = {{"ecs.instance-type", type.name},
-                     {"ecs.availability-zone", config_.availability_zones[in.zone]},
-                     {"ecs.os-type", "linux"},
-                     {"ecs.cpu-architecture", type.architecture == CpuArchitecture::kArm64 ? "arm64" : "x86_64"},
-                     {"ecs.capacity-provider", ac.name}};
-  for (const auto& attr : ac.attributes) info.attributes.push_back(attr);
-  ec2_->add_instance(info);
-  rec_.emit(RecordKind::kInstanceActive, nullptr, -1,
-       "capacityProvider=" + ac.name + " registeredCpu=" + std::to_string(info.cpu_units) +
-           " registeredMemory=" + std::to_string(info.memory_mib),
-       id);
-  if (in.spot) {
-    const double pct = config_.timings.ec2.spot_interruption_percent_per_month[std::clamp(type.spot_band, 0, 4)];
-    if (pct > 0) {
-      // A monthly interruption probability p as a constant hazard: rate = -ln(1 - p) per 730 h.
-      const double per_hour = -std::log(1.0 - std::min(pct, 99.9) / 100.0) / 730.0;
-      const double hours = instance_spot_rng_.exponential(1.0 / per_hour);
-      in.spot_event = loop_.at(now() + seconds(hours * 3600.0), InstanceSpotInterruption{id});
-    }
-  }
-  // DAEMON services first, then whatever waits for capacity, once every instance that
-  // registers at this instant has (ECS places a batch, not one instance at a time).
-  for (std::size_t i = 0; i < world_.services.size(); ++i)
-    if (config_.services[i].daemon) request_reconcile(static_cast<int>(i));
-  auto& p = world_.providers[world_.instances[id - 1].provider];
-  if (p.wake_event == kNoEvent) p.wake_event = loop_.at(now(), ProviderWake{world_.instances[id - 1].provider});
-}
-
-void Simulator::handle(const InstanceSpotInterruption& e) {
-  auto& in = world_.instances[e.id - 1];
-  in.spot_event = kNoEvent;
-  if (in.state == InstanceState::kTerminated || in.spot_warned) return;
-  in.spot_warned = true;
-  auto& a = *world_.providers[in.provider].asg;
-  ++a.spot_interruptions;
-  ++world_.providers[in.provider].spot_interruptions;
-  const auto& ac = config_.asg(in.provider);
-  rec_.emit(RecordKind::kInstanceSpotInterruptionWarning, nullptr, -1,
-       "capacityProvider=" + ac.name + " warning=" + format_seconds(config_.timings.ec2.spot_warning) + "s", e.id);
-  begin_instance_exit(e.id, ac.managed_draining, "EC2 Spot interruption");
-  // The instance is reclaimed when the notice runs out, drained or not (a drained one goes
-  // as soon as its last task has stopped).
-  auto& again = world_.instances[e.id - 1];
-  if (again.state == InstanceState::kActive || (again.state == InstanceState::kDraining && again.service_tasks > 0)) {
-    if (again.event != kNoEvent) loop_.cancel(again.event);
-    again.event = loop_.at(now() + config_.timings.ec2.spot_warning, InstanceStep{e.id});
-  }
-}
-
-// Takes an instance out of service. With managed draining it goes DRAINING: it takes no new
-// tasks, its service tasks are stopped so the scheduler replaces them elsewhere, and it is
-// terminated once no non-daemon task is left. Without, it is terminated at once.
-void Simulator::begin_instance_exit(std::uint32_t id, bool drain, const std::string& why) {
-  auto& in = world_.instances[id - 1];
-  if (in.state == InstanceState::kTerminated || in.state == InstanceState::kDraining) return;
-  const int provider = in.provider;
-  auto& a = *world_.providers[provider].asg;
-  take_out_of_service(in, a);
-  const bool spot_notice = in.spot_warned;
-  if (!drain || in.state != InstanceState::kActive) {
-    // Not registered yet, or no managed draining: it goes now (a Spot instance without
-    // draining keeps running its tasks until the notice runs out).
-    if (!spot_notice || in.state != InstanceState::kActive) terminate_instance(id, why);
-    asg_reconcile(provider);
-    return;
-  }
-  in.state = InstanceState::kDraining;
-  ec2_->set_accepting(id, false);
-  rec_.emit(RecordKind::kInstanceDraining, nullptr, -1, "reason=" + why, id);
-  // Stop (and so replace) the tasks here; daemon tasks stay until the instance goes.
-  const auto slots = in.task_slots;
-  for (auto slot : slots) {
-    Task& t = world_.tasks[slot];
-    // A slot may have been recycled by a task stopped and replaced while this loop runs.
-    if (t.instance != id || t.daemon || t.state == TaskState::kStopped) continue;
-    if (spot_notice) {
-      interrupt(slot, /*count_for_provider=*/false);
-    } else {
-      stop_task(slot, "Container instance " + instance_name(id) + " is draining", /*failed=*/false);
-    }
-  }
-  auto& again = world_.instances[id - 1];
-  if (again.state == InstanceState::kDraining) {
-    if (again.event != kNoEvent) loop_.cancel(again.event);
-    const SimDuration wait = again.service_tasks == 0 ? SimDuration{0} : config_.timings.ec2.draining_timeout;
-    again.event = loop_.at(now() + wait, InstanceStep{id});
-  }
-  asg_reconcile(provider);
-}
-
-void Simulator::take_out_of_service(ContainerInstance& in, AsgState& a) {
-  if (!in.in_service) return;
-  in.in_service = false;
-  --a.in_service;
-  a.instance_stats.set(now(), a.in_service);
-}
-
-void Simulator::terminate_instance(std::uint32_t id, const std::string& why) {
-  auto& in = world_.instances[id - 1];
-  if (in.state == InstanceState::kTerminated) return;
-  const int provider = in.provider;
-  auto& a = *world_.providers[provider].asg;
-  take_out_of_service(in, a);
-  const bool registered = in.state == InstanceState::kActive || in.state == InstanceState::kDraining;
-  if (registered) ec2_->set_accepting(id, false);  // nothing new lands here while its tasks stop
-  if (in.event != kNoEvent) loop_.cancel(in.event);
-  if (in.spot_event != kNoEvent) loop_.cancel(in.spot_event);
-  in.event = in.spot_event = kNoEvent;
-  // Tasks still here die with the instance.
-  const auto slots = in.task_slots;
-  for (auto slot : slots) {
-    Task& t = world_.tasks[slot];
-    if (t.instance != id || t.state == TaskState::kStopped) continue;  // recycled slot, or already gone
-    if (t.group >= 0 && t.counts_toward_desired && !t.interrupted) lose_work(t);
-    t.stop_reason = "Host EC2 (instance " + instance_name(id) + ") terminated.";
-    drop_healthy(t);
-    finalize_stop(slot);
-  }
-  auto& done = world_.instances[id - 1];
-  if (registered) ec2_->remove_instance(id);
-  done.state = InstanceState::kTerminated;
-  done.terminated_at = now() + config_.timings.ec2.instance_shutdown;
-  done.cost_usd = instance_cost(done, done.terminated_at);
-  a.instance_cost_usd += done.cost_usd;
-  ++a.instances_terminated;
-  a.members.erase(std::find(a.members.begin(), a.members.end(), id));
-  rec_.emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
-  for (std::size_t i = 0; i < world_.services.size(); ++i)
-    if (config_.services[i].daemon) schedule_reconcile(static_cast<int>(i), now());
-  asg_reconcile(provider);
-}
-
-void Simulator::pump_asg(int provider) {
-  if (!ec2_) return;
-  auto& a = *world_.providers[provider].asg;
-  // Queues in order of their oldest task; each places tasks until one does not fit.
-  std::vector<std::pair<std::uint64_t, std::size_t>> order;
-  for (std::size_t q = 0; q < a.waiting.size(); ++q) {
-    auto& w = a.waiting[q];
-    while (!w.slots.empty()) {
-      const Task& t = world_.tasks[w.slots.front()];
-      if (t.state != TaskState::kStopped && t.phase == TaskPhase::kWaitingForCapacity) break;
-      w.slots.pop_front();
-    }
-    if (!w.slots.empty()) order.emplace_back(world_.tasks[w.slots.front()].id, q);
-  }
-  std::sort(order.begin(), order.end());
-  for (const auto& [head, q] : order) {
-    auto& w = a.waiting[q];
-    while (!w.slots.empty()) {
-      const std::uint32_t slot = w.slots.front();
-      Task& t = world_.tasks[slot];
-      if (t.state == TaskState::kStopped || t.phase != TaskPhase::kWaitingForCapacity) {
-        w.slots.pop_front();
-        continue;
-      }
-      auto result = ec2_->place(provider, w.rules, world_.demand_of(w.task_definition), placement_rng_);
-      if (!result.instance) {
-        if (!t.placement_reported) {
-          t.placement_reported = true;
-          if (rec_.enabled())
-            rec_.emit(RecordKind::kTaskPlacementFailed, &t, t.service,
-                 (t.service >= 0 ? "(service " + config_.services[t.service].name + ") " : std::string()) + result.reason);
-        }
-        break;
-      }
-      w.slots.pop_front();
-      start_on_instance(slot, result.instance);
-    }
-  }
-}
-
-void Simulator::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
-  Task& t = world_.tasks[slot];
-  auto& in = world_.instances[instance - 1];
-  t.instance = instance;
-  in.task_slots.push_back(slot);
-  if (!t.daemon) ++in.service_tasks;
-  cost_.advance_split(in, now());
-  t.split_vcpu_mark = in.usd_per_reserved_vcpu;
-  t.split_gb_mark = in.usd_per_reserved_gb;
-  in.reserved_cpu_units += world_.demand_of(t.task_definition).cpu_units;
-  in.reserved_memory_mib += world_.demand_of(t.task_definition).memory_mib;
-  t.has_launched = true;
-  t.launched = now();
-  ++world_.providers[t.provider].tasks_launched;
-  t.zone = in.zone;
-  if (t.service >= 0 && t.counts_toward_desired) ++world_.services[t.service].per_zone[t.zone];
-  set_state(t, TaskState::kPending);
-  rec_.emit_task_detail(RecordKind::kTaskPending, t, t.service);
-  if (config_.task_definitions[t.task_definition].network_mode == NetworkMode::kAwsvpc) {
-    t.phase = TaskPhase::kAttachingEni;
-    schedule_step(slot, task_jittered(t, config_.timings.ec2.eni_attach));
-  } else {
-    t.phase = TaskPhase::kAttachingEni;  // no ENI: straight on to the pull
-    advance(slot);
-  }
-}
 
 // DAEMON: one task per ACTIVE container instance of the cluster's Auto Scaling group
 // providers, placed on that instance before other tasks; tasks of an old revision are
@@ -1673,7 +1269,7 @@ void Simulator::reconcile_daemon(int service) {
       if (t.counts_toward_desired && t.task_definition != s.primary_task_definition)
         stop_task(slot, "Deployment of " + config_.task_definitions[s.primary_task_definition].key() + " replaces it", false);
     }
-    if (has || !ec2_->place_on(id, service, world_.demand_of(s.primary_task_definition))) continue;  // retried when resources free up
+    if (has || !fleet_->place_on(id, service, world_.demand_of(s.primary_task_definition))) continue;  // retried when resources free up
     create_task(service, -1, 1, id);
   }
   if (s.desired != active) {
@@ -1681,83 +1277,6 @@ void Simulator::reconcile_daemon(int service) {
     s.desired_stats.set(now(), active);
   }
   check_steady(service);
-}
-
-// Cluster auto scaling, once a minute per provider with managed scaling:
-// CapacityProviderReservation = M / N * 100 (N instances in service; M a lower bound of the
-// instances needed for running plus PROVISIONING tasks), tracked to targetCapacity by a
-// high alarm (1 of 1) and a low alarm (15 of 15).
-void Simulator::handle(const ManagedScalingTick& e) {
-  const auto& et = config_.timings.ec2;
-  loop_.at(now() + et.managed_scaling_period, ManagedScalingTick{e.provider});
-  auto& p = world_.providers[e.provider];
-  auto& a = *p.asg;
-  const auto& ac = config_.asg(e.provider);
-  const auto& ms = ac.managed_scaling;
-  const int n = a.in_service;
-  int m = 0;
-  for (auto id : a.members) {
-    const auto& in = world_.instances[id - 1];
-    if (in.in_service && in.service_tasks > 0) ++m;
-  }
-  // Tasks waiting for capacity: at least one more instance, and as many as their summed
-  // demand needs on the group's largest instance type, resource by resource (CPU units,
-  // memory, task ENIs): the binpacking lower bound.
-  using Resources = Eigen::Array3d;  // cpu units, memory MiB, task ENIs
-  Resources demand = Resources::Zero();
-  int waiting = 0;
-  for (const auto& w : a.waiting)
-    for (auto slot : w.slots) {
-      const Task& t = world_.tasks[slot];
-      if (t.state != TaskState::kProvisioning || t.phase != TaskPhase::kWaitingForCapacity) continue;
-      ++waiting;
-      const auto& d = world_.demand_of(t.task_definition);
-      demand += Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0);
-    }
-  if (waiting > 0) {
-    Resources largest = Resources::Ones();
-    for (int ti : ac.instance_types) {
-      const auto& type = config_.instance_types[ti];
-      largest = largest.max(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1));
-    }
-    const double extra = std::max(1.0, (demand / largest).ceil().maxCoeff());
-    m = static_cast<int>(std::min(n + extra, 1e6));
-  }
-  double reservation;
-  if (n == 0) reservation = m > 0 ? et.first_step_percent : 100.0;
-  else reservation = 100.0 * m / n;
-  a.reservation = reservation;
-  const double target = ms.target_capacity;
-  a.high_streak = reservation > target ? a.high_streak + 1 : 0;
-  a.low_streak = reservation < target ? a.low_streak + 1 : 0;
-  int to = a.desired;
-  std::string why;
-  if (a.high_streak >= et.scale_out_datapoints) {
-    for (auto id : a.members) {
-      const auto& in = world_.instances[id - 1];
-      if (in.in_service && now() - in.launched < ms.instance_warmup) return;  // warm-up blocks scale-out
-    }
-    const int tracked = static_cast<int>(std::ceil(std::max(n, 1) * reservation / target - 1e-9));
-    int step = std::clamp(tracked - n, ms.minimum_step, ms.maximum_step);
-    if (ac.instance_types.size() > 1 || ac.zones.size() > 1) step = ms.minimum_step;  // documented for such groups
-    to = std::min(ac.max_size, n + step);
-    why = "scale-out";
-  } else if (a.low_streak >= et.scale_in_datapoints) {
-    const int tracked = static_cast<int>(std::ceil(n * reservation / target - 1e-9));
-    const int most = std::max(1, static_cast<int>(std::floor(n * et.scale_in_max_fraction)));
-    to = std::max(ac.min_size, n - std::min(n - tracked, most));
-    why = "scale-in";
-  }
-  if (why.empty() || to == a.desired) return;
-  if (why == "scale-in" && to > a.desired) return;
-  if (why == "scale-out" && to < a.desired) return;
-  ++a.scaling_actions;
-  if (rec_.enabled())
-    rec_.emit(RecordKind::kManagedScaling, nullptr, -1,
-         "capacityProvider=" + ac.name + " " + why + " reservation=" + std::to_string(static_cast<int>(std::lround(reservation))) +
-             " from=" + std::to_string(a.desired) + " to=" + std::to_string(to));
-  a.desired = to;
-  asg_reconcile(e.provider);
 }
 
 // --- invariants -------------------------------------------------------------------------------

@@ -58,7 +58,9 @@ TEST_P(Examples, WritesTheOutputsItAsksForAndTheyMatchAnInMemoryRun) {
       {cfg.run.write_tasks, {"tasks.csv", &mem.tasks_csv}}};
   for (const auto& [wanted, named] : files) {
     EXPECT_EQ(fs::exists(out / named.first), wanted) << named.first;
-    if (wanted) EXPECT_EQ(slurp(out / named.first), *named.second) << named.first;
+    if (wanted) {
+      EXPECT_EQ(slurp(out / named.first), *named.second) << named.first;
+    }
   }
   EXPECT_EQ(fs::exists(out / "summary.json"), cfg.run.write_summary);
   const auto j = nlohmann::json::parse(summary);

@@ -14,7 +14,10 @@
 
 #include "ecsim/core/capacity_placer.hpp"
 #include "ecsim/core/config.hpp"
+#include "ecsim/core/capacity_provider.hpp"
 #include "ecsim/core/cost_model.hpp"
+#include "ecsim/core/ec2_fleet.hpp"
+#include "ecsim/core/fargate_provider.hpp"
 #include "ecsim/core/deployment.hpp"
 #include "ecsim/core/event_loop.hpp"
 #include "ecsim/core/events.hpp"
@@ -35,7 +38,7 @@
 namespace ecsim {
 
 /// Simulates one scenario. Owns all state; several instances may run in one process.
-class Simulator final : private ServiceOps {
+class Simulator final : private ServiceOps, private TaskControl {
  public:
   /// `placer` decides providers and zones (ecsim::placement::make_default_placer());
   /// `scalers` holds one entry per service (null for a service without autoScaling).
@@ -152,15 +155,6 @@ class Simulator final : private ServiceOps {
   void handle(const ClusterRoom& e);
   void handle(const AsgReconcile& e);
   void interrupt(std::uint32_t slot, bool count_for_provider = true);
-  // EC2 capacity
-  void asg_reconcile(int provider);
-  void launch_instance(int provider);
-  void activate_instance(std::uint32_t id);
-  void begin_instance_exit(std::uint32_t id, bool drain, const std::string& why);
-  void terminate_instance(std::uint32_t id, const std::string& why);
-  void take_out_of_service(ContainerInstance& in, AsgState& a);
-  void pump_asg(int provider);
-  void start_on_instance(std::uint32_t slot, std::uint32_t instance);
   void reconcile_daemon(int service);
   bool creation_blocked(int service);
   void submit_run_task(int group, SimDuration work);
@@ -184,7 +178,6 @@ class Simulator final : private ServiceOps {
   void drop_healthy(Task& t);
   void lose_work(Task& t);
   void pump(int provider);
-  void launch(std::uint32_t slot);
   void advance(std::uint32_t slot);
   void schedule_step(std::uint32_t slot, SimDuration after);
   void become_healthy(std::uint32_t slot);
@@ -197,7 +190,6 @@ class Simulator final : private ServiceOps {
   void check_deployment(int service);
   static SimDuration jittered(SimDuration d, Rng& rng, double cv);
   SimDuration task_jittered(const Task& t, SimDuration d);
-  SimDuration instance_jittered(SimDuration d);
 
   ScenarioConfig config_;
   std::unique_ptr<CapacityPlacer> placer_;
@@ -209,7 +201,6 @@ class Simulator final : private ServiceOps {
   World world_;
   Recorder rec_;
   CostModel cost_;
-  std::unique_ptr<InstancePlacer> ec2_;
   std::vector<std::vector<BatchArrival>> group_traces_;
   std::vector<std::size_t> group_trace_pos_;
   std::vector<Rng> group_arrival_rng_, group_duration_rng_;
@@ -229,16 +220,22 @@ class Simulator final : private ServiceOps {
   void stop(std::uint32_t slot, const std::string& reason) override;
   bool backing_off(int service) override;
   bool start_task(int service) override;
+  // Capacity: one provider object per capacity provider; the EC2 fleet behind the groups
+  std::unique_ptr<Ec2Fleet> fleet_;
+  std::unique_ptr<ManagedScaling> managed_scaling_;
+  std::vector<std::unique_ptr<CapacityProvider>> capacity_;
+  // TaskControl (what capacity providers may do to tasks)
+  void provisioning_started(std::uint32_t slot) override;
+  void placed_on_instance(std::uint32_t slot) override;
+  void interrupt_task(std::uint32_t slot, bool count_for_provider) override;
+  void stop_for_host(std::uint32_t slot, const std::string& reason) override;
+  void lost_with_host(std::uint32_t slot, const std::string& reason) override;
+  void daemons_changed_now() override;
+  void daemons_changed_later() override;
   void after_event();
-  Rng placement_rng_;
   Rng health_rng_;
-  Rng instance_spot_rng_;
   Rng latency_rng_;
-  Rng ec2_instance_latency_rng_;
   Rng ec2_task_latency_rng_;
-  Rng spot_rng_;
-  Rng reclaim_rng_;
-  Rng ec2_reclaim_rng_;
 };
 
 }  // namespace ecsim

@@ -1,0 +1,91 @@
+// Cluster auto scaling (ECS managed scaling) of Auto Scaling group capacity providers.
+// SPDX-License-Identifier: Apache-2.0
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "ecsim/core/ec2_fleet.hpp"
+
+namespace ecsim {
+
+// Cluster auto scaling, once a minute per provider with managed scaling:
+// CapacityProviderReservation = M / N * 100 (N instances in service; M a lower bound of the
+// instances needed for running plus PROVISIONING tasks), tracked to targetCapacity by a
+// high alarm (1 of 1) and a low alarm (15 of 15).
+void ManagedScaling::on(const events::ManagedScalingTick& e) {
+  const auto& et = w_.config.timings.ec2;
+  sched_.at(sched_.now() + et.managed_scaling_period, events::ManagedScalingTick{e.provider});
+  auto& p = w_.providers[e.provider];
+  auto& a = *p.asg;
+  const auto& ac = w_.config.asg(e.provider);
+  const auto& ms = ac.managed_scaling;
+  const int n = a.in_service;
+  int m = 0;
+  for (auto id : a.members) {
+    const auto& in = w_.instances[id - 1];
+    if (in.in_service && in.service_tasks > 0) ++m;
+  }
+  // Tasks waiting for capacity: at least one more instance, and as many as their summed
+  // demand needs on the group's largest instance type, resource by resource (CPU units,
+  // memory, task ENIs): the binpacking lower bound.
+  using Resources = Eigen::Array3d;  // cpu units, memory MiB, task ENIs
+  Resources demand = Resources::Zero();
+  int waiting = 0;
+  for (const auto& w : a.waiting)
+    for (auto slot : w.slots) {
+      const Task& t = w_.tasks[slot];
+      if (t.state != TaskState::kProvisioning || t.phase != TaskPhase::kWaitingForCapacity) continue;
+      ++waiting;
+      const auto& d = w_.demand_of(t.task_definition);
+      demand += Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0);
+    }
+  if (waiting > 0) {
+    Resources largest = Resources::Ones();
+    for (int ti : ac.instance_types) {
+      const auto& type = w_.config.instance_types[ti];
+      largest = largest.max(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1));
+    }
+    const double extra = std::max(1.0, (demand / largest).ceil().maxCoeff());
+    m = static_cast<int>(std::min(n + extra, 1e6));
+  }
+  double reservation;
+  if (n == 0) reservation = m > 0 ? et.first_step_percent : 100.0;
+  else reservation = 100.0 * m / n;
+  a.reservation = reservation;
+  const double target = ms.target_capacity;
+  a.high_streak = reservation > target ? a.high_streak + 1 : 0;
+  a.low_streak = reservation < target ? a.low_streak + 1 : 0;
+  int to = a.desired;
+  std::string why;
+  if (a.high_streak >= et.scale_out_datapoints) {
+    for (auto id : a.members) {
+      const auto& in = w_.instances[id - 1];
+      if (in.in_service && sched_.now() - in.launched < ms.instance_warmup) return;  // warm-up blocks scale-out
+    }
+    const int tracked = static_cast<int>(std::ceil(std::max(n, 1) * reservation / target - 1e-9));
+    int step = std::clamp(tracked - n, ms.minimum_step, ms.maximum_step);
+    if (ac.instance_types.size() > 1 || ac.zones.size() > 1) step = ms.minimum_step;  // documented for such groups
+    to = std::min(ac.max_size, n + step);
+    why = "scale-out";
+  } else if (a.low_streak >= et.scale_in_datapoints) {
+    const int tracked = static_cast<int>(std::ceil(n * reservation / target - 1e-9));
+    const int most = std::max(1, static_cast<int>(std::floor(n * et.scale_in_max_fraction)));
+    to = std::max(ac.min_size, n - std::min(n - tracked, most));
+    why = "scale-in";
+  }
+  if (why.empty() || to == a.desired) return;
+  if (why == "scale-in" && to > a.desired) return;
+  if (why == "scale-out" && to < a.desired) return;
+  ++a.scaling_actions;
+  if (rec_.enabled())
+    rec_.emit(RecordKind::kManagedScaling, nullptr, -1,
+         "capacityProvider=" + ac.name + " " + why + " reservation=" + std::to_string(static_cast<int>(std::lround(reservation))) +
+             " from=" + std::to_string(a.desired) + " to=" + std::to_string(to));
+  a.desired = to;
+  fleet_.asg_reconcile(e.provider);
+}
+
+
+}  // namespace ecsim
