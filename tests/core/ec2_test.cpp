@@ -493,5 +493,15 @@ TEST(RandomStreams, InstanceTimesDoNotDependOnHowManyTasksJitter) {
   EXPECT_EQ(nine.times("CONTAINER_INSTANCE_ACTIVE"), three.times("CONTAINER_INSTANCE_ACTIVE"));
 }
 
+TEST(Ec2Cost, TheSixtySecondMinimumAppliesOnlyOnceAnInstanceIsTerminated) {
+  // One m5.large (0.096 USD/h) launched at 0: 30 s in, it has cost 30 s, not the minimum 60 s.
+  auto cfg = testing::load_yaml(ec2_scenario("10m", R"({MinSize: 1, MaxSize: 1, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                             "services: []\n"));
+  auto sim = scenarios::build(cfg);
+  sim->run_until(at_millis(30'000));
+  EXPECT_NEAR(sim->provider_cost(2, sim->now()), 0.096 * 30 / 3600, 1e-12);
+  EXPECT_NEAR(sim->instance_cost(sim->instances().at(0), sim->now()), 0.096 * 30 / 3600, 1e-12);
+}
+
 }  // namespace
 }  // namespace ecsim
