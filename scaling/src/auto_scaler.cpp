@@ -233,15 +233,21 @@ std::optional<ScalingAction> AutoScaler::on_scheduled(SimTime now, int desired) 
   return ScalingAction{to, name, reason};
 }
 
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const TargetTrackingConfig& config, const AutoScalingTimings& timings) {
+  return make_target_tracking(std::move(name), config, timings);
+}
+
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const StepScalingConfig& config, const AutoScalingTimings&) {
+  return make_step_scaling(std::move(name), config);
+}
+
 std::unique_ptr<AutoScaler> make_auto_scaler(const AutoScalingConfig& config, const AutoScalingTimings& timings,
                                              std::int64_t start_unix_seconds) {
   auto scaler = std::make_unique<AutoScaler>(config, timings, start_unix_seconds);
   for (const auto& p : config.policies) {
-    std::visit([&](const auto& kind) {
-      using T = std::decay_t<decltype(kind)>;
-      if constexpr (std::is_same_v<T, TargetTrackingConfig>) scaler->add_policy(make_target_tracking(p.name, kind, timings));
-      else scaler->add_policy(make_step_scaling(p.name, kind));
-    }, p.kind);
+    // One make_policy overload per policy kind: a kind added to ScalingPolicyConfig::kind
+    // without one does not compile (never a silent fallback to another kind).
+    std::visit([&](const auto& kind) { scaler->add_policy(make_policy(p.name, kind, timings)); }, p.kind);
   }
   return scaler;
 }

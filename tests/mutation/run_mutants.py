@@ -33,7 +33,7 @@ PLANTED = [
      "const int lower = (s.desired * sc.minimum_healthy_percent + 99) / 100;",
      "const int lower = s.desired * sc.minimum_healthy_percent / 100;"),
     ("managed scaling: scale-in cap removed",
-     "core/src/simulator.cpp",
+     "core/src/managed_scaling.cpp",
      "to = std::max(ac.min_size, n - std::min(n - tracked, most));",
      "to = std::max(ac.min_size, tracked);"),
     ("memory metric made constant",

@@ -22,6 +22,9 @@ std::unique_ptr<ScalingPolicy> make_target_tracking(std::string name, const Targ
                                                     const AutoScalingTimings& timings);
 /// Step scaling: one alarm, step adjustments relative to its threshold.
 std::unique_ptr<ScalingPolicy> make_step_scaling(std::string name, const StepScalingConfig& config);
+/// The policy registry: one overload per alternative of ScalingPolicyConfig::kind.
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const TargetTrackingConfig& config, const AutoScalingTimings& timings);
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const StepScalingConfig& config, const AutoScalingTimings& timings);
 
 /// The ServiceScaler the simulator drives.
 class AutoScaler final : public ServiceScaler {
