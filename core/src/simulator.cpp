@@ -105,6 +105,8 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       cost_(world_),
       invariants_(world_, cost_),
       strategy_(make_deployment_strategy("ROLLING")),
+      scaling_(world_, loop_, rec_, static_cast<DesiredCount&>(*this)),
+      load_(world_, loop_, scaling_),
       health_rng_(rng_for("tasks/health")),
       latency_rng_(rng_for("fargate/latency")),
       ec2_task_latency_rng_(rng_for("ec2/task-latency")) {
@@ -155,7 +157,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       s.scaler = std::move(scalers[i]);
       // RegisterScalableTarget: the desired count is brought inside [MinCapacity, MaxCapacity].
       s.desired = std::clamp(s.desired, s.scaler->min_capacity(), std::max(s.scaler->min_capacity(), s.scaler->max_capacity()));
-      schedule_next_scheduled(service);
+      scaling_.schedule_next(service);
     }
     s.load = make_load_source(sc.load, config_.start_unix_seconds);
     s.demand_rps = s.load->rate();
@@ -234,7 +236,7 @@ void Simulator::finish() {
   loop_.advance_to(horizon());
   for (std::size_t i = 0; i < world_.services.size(); ++i) {
     auto& s = world_.services[i];
-    accumulate(static_cast<int>(i));
+    load_.accumulate(static_cast<int>(i));
     s.desired_stats.set(now(), s.desired);
     s.running_stats.set(now(), s.running);
   }
@@ -623,7 +625,7 @@ void Simulator::set_state(Task& t, TaskState s) {
       case TaskState::kStopped: break;
     }
   };
-  if (t.service >= 0 && (t.state == TaskState::kRunning || s == TaskState::kRunning)) accumulate(t.service);
+  if (t.service >= 0 && (t.state == TaskState::kRunning || s == TaskState::kRunning)) load_.accumulate(t.service);
   bump(t.state, -1);
   t.state = s;
   bump(s, +1);
@@ -759,7 +761,7 @@ void Simulator::become_healthy(std::uint32_t slot) {
   t.healthy = true;
   t.has_been_healthy = true;
   t.healthy_at = now();
-  accumulate(t.service);
+  load_.accumulate(t.service);
   auto& s = world_.services[t.service];
   ++s.healthy;
   ++s.healthy_by_revision[t.task_definition];
@@ -783,7 +785,7 @@ void Simulator::handle(const SpotInterruption& e) {
 // A healthy task stops counting as healthy (the load integrals are brought up to now first).
 void Simulator::drop_healthy(Task& t) {
   if (!t.healthy) return;
-  accumulate(t.service);
+  load_.accumulate(t.service);
   t.healthy = false;
   --world_.services[t.service].healthy;
   --world_.services[t.service].healthy_by_revision[t.task_definition];
@@ -1040,160 +1042,24 @@ void Simulator::handle(const TimelineAction& e) {
 
 void Simulator::handle(const SpotCapacityRestored& e) { capacity_[e.provider]->on_spot_capacity_restored(); }
 
-// --- load, metrics, auto scaling ---------------------------------------------------------
-// The load balancer spreads the demand evenly over the healthy targets; a task serves up to
-// its own revision's requestsPerSecond, and its CPU is what it serves over that capacity (a
-// running task that is not healthy yet serves nothing). The service's CPU is the CPU used
-// over the CPU reserved by its running tasks (ECSServiceAverageCPUUtilization), each task
-// with its own revision's capacity and CPU units: a deployment to a revision that serves
-// twice as much halves the CPU. With one kind of task running the arithmetic is the
-// single-revision formula, min(D, H c) / (R c).
-Simulator::LoadShape Simulator::load_shape(int service) const {
-  const auto& s = world_.services[service];
-  LoadShape out;
-  const TaskDefinitionConfig* only = nullptr;  // the one (capacity, CPU, memory) running, if one
-  bool mixed = false;
-  double running_cpu = 0, running_mem = 0;
-  for (std::size_t k = 0; k < s.running_by_revision.size(); ++k) {
-    const int running = s.running_by_revision[k];
-    if (running <= 0) continue;
-    const auto& td = config_.task_definitions[k];
-    if (!only) only = &td;
-    else if (td.requests_per_second != only->requests_per_second || td.cpu_units != only->cpu_units ||
-             td.memory_mib != only->memory_mib || td.memory_idle_percent != only->memory_idle_percent ||
-             td.memory_full_load_percent != only->memory_full_load_percent)
-      mixed = true;
-    running_cpu += running * static_cast<double>(td.cpu_units);
-    running_mem += running * static_cast<double>(td.memory_mib);
-    out.has_capacity = out.has_capacity || td.requests_per_second > 0;
-  }
-  if (!only) return out;
-  if (!mixed) {
-    const double c = only->requests_per_second;
-    out.idle_memory = only->memory_idle_percent;
-    out.full_memory = only->memory_full_load_percent;
-    if (c <= 0) return out;
-    out.served_rps = std::min(s.demand_rps, s.healthy * c);
-    out.busy_share = out.served_rps / (s.running * c);
-    return out;
-  }
-  const double per_target = s.healthy > 0 ? s.demand_rps / s.healthy : 0.0;
-  double busy_cpu = 0;
-  for (std::size_t k = 0; k < s.running_by_revision.size(); ++k) {
-    const int running = s.running_by_revision[k];
-    if (running <= 0) continue;
-    const auto& td = config_.task_definitions[k];
-    const double mem_weight = running * static_cast<double>(td.memory_mib) / running_mem;
-    out.idle_memory += mem_weight * td.memory_idle_percent;
-    out.full_memory += mem_weight * td.memory_full_load_percent;
-    const int healthy = s.healthy_by_revision[k];
-    if (healthy <= 0 || td.requests_per_second <= 0) continue;
-    const double served = std::min(per_target, td.requests_per_second);
-    out.served_rps += healthy * served;
-    busy_cpu += healthy * served / td.requests_per_second * td.cpu_units;
-  }
-  out.busy_share = busy_cpu / running_cpu;
-  return out;
-}
 
-// Integrates the service's load state since the last call: served share of running capacity
-// (CPU), healthy targets, requests, and what went unserved. Called before every change of
-// demand, running or healthy counts, so each integral is exact for piecewise-constant load.
-void Simulator::accumulate(int service) {
-  auto& s = world_.services[service];
-  const double dt_ms = static_cast<double>(to_millis(now()) - to_millis(s.acc_last));
-  s.acc_last = now();
-  if (dt_ms <= 0) return;
-  const double demand = s.demand_rps;
-  const LoadShape shape = load_shape(service);
-  s.acc_requests += demand * dt_ms / 1000.0;
-  s.acc_healthy_ms += s.healthy * dt_ms;
-  if (s.running > 0) {
-    s.acc_running_ms += dt_ms;
-    s.acc_busy_ms += shape.busy_share * dt_ms;
-  }
-  if (demand > shape.served_rps && demand > 0) {
-    s.overloaded_ms += static_cast<std::int64_t>(dt_ms);
-    s.unserved_requests += (demand - shape.served_rps) * dt_ms / 1000.0;
-  }
-}
 
-void Simulator::handle(const LoadChange& e) {
-  auto& s = world_.services[e.service];
-  accumulate(e.service);
-  s.load->advance(now());
-  s.demand_rps = s.load->rate();
-  if (auto next = s.load->next_change()) loop_.at(*next, LoadChange{e.service});
-}
 
-void Simulator::handle(const MetricTick&) {
-  const auto& at = config_.timings.auto_scaling;
-  const SimDuration period = at.metric_period;
-  const double period_ms = static_cast<double>(period.count());
-  for (std::size_t i = 0; i < world_.services.size(); ++i) {
-    auto& s = world_.services[i];
-    accumulate(static_cast<int>(i));
-    // Memory follows CPU on each revision's idle-to-full-load line; with several revisions
-    // running, their lines are weighted by the memory they reserve now.
-    const LoadShape shape = load_shape(static_cast<int>(i));
-    MetricDatapoint d{now() - period, period, std::nullopt, std::nullopt, std::nullopt};
-    if (s.acc_running_ms > 0 && (shape.has_capacity || s.running == 0)) {
-      const double cpu = 100.0 * s.acc_busy_ms / s.acc_running_ms;
-      d.cpu_percent = cpu;
-      d.memory_percent = shape.idle_memory + (shape.full_memory - shape.idle_memory) * cpu / 100.0;
-      s.cpu_samples.add(cpu);
-    }
-    const double mean_healthy = s.acc_healthy_ms / period_ms;
-    if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;
-    s.acc_busy_ms = s.acc_running_ms = s.acc_healthy_ms = s.acc_requests = 0;
-    if (s.scaler) s.unpublished.push_back(d);
-  }
-  if (at.publication_lag <= SimDuration{0}) {
-    handle(MetricPublish{});
-  } else {
-    loop_.at(now() + at.publication_lag, MetricPublish{});
-  }
-  loop_.at(now() + period, MetricTick{});
-}
 
-void Simulator::handle(const MetricPublish&) {
-  for (std::size_t i = 0; i < world_.services.size(); ++i) {
-    auto& s = world_.services[i];
-    if (!s.scaler || s.unpublished.empty()) continue;
-    const MetricDatapoint d = s.unpublished.front();
-    s.unpublished.pop_front();
-    apply_scaling(static_cast<int>(i), s.scaler->on_datapoint(d, now(), s.desired));
-  }
-}
 
-void Simulator::schedule_next_scheduled(int service) {
-  if (auto next = world_.services[service].scaler->next_scheduled(now())) {
-    if (*next <= horizon()) loop_.at(*next, ScheduledScaling{service});
-  }
-}
 
-void Simulator::handle(const ScheduledScaling& e) {
-  auto& s = world_.services[e.service];
-  apply_scaling(e.service, s.scaler->on_scheduled(now(), s.desired));
-  schedule_next_scheduled(e.service);
-}
 
-void Simulator::apply_scaling(int service, const std::optional<ScalingAction>& action) {
-  if (!action) return;
-  auto& s = world_.services[service];
-  const int to = std::min(action->desired, config_.account.tasks_per_service);
-  if (to == s.desired) return;
-  ++s.scaling_actions;
-  if (rec_.enabled())
-    rec_.emit(RecordKind::kScalingActivity, nullptr, service,
-         "policy=" + action->policy + " from=" + std::to_string(s.desired) + " to=" + std::to_string(to) + " reason=" + action->reason);
-  set_desired(service, to, "autoScaling");
-}
+
+void Simulator::handle(const LoadChange& e) { load_.on(e); }
+void Simulator::handle(const MetricTick& e) { load_.on(e); }
+void Simulator::handle(const MetricPublish& e) { scaling_.on(e); }
+void Simulator::handle(const ScheduledScaling& e) { scaling_.on(e); }
+LoadShape Simulator::load_shape(int service) const { return load_.shape(service); }
 
 void Simulator::handle(const SampleTick&) {
   for (std::size_t i = 0; i < world_.services.size(); ++i) {
     auto& s = world_.services[i];
-    const LoadShape shape = load_shape(static_cast<int>(i));
+    const LoadShape shape = load_.shape(static_cast<int>(i));
     s.cpu_percent = 100.0 * shape.busy_share;
     s.served_rps = shape.served_rps;
   }

@@ -106,7 +106,7 @@ TEST_P(CapacityConformance, GrantsWithinLimitsReleasesEverythingAndReplays) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, CapacityConformance, ::testing::ValuesIn(kinds()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace ecsim

@@ -124,7 +124,7 @@ TEST_P(PolicyConformance, NoMetricMeansNoDecision) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, PolicyConformance, ::testing::ValuesIn(samples()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace ecsim::scaling

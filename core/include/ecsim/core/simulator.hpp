@@ -23,6 +23,7 @@
 #include "ecsim/core/events.hpp"
 #include "ecsim/core/instance_placer.hpp"
 #include "ecsim/core/invariants.hpp"
+#include "ecsim/core/load_metrics.hpp"
 #include "ecsim/core/load_source.hpp"
 #include "ecsim/core/observer.hpp"
 #include "ecsim/core/recorder.hpp"
@@ -38,7 +39,7 @@
 namespace ecsim {
 
 /// Simulates one scenario. Owns all state; several instances may run in one process.
-class Simulator final : private ServiceOps, private TaskControl {
+class Simulator final : private ServiceOps, private TaskControl, private DesiredCount {
  public:
   /// `placer` decides providers and zones (ecsim::placement::make_default_placer());
   /// `scalers` holds one entry per service (null for a service without autoScaling).
@@ -89,14 +90,8 @@ class Simulator final : private ServiceOps, private TaskControl {
   /// idle instances, the 60-second minimum) of an Auto Scaling group provider, to `until`.
   double unallocated_cost(int provider, SimTime until) const;
 
+
   /// A service's load now, from each running task's own revision (capacity, CPU, memory).
-  struct LoadShape {
-    double served_rps = 0;       ///< requests/s the healthy tasks serve
-    double busy_share = 0;       ///< CPU: used over reserved CPU units of the running tasks
-    double idle_memory = 0;      ///< memory % at idle, weighted by reserved memory
-    double full_memory = 0;      ///< memory % at full load, weighted by reserved memory
-    bool has_capacity = false;   ///< some running revision declares requests/s per task
-  };
   LoadShape load_shape(int service) const;
 
   /// Named random stream derived from (seed, replication, name).
@@ -161,11 +156,8 @@ class Simulator final : private ServiceOps, private TaskControl {
   void next_trace_arrival(int group);
   double arrival_rate(const PoissonArrivals& a) const;
   SimDuration pull_time(const Task& t) const;
-  void accumulate(int service);
-  void apply_scaling(int service, const std::optional<ScalingAction>& action);
-  void schedule_next_scheduled(int service);
 
-  void set_desired(int service, int desired, const char* why);
+  void set_desired(int service, int desired, const char* why) override;
   /// Marks a service for reconciliation once the current event is handled (never re-entrant).
   void request_reconcile(int service);
   void flush_reconciles();
@@ -211,7 +203,9 @@ class Simulator final : private ServiceOps, private TaskControl {
   bool check_invariants_ = true;
 #endif
   InvariantChecker invariants_;
-  std::unique_ptr<DeploymentStrategy> strategy_;  ///< every service deploys by rolling update (the only one modelled)
+  std::unique_ptr<DeploymentStrategy> strategy_;
+  ScalingDriver scaling_;
+  LoadMetrics load_;  ///< every service deploys by rolling update (the only one modelled)
   // ServiceOps (the deployment strategy's view of the service scheduler)
   const ServiceState& service(int service) const override;
   const ServiceConfig& service_config(int service) const override;

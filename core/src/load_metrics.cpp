@@ -1,0 +1,153 @@
+// Load and metrics: what each service serves, its CPU and memory, the CloudWatch datapoints
+// ECS publishes, and the scaling driver that hands them to the service's auto scaling.
+// SPDX-License-Identifier: Apache-2.0
+#include "ecsim/core/load_metrics.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace ecsim {
+
+LoadShape LoadMetrics::shape(int service) const {
+  const auto& s = w_.services[service];
+  LoadShape out;
+  const TaskDefinitionConfig* only = nullptr;  // the one (capacity, CPU, memory) running, if one
+  bool mixed = false;
+  double running_cpu = 0, running_mem = 0;
+  for (std::size_t k = 0; k < s.running_by_revision.size(); ++k) {
+    const int running = s.running_by_revision[k];
+    if (running <= 0) continue;
+    const auto& td = w_.config.task_definitions[k];
+    if (!only) only = &td;
+    else if (td.requests_per_second != only->requests_per_second || td.cpu_units != only->cpu_units ||
+             td.memory_mib != only->memory_mib || td.memory_idle_percent != only->memory_idle_percent ||
+             td.memory_full_load_percent != only->memory_full_load_percent)
+      mixed = true;
+    running_cpu += running * static_cast<double>(td.cpu_units);
+    running_mem += running * static_cast<double>(td.memory_mib);
+    out.has_capacity = out.has_capacity || td.requests_per_second > 0;
+  }
+  if (!only) return out;
+  if (!mixed) {
+    const double c = only->requests_per_second;
+    out.idle_memory = only->memory_idle_percent;
+    out.full_memory = only->memory_full_load_percent;
+    if (c <= 0) return out;
+    out.served_rps = std::min(s.demand_rps, s.healthy * c);
+    out.busy_share = out.served_rps / (s.running * c);
+    return out;
+  }
+  const double per_target = s.healthy > 0 ? s.demand_rps / s.healthy : 0.0;
+  double busy_cpu = 0;
+  for (std::size_t k = 0; k < s.running_by_revision.size(); ++k) {
+    const int running = s.running_by_revision[k];
+    if (running <= 0) continue;
+    const auto& td = w_.config.task_definitions[k];
+    const double mem_weight = running * static_cast<double>(td.memory_mib) / running_mem;
+    out.idle_memory += mem_weight * td.memory_idle_percent;
+    out.full_memory += mem_weight * td.memory_full_load_percent;
+    const int healthy = s.healthy_by_revision[k];
+    if (healthy <= 0 || td.requests_per_second <= 0) continue;
+    const double served = std::min(per_target, td.requests_per_second);
+    out.served_rps += healthy * served;
+    busy_cpu += healthy * served / td.requests_per_second * td.cpu_units;
+  }
+  out.busy_share = busy_cpu / running_cpu;
+  return out;
+}
+
+// Integrates the service's load state since the last call: served share of running capacity
+// (CPU), healthy targets, requests, and what went unserved. Called before every change of
+// demand, running or healthy counts, so each integral is exact for piecewise-constant load.
+void LoadMetrics::accumulate(int service) {
+  auto& s = w_.services[service];
+  const double dt_ms = static_cast<double>(to_millis(sched_.now()) - to_millis(s.acc_last));
+  s.acc_last = sched_.now();
+  if (dt_ms <= 0) return;
+  const double demand = s.demand_rps;
+  const LoadShape shape = this->shape(service);
+  s.acc_requests += demand * dt_ms / 1000.0;
+  s.acc_healthy_ms += s.healthy * dt_ms;
+  if (s.running > 0) {
+    s.acc_running_ms += dt_ms;
+    s.acc_busy_ms += shape.busy_share * dt_ms;
+  }
+  if (demand > shape.served_rps && demand > 0) {
+    s.overloaded_ms += static_cast<std::int64_t>(dt_ms);
+    s.unserved_requests += (demand - shape.served_rps) * dt_ms / 1000.0;
+  }
+}
+
+void LoadMetrics::on(const events::LoadChange& e) {
+  auto& s = w_.services[e.service];
+  accumulate(e.service);
+  s.load->advance(sched_.now());
+  s.demand_rps = s.load->rate();
+  if (auto next = s.load->next_change()) sched_.at(*next, events::LoadChange{e.service});
+}
+
+void LoadMetrics::on(const events::MetricTick&) {
+  const auto& at = w_.config.timings.auto_scaling;
+  const SimDuration period = at.metric_period;
+  const double period_ms = static_cast<double>(period.count());
+  for (std::size_t i = 0; i < w_.services.size(); ++i) {
+    auto& s = w_.services[i];
+    accumulate(static_cast<int>(i));
+    // Memory follows CPU on each revision's idle-to-full-load line; with several revisions
+    // running, their lines are weighted by the memory they reserve now.
+    const LoadShape shape = this->shape(static_cast<int>(i));
+    MetricDatapoint d{sched_.now() - period, period, std::nullopt, std::nullopt, std::nullopt};
+    if (s.acc_running_ms > 0 && (shape.has_capacity || s.running == 0)) {
+      const double cpu = 100.0 * s.acc_busy_ms / s.acc_running_ms;
+      d.cpu_percent = cpu;
+      d.memory_percent = shape.idle_memory + (shape.full_memory - shape.idle_memory) * cpu / 100.0;
+      s.cpu_samples.add(cpu);
+    }
+    const double mean_healthy = s.acc_healthy_ms / period_ms;
+    if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;
+    s.acc_busy_ms = s.acc_running_ms = s.acc_healthy_ms = s.acc_requests = 0;
+    if (s.scaler) s.unpublished.push_back(d);
+  }
+  if (at.publication_lag <= SimDuration{0}) {
+    published_.on(events::MetricPublish{});  // no lag: visible within this tick
+  } else {
+    sched_.at(sched_.now() + at.publication_lag, events::MetricPublish{});
+  }
+  sched_.at(sched_.now() + period, events::MetricTick{});
+}
+
+void ScalingDriver::on(const events::MetricPublish&) {
+  for (std::size_t i = 0; i < w_.services.size(); ++i) {
+    auto& s = w_.services[i];
+    if (!s.scaler || s.unpublished.empty()) continue;
+    const MetricDatapoint d = s.unpublished.front();
+    s.unpublished.pop_front();
+    apply(static_cast<int>(i), s.scaler->on_datapoint(d, sched_.now(), s.desired));
+  }
+}
+
+void ScalingDriver::schedule_next(int service) {
+  if (auto next = w_.services[service].scaler->next_scheduled(sched_.now())) {
+    if (*next <= horizon_) sched_.at(*next, events::ScheduledScaling{service});
+  }
+}
+
+void ScalingDriver::on(const events::ScheduledScaling& e) {
+  auto& s = w_.services[e.service];
+  apply(e.service, s.scaler->on_scheduled(sched_.now(), s.desired));
+  schedule_next(e.service);
+}
+
+void ScalingDriver::apply(int service, const std::optional<ScalingAction>& action) {
+  if (!action) return;
+  auto& s = w_.services[service];
+  const int to = std::min(action->desired, w_.config.account.tasks_per_service);
+  if (to == s.desired) return;
+  ++s.scaling_actions;
+  if (rec_.enabled())
+    rec_.emit(RecordKind::kScalingActivity, nullptr, service,
+         "policy=" + action->policy + " from=" + std::to_string(s.desired) + " to=" + std::to_string(to) + " reason=" + action->reason);
+  desired_.set_desired(service, to, "autoScaling");
+}
+
+}  // namespace ecsim
