@@ -110,7 +110,9 @@ TEST_P(PolicyConformance, DecisionsAreConsistentBoundedAndDeterministic) {
       EXPECT_GE(cap, 0);
       EXPECT_TRUE(a->scales_in()) << "a policy that never scales in asked to";
     }
-    if (d != ScalingDecision::Direction::kNone) EXPECT_FALSE(reason.empty());
+    if (d != ScalingDecision::Direction::kNone) {
+      EXPECT_FALSE(reason.empty());
+    }
   }
   EXPECT_GT(outs + ins, 0) << "a day of swinging load should move every sample policy at least once";
 }
