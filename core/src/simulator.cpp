@@ -118,6 +118,9 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   const RngStreams streams(config_.seed, replication_);
   fleet_ = std::make_unique<Ec2Fleet>(world_, loop_, rec_, cost_, static_cast<TaskControl&>(*this), placer_->make_instance_placer(config_), streams);
   managed_scaling_ = std::make_unique<ManagedScaling>(world_, loop_, rec_, *fleet_);
+  batch_ = std::make_unique<BatchGroups>(
+      world_, loop_, rec_, streams, [this](int group) { return create_task(-1, group, 1); },
+      [this](int provider) { return capacity_[provider]->capped_per_cluster(); });
   for (int p = 0; p < config_.num_providers(); ++p) {
     world_.providers[p].running_stats.set(now(), 0);
     if (config_.is_asg(p)) {
@@ -169,24 +172,8 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   }
   if (metrics) loop_.at(now() + config_.timings.auto_scaling.metric_period, MetricTick{});
 
-  world_.groups.resize(config_.run_tasks.size());
-  for (std::size_t g = 0; g < world_.groups.size(); ++g) {
-    const auto& gc = config_.run_tasks[g];
-    world_.groups[g].per_item.assign(gc.strategy.size(), 0);
-    group_arrival_rng_.push_back(rng_for("runTasks/" + gc.name + "/arrivals"));
-    group_duration_rng_.push_back(rng_for("runTasks/" + gc.name + "/durations"));
-    group_traces_.emplace_back();
-    group_trace_pos_.push_back(0);
-    if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
-      if (poisson->rate_per_second > 0) {
-        const double gap = group_arrival_rng_.back().exponential(1.0 / arrival_rate(*poisson));
-        loop_.at(now() + seconds(gap), RunTaskArrival{static_cast<int>(g)});
-      }
-    } else {
-      group_traces_[g] = read_batch_trace(std::get<TraceArrivals>(gc.arrivals), config_.start_unix_seconds);
-      next_trace_arrival(static_cast<int>(g));
-    }
-  }
+  batch_->start();
+
 
   for (int p = kNumBuiltinProviders; p < config_.num_providers(); ++p) {
     loop_.at(now(), AsgReconcile{p});  // initial instances launch as the first events
@@ -978,52 +965,11 @@ const Task* Simulator::find_task(std::uint64_t id) const {
 }
 
 // --- runTasks, timeline, samples -------------------------------------------------------------
-void Simulator::handle(const RunTaskArrival& e) {
-  const auto& gc = config_.run_tasks[e.group];
-  if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
-    Rng& dr = group_duration_rng_[e.group];
-    SimDuration work = std::visit(Overloaded{[&](const ExponentialDuration& d) { return seconds(dr.exponential(to_seconds(d.mean))); },
-                                             [](const FixedDuration& d) { return d.value; }},
-                                  poisson->duration);
-    submit_run_task(e.group, work);
-    const double gap = group_arrival_rng_[e.group].exponential(1.0 / arrival_rate(*poisson));
-    loop_.at(now() + seconds(gap), RunTaskArrival{e.group});
-    return;
-  }
-  const auto& row = group_traces_[e.group][group_trace_pos_[e.group]++];
-  for (int k = 0; k < row.count; ++k) submit_run_task(e.group, row.work);
-  next_trace_arrival(e.group);
-}
 
-double Simulator::arrival_rate(const PoissonArrivals& a) const {
-  if (a.amplitude == 0.0) return a.rate_per_second;
-  const double x = to_seconds(now() + a.phase) / to_seconds(a.period);
-  // A rate of zero would never arrive again: keep a floor of 1e-9 of the mean.
-  return std::max(a.rate_per_second * 1e-9, a.rate_per_second * (1.0 + a.amplitude * std::sin(2.0 * std::numbers::pi * x)));
-}
 
-void Simulator::next_trace_arrival(int group) {
-  const auto& rows = group_traces_[group];
-  const auto pos = group_trace_pos_[group];
-  if (pos < rows.size() && rows[pos].at <= horizon()) loop_.at(rows[pos].at, RunTaskArrival{group});
-}
 
-// One RunTask call. On Auto Scaling group capacity a full cluster (the PROVISIONING cap)
-// defers it: the caller retries when there is room, in submission order.
-void Simulator::submit_run_task(int group, SimDuration work) {
-  const auto& gc = config_.run_tasks[group];
-  auto& c = world_.clusters[gc.cluster];
-  const bool on_asg = std::any_of(gc.strategy.begin(), gc.strategy.end(),
-                                  [&](const StrategyItem& it) { return capacity_[it.provider]->capped_per_cluster(); });
-  if (on_asg && (c.asg_provisioning >= config_.account.provisioning_tasks_per_cluster || !c.backlog.empty())) {
-    c.backlog.push_back({group, work, now()});
-    return;
-  }
-  ++world_.groups[group].submitted;
-  const std::uint32_t slot = create_task(-1, group, 1);
-  world_.tasks[slot].work = work;
-  rec_.emit_task_detail(RecordKind::kRunTaskSubmitted, world_.tasks[slot], -1);
-}
+
+void Simulator::handle(const RunTaskArrival& e) { batch_->on(e); }
 
 void Simulator::handle(const TimelineAction& e) {
   const auto& entry = config_.timeline[e.index];
@@ -1088,22 +1034,12 @@ void Simulator::handle(const InstanceSpotInterruption& e) { fleet_->on(e); }
 void Simulator::handle(const ManagedScalingTick& e) { managed_scaling_->on(e); }
 
 void Simulator::handle(const ClusterRoom& e) {
+  batch_->submit_deferred(e.cluster);
   auto& c = world_.clusters[e.cluster];
-  const int cap = config_.account.provisioning_tasks_per_cluster;
-  while (!c.backlog.empty() && c.asg_provisioning < cap) {
-    const auto d = c.backlog.front();
-    c.backlog.pop_front();
-    ++world_.groups[d.group].submitted;
-    const std::uint32_t slot = create_task(-1, d.group, 1);
-    world_.tasks[slot].work = d.work;
-    world_.tasks[slot].created = d.at;
-    rec_.emit_task_detail(RecordKind::kRunTaskSubmitted, world_.tasks[slot], -1);
-  }
   auto blocked = std::move(c.blocked_services);
   c.blocked_services.clear();
   for (int service : blocked) schedule_reconcile(service, now());
 }
-
 SimDuration Simulator::pull_time(const Task& t) const { return capacity_[t.provider]->pull_time(t); }
 
 

@@ -14,6 +14,7 @@
 
 #include "ecsim/core/capacity_placer.hpp"
 #include "ecsim/core/config.hpp"
+#include "ecsim/core/batch_groups.hpp"
 #include "ecsim/core/capacity_provider.hpp"
 #include "ecsim/core/cost_model.hpp"
 #include "ecsim/core/ec2_fleet.hpp"
@@ -152,9 +153,6 @@ class Simulator final : private ServiceOps, private TaskControl, private Desired
   void interrupt(std::uint32_t slot, bool count_for_provider = true);
   void reconcile_daemon(int service);
   bool creation_blocked(int service);
-  void submit_run_task(int group, SimDuration work);
-  void next_trace_arrival(int group);
-  double arrival_rate(const PoissonArrivals& a) const;
   SimDuration pull_time(const Task& t) const;
 
   void set_desired(int service, int desired, const char* why) override;
@@ -193,9 +191,6 @@ class Simulator final : private ServiceOps, private TaskControl, private Desired
   World world_;
   Recorder rec_;
   CostModel cost_;
-  std::vector<std::vector<BatchArrival>> group_traces_;
-  std::vector<std::size_t> group_trace_pos_;
-  std::vector<Rng> group_arrival_rng_, group_duration_rng_;
   std::deque<int> dirty_services_;  ///< services whose reconcile is requested, in request order
 #ifdef NDEBUG
   bool check_invariants_ = false;
@@ -217,6 +212,7 @@ class Simulator final : private ServiceOps, private TaskControl, private Desired
   // Capacity: one provider object per capacity provider; the EC2 fleet behind the groups
   std::unique_ptr<Ec2Fleet> fleet_;
   std::unique_ptr<ManagedScaling> managed_scaling_;
+  std::unique_ptr<BatchGroups> batch_;
   std::vector<std::unique_ptr<CapacityProvider>> capacity_;
   // TaskControl (what capacity providers may do to tasks)
   void provisioning_started(std::uint32_t slot) override;
