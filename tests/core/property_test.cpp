@@ -111,13 +111,19 @@ class OutOfBoundsScaler final : public ServiceScaler {
   std::optional<ScalingAction> on_scheduled(SimTime, int) override { return std::nullopt; }
 };
 
-TEST(Invariants, AViolationIsReportedWithItsTime) {
+// A 3-task Fargate service whose scaler is the rogue one.
+std::unique_ptr<Simulator> with_rogue_scaler() {
   auto cfg = testing::load_yaml(testing::fargate_scenario("10m", R"(services:
   - {serviceName: web, taskDefinition: web:1, desiredCount: 3, launchType: FARGATE}
 )"));
   std::vector<std::unique_ptr<ServiceScaler>> scalers;
   scalers.push_back(std::make_unique<OutOfBoundsScaler>());
-  Simulator sim(cfg, placement::make_default_placer(), std::move(scalers));
+  return std::make_unique<Simulator>(cfg, placement::make_default_placer(), std::move(scalers));
+}
+
+TEST(Invariants, AViolationIsReportedWithItsTime) {
+  auto owned = with_rogue_scaler();
+  Simulator& sim = *owned;
   EXPECT_NO_THROW(sim.check_invariants_now());  // consistent before the rogue action
   sim.set_check_invariants(true, 1);
   try {
@@ -129,12 +135,8 @@ TEST(Invariants, AViolationIsReportedWithItsTime) {
 }
 
 TEST(Invariants, OffMeansNoCheckDuringTheRun) {
-  auto cfg = testing::load_yaml(testing::fargate_scenario("10m", R"(services:
-  - {serviceName: web, taskDefinition: web:1, desiredCount: 3, launchType: FARGATE}
-)"));
-  std::vector<std::unique_ptr<ServiceScaler>> scalers;
-  scalers.push_back(std::make_unique<OutOfBoundsScaler>());
-  Simulator sim(cfg, placement::make_default_placer(), std::move(scalers));
+  auto owned = with_rogue_scaler();
+  Simulator& sim = *owned;
   sim.set_check_invariants(false);
   EXPECT_NO_THROW(sim.run());
   EXPECT_EQ(sim.services()[0].desired, 50);
