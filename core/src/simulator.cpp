@@ -97,15 +97,15 @@ SimDuration TaskDefinitionConfig::stop_timeout(SimDuration default_timeout) cons
 Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> placer,
                      std::vector<std::unique_ptr<ServiceScaler>> scalers, std::uint64_t replication)
     : config_(std::move(config)),
-      placer_(std::move(placer)),
+      placer_(placer ? std::move(placer) : throw std::invalid_argument("Simulator needs a CapacityPlacer")),
       replication_(replication),
       loop_(SimTime{config_.duration}),
       world_(config_),
       rec_(trace_, *this, loop_),
       cost_(world_),
       invariants_(world_, cost_),
-      strategy_(make_deployment_strategy("ROLLING")),
       scaling_(world_, loop_, rec_, static_cast<DesiredCount&>(*this)),
+      services_(world_, loop_, rec_, *placer_, static_cast<TaskLifecycleOps&>(*this), make_deployment_strategy("ROLLING")),
       load_(world_, loop_, scaling_),
       health_rng_(rng_for("tasks/health")),
       latency_rng_(rng_for("fargate/latency")),
@@ -214,7 +214,7 @@ std::size_t Simulator::step(std::size_t n) {
 
 void Simulator::handle_event(const Event& e) {
   dispatch(e);
-  flush_reconciles();
+  services_.flush();
   if (check_invariants_) after_event();
 }
 
@@ -240,208 +240,11 @@ void Simulator::dispatch(const Event& e) {
   std::visit([this](const auto& ev) { handle(ev); }, e);
 }
 
-// --- services ----------------------------------------------------------------------------
-void Simulator::set_desired(int service, int desired, const char* why) {
-  auto& s = world_.services[service];
-  // A user's UpdateService may leave the scalable target's range; Application Auto
-  // Scaling brings it back on its next activity.
-  s.desired_set_by_user = std::string_view(why) == "timeline";
-  if (s.desired == desired) return;
-  const int old = s.desired;
-  s.desired = desired;
-  s.desired_stats.set(now(), desired);
-  s.steady = false;
-  if (rec_.enabled())
-    rec_.emit(RecordKind::kServiceDesiredCountUpdated, nullptr, service,
-         "from=" + std::to_string(old) + " to=" + std::to_string(desired) + " by=" + why);
-  request_reconcile(service);
-}
-
-void Simulator::schedule_reconcile(int service, SimTime at) {
-  auto& s = world_.services[service];
-  if (s.reconcile_event != kNoEvent) {
-    if (s.reconcile_at <= at) return;
-    loop_.cancel(s.reconcile_event);
-  }
-  s.reconcile_at = at;
-  s.reconcile_event = loop_.at(at, ReconcileService{service});
-}
-
-void Simulator::handle(const ReconcileService& e) {
-  world_.services[e.service].reconcile_event = kNoEvent;
-  request_reconcile(e.service);
-}
-
-// A reconcile is requested, never called from inside another component's work: whatever
-// changed a service (a stop, a healthy task, a new desired count) marks it, and the loop
-// reconciles the marked services once the event is handled, in the order they were marked.
-// A reconcile that stops or starts tasks may mark services again; they run in the same pass.
-// So no call chain re-enters the scheduler (a scale-in of n tasks once recursed n deep).
-void Simulator::request_reconcile(int service) {
-  auto& s = world_.services[service];
-  if (s.reconcile_requested) return;
-  s.reconcile_requested = true;
-  dirty_services_.push_back(service);
-}
-
-void Simulator::flush_reconciles() {
-  while (!dirty_services_.empty()) {
-    const int service = dirty_services_.front();
-    dirty_services_.pop_front();
-    world_.services[service].reconcile_requested = false;
-    reconcile(service);
-  }
-}
-
-void Simulator::reconcile(int service) {
-  auto& s = world_.services[service];
-  const auto& sc = config_.services[service];
-  if (sc.daemon) {
-    reconcile_daemon(service);
-    return;
-  }
-  if (s.pending_rollback) {
-    const int td = *s.pending_rollback;
-    s.pending_rollback.reset();
-    start_deployment(service, td, /*is_rollback=*/true);
-    return;
-  }
-  // A deployment the circuit breaker failed without rollback launches no more tasks.
-  const bool halted = !s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kFailed &&
-                      !s.deployments.back().rolled_back;
-  int old_counted = s.counted - s.counted_by_revision[s.primary_task_definition];
-  if (old_counted > 0) {
-    strategy_->step(service, old_counted, halted, *this);
-    return;
-  }
-  // Too many: stop the excess, tasks that are not running yet first (newest first), then
-  // running ones from the fullest zone and the provider furthest above its share.
-  if (s.counted > s.desired) scale_in(service);
-  if (s.counted >= s.desired || halted) {
-    check_steady(service);
-    return;
-  }
-  if (now() < s.backoff_until) {
-    schedule_reconcile(service, s.backoff_until);
-    return;
-  }
-  while (s.counted < s.desired) {
-    if (creation_blocked(service)) return;
-    if (!s.pace.try_take(now())) {
-      schedule_reconcile(service, s.pace.next_available(now()));
-      return;
-    }
-    create_task(service, -1, 1);
-  }
-}
-
-// Stops the service's excess tasks. The candidates are gathered once (stopping a task changes
-// no other task's state or zone), so a scale-in of n tasks is O(n x zones), not O(n^2):
-// first the counted tasks not yet RUNNING, newest first; then, one at a time, the strategy
-// item to shrink (it depends on the counts left) and in it the newest task of the fullest
-// zone. `live` is in creation order, so newest means highest slot position there.
-void Simulator::scale_in(int service) {
-  auto& s = world_.services[service];
-  const auto& sc = config_.services[service];
-  std::vector<std::uint32_t> not_running;
-  // buckets[item][zone + 1]: counted RUNNING tasks, oldest first (zone -1 never runs, kept for safety).
-  std::vector<std::vector<std::vector<std::uint32_t>>> buckets(
-      sc.strategy.size(), std::vector<std::vector<std::uint32_t>>(config_.availability_zones.size() + 1));
-  std::vector<std::size_t> position(world_.tasks.size());
-  for (std::size_t k = 0; k < s.live.size(); ++k) {
-    const std::uint32_t slot = s.live[k];
-    const Task& t = world_.tasks[slot];
-    position[slot] = k;
-    if (!t.counts_toward_desired) continue;
-    if (t.state != TaskState::kRunning) not_running.push_back(slot);
-    else buckets[static_cast<std::size_t>(t.strategy_item)][static_cast<std::size_t>(t.zone + 1)].push_back(slot);
-  }
-  const std::string why = "Scaling activity initiated by (service " + sc.name + ")";
-  for (auto it = not_running.rbegin(); it != not_running.rend() && s.counted > s.desired; ++it)
-    stop_task(*it, why, /*failed=*/false);
-  while (s.counted > s.desired) {
-    const std::size_t item = placer_->choose_provider_to_shrink(sc.strategy, s.per_item);
-    auto& zones = buckets[item];
-    // The fullest zone; among equally full zones the newest task.
-    std::size_t best = zones.size();
-    int best_count = -1;
-    for (std::size_t z = 0; z < zones.size(); ++z) {
-      if (zones[z].empty()) continue;
-      const int zc = z > 0 ? s.per_zone[z - 1] : 0;
-      if (zc > best_count || (zc == best_count && position[zones[z].back()] > position[zones[best].back()])) {
-        best_count = zc;
-        best = z;
-      }
-    }
-    if (best == zones.size()) break;  // cannot happen while counted > 0; defensive
-    const std::uint32_t victim = zones[best].back();
-    zones[best].pop_back();
-    stop_task(victim, why, /*failed=*/false);
-  }
-}
-
-// --- ServiceOps: what the deployment strategy may do ------------------------------------------
-const ServiceState& Simulator::service(int service) const { return world_.services[service]; }
-const ServiceConfig& Simulator::service_config(int service) const { return config_.services[service]; }
-const Task& Simulator::task(std::uint32_t slot) const { return world_.tasks[slot]; }
-std::string Simulator::task_definition_key(int task_definition) const { return config_.task_definitions[task_definition].key(); }
-void Simulator::stop(std::uint32_t slot, const std::string& reason) { stop_task(slot, reason, /*failed=*/false); }
-
-bool Simulator::backing_off(int service) {
-  auto& s = world_.services[service];
-  if (now() >= s.backoff_until) return false;
-  schedule_reconcile(service, s.backoff_until);
-  return true;
-}
-
-bool Simulator::start_task(int service) {
-  auto& s = world_.services[service];
-  if (creation_blocked(service)) return false;
-  if (!s.pace.try_take(now())) {
-    schedule_reconcile(service, s.pace.next_available(now()));
-    return false;
-  }
-  create_task(service, -1, 1);
-  return true;
-}
-
-void Simulator::start_deployment(int service, int task_definition, bool is_rollback) {
-  auto& s = world_.services[service];
-  for (auto& d : s.deployments)
-    if (d.rollout == Deployment::Rollout::kInProgress) d.rollout = Deployment::Rollout::kFailed;  // superseded
-  s.primary_task_definition = task_definition;
-  s.deployments.push_back(Deployment{task_definition, now(), std::nullopt, Deployment::Rollout::kInProgress, 0, false, is_rollback});
-  s.consecutive_failures = 0;  // a new deployment resets the scheduler's back-off
-  s.backoff_until = now();
-  s.steady = false;
-  rec_.emit(RecordKind::kDeploymentInProgress, nullptr, service,
-       "taskDefinition=" + config_.task_definitions[task_definition].key() + (is_rollback ? " rollback=true" : ""));
-  request_reconcile(service);
-}
-
-// A deployment completes when every live task runs the primary revision and the service
-// holds desiredCount healthy tasks (old tasks that are still draining keep it in progress).
-void Simulator::check_deployment(int service) {
-  auto& s = world_.services[service];
-  if (s.deployments.empty() || s.deployments.back().rollout != Deployment::Rollout::kInProgress) return;
-  for (auto slot : s.live)
-    if (world_.tasks[slot].task_definition != s.primary_task_definition) return;
-  if (s.healthy < s.desired || s.counted != s.desired) return;
-  auto& d = s.deployments.back();
-  d.rollout = Deployment::Rollout::kCompleted;
-  d.completed = now();
-  s.last_completed_task_definition = s.primary_task_definition;
-  rec_.emit(RecordKind::kDeploymentCompleted, nullptr, service, "taskDefinition=" + config_.task_definitions[d.task_definition].key());
-}
-
-void Simulator::check_steady(int service) {
-  check_deployment(service);
-  auto& s = world_.services[service];
-  const bool steady = s.counted == s.desired && s.healthy == s.desired && s.provisioning == 0 && s.pending == 0 &&
-                      s.stopping == 0;
-  if (steady && !s.steady) rec_.emit(RecordKind::kServiceSteadyState, nullptr, service, "running=" + std::to_string(s.running));
-  s.steady = steady;
-}
+// --- the service scheduler's entry points --------------------------------------------------
+void Simulator::handle(const ReconcileService& e) { services_.on(e); }
+void Simulator::set_desired(int service, int desired, const char* why) { services_.set_desired(service, desired, why); }
+void Simulator::request_reconcile(int service) { services_.request_reconcile(service); }
+void Simulator::schedule_reconcile(int service, SimTime at) { services_.schedule_reconcile(service, at); }
 
 // --- tasks -------------------------------------------------------------------------------
 
@@ -976,7 +779,7 @@ void Simulator::handle(const TimelineAction& e) {
   std::visit(Overloaded{[&](const UpdateServiceAction& a) {
                           if (a.desired_count) set_desired(a.service, *a.desired_count, "timeline");
                           if (a.task_definition || a.force_new_deployment)
-                            start_deployment(a.service, a.task_definition.value_or(world_.services[a.service].primary_task_definition),
+                            services_.start_deployment(a.service, a.task_definition.value_or(world_.services[a.service].primary_task_definition),
                                              /*is_rollback=*/false);
                         },
                         [&](const SpotInterruptionsAction& a) {
@@ -1015,18 +818,6 @@ void Simulator::handle(const SampleTick&) {
 
 // --- EC2 capacity: Auto Scaling groups, container instances, managed scaling ---------------
 
-// The account's cap on PROVISIONING tasks per cluster (Auto Scaling group providers only):
-// a service that would add one more waits until a task leaves PROVISIONING.
-bool Simulator::creation_blocked(int service) {
-  const auto& sc = config_.services[service];
-  auto& c = world_.clusters[sc.cluster];
-  if (c.asg_provisioning < config_.account.provisioning_tasks_per_cluster) return false;
-  if (std::none_of(sc.strategy.begin(), sc.strategy.end(), [&](const StrategyItem& it) { return capacity_[it.provider]->capped_per_cluster(); }))
-    return false;
-  if (std::find(c.blocked_services.begin(), c.blocked_services.end(), service) == c.blocked_services.end())
-    c.blocked_services.push_back(service);
-  return true;
-}
 
 void Simulator::handle(const AsgReconcile& e) { fleet_->asg_reconcile(e.provider); }
 void Simulator::handle(const InstanceStep& e) { fleet_->on(e); }
@@ -1047,39 +838,6 @@ SimDuration Simulator::pull_time(const Task& t) const { return capacity_[t.provi
 
 
 
-// DAEMON: one task per ACTIVE container instance of the cluster's Auto Scaling group
-// providers, placed on that instance before other tasks; tasks of an old revision are
-// replaced one instance at a time (minimumHealthyPercent 0, maximumPercent 100).
-void Simulator::reconcile_daemon(int service) {
-  auto& s = world_.services[service];
-  const auto& sc = config_.services[service];
-  const auto& cluster = config_.clusters[sc.cluster];
-  int active = 0;
-  for (std::size_t k = 0; k < world_.instances.size(); ++k) {
-    // Only instances in service: one leaving (draining, reclaimed) gets no new daemon task.
-    if (world_.instances[k].state != InstanceState::kActive || !world_.instances[k].in_service ||
-        std::find(cluster.providers.begin(), cluster.providers.end(), world_.instances[k].provider) == cluster.providers.end())
-      continue;
-    ++active;
-    const std::uint32_t id = world_.instances[k].id;
-    bool has = false;
-    const auto slots = world_.instances[k].task_slots;
-    for (auto slot : slots) {
-      const Task& t = world_.tasks[slot];
-      if (t.service != service || t.instance != id || t.state == TaskState::kStopped) continue;
-      has = true;
-      if (t.counts_toward_desired && t.task_definition != s.primary_task_definition)
-        stop_task(slot, "Deployment of " + config_.task_definitions[s.primary_task_definition].key() + " replaces it", false);
-    }
-    if (has || !fleet_->place_on(id, service, world_.demand_of(s.primary_task_definition))) continue;  // retried when resources free up
-    create_task(service, -1, 1, id);
-  }
-  if (s.desired != active) {
-    s.desired = active;
-    s.desired_stats.set(now(), active);
-  }
-  check_steady(service);
-}
 
 // --- invariants -------------------------------------------------------------------------------
 void Simulator::after_event() { invariants_.after_event(now(), loop_.events_processed()); }

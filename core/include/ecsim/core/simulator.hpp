@@ -28,6 +28,7 @@
 #include "ecsim/core/load_source.hpp"
 #include "ecsim/core/observer.hpp"
 #include "ecsim/core/recorder.hpp"
+#include "ecsim/core/service_scheduler.hpp"
 #include "ecsim/core/rng.hpp"
 #include "ecsim/core/service_scaler.hpp"
 #include "ecsim/core/state.hpp"
@@ -40,7 +41,7 @@
 namespace ecsim {
 
 /// Simulates one scenario. Owns all state; several instances may run in one process.
-class Simulator final : private ServiceOps, private TaskControl, private DesiredCount {
+class Simulator final : private TaskControl, private DesiredCount, private TaskLifecycleOps {
  public:
   /// `placer` decides providers and zones (ecsim::placement::make_default_placer());
   /// `scalers` holds one entry per service (null for a service without autoScaling).
@@ -151,33 +152,27 @@ class Simulator final : private ServiceOps, private TaskControl, private Desired
   void handle(const ClusterRoom& e);
   void handle(const AsgReconcile& e);
   void interrupt(std::uint32_t slot, bool count_for_provider = true);
-  void reconcile_daemon(int service);
-  bool creation_blocked(int service);
   SimDuration pull_time(const Task& t) const;
 
   void set_desired(int service, int desired, const char* why) override;
   /// Marks a service for reconciliation once the current event is handled (never re-entrant).
   void request_reconcile(int service);
-  void flush_reconciles();
-  void reconcile(int service);
-  void scale_in(int service);
   void schedule_reconcile(int service, SimTime at);
   std::uint32_t alloc_task();
   /// `on_instance` != 0: a DAEMON task pinned to that instance (resources already reserved).
-  std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0);
+  std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0) override;
+  bool reserve_daemon(std::uint32_t instance, int service, const TaskDemand& d) override { return fleet_->place_on(instance, service, d); }
+  bool capped_per_cluster(int provider) const override { return capacity_[static_cast<std::size_t>(provider)]->capped_per_cluster(); }
   void drop_healthy(Task& t);
   void lose_work(Task& t);
   void pump(int provider);
   void advance(std::uint32_t slot);
   void schedule_step(std::uint32_t slot, SimDuration after);
   void become_healthy(std::uint32_t slot);
-  void stop_task(std::uint32_t slot, const std::string& reason, bool failed);
+  void stop_task(std::uint32_t slot, const std::string& reason, bool failed) override;
   void finalize_stop(std::uint32_t slot);
   void set_state(Task& t, TaskState s);
   void uncount(Task& t);
-  void check_steady(int service);
-  void start_deployment(int service, int task_definition, bool is_rollback);
-  void check_deployment(int service);
   static SimDuration jittered(SimDuration d, Rng& rng, double cv);
   SimDuration task_jittered(const Task& t, SimDuration d);
 
@@ -191,24 +186,15 @@ class Simulator final : private ServiceOps, private TaskControl, private Desired
   World world_;
   Recorder rec_;
   CostModel cost_;
-  std::deque<int> dirty_services_;  ///< services whose reconcile is requested, in request order
 #ifdef NDEBUG
   bool check_invariants_ = false;
 #else
   bool check_invariants_ = true;
 #endif
   InvariantChecker invariants_;
-  std::unique_ptr<DeploymentStrategy> strategy_;
   ScalingDriver scaling_;
+  ServiceScheduler services_;
   LoadMetrics load_;  ///< every service deploys by rolling update (the only one modelled)
-  // ServiceOps (the deployment strategy's view of the service scheduler)
-  const ServiceState& service(int service) const override;
-  const ServiceConfig& service_config(int service) const override;
-  const Task& task(std::uint32_t slot) const override;
-  std::string task_definition_key(int task_definition) const override;
-  void stop(std::uint32_t slot, const std::string& reason) override;
-  bool backing_off(int service) override;
-  bool start_task(int service) override;
   // Capacity: one provider object per capacity provider; the EC2 fleet behind the groups
   std::unique_ptr<Ec2Fleet> fleet_;
   std::unique_ptr<ManagedScaling> managed_scaling_;

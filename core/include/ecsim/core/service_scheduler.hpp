@@ -1,0 +1,78 @@
+// The ECS service scheduler: brings each service's tasks to its desired count.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "ecsim/core/capacity_placer.hpp"
+#include "ecsim/core/deployment.hpp"
+#include "ecsim/core/events.hpp"
+#include "ecsim/core/load_metrics.hpp"
+#include "ecsim/core/recorder.hpp"
+#include "ecsim/core/world.hpp"
+
+namespace ecsim {
+
+/// What the service scheduler may do to tasks. Implemented by the task lifecycle.
+class TaskLifecycleOps {
+ public:
+  virtual ~TaskLifecycleOps() = default;
+  /// A new task of the service's primary revision (or a batch group's); `on_instance` != 0:
+  /// a DAEMON task pinned to that instance (its resources already reserved). Returns its slot.
+  virtual std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0) = 0;
+  virtual void stop_task(std::uint32_t slot, const std::string& reason, bool failed) = 0;
+  /// Reserves a DAEMON task's resources on an instance; false if they do not fit.
+  virtual bool reserve_daemon(std::uint32_t instance, int service, const TaskDemand& d) = 0;
+  /// The account's PROVISIONING-tasks-per-cluster cap applies to this capacity provider.
+  virtual bool capped_per_cluster(int provider) const = 0;
+};
+
+/// Reconciles are requested, never called from inside another component's work: whatever
+/// changed a service marks it, and flush() (the loop, after each event) reconciles the marked
+/// services in marking order until none is left. It hands deployments to its strategy.
+class ServiceScheduler final : public ServiceOps, public DesiredCount {
+ public:
+  ServiceScheduler(World& w, ModelScheduler& sched, const Recorder& rec, CapacityPlacer& placer, TaskLifecycleOps& tasks,
+                   std::unique_ptr<DeploymentStrategy> strategy)
+      : w_(w), sched_(sched), rec_(rec), placer_(placer), tasks_(tasks), strategy_(std::move(strategy)) {}
+
+  void set_desired(int service, int desired, const char* why) override;
+  void request_reconcile(int service);
+  /// A reconcile at `at` (the earliest asked for wins).
+  void schedule_reconcile(int service, SimTime at);
+  void flush();
+  void on(const events::ReconcileService& e);
+  void start_deployment(int service, int task_definition, bool is_rollback);
+
+  // ServiceOps (the deployment strategy's view)
+  const ServiceState& service(int service) const override { return w_.services[static_cast<std::size_t>(service)]; }
+  const ServiceConfig& service_config(int service) const override { return w_.config.services[static_cast<std::size_t>(service)]; }
+  const Task& task(std::uint32_t slot) const override { return w_.tasks[slot]; }
+  std::string task_definition_key(int task_definition) const override {
+    return w_.config.task_definitions[static_cast<std::size_t>(task_definition)].key();
+  }
+  void stop(std::uint32_t slot, const std::string& reason) override;
+  bool backing_off(int service) override;
+  bool start_task(int service) override;
+
+ private:
+  void reconcile(int service);
+  void scale_in(int service);
+  void reconcile_daemon(int service);
+  bool creation_blocked(int service);
+  void check_deployment(int service);
+  void check_steady(int service);
+
+  World& w_;
+  ModelScheduler& sched_;
+  const Recorder& rec_;
+  CapacityPlacer& placer_;
+  TaskLifecycleOps& tasks_;
+  std::unique_ptr<DeploymentStrategy> strategy_;  ///< every service deploys by rolling update (the only one modelled)
+  std::deque<int> dirty_;                         ///< services whose reconcile is requested, in request order
+};
+
+}  // namespace ecsim
