@@ -29,6 +29,7 @@
 #include "ecsim/core/observer.hpp"
 #include "ecsim/core/recorder.hpp"
 #include "ecsim/core/service_scheduler.hpp"
+#include "ecsim/core/task_lifecycle.hpp"
 #include "ecsim/core/rng.hpp"
 #include "ecsim/core/service_scaler.hpp"
 #include "ecsim/core/state.hpp"
@@ -41,7 +42,7 @@
 namespace ecsim {
 
 /// Simulates one scenario. Owns all state; several instances may run in one process.
-class Simulator final : private TaskControl, private DesiredCount, private TaskLifecycleOps {
+class Simulator final : private DesiredCount {
  public:
   /// `placer` decides providers and zones (ecsim::placement::make_default_placer());
   /// `scalers` holds one entry per service (null for a service without autoScaling).
@@ -151,30 +152,8 @@ class Simulator final : private TaskControl, private DesiredCount, private TaskL
   void handle(const ManagedScalingTick& e);
   void handle(const ClusterRoom& e);
   void handle(const AsgReconcile& e);
-  void interrupt(std::uint32_t slot, bool count_for_provider = true);
-  SimDuration pull_time(const Task& t) const;
-
   void set_desired(int service, int desired, const char* why) override;
-  /// Marks a service for reconciliation once the current event is handled (never re-entrant).
-  void request_reconcile(int service);
   void schedule_reconcile(int service, SimTime at);
-  std::uint32_t alloc_task();
-  /// `on_instance` != 0: a DAEMON task pinned to that instance (resources already reserved).
-  std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0) override;
-  bool reserve_daemon(std::uint32_t instance, int service, const TaskDemand& d) override { return fleet_->place_on(instance, service, d); }
-  bool capped_per_cluster(int provider) const override { return capacity_[static_cast<std::size_t>(provider)]->capped_per_cluster(); }
-  void drop_healthy(Task& t);
-  void lose_work(Task& t);
-  void pump(int provider);
-  void advance(std::uint32_t slot);
-  void schedule_step(std::uint32_t slot, SimDuration after);
-  void become_healthy(std::uint32_t slot);
-  void stop_task(std::uint32_t slot, const std::string& reason, bool failed) override;
-  void finalize_stop(std::uint32_t slot);
-  void set_state(Task& t, TaskState s);
-  void uncount(Task& t);
-  static SimDuration jittered(SimDuration d, Rng& rng, double cv);
-  SimDuration task_jittered(const Task& t, SimDuration d);
 
   ScenarioConfig config_;
   std::unique_ptr<CapacityPlacer> placer_;
@@ -194,24 +173,14 @@ class Simulator final : private TaskControl, private DesiredCount, private TaskL
   InvariantChecker invariants_;
   ScalingDriver scaling_;
   ServiceScheduler services_;
-  LoadMetrics load_;  ///< every service deploys by rolling update (the only one modelled)
+  LoadMetrics load_;
+  TaskLifecycle lifecycle_;
   // Capacity: one provider object per capacity provider; the EC2 fleet behind the groups
   std::unique_ptr<Ec2Fleet> fleet_;
   std::unique_ptr<ManagedScaling> managed_scaling_;
   std::unique_ptr<BatchGroups> batch_;
   std::vector<std::unique_ptr<CapacityProvider>> capacity_;
-  // TaskControl (what capacity providers may do to tasks)
-  void provisioning_started(std::uint32_t slot) override;
-  void placed_on_instance(std::uint32_t slot) override;
-  void interrupt_task(std::uint32_t slot, bool count_for_provider) override;
-  void stop_for_host(std::uint32_t slot, const std::string& reason) override;
-  void lost_with_host(std::uint32_t slot, const std::string& reason) override;
-  void daemons_changed_now() override;
-  void daemons_changed_later() override;
   void after_event();
-  Rng health_rng_;
-  Rng latency_rng_;
-  Rng ec2_task_latency_rng_;
 };
 
 }  // namespace ecsim
