@@ -1,0 +1,198 @@
+// Scenario loading: account, timings, pricing and run settings.
+// SPDX-License-Identifier: Apache-2.0
+#include "loader/loader.hpp"
+
+namespace ecsim::scenarios::loader {
+
+void Loader::read_bucket(Fields& f, const std::string& key, TokenBucketConfig& out) {
+  Fields b(ctx_, f.get(key), f.sub(key));
+  if (auto v = b.number("burst", 1, 1e9)) out.burst = *v;
+  if (auto v = b.number("perSecond", 1e-6, 1e9)) out.per_second = *v;
+}
+
+void Loader::read_account(const YAML::Node& n) {
+  Fields a(ctx_, n, "account");
+  auto& acc = cfg_.account;
+  read_bucket(a, "fargateLaunchRate", acc.fargate_launch);
+  read_bucket(a, "fargateSpotLaunchRate", acc.fargate_spot_launch);
+  {
+    Fields r(ctx_, a.get("serviceLaunchRatePerMinute"), "account.serviceLaunchRatePerMinute");
+    if (auto v = r.number("fargate", 1e-3, 1e9)) acc.service_launch_per_minute_fargate = *v;
+    if (auto v = r.number("ec2", 1e-3, 1e9)) acc.service_launch_per_minute_ec2 = *v;
+  }
+  {
+    Fields q(ctx_, a.get("fargateVcpuQuota"), "account.fargateVcpuQuota");
+    if (auto v = q.number("onDemand", 0.25, 1e9)) acc.fargate_vcpu_quota = *v;
+    if (auto v = q.number("spot", 0.25, 1e9)) acc.fargate_spot_vcpu_quota = *v;
+  }
+  if (auto v = a.integer("tasksPerService", 1, 1'000'000)) acc.tasks_per_service = static_cast<int>(*v);
+  if (auto v = a.integer("provisioningTasksPerCluster", 1, 1'000'000)) acc.provisioning_tasks_per_cluster = static_cast<int>(*v);
+}
+
+void Loader::read_timings(const YAML::Node& n) {
+  Fields t(ctx_, n, "timings");
+  auto& tm = cfg_.timings;
+  {
+    Fields f(ctx_, t.get("fargate"), "timings.fargate");
+    if (auto v = f.duration("provisioning")) tm.fargate.provisioning = *v;
+    if (auto v = f.duration("eniAttach")) tm.fargate.eni_attach = *v;
+    if (auto v = f.number("pullMiBPerSecond", 1e-3, 1e9)) tm.fargate.pull_mib_per_second = *v;
+    if (auto v = f.duration("containerStart")) tm.fargate.container_start = *v;
+    if (auto v = f.number("jitterCv", 0, 10)) tm.fargate.jitter_cv = *v;
+  }
+  {
+    Fields f(ctx_, t.get("autoScaling"), "timings.autoScaling");
+    auto& as = tm.auto_scaling;
+    if (auto v = f.duration("metricPeriod", false, SimDuration{1000})) {
+      if (v->count() % 1000 != 0 || (*v > std::chrono::minutes(1) ? v->count() % 60000 != 0 : 60000 % v->count() != 0))
+        ctx_.error(f.node()["metricPeriod"], f.sub("metricPeriod"), "must divide a minute (1s, 5s, 10s, 30s, ...) or be whole minutes");
+      else as.metric_period = *v;
+    }
+    if (auto v = f.duration("metricPublicationLag")) as.publication_lag = *v;
+    if (auto v = f.integer("targetTrackingScaleOutDatapoints", 1, 100)) as.target_tracking_scale_out_datapoints = static_cast<int>(*v);
+    if (auto v = f.integer("targetTrackingScaleInDatapoints", 1, 100)) as.target_tracking_scale_in_datapoints = static_cast<int>(*v);
+    if (auto v = f.number("targetTrackingScaleInFactor", 0.01, 1)) as.target_tracking_scale_in_factor = *v;
+  }
+  {
+    Fields f(ctx_, t.get("task"), "timings.task");
+    if (auto v = f.duration("stopTimeout")) tm.task.stop_timeout = *v;
+    if (auto v = f.duration("sigtermExit")) tm.task.sigterm_exit = *v;
+  }
+  {
+    Fields f(ctx_, t.get("service"), "timings.service");
+    if (auto v = f.duration("restartBackoffInitial")) tm.service.restart_backoff_initial = *v;
+    if (auto v = f.duration("restartBackoffMax")) tm.service.restart_backoff_max = *v;
+    if (auto v = f.integer("circuitBreakerMinThreshold", 1, 10000)) tm.service.circuit_breaker_min_threshold = static_cast<int>(*v);
+    if (auto v = f.integer("circuitBreakerMaxThreshold", 1, 10000)) tm.service.circuit_breaker_max_threshold = static_cast<int>(*v);
+    if (auto v = f.number("circuitBreakerPercent", 0, 100)) tm.service.circuit_breaker_percent = *v;
+  }
+  {
+    Fields f(ctx_, t.get("loadBalancer"), "timings.loadBalancer");
+    if (auto v = f.duration("deregistrationDelay")) tm.load_balancer.deregistration_delay = *v;
+    if (auto v = f.duration("healthCheckInterval", false, SimDuration{1})) tm.load_balancer.health_check_interval = *v;
+    if (auto v = f.duration("healthCheckTimeout")) tm.load_balancer.health_check_timeout = *v;
+    if (auto v = f.integer("unhealthyThreshold", 2, 10)) tm.load_balancer.unhealthy_threshold = static_cast<int>(*v);
+  }
+  {
+    Fields f(ctx_, t.get("spot"), "timings.spot");
+    if (auto v = f.number("interruptionsPerTaskHour", 0, 1e6)) tm.spot.interruptions_per_task_hour = *v;
+    if (auto v = f.duration("warning")) tm.spot.warning = *v;
+  }
+  {
+    Fields f(ctx_, t.get("ec2"), "timings.ec2");
+    auto& e = tm.ec2;
+    if (auto v = f.duration("instanceLaunch")) e.instance_launch = *v;
+    if (auto v = f.number("jitterCv", 0, 10)) e.jitter_cv = *v;
+    if (auto v = f.duration("boot")) e.boot = *v;
+    if (auto v = f.duration("agentRegistration")) e.agent_registration = *v;
+    if (auto v = f.integer("reservedMemoryMiB", 0, 1'000'000)) e.reserved_memory_mib = static_cast<int>(*v);
+    if (auto v = f.number("pullMiBPerSecond", 1e-3, 1e9)) e.pull_mib_per_second = *v;
+    if (auto v = f.duration("eniAttach")) e.eni_attach = *v;
+    if (auto v = f.duration("spotWarning")) e.spot_warning = *v;
+    if (auto pct = f.get("spotInterruptionPercentPerMonth"); pct.IsDefined() && detail::expect_sequence(ctx_, pct, f.sub("spotInterruptionPercentPerMonth"))) {
+      if (pct.size() != 5) {
+        ctx_.error(pct, f.sub("spotInterruptionPercentPerMonth"), "give 5 values, one per Spot Advisor band: <5%, 5-10%, 10-15%, 15-20%, >20%");
+      } else {
+        for (std::size_t k = 0; k < 5; ++k)
+          if (auto v = detail::scalar_number(ctx_, pct[k], idx(f.sub("spotInterruptionPercentPerMonth"), k), 0, 99.9))
+            e.spot_interruption_percent_per_month[k] = *v;
+      }
+    }
+    if (auto v = f.duration("instanceShutdown")) e.instance_shutdown = *v;
+    if (auto v = f.duration("managedScalingPeriod", false, SimDuration{1000})) e.managed_scaling_period = *v;
+    if (auto v = f.integer("scaleOutDatapoints", 1, 100)) e.scale_out_datapoints = static_cast<int>(*v);
+    if (auto v = f.integer("scaleInDatapoints", 1, 100)) e.scale_in_datapoints = static_cast<int>(*v);
+    if (auto v = f.number("firstStepPercent", 100, 10000)) e.first_step_percent = *v;
+    if (auto v = f.number("scaleInMaxFraction", 0.01, 1)) e.scale_in_max_fraction = *v;
+    if (auto v = f.duration("drainingTimeout")) e.draining_timeout = *v;
+  }
+}
+
+void Loader::read_pricing(const YAML::Node& n) {
+  Fields p(ctx_, n, "pricing");
+  Fields f(ctx_, p.get("fargate"), "pricing.fargate");
+  auto od_vcpu = f.number("usdPerVcpuHour", 0, 1e6);
+  auto od_gb = f.number("usdPerGbHour", 0, 1e6);
+  auto arm_vcpu = f.number("armUsdPerVcpuHour", 0, 1e6);
+  auto arm_gb = f.number("armUsdPerGbHour", 0, 1e6);
+  auto discount = f.number("spotDiscount", 0, 1);
+  auto eph = f.number("ephemeralUsdPerGbHour", 0, 1e6);
+  f.finish();
+  auto& pr = cfg_.pricing;
+  {
+    Fields e(ctx_, p.get("ec2"), "pricing.ec2");
+    if (auto v = e.duration("minimumBilled")) pr.ec2_minimum_billed = *v;
+    Fields split(ctx_, e.get("splitCostAllocation"), "pricing.ec2.splitCostAllocation");
+    if (auto v = split.number("cpuWeight", 0, 1e6)) pr.split_cpu_weight = *v;
+    if (auto v = split.number("memoryWeight", 0, 1e6)) pr.split_memory_weight = *v;
+    split.finish();
+    if (pr.split_cpu_weight + pr.split_memory_weight <= 0)
+      ctx_.error(e.get("splitCostAllocation"), "pricing.ec2.splitCostAllocation", "cpuWeight and memoryWeight cannot both be 0");
+    ec2_price_overrides_ = e.get("instanceTypes");
+    if (ec2_price_overrides_.IsDefined() && !ec2_price_overrides_.IsMap())
+      ctx_.error(ec2_price_overrides_, "pricing.ec2.instanceTypes", "expected a mapping of instance type to {onDemandUsdPerHour, spotUsdPerHour}");
+  }
+  const std::string& region = cfg_.region;
+  auto table = [&](const char* platform, const char* capacity) { return detail::fargate_rate(region, platform, capacity); };
+  auto x86 = table("Linux/x86", "FARGATE");
+  auto arm = table("Linux/ARM", "FARGATE");
+  if (!x86 && !(od_vcpu && od_gb)) {
+    ctx_.error(region_node_, "pricing.fargate",
+               "the bundled price table has no Fargate rates for region '" + region +
+                   "'; regions with rates: " + detail::join(detail::fargate_regions()) +
+                   " (or give pricing.fargate.usdPerVcpuHour and usdPerGbHour)");
+    return;
+  }
+  const std::string kTable = "scenarios/data/aws_fargate_prices.csv row ";
+  auto row = [&](const char* platform, const char* capacity) { return kTable + region + " " + platform + " " + capacity; };
+  pr.fargate_x86 = x86.value_or(FargateRate{});
+  pr.fargate_x86.source = x86 ? row("Linux/x86", "FARGATE") : "";
+  if (od_vcpu) pr.fargate_x86.usd_per_vcpu_hour = *od_vcpu;
+  if (od_gb) pr.fargate_x86.usd_per_gb_hour = *od_gb;
+  if (od_vcpu || od_gb) pr.fargate_x86.source = "pricing.fargate (scenario override)" + (x86 && !(od_vcpu && od_gb) ? " and " + row("Linux/x86", "FARGATE") : "");
+  pr.fargate_arm = arm.value_or(pr.fargate_x86);
+  pr.fargate_arm.source = arm ? row("Linux/ARM", "FARGATE") : pr.fargate_x86.source + " (no ARM row: x86 rates)";
+  if (arm_vcpu) pr.fargate_arm.usd_per_vcpu_hour = *arm_vcpu;
+  if (arm_gb) pr.fargate_arm.usd_per_gb_hour = *arm_gb;
+  if (arm_vcpu || arm_gb) pr.fargate_arm.source = "pricing.fargate.armUsdPer* (scenario override)";
+  // Spot: the table's Spot rows unless a discount is given or On-Demand rates were overridden.
+  auto spot_x86 = table("Linux/x86", "FARGATE_SPOT");
+  auto spot_arm = table("Linux/ARM", "FARGATE_SPOT");
+  const double d = discount.value_or(0.70);
+  auto discounted = [&](const FargateRate& r) {
+    return FargateRate{r.usd_per_vcpu_hour * (1 - d), r.usd_per_gb_hour * (1 - d),
+                       "On-Demand x (1 - " + std::to_string(d).substr(0, 4) + (discount ? " pricing.fargate.spotDiscount" : " default discount") +
+                           ") of: " + r.source};
+  };
+  pr.fargate_spot_x86 = (discount || od_vcpu || od_gb || !spot_x86) ? discounted(pr.fargate_x86) : *spot_x86;
+  if (pr.fargate_spot_x86.source.empty()) pr.fargate_spot_x86.source = row("Linux/x86", "FARGATE_SPOT");
+  pr.fargate_spot_arm = (discount || arm_vcpu || arm_gb || !spot_arm) ? discounted(pr.fargate_arm) : *spot_arm;
+  if (pr.fargate_spot_arm.source.empty()) pr.fargate_spot_arm.source = row("Linux/ARM", "FARGATE_SPOT");
+  const auto eph_table = detail::fargate_ephemeral_rate(region);
+  pr.ephemeral_usd_per_gb_hour = eph.value_or(eph_table.value_or(0.000111));
+  pr.ephemeral_source = eph ? "pricing.fargate.ephemeralUsdPerGbHour (scenario override)"
+                            : (eph_table ? kTable + region + " ephemeral storage" : "ecsim default (us-east-1 rate)");
+}
+
+void Loader::read_run(const YAML::Node& n) {
+  Fields r(ctx_, n, "run");
+  auto& run = cfg_.run;
+  if (auto v = r.duration("sample", false, SimDuration{1000})) run.sample = *v;
+  if (auto v = r.integer("replications", 1, 100000)) run.replications = static_cast<int>(*v);
+  auto outs = r.get("outputs");
+  if (outs.IsDefined() && detail::expect_sequence(ctx_, outs, "run.outputs")) {
+    run.write_summary = run.write_timeseries = run.write_events = run.write_tasks = false;
+    const std::vector<std::string> valid = {"summary", "timeseries", "events", "tasks"};
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+      auto s = detail::scalar_string(ctx_, outs[i], idx("run.outputs", i));
+      if (!s) continue;
+      if (*s == "summary") run.write_summary = true;
+      else if (*s == "timeseries") run.write_timeseries = true;
+      else if (*s == "events") run.write_events = true;
+      else if (*s == "tasks") run.write_tasks = true;
+      else ctx_.error(outs[i], idx("run.outputs", i), "unknown output '" + *s + "'; expected one of: " + detail::join(valid));
+    }
+  }
+}
+
+}  // namespace ecsim::scenarios::loader

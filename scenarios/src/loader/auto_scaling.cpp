@@ -1,0 +1,206 @@
+// Scenario loading: service auto scaling: scalable targets, policies, scheduled actions.
+// SPDX-License-Identifier: Apache-2.0
+#include "loader/loader.hpp"
+
+namespace ecsim::scenarios::loader {
+
+std::optional<MetricType> Loader::read_metric_type(Fields& f, const std::string& key, bool required) {
+  static const std::vector<std::string> kTypes = {"ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization",
+                                                  "ALBRequestCountPerTarget"};
+  auto v = f.choice(key, kTypes, required);
+  if (!v) return std::nullopt;
+  return static_cast<MetricType>(std::find(kTypes.begin(), kTypes.end(), *v) - kTypes.begin());
+}
+
+std::optional<AutoScalingConfig> Loader::read_auto_scaling(const YAML::Node& n, const std::string& path) {
+  static const std::vector<std::string> kIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "RoleARN",
+                                                    "SuspendedState", "Tags"};
+  Fields a(ctx_, n, path, "RegisterScalableTarget", &kIgnored);
+  if (!a.valid()) return std::nullopt;
+  AutoScalingConfig out;
+  auto lo = a.integer("MinCapacity", 0, cfg_.account.tasks_per_service, true);
+  auto hi = a.integer("MaxCapacity", 0, cfg_.account.tasks_per_service, true);
+  if (lo) out.min_capacity = static_cast<int>(*lo);
+  if (hi) out.max_capacity = static_cast<int>(*hi);
+  if (lo && hi && *lo > *hi) ctx_.error(n["MaxCapacity"], a.sub("MaxCapacity"), "MaxCapacity is below MinCapacity (" + std::to_string(*lo) + ")");
+  bool ok = lo && hi;
+  if (auto ps = a.get("policies"); ps.IsDefined() && detail::expect_sequence(ctx_, ps, a.sub("policies"))) {
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      if (auto p = read_policy(ps[i], idx(a.sub("policies"), i))) {
+        for (const auto& other : out.policies)
+          if (other.name == p->name) ctx_.error(ps[i], idx(a.sub("policies"), i), "two policies are named '" + p->name + "'");
+        out.policies.push_back(std::move(*p));
+      } else {
+        ok = false;
+      }
+    }
+  }
+  if (auto sa = a.get("scheduledActions"); sa.IsDefined() && detail::expect_sequence(ctx_, sa, a.sub("scheduledActions"))) {
+    static const std::vector<std::string> kSchedIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "Timezone"};
+    for (std::size_t i = 0; i < sa.size(); ++i) {
+      const std::string p = idx(a.sub("scheduledActions"), i);
+      Fields f(ctx_, sa[i], p, "PutScheduledAction", &kSchedIgnored);
+      if (!f.valid()) {
+        ok = false;
+        continue;
+      }
+      ScheduledActionConfig c;
+      c.name = f.str("ScheduledActionName", true).value_or("?");
+      if (auto tz = f.node()["Timezone"]; tz.IsDefined() && tz.IsScalar() && tz.Scalar() != "UTC" && tz.Scalar() != "Etc/UTC") {
+        ctx_.error(tz, f.sub("Timezone"), "only UTC schedules are modelled; got '" + tz.Scalar() + "'");
+        ok = false;
+      }
+      if (auto sch = f.str("Schedule", true)) {
+        std::string err;
+        if (scaling::Schedule::parse(*sch, &err)) c.schedule = *sch;
+        else {
+          ctx_.error(f.node()["Schedule"], f.sub("Schedule"), err);
+          ok = false;
+        }
+      } else ok = false;
+      for (const char* key : {"StartTime", "EndTime"}) {
+        if (auto v = f.str(key)) {
+          auto ms = parse_utc_millis(*v);
+          if (!ms) {
+            ctx_.error(f.node()[key], f.sub(key), "'" + *v + "' is not a UTC time like \"2024-03-01T08:00:00Z\"");
+            ok = false;
+          } else (std::string(key) == "StartTime" ? c.start_unix_seconds : c.end_unix_seconds) = *ms / 1000;
+        }
+      }
+      Fields act(ctx_, f.get("ScalableTargetAction", true), f.sub("ScalableTargetAction"));
+      if (auto v = act.integer("MinCapacity", 0, cfg_.account.tasks_per_service)) c.min_capacity = static_cast<int>(*v);
+      if (auto v = act.integer("MaxCapacity", 0, cfg_.account.tasks_per_service)) c.max_capacity = static_cast<int>(*v);
+      if (act.valid() && !c.min_capacity && !c.max_capacity) {
+        ctx_.error(act.node(), act.path(), "give MinCapacity, MaxCapacity or both");
+        ok = false;
+      }
+      if (c.min_capacity && c.max_capacity && *c.min_capacity > *c.max_capacity) {
+        ctx_.error(act.node(), act.path(), "MinCapacity is above MaxCapacity");
+        ok = false;
+      }
+      out.scheduled_actions.push_back(std::move(c));
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, const std::string& path) {
+  static const std::vector<std::string> kIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "PolicyARN", "Alarms"};
+  Fields f(ctx_, n, path, "PutScalingPolicy", &kIgnored);
+  if (!f.valid()) return std::nullopt;
+  ScalingPolicyConfig p;
+  p.name = f.str("PolicyName", true).value_or("?");
+  auto type = f.choice("PolicyType", {"TargetTrackingScaling", "StepScaling"}, true);
+  auto tt = f.get("TargetTrackingScalingPolicyConfiguration");
+  auto st = f.get("StepScalingPolicyConfiguration");
+  auto alarm = f.get("alarm");
+  if (!type) return std::nullopt;
+  if (*type == "TargetTrackingScaling") {
+    if (!tt.IsDefined()) {
+      ctx_.error(n, f.sub("TargetTrackingScalingPolicyConfiguration"), "required for PolicyType TargetTrackingScaling");
+      return std::nullopt;
+    }
+    static const std::vector<std::string> kTtIgnored = {"CustomizedMetricSpecification"};
+    Fields c(ctx_, tt, f.sub("TargetTrackingScalingPolicyConfiguration"), "TargetTrackingScalingPolicyConfiguration", &kTtIgnored);
+    if (!c.valid()) return std::nullopt;  // not a mapping (reported): nothing below can be read
+    TargetTrackingConfig cfg;
+    auto target = c.number("TargetValue", 1e-9, 1e12, true);
+    if (auto custom = c.get("CustomizedMetricSpecification"); custom.IsDefined())
+      ctx_.error(custom, c.sub("CustomizedMetricSpecification"),
+                 "custom metrics are not modelled; use PredefinedMetricSpecification");
+    Fields pm(ctx_, c.get("PredefinedMetricSpecification", true), c.sub("PredefinedMetricSpecification"),
+              "PredefinedMetricSpecification", new_ignored({"ResourceLabel"}));
+    auto metric = read_metric_type(pm, "PredefinedMetricType", true);
+    if (auto v = c.integer("ScaleOutCooldown", 0, 86400)) cfg.scale_out_cooldown = std::chrono::seconds(*v);
+    if (auto v = c.integer("ScaleInCooldown", 0, 86400)) cfg.scale_in_cooldown = std::chrono::seconds(*v);
+    if (auto v = c.boolean("DisableScaleIn")) cfg.disable_scale_in = *v;
+    if (!target || !metric) return std::nullopt;
+    cfg.target_value = *target;
+    cfg.metric = *metric;
+    if (cfg.metric != MetricType::kAlbRequestCountPerTarget && cfg.target_value > 100)
+      ctx_.error(tt["TargetValue"], c.sub("TargetValue"), "a utilization target is a percentage (at most 100)");
+    p.kind = cfg;
+    if (st.IsDefined()) ctx_.error(st, f.sub("StepScalingPolicyConfiguration"), "not used with PolicyType TargetTrackingScaling");
+    if (alarm.IsDefined()) ctx_.error(alarm, f.sub("alarm"), "target tracking creates its own alarms; remove `alarm`");
+    return p;
+  }
+  if (!st.IsDefined() || !alarm.IsDefined()) {
+    ctx_.error(n, f.path(), "PolicyType StepScaling needs StepScalingPolicyConfiguration and an `alarm`");
+    return std::nullopt;
+  }
+  if (tt.IsDefined()) ctx_.error(tt, f.sub("TargetTrackingScalingPolicyConfiguration"), "not used with PolicyType StepScaling");
+  StepScalingConfig cfg;
+  Fields c(ctx_, st, f.sub("StepScalingPolicyConfiguration"), "StepScalingPolicyConfiguration", new_ignored({"MetricAggregationType"}));
+  auto at = c.choice("AdjustmentType", {"ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"}, true);
+  if (at) cfg.adjustment_type = *at == "ChangeInCapacity" ? AdjustmentType::kChangeInCapacity
+                                : *at == "PercentChangeInCapacity" ? AdjustmentType::kPercentChangeInCapacity
+                                                                   : AdjustmentType::kExactCapacity;
+  if (auto v = c.integer("Cooldown", 0, 86400)) cfg.cooldown = std::chrono::seconds(*v);
+  if (auto v = c.integer("MinAdjustmentMagnitude", 0, 100000)) cfg.min_adjustment_magnitude = static_cast<int>(*v);
+  bool ok = at.has_value();
+  auto steps = c.get("StepAdjustments", true);
+  if (steps.IsDefined() && detail::expect_sequence(ctx_, steps, c.sub("StepAdjustments"))) {
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      Fields sf(ctx_, steps[i], idx(c.sub("StepAdjustments"), i));
+      StepAdjustment sa;
+      sa.lower = sf.number("MetricIntervalLowerBound", -1e12, 1e12);
+      sa.upper = sf.number("MetricIntervalUpperBound", -1e12, 1e12);
+      auto adj = sf.integer("ScalingAdjustment", -100000, 100000, true);
+      if (!adj) {
+        ok = false;
+        continue;
+      }
+      sa.adjustment = static_cast<int>(*adj);
+      if (sa.lower && sa.upper && *sa.lower >= *sa.upper) {
+        ctx_.error(steps[i], sf.path(), "MetricIntervalLowerBound must be below MetricIntervalUpperBound");
+        ok = false;
+      }
+      if (!sa.lower && !sa.upper && steps.size() > 1) {
+        ctx_.error(steps[i], sf.path(), "only a single step may leave both bounds open");
+        ok = false;
+      }
+      cfg.steps.push_back(sa);
+    }
+  }
+  Fields al(ctx_, alarm, f.sub("alarm"));
+  if (auto m = read_metric_type(al, "metric", true)) cfg.alarm.metric = *m;
+  else ok = false;
+  auto stat = al.choice("statistic", {"Average", "Maximum", "Minimum", "Sum", "SampleCount"});
+  if (stat) cfg.alarm.statistic = *stat == "Average" ? Statistic::kAverage : *stat == "Maximum" ? Statistic::kMaximum
+                                  : *stat == "Minimum" ? Statistic::kMinimum : *stat == "Sum" ? Statistic::kSum : Statistic::kSampleCount;
+  if (auto v = al.number("threshold", -1e12, 1e12, true)) cfg.alarm.threshold = *v;
+  else ok = false;
+  auto cmp = al.choice("comparison", {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold",
+                                      "LessThanOrEqualToThreshold"}, true);
+  if (cmp) cfg.alarm.comparison = *cmp == "GreaterThanThreshold" ? Comparison::kGreaterThan
+                                  : *cmp == "GreaterThanOrEqualToThreshold" ? Comparison::kGreaterThanOrEqual
+                                  : *cmp == "LessThanThreshold" ? Comparison::kLessThan : Comparison::kLessThanOrEqual;
+  else ok = false;
+  if (auto v = al.integer("periodSeconds", 60, 86400)) {
+    if (*v % 60 != 0) {
+      ctx_.error(alarm["periodSeconds"], al.sub("periodSeconds"), "must be a multiple of 60 (ECS metrics are 1-minute datapoints)");
+      ok = false;
+    }
+    cfg.alarm.period_minutes = static_cast<int>(*v / 60);
+  }
+  if (auto v = al.integer("evaluationPeriods", 1, 1440)) cfg.alarm.evaluation_periods = static_cast<int>(*v);
+  cfg.alarm.datapoints_to_alarm = cfg.alarm.evaluation_periods;
+  if (auto v = al.integer("datapointsToAlarm", 1, 1440)) {
+    if (*v > cfg.alarm.evaluation_periods) {
+      ctx_.error(alarm["datapointsToAlarm"], al.sub("datapointsToAlarm"), "cannot exceed evaluationPeriods");
+      ok = false;
+    }
+    cfg.alarm.datapoints_to_alarm = static_cast<int>(*v);
+  }
+  if (!ok) return std::nullopt;
+  p.kind = cfg;
+  return p;
+}
+
+const std::vector<std::string>* Loader::new_ignored(std::initializer_list<const char*> names) {
+  ignored_lists_.emplace_back(names.begin(), names.end());
+  return &ignored_lists_.back();
+}
+
+}  // namespace ecsim::scenarios::loader

@@ -1,0 +1,188 @@
+// Scenario loading: the public entry points (read, load, build) and the top level.
+// SPDX-License-Identifier: Apache-2.0
+#include "loader/loader.hpp"
+
+namespace ecsim::scenarios {
+
+using detail::Ctx;
+using detail::Fields;
+
+std::string Diagnostic::str() const {
+  std::string loc = file;
+  // A --set expression has no position; anything else in a file is at least at 1:1.
+  if (file.rfind("--set ", 0) != 0) loc += ":" + std::to_string(std::max(line, 1)) + ":" + std::to_string(std::max(column, 1));
+  return loc + ": " + path + ": " + message;
+}
+
+namespace {
+std::string join_errors(const std::vector<Diagnostic>& errors) {
+  std::string s;
+  for (const auto& d : errors) {
+    if (!s.empty()) s += '\n';
+    s += d.str();
+  }
+  return s;
+}
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<Diagnostic> errors)
+    : std::runtime_error(join_errors(errors)), errors_(std::move(errors)) {}
+
+namespace {
+// Scenario files are a few kB; data belongs in CSV traces. The YAML reader needs ~14x a
+// file's size in memory, so a bound keeps a stray multi-GB file from exhausting memory.
+constexpr std::uintmax_t kMaxScenarioBytes = 16u << 20;
+Diagnostic too_big(const std::string& file, std::uintmax_t size) {
+  return Diagnostic{file, 0, 0, "(file)",
+                    "the scenario is " + std::to_string(size >> 20) + " MiB; scenario files are read up to 16 MiB "
+                    "(put large data in CSV traces named by `file:`)"};
+}
+}  // namespace
+
+std::vector<int> fargate_memory_choices(int cpu) {
+  std::vector<int> out;
+  auto range = [&](int lo, int hi, int step) {
+    for (int m = lo; m <= hi; m += step) out.push_back(m);
+  };
+  switch (cpu) {
+    case 256: out = {512, 1024, 2048}; break;
+    case 512: range(1024, 4096, 1024); break;
+    case 1024: range(2048, 8192, 1024); break;
+    case 2048: range(4096, 16384, 1024); break;
+    case 4096: range(8192, 30720, 1024); break;
+    case 8192: range(16384, 61440, 4096); break;
+    case 16384: range(32768, 122880, 8192); break;
+    default: break;
+  }
+  return out;
+}
+
+ScenarioSource read_scenario_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ScenarioError({Diagnostic{path.string(), 0, 0, "(file)", "cannot read the scenario file (does it exist?)"}});
+  }
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxScenarioBytes) throw ScenarioError({too_big(path.string(), size)});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  ScenarioSource src;
+  src.text = ss.str();
+  src.file_name = path.string();
+  src.base_dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  return src;
+}
+
+}  // namespace ecsim::scenarios
+
+namespace ecsim::scenarios::loader {
+
+ScenarioConfig Loader::load(const YAML::Node& root) {
+  Fields top(ctx_, root, "");
+  if (!top.valid()) {
+    if (!root.IsDefined() || root.IsNull()) ctx_.error_at(YAML::Mark::null_mark(), "(top level)", "the scenario is empty");
+    return cfg_;
+  }
+  if (auto v = top.integer("ecsim", 1, 1000, true); v && *v != 1)
+    ctx_.error(root["ecsim"], "ecsim", "unsupported format version " + std::to_string(*v) + "; this ecsim reads version 1");
+  if (auto v = top.str("name", true)) cfg_.name = *v;
+  if (auto v = top.integer("seed", 0, INT64_MAX)) cfg_.seed = static_cast<std::uint64_t>(*v);
+  if (auto v = top.duration("duration", true, SimDuration{1})) cfg_.duration = *v;
+  if (auto n = top.get("start"); n.IsDefined()) {
+    if (auto s = detail::scalar_string(ctx_, n, "start")) {
+      if (auto t = parse_utc_millis(*s)) cfg_.start_unix_seconds = *t / 1000;
+      else ctx_.error(n, "start", "'" + *s + "' is not a UTC time like \"1998-06-22T00:00:00Z\"");
+    }
+  }
+  region_node_ = top.get("region");
+  cfg_.region = top.str("region").value_or("us-east-1");
+  read_zones(top);
+  read_account(top.get("account"));
+  read_timings(top.get("timings"));
+  read_pricing(top.get("pricing"));
+  read_run(top.get("run"));
+  read_capacity_providers(top.get("capacityProviders"));
+  read_task_definitions(top.get("taskDefinitions", true));
+  read_clusters(top.get("clusters", true));
+  read_services(top.get("services"));
+  read_run_tasks(top.get("runTasks"));
+  read_timeline(top.get("timeline"));
+  top.finish();
+  cfg_.notices = ctx_.notices();
+  return cfg_;
+}
+
+void Loader::read_zones(Fields& top) {
+  auto n = top.get("availabilityZones");
+  if (n.IsDefined() && detail::expect_sequence(ctx_, n, "availabilityZones")) {
+    for (std::size_t i = 0; i < n.size(); ++i)
+      if (auto s = detail::scalar_string(ctx_, n[i], idx("availabilityZones", i))) cfg_.availability_zones.push_back(*s);
+    if (n.size() == 0) ctx_.error(n, "availabilityZones", "needs at least one availability zone");
+  }
+  if (cfg_.availability_zones.empty())
+    for (const char* z : {"a", "b", "c"}) cfg_.availability_zones.push_back(cfg_.region + z);
+}
+
+}  // namespace ecsim::scenarios::loader
+
+namespace ecsim::scenarios {
+
+using loader::Loader;
+
+ScenarioConfig load(const ScenarioSource& source) {
+  if (source.text.size() > kMaxScenarioBytes) throw ScenarioError({too_big(source.file_name, source.text.size())});
+  Ctx ctx(source.file_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(source.text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw ScenarioError({Diagnostic{source.file_name, e.mark.line + 1, e.mark.column + 1, "(syntax)",
+                                    "lists or mappings nested " + std::to_string(e.depth()) +
+                                        " deep: more than the YAML reader accepts (a scenario needs a few levels)"}});
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError({Diagnostic{source.file_name, e.mark.line + 1, e.mark.column + 1, "(syntax)", e.msg}});
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError({Diagnostic{source.file_name, 0, 0, "(syntax)", e.msg}});
+  }
+  detail::check_duplicate_keys(ctx, root, "");
+  detail::apply_overrides(ctx, root, source.overrides);
+  Loader loader(ctx, source.base_dir);
+  ScenarioConfig cfg = loader.load(root);
+  if (!ctx.ok()) {
+    auto errors = ctx.errors();
+    std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      if (a.file != b.file) return a.file.rfind("--set", 0) != 0 && b.file.rfind("--set", 0) == 0;
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    throw ScenarioError(std::move(errors));
+  }
+  return cfg;
+}
+
+std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication) {
+  return build(config, replication, {});
+}
+
+std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication, ExtraPolicies extra) {
+  std::vector<std::unique_ptr<ServiceScaler>> scalers;
+  for (const auto& s : config.services) {
+    if (!s.auto_scaling) {
+      scalers.push_back(nullptr);
+      continue;
+    }
+    auto scaler = scaling::make_auto_scaler(*s.auto_scaling, config.timings.auto_scaling, config.start_unix_seconds);
+    if (auto it = extra.find(s.name); it != extra.end()) {
+      for (auto& p : it->second) scaler->add_policy(std::move(p));
+      extra.erase(it);
+    }
+    scalers.push_back(std::move(scaler));
+  }
+  if (!extra.empty())
+    throw std::invalid_argument("policies for service '" + extra.begin()->first +
+                                "': no such service with autoScaling (give it MinCapacity and MaxCapacity)");
+  return std::make_unique<Simulator>(config, placement::make_default_placer(), std::move(scalers), replication);
+}
+
+}  // namespace ecsim::scenarios
+

@@ -1,0 +1,252 @@
+// The scenario loader's internals: the Loader class, split by scenario section over
+// scenarios/src/loader/*.cpp, and the helpers its sections share.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+#include <algorithm>
+#include <deque>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include "ecsim/core/load_source.hpp"
+#include "ecsim/placement/fargate_placer.hpp"
+#include "ecsim/placement/query.hpp"
+#include "ecsim/scaling/auto_scaler.hpp"
+#include "ecsim/scaling/schedule.hpp"
+#include "ecsim/scenarios/scenario.hpp"
+#include "overrides.hpp"
+#include "price_table.hpp"
+#include "task_graph.hpp"
+#include "yaml_reader.hpp"
+
+namespace ecsim::scenarios::loader {
+
+using detail::Ctx;
+using detail::Fields;
+
+
+// AWS-only fields: accepted so a user can paste API input or describe-* output, and ignored.
+inline const std::vector<std::string> kCreateServiceIgnored = {
+    "clientToken", "platformVersion", "role", "networkConfiguration", "serviceRegistries",
+    "tags", "enableECSManagedTags", "propagateTags", "enableExecuteCommand", "serviceConnectConfiguration",
+    "volumeConfigurations", "vpcLatticeConfigurations", "availabilityZoneRebalancing", "serviceArn", "clusterArn",
+    "status", "runningCount", "pendingCount", "deployments", "events", "createdAt", "createdBy", "roleArn",
+    "platformFamily", "taskSets", "currentServiceDeployment", "currentServiceRevisions", "resourceManagementType"};
+inline const std::vector<std::string> kTaskDefinitionIgnored = {
+    "taskRoleArn", "executionRoleArn", "volumes", "placementConstraints", "tags", "pidMode", "ipcMode",
+    "proxyConfiguration", "inferenceAccelerators", "enableFaultInjection", "taskDefinitionArn", "revision", "status",
+    "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"};
+inline const std::vector<std::string> kContainerIgnored = {
+    "repositoryCredentials", "links", "restartPolicy", "entryPoint", "command",
+    "environment", "environmentFiles", "mountPoints", "volumesFrom", "linuxParameters", "secrets", "startTimeout",
+    "versionConsistency", "hostname", "user", "workingDirectory", "disableNetworking", "privileged",
+    "readonlyRootFilesystem", "dnsServers", "dnsSearchDomains", "extraHosts", "dockerSecurityOptions", "interactive",
+    "pseudoTerminal", "dockerLabels", "ulimits", "logConfiguration", "systemControls", "resourceRequirements",
+    "firelensConfiguration", "credentialSpecs"};
+inline const std::vector<std::string> kClusterIgnored = {"tags", "settings", "configuration", "serviceConnectDefaults",
+                                                  "clusterArn", "status", "registeredContainerInstancesCount",
+                                                  "runningTasksCount", "pendingTasksCount", "activeServicesCount",
+                                                  "statistics", "attachments", "attachmentsStatus"};
+inline const std::vector<std::string> kRunTaskIgnored = {"networkConfiguration", "platformVersion", "overrides", "tags",
+                                                  "enableECSManagedTags", "propagateTags", "enableExecuteCommand",
+                                                  "startedBy", "group", "referenceId", "clientToken",
+                                                  "volumeConfigurations"};
+inline const std::vector<std::string> kPortMappingIgnored = {"name", "appProtocol", "containerPortRange"};
+inline const std::vector<std::string> kLoadBalancerIgnored = {"loadBalancerName"};
+// DeploymentConfiguration fields of the blue/green, linear and canary strategies (2025) and
+// CloudWatch alarm rollback are read below and refused unless they leave a rolling update
+// as it is: they change what a deployment does, so they may not be silently ignored.
+
+inline const std::vector<std::string> kBuiltinProviders = {"FARGATE", "FARGATE_SPOT"};
+inline const std::vector<std::string> kCapacityProviderIgnored = {"tags", "cluster", "capacityProviderArn", "status", "updateStatus",
+                                                           "updateStatusReason"};
+inline const std::vector<std::string> kAsgProviderIgnored = {"autoScalingGroupArn"};
+inline const std::vector<std::string> kAsgIgnored = {
+    "AutoScalingGroupARN", "LaunchConfigurationName", "LaunchTemplate", "InstanceId", "DefaultCooldown",
+    "LoadBalancerNames", "TargetGroupARNs", "HealthCheckType", "HealthCheckGracePeriod", "PlacementGroup",
+    "VPCZoneIdentifier", "TerminationPolicies", "NewInstancesProtectedFromScaleIn", "CapacityRebalance",
+    "LifecycleHookSpecificationList", "Tags", "ServiceLinkedRoleARN", "MaxInstanceLifetime", "Context",
+    "DesiredCapacityType", "DefaultInstanceWarmup", "TrafficSources", "InstanceMaintenancePolicy",
+    "AvailabilityZoneDistribution", "AvailabilityZoneImpairmentPolicy", "SkipZonalShiftValidation",
+    "CapacityReservationSpecification", "Instances", "CreatedTime", "Status", "EnabledMetrics",
+    "SuspendedProcesses", "WarmPoolConfiguration", "WarmPoolSize"};
+
+inline std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+// A parsed amount as whole units; huge, negative or non-finite amounts are not values.
+inline std::optional<int> whole_units(double v) {
+  if (!std::isfinite(v) || v < 0 || v > 1e9) return std::nullopt;
+  return static_cast<int>(std::llround(v));
+}
+// "<number> <unit>" with the unit compared case-insensitively: the number, or nothing.
+inline std::optional<double> amount_in(const std::string& s, const std::string& unit_lower) {
+  double v = 0;
+  char unit[16] = {0};
+  if (std::sscanf(s.c_str(), "%lf %15s", &v, unit) != 2) return std::nullopt;
+  std::string u(unit);
+  std::transform(u.begin(), u.end(), u.begin(), ::tolower);
+  if (u != unit_lower) return std::nullopt;
+  return v;
+}
+inline bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// "512", "0.5 vCPU", "1 vcpu" -> CPU units
+inline std::optional<int> parse_cpu(const std::string& s) {
+  if (all_digits(s)) return whole_units(std::strtod(s.c_str(), nullptr));
+  if (auto v = amount_in(s, "vcpu")) return whole_units(*v * 1024);
+  return std::nullopt;
+}
+// "1024", "1 GB", "1GB" -> MiB
+inline std::optional<int> parse_memory(const std::string& s) {
+  if (all_digits(s)) return whole_units(std::strtod(s.c_str(), nullptr));
+  if (auto v = amount_in(s, "gb")) return whole_units(*v * 1024);
+  return std::nullopt;
+}
+
+
+class Loader {
+ public:
+  Loader(Ctx& ctx, std::filesystem::path base_dir) : ctx_(ctx), base_dir_(std::move(base_dir)) {}
+
+  ScenarioConfig load(const YAML::Node& root);
+
+ private:
+  // --- account, timings, pricing, run ------------------------------------------------------
+  void read_zones(Fields& top);
+
+  void read_bucket(Fields& f, const std::string& key, TokenBucketConfig& out);
+
+  void read_account(const YAML::Node& n);
+
+  void read_timings(const YAML::Node& n);
+
+  void read_pricing(const YAML::Node& n);
+
+  void read_run(const YAML::Node& n);
+
+  // --- task definitions ----------------------------------------------------------------------
+  void read_task_definitions(const YAML::Node& n);
+
+  void read_containers(Fields& f, TaskDefinitionConfig& td);
+
+  // --- clusters -----------------------------------------------------------------------------
+  std::optional<std::vector<StrategyItem>> read_strategy(const YAML::Node& n, const std::string& path,
+                                                         const std::vector<int>* allowed) {
+    if (!detail::expect_sequence(ctx_, n, path)) return std::nullopt;
+    std::vector<StrategyItem> out;
+    int with_base = 0;
+    bool ok = true;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      Fields f(ctx_, n[i], idx(path, i));
+      if (!f.valid()) {
+        ok = false;
+        continue;
+      }
+      StrategyItem item;
+      auto name = f.str("capacityProvider", true);
+      if (auto b = f.integer("base", 0, 100000)) item.base = static_cast<int>(*b);
+      if (auto w = f.integer("weight", 0, 1000)) item.weight = static_cast<int>(*w);
+      if (item.base > 0) ++with_base;
+      if (!name) {
+        ok = false;
+        continue;
+      }
+      auto it = std::find(provider_names_.begin(), provider_names_.end(), *name);
+      if (it == provider_names_.end()) {
+        ctx_.error(n[i]["capacityProvider"], f.sub("capacityProvider"),
+                   "unknown capacity provider '" + *name + "'; expected one of: " + detail::join(provider_names_));
+        ok = false;
+        continue;
+      }
+      item.provider = static_cast<int>(it - provider_names_.begin());
+      if (allowed && std::find(allowed->begin(), allowed->end(), item.provider) == allowed->end()) {
+        ctx_.error(n[i]["capacityProvider"], f.sub("capacityProvider"),
+                   "capacity provider '" + *name + "' is not associated with the cluster (add it to the cluster's capacityProviders)");
+        ok = false;
+      }
+      for (const auto& prev : out)
+        if (prev.provider == item.provider) {
+          ctx_.error(n[i], f.sub("capacityProvider"), "capacity provider '" + *name + "' appears twice in the strategy");
+          ok = false;
+        }
+      out.push_back(item);
+    }
+    if (with_base > 1) {
+      ctx_.error(n, path, "only one capacity provider in a strategy can have a base");
+      ok = false;
+    }
+    if (n.size() > 6) {
+      ctx_.error(n, path, "a capacity provider strategy holds at most 6 capacity providers");
+      ok = false;
+    }
+    if (ok && !out.empty() && std::all_of(out.begin(), out.end(), [](const StrategyItem& s) { return s.weight == 0 && s.base == 0; })) {
+      ctx_.error(n, path, "at least one capacity provider in a strategy needs a weight above 0");
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  void read_clusters(const YAML::Node& n);
+
+  std::optional<int> find_cluster(Fields& f);
+
+  std::optional<int> find_task_definition(Fields& f);
+
+  // launchType / capacityProviderStrategy / the cluster default, resolved to a strategy.
+  std::optional<std::vector<StrategyItem>> resolve_strategy(Fields& f, int cluster, std::optional<int> td);
+
+  // Whether a task definition can run on every provider of a strategy.
+  void check_task_definition_fits(Fields& f, int td, const std::vector<StrategyItem>& strategy);
+
+  // placementStrategy / placementConstraints (EC2 only), with the documented defaults.
+  PlacementRulesConfig read_placement(Fields& f, bool on_ec2, bool service);
+
+  // --- capacity providers (EC2 Auto Scaling groups) ------------------------------------------------
+  void read_capacity_providers(const YAML::Node& n);
+
+  void apply_price_override(InstanceTypeConfig& t, bool has_spot_data, const AsgProviderConfig& a);
+
+  // --- services ---------------------------------------------------------------------------------
+  // Only ECS rolling updates are modelled. Any other deployment controller or strategy, and
+  // the fields that only they (or alarm-based rollback) use, are refused with what to do.
+  void read_unmodelled_deployment_fields(Fields& service, Fields& d);
+
+  void read_services(const YAML::Node& n);
+
+  void read_load(Fields& f, ServiceConfig& s);
+
+  // --- autoScaling ---------------------------------------------------------------------------
+  std::optional<MetricType> read_metric_type(Fields& f, const std::string& key, bool required);
+
+  std::optional<AutoScalingConfig> read_auto_scaling(const YAML::Node& n, const std::string& path);
+
+  std::optional<ScalingPolicyConfig> read_policy(const YAML::Node& n, const std::string& path);
+
+  const std::vector<std::string>* new_ignored(std::initializer_list<const char*> names);
+
+  // --- runTasks -----------------------------------------------------------------------------------
+  void read_run_tasks(const YAML::Node& n);
+
+  std::optional<TraceArrivals> read_trace_arrivals(const YAML::Node& n, const std::string& path);
+
+  // --- timeline -----------------------------------------------------------------------------------
+  void read_timeline(const YAML::Node& n);
+
+  Ctx& ctx_;
+  std::filesystem::path base_dir_;
+  std::deque<std::vector<std::string>> ignored_lists_;  // stable addresses for Fields
+  ScenarioConfig cfg_;
+  YAML::Node region_node_;
+  std::vector<bool> td_fargate_;
+  std::vector<bool> td_ec2_;
+  std::vector<bool> td_memory_missing_;
+  bool task_level_cpu_ = false, task_level_memory_ = false;
+  std::vector<std::string> provider_names_;
+  YAML::Node ec2_price_overrides_;
+};
+
+}  // namespace ecsim::scenarios::loader

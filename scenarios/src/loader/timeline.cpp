@@ -1,0 +1,115 @@
+// Scenario loading: the timeline of what-if actions.
+// SPDX-License-Identifier: Apache-2.0
+#include "loader/loader.hpp"
+
+namespace ecsim::scenarios::loader {
+
+void Loader::read_timeline(const YAML::Node& n) {
+  if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "timeline")) return;
+  const std::vector<std::string> actions = {"updateService", "spotInterruptions", "spotCapacity"};
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string path = idx("timeline", i);
+    Fields f(ctx_, n[i], path);
+    if (!f.valid()) continue;
+    TimelineEntry e;
+    auto at = f.duration("at", true);
+    if (at) {
+      e.at = SimTime{*at};
+      if (*at > cfg_.duration) ctx_.error(n[i]["at"], f.sub("at"), "is after the end of the run (duration " + format_seconds(cfg_.duration) + "s)");
+    }
+    int given = 0;
+    bool ok = at.has_value();
+    if (f.has("updateService")) {
+      ++given;
+      Fields u(ctx_, f.get("updateService"), f.sub("updateService"));
+      UpdateServiceAction a;
+      auto name = u.str("service", true);
+      bool found = false;
+      if (name) {
+        std::vector<std::string> names;
+        for (std::size_t k = 0; k < cfg_.services.size(); ++k) {
+          names.push_back(cfg_.services[k].name);
+          if (cfg_.services[k].name == *name) {
+            a.service = static_cast<int>(k);
+            found = true;
+          }
+        }
+        if (!found) ctx_.error(u.node()["service"], u.sub("service"), "no service named '" + *name + "'; services: " + detail::join(names));
+      }
+      ok = ok && found;
+      if (auto v = u.integer("desiredCount", 0, cfg_.account.tasks_per_service)) a.desired_count = static_cast<int>(*v);
+      else if (u.has("desiredCount")) ok = false;
+      if (u.has("taskDefinition")) {
+        if (auto td = find_task_definition(u)) {
+          a.task_definition = *td;
+          if (found && !cfg_.services[a.service].strategy.empty()) {
+            const std::size_t before = ctx_.errors().size();
+            check_task_definition_fits(u, *td, cfg_.services[a.service].strategy);
+            ok = ok && ctx_.errors().size() == before;
+          }
+        } else ok = false;
+      } else u.get("taskDefinition");
+      if (auto v = u.boolean("forceNewDeployment")) a.force_new_deployment = *v;
+      if (!u.has("desiredCount") && !u.has("taskDefinition") && !a.force_new_deployment) {
+        ctx_.error(u.node(), u.path(), "give desiredCount, taskDefinition or forceNewDeployment (what to change)");
+        ok = false;
+      }
+      e.action = a;
+    } else f.get("updateService");
+    // FARGATE_SPOT, or (for spotInterruptions) an Auto Scaling group that can hold Spot instances.
+    auto spot_provider = [&](Fields& sf, bool allow_asg) -> std::optional<int> {
+      auto name = sf.str("capacityProvider", true);
+      if (!name) return std::nullopt;
+      if (*name == "FARGATE_SPOT") return static_cast<int>(ProviderKind::kFargateSpot);
+      std::vector<std::string> valid = {"FARGATE_SPOT"};
+      std::optional<int> found;
+      for (std::size_t k = 0; k < cfg_.asg_providers.size(); ++k) {
+        const auto& a = cfg_.asg_providers[k];
+        if (!allow_asg || !a.mixed || a.on_demand_percent_above_base >= 100) continue;
+        valid.push_back(a.name);
+        if (a.name == *name) found = kNumBuiltinProviders + static_cast<int>(k);
+      }
+      if (found) return found;
+      ctx_.error(sf.node()["capacityProvider"], sf.sub("capacityProvider"),
+                 "'" + *name + "' is not a Spot capacity provider here; expected one of: " + detail::join(valid));
+      return std::nullopt;
+    };
+    if (f.has("spotInterruptions")) {
+      ++given;
+      Fields sf(ctx_, f.get("spotInterruptions"), f.sub("spotInterruptions"));
+      SpotInterruptionsAction a;
+      auto p = spot_provider(sf, true);
+      auto fr = sf.number("fraction", 0, 1, true);
+      if (p && fr) {
+        a.provider = *p;
+        a.fraction = *fr;
+        e.action = a;
+      } else ok = false;
+    } else f.get("spotInterruptions");
+    if (f.has("spotCapacity")) {
+      ++given;
+      Fields sf(ctx_, f.get("spotCapacity"), f.sub("spotCapacity"));
+      SpotCapacityAction a;
+      auto p = spot_provider(sf, false);
+      auto av = sf.boolean("available", true);
+      a.duration = sf.duration("for", false, SimDuration{1});
+      if (av && *av && a.duration) {
+        ctx_.error(sf.node()["for"], sf.sub("for"), "`for` applies only to available: false");
+        ok = false;
+      }
+      if (p && av) {
+        a.provider = *p;
+        a.available = *av;
+        e.action = a;
+      } else ok = false;
+    } else f.get("spotCapacity");
+    if (given != 1) {
+      ctx_.error(n[i], path, "give exactly one action: " + detail::join(actions));
+      ok = false;
+    }
+    if (ok) cfg_.timeline.push_back(e);
+  }
+  std::stable_sort(cfg_.timeline.begin(), cfg_.timeline.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
+}
+
+}  // namespace ecsim::scenarios::loader
