@@ -1,0 +1,79 @@
+// Scenario configuration: service auto scaling: scalable target, target tracking and step policies, scheduled actions.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ecsim/core/time.hpp"
+#include "ecsim/core/config/load.hpp"
+
+namespace ecsim {
+
+using namespace std::chrono_literals;
+
+/// Predefined metrics of ECS services (Application Auto Scaling names).
+enum class MetricType { kCpuUtilization, kMemoryUtilization, kAlbRequestCountPerTarget };
+
+struct TargetTrackingConfig {
+  double target_value = 70;
+  MetricType metric = MetricType::kCpuUtilization;
+  SimDuration scale_out_cooldown = 300s;
+  SimDuration scale_in_cooldown = 300s;
+  bool disable_scale_in = false;
+};
+
+enum class Comparison { kGreaterThan, kGreaterThanOrEqual, kLessThan, kLessThanOrEqual };
+enum class Statistic { kAverage, kMaximum, kMinimum, kSum, kSampleCount };
+
+/// A CloudWatch alarm on a service metric: `datapoints_to_alarm` of the last
+/// `evaluation_periods` period-statistics breach the threshold.
+struct AlarmConfig {
+  MetricType metric = MetricType::kCpuUtilization;
+  Statistic statistic = Statistic::kAverage;
+  double threshold = 0;
+  Comparison comparison = Comparison::kGreaterThan;
+  int period_minutes = 1;
+  int evaluation_periods = 1;
+  int datapoints_to_alarm = 1;
+};
+
+enum class AdjustmentType { kChangeInCapacity, kPercentChangeInCapacity, kExactCapacity };
+struct StepAdjustment {
+  std::optional<double> lower;  ///< MetricIntervalLowerBound (relative to the threshold)
+  std::optional<double> upper;  ///< MetricIntervalUpperBound
+  int adjustment = 0;
+};
+struct StepScalingConfig {
+  AdjustmentType adjustment_type = AdjustmentType::kChangeInCapacity;
+  std::vector<StepAdjustment> steps;
+  SimDuration cooldown = 300s;
+  int min_adjustment_magnitude = 0;
+  AlarmConfig alarm;
+};
+
+struct ScalingPolicyConfig {
+  std::string name;
+  std::variant<TargetTrackingConfig, StepScalingConfig> kind;
+};
+
+/// PutScheduledAction: `schedule` is at(...), rate(...) or cron(...) in UTC.
+struct ScheduledActionConfig {
+  std::string name;
+  std::string schedule;
+  std::optional<std::int64_t> start_unix_seconds, end_unix_seconds;
+  std::optional<int> min_capacity, max_capacity;
+};
+
+/// RegisterScalableTarget + PutScalingPolicy + PutScheduledAction for one service.
+struct AutoScalingConfig {
+  int min_capacity = 1;
+  int max_capacity = 1;
+  std::vector<ScalingPolicyConfig> policies;
+  std::vector<ScheduledActionConfig> scheduled_actions;
+};
+
+}  // namespace ecsim

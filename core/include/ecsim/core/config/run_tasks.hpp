@@ -1,0 +1,59 @@
+// Scenario configuration: batch groups (runTasks): arrivals and task durations.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ecsim/core/time.hpp"
+#include "ecsim/core/config/services.hpp"
+
+namespace ecsim {
+
+using namespace std::chrono_literals;
+
+struct ExponentialDuration {
+  SimDuration mean = 5min;
+};
+struct FixedDuration {
+  SimDuration value = 5min;
+};
+using TaskDurationConfig = std::variant<ExponentialDuration, FixedDuration>;
+
+struct PoissonArrivals {
+  double rate_per_second = 0.0;
+  TaskDurationConfig duration;
+  /// Optional diurnal rate: rate(t) = rate_per_second * (1 + amplitude * sin(2 pi (t + phase)
+  /// / period)); each gap is drawn at the previous arrival with the rate then in force.
+  double amplitude = 0.0;
+  SimDuration period = 24h;
+  SimDuration phase = 0s;
+};
+/// Batch arrivals replayed from a CSV (streamed): each row submits `count` tasks at its
+/// time, each running for `end - time` (or the `duration` column) seconds.
+struct TraceArrivals {
+  std::string path;
+  std::string time_column;
+  std::string count_column;     ///< empty: one task per row
+  std::string end_column;       ///< task end time (same unit as time), or
+  std::string duration_column;  ///< task duration
+  std::string where_column, where_value;  ///< keep rows where column == value
+  double time_unit_seconds = 1.0;
+  double scale = 1.0;  ///< multiplies counts (rounded per row)
+};
+using ArrivalsConfig = std::variant<PoissonArrivals, TraceArrivals>;
+
+struct RunTaskGroupConfig {
+  std::string name;  ///< "runTasks[i]" unless a name is given
+  int cluster = 0;
+  int task_definition = 0;
+  std::vector<StrategyItem> strategy;
+  ArrivalsConfig arrivals;
+  int retry_attempts = 0;
+  PlacementRulesConfig placement;
+};
+
+}  // namespace ecsim
