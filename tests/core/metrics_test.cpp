@@ -128,5 +128,22 @@ TEST(TraceCsv, QuotedFieldsKeepCommasQuotesAndSpaces) {
             (std::vector<std::string>{"a b", "c, d", "say \"hi\"", "!x"}));
 }
 
+TEST(BatchArrivals, FailedTasksOfTheFirstGroupAreCounted) {
+  // A revision whose essential container exits at start: every batch task of group 0 fails
+  // (no retries), and each failure is counted as failed, not completed.
+  auto r = testing::run_yaml(testing::fargate_scenario("10m", R"(runTasks:
+  - name: jobs
+    cluster: c
+    taskDefinition: web:1
+    capacityProviderStrategy: [{capacityProvider: FARGATE, weight: 1}]
+    arrivals: {poisson: {ratePerSecond: 0.05, duration: {fixed: 30s}}}
+)", ", appStartTime: 2s, failToStart: true"));
+  const auto& g = r.sim->run_task_groups().at(0);
+  ASSERT_GT(g.submitted, 5);
+  EXPECT_EQ(g.completed, 0);
+  EXPECT_EQ(g.failed + g.live, g.submitted);
+  EXPECT_GT(g.failed, 0);
+}
+
 }  // namespace
 }  // namespace ecsim

@@ -37,6 +37,16 @@ TEST(Query, ComparisonsAndWildcards) {
   EXPECT_TRUE(eval("ec2InstanceId == i-00000001", kM5));
 }
 
+TEST(Query, OperatorsNeedNoSpaces) {
+  // Expressions written tight read the same: an operator character ends a word.
+  EXPECT_TRUE(eval("attribute:ecs.instance-type==m5.large", kM5));
+  EXPECT_FALSE(eval("attribute:ecs.instance-type!=m5.large", kM5));
+  EXPECT_TRUE(eval("attribute:ecs.instance-type=~m5.*", kM5));
+  EXPECT_TRUE(eval("attribute:ecs.instance-type!~c5.*", kM5));
+  EXPECT_TRUE(eval("attribute:stack==prod&&attribute:ecs.cpu-architecture==x86_64", kM5));
+  EXPECT_TRUE(eval("attribute:stack==dev||attribute:stack==prod", kM5));
+}
+
 TEST(Query, BooleanOperatorsAndPrecedence) {
   EXPECT_TRUE(eval("attribute:stack == prod and attribute:ecs.cpu-architecture == x86_64", kM5));
   EXPECT_FALSE(eval("attribute:stack == prod && attribute:ecs.cpu-architecture == arm64", kM5));
