@@ -54,7 +54,7 @@ double CostModel::provider_cost(int provider, SimTime until) const {
   double c = w_.providers[provider].cost_usd;
   for (std::size_t i = 0; i < w_.tasks.size(); ++i) {
     const Task& t = w_.tasks[i];
-    if (t.provider == provider && t.id != 0 && t.phase != TaskPhase::kStopped) c += accrued_cost(t, until);
+    if (t.provider == provider && World::live(t)) c += accrued_cost(t, until);
   }
   return c;
 }
@@ -81,7 +81,7 @@ double CostModel::unallocated_cost(int provider, SimTime until) const {
   if (!p.asg) return 0.0;
   double allocated = p.cost_usd;  // stopped tasks' allocations
   for (const auto& t : w_.tasks)
-    if (t.id != 0 && t.phase != TaskPhase::kStopped && t.provider == provider) allocated += accrued_cost(t, until);
+    if (World::live(t) && t.provider == provider) allocated += accrued_cost(t, until);
   return provider_cost(provider, until) - allocated;
 }
 

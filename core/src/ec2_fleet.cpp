@@ -27,9 +27,7 @@ Ec2Fleet::Ec2Fleet(World& w, ModelScheduler& sched, const Recorder& rec, const C
 
 // Instance launch and boot jitter (timings.ec2.jitterCv) from their own stream.
 SimDuration Ec2Fleet::instance_jittered(SimDuration d) {
-  const double cv = w_.config.timings.ec2.jitter_cv;
-  if (cv <= 0.0 || d <= SimDuration{0}) return d;
-  return seconds(instance_latency_rng_.lognormal_mean_cv(to_seconds(d), cv));
+  return jittered(d, instance_latency_rng_, w_.config.timings.ec2.jitter_cv);
 }
 
 void Ec2Fleet::asg_reconcile(int provider) {

@@ -211,6 +211,13 @@ void ServiceScheduler::check_steady(int service) {
 
 // The account's cap on PROVISIONING tasks per cluster (Auto Scaling group providers only):
 // a service that would add one more waits until a task leaves PROVISIONING.
+void ServiceScheduler::on_cluster_room(int cluster) {
+  auto& c = w_.clusters[cluster];
+  auto blocked = std::move(c.blocked_services);
+  c.blocked_services.clear();
+  for (int service : blocked) schedule_reconcile(service, sched_.now());
+}
+
 bool ServiceScheduler::creation_blocked(int service) {
   const auto& sc = w_.config.services[service];
   auto& c = w_.clusters[sc.cluster];

@@ -1,28 +1,16 @@
-// The event loop and the ECS model of the first slice: Fargate capacity, REPLICA services,
-// runTasks, timeline, cost.
+// The Simulator facade: builds the components in a fixed order, runs the loop and hands each
+// event to its owner, applies the timeline's what-ifs, takes samples, and serves the views.
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/simulator.hpp"
 
-#include <Eigen/Core>
-
 #include <algorithm>
-#include <array>
-#include <cassert>
-#include <cmath>
-#include <numbers>
 #include <stdexcept>
 
 #include "overloaded.hpp"
 
 namespace ecsim {
 
-namespace {
-
 using detail::Overloaded;
-
-
-
-}  // namespace
 
 const char* provider_name(int provider) {
   switch (static_cast<ProviderKind>(provider)) {
@@ -43,9 +31,6 @@ std::string_view ScenarioConfig::provider_label(int provider) const {
   if (is_asg(provider)) return asg(provider).name;
   return ecsim::provider_name(provider);
 }
-
-
-
 
 const char* record_kind_name(RecordKind kind) {
   switch (kind) {
@@ -104,7 +89,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       rec_(trace_, *this, loop_),
       cost_(world_),
       invariants_(world_, cost_),
-      scaling_(world_, loop_, rec_, static_cast<DesiredCount&>(*this)),
+      scaling_(world_, loop_, rec_, services_),
       services_(world_, loop_, rec_, *placer_, lifecycle_, make_deployment_strategy("ROLLING")),
       load_(world_, loop_, scaling_),
       lifecycle_(world_, loop_, rec_, *placer_, capacity_, fleet_, services_, load_, cost_, RngStreams(config_.seed, replication_)) {
@@ -165,12 +150,11 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     metrics = metrics || s.scaler || !std::holds_alternative<std::monostate>(sc.load);
     s.desired_stats.set(now(), s.desired);
     s.running_stats.set(now(), 0);
-    schedule_reconcile(service, now());
+    services_.schedule_reconcile(service, now());
   }
   if (metrics) loop_.at(now() + config_.timings.auto_scaling.metric_period, MetricTick{});
 
   batch_->start();
-
 
   for (int p = kNumBuiltinProviders; p < config_.num_providers(); ++p) {
     loop_.at(now(), AsgReconcile{p});  // initial instances launch as the first events
@@ -239,8 +223,6 @@ void Simulator::dispatch(const Event& e) {
 
 // --- the service scheduler's entry points --------------------------------------------------
 void Simulator::handle(const ReconcileService& e) { services_.on(e); }
-void Simulator::set_desired(int service, int desired, const char* why) { services_.set_desired(service, desired, why); }
-void Simulator::schedule_reconcile(int service, SimTime at) { services_.schedule_reconcile(service, at); }
 
 // --- tasks: the lifecycle component's entry points -----------------------------------------
 void Simulator::handle(const TaskStep& e) { lifecycle_.on(e); }
@@ -257,12 +239,10 @@ double Simulator::provider_cost(int provider, SimTime until) const { return cost
 double Simulator::instance_cost(const ContainerInstance& in, SimTime until) const { return cost_.instance_cost(in, until); }
 double Simulator::unallocated_cost(int provider, SimTime until) const { return cost_.unallocated_cost(provider, until); }
 
-
-
 std::vector<const Task*> Simulator::live_tasks() const {
   std::vector<const Task*> out;
   for (const auto& t : world_.tasks)
-    if (t.id != 0 && t.phase != TaskPhase::kStopped) out.push_back(&t);
+    if (World::live(t)) out.push_back(&t);
   std::sort(out.begin(), out.end(), [](const Task* a, const Task* b) { return a->id < b->id; });
   return out;
 }
@@ -275,35 +255,22 @@ const Task* Simulator::find_task(std::uint64_t id) const {
 
 // --- runTasks, timeline, samples -------------------------------------------------------------
 
-
-
-
 void Simulator::handle(const RunTaskArrival& e) { batch_->on(e); }
 
 void Simulator::handle(const TimelineAction& e) {
   const auto& entry = config_.timeline[e.index];
   std::visit(Overloaded{[&](const UpdateServiceAction& a) {
-                          if (a.desired_count) set_desired(a.service, *a.desired_count, "timeline");
+                          if (a.desired_count) services_.set_desired(a.service, *a.desired_count, "timeline");
                           if (a.task_definition || a.force_new_deployment)
                             services_.start_deployment(a.service, a.task_definition.value_or(world_.services[a.service].primary_task_definition),
                                              /*is_rollback=*/false);
                         },
-                        [&](const SpotInterruptionsAction& a) {
-                          capacity_[a.provider]->reclaim_spot(a.fraction);
-                        },
-                        [&](const SpotCapacityAction& a) { capacity_[a.provider]->set_spot_capacity(a.available, a.duration);                         }},
+                        [&](const SpotInterruptionsAction& a) { capacity_[a.provider]->reclaim_spot(a.fraction); },
+                        [&](const SpotCapacityAction& a) { capacity_[a.provider]->set_spot_capacity(a.available, a.duration); }},
              entry.action);
 }
 
 void Simulator::handle(const SpotCapacityRestored& e) { capacity_[e.provider]->on_spot_capacity_restored(); }
-
-
-
-
-
-
-
-
 
 void Simulator::handle(const LoadChange& e) { load_.on(e); }
 void Simulator::handle(const MetricTick& e) { load_.on(e); }
@@ -324,7 +291,6 @@ void Simulator::handle(const SampleTick&) {
 
 // --- EC2 capacity: Auto Scaling groups, container instances, managed scaling ---------------
 
-
 void Simulator::handle(const AsgReconcile& e) { fleet_->asg_reconcile(e.provider); }
 void Simulator::handle(const InstanceStep& e) { fleet_->on(e); }
 void Simulator::handle(const InstanceSpotInterruption& e) { fleet_->on(e); }
@@ -332,17 +298,8 @@ void Simulator::handle(const ManagedScalingTick& e) { managed_scaling_->on(e); }
 
 void Simulator::handle(const ClusterRoom& e) {
   batch_->submit_deferred(e.cluster);
-  auto& c = world_.clusters[e.cluster];
-  auto blocked = std::move(c.blocked_services);
-  c.blocked_services.clear();
-  for (int service : blocked) schedule_reconcile(service, now());
+  services_.on_cluster_room(e.cluster);
 }
-
-
-
-
-
-
 
 // --- invariants -------------------------------------------------------------------------------
 void Simulator::after_event() { invariants_.after_event(now(), loop_.events_processed()); }

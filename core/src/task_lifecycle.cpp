@@ -75,10 +75,6 @@ void TaskLifecycle::pump(int provider) { capacity_[provider]->pump(); }
 // Each mechanism jitters from its own stream with its own setting, so a what-if on one never
 // moves another: Fargate task phases (timings.fargate.jitterCv), EC2 instance launch and boot,
 // and task phases on EC2 instances (both timings.ec2.jitterCv, separate streams).
-SimDuration TaskLifecycle::jittered(SimDuration d, Rng& rng, double cv) {
-  if (cv <= 0.0 || d <= SimDuration{0}) return d;
-  return seconds(rng.lognormal_mean_cv(to_seconds(d), cv));
-}
 
 SimDuration TaskLifecycle::task_jittered(const Task& t, SimDuration d) {
   if (t.instance != 0) return jittered(d, ec2_task_latency_rng_, w_.config.timings.ec2.jitter_cv);

@@ -40,7 +40,6 @@ class Ec2Fleet {
   void on_image_pulled(const Task& t);
   /// Timeline spotInterruptions on a group: round(fraction x n) of its Spot instances in service.
   void reclaim_spot(int provider, double fraction);
-  bool has_placer() const { return placer_ != nullptr; }
 
  private:
   void launch_instance(int provider);

@@ -6,6 +6,8 @@
 #include <random>
 #include <string_view>
 
+#include "ecsim/core/time.hpp"
+
 namespace ecsim {
 
 /// SplitMix64 finaliser: a bijective 64-bit mix.
@@ -41,6 +43,12 @@ class Rng {
  private:
   std::mt19937_64 engine_;
 };
+
+/// A duration with lognormal jitter of coefficient of variation `cv` around it (0: exact).
+inline SimDuration jittered(SimDuration d, Rng& rng, double cv) {
+  if (cv <= 0.0 || d <= SimDuration{0}) return d;
+  return seconds(rng.lognormal_mean_cv(to_seconds(d), cv));
+}
 
 /// The named streams of one run: each mechanism asks for its own by name, so adding a stream
 /// or drawing more from one never shifts another.

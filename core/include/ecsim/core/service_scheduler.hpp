@@ -46,6 +46,8 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount {
   void flush();
   void on(const events::ReconcileService& e);
   void start_deployment(int service, int task_definition, bool is_rollback);
+  /// Room under a cluster's PROVISIONING cap: the services it blocked reconcile now.
+  void on_cluster_room(int cluster);
 
   // ServiceOps (the deployment strategy's view)
   const ServiceState& service(int service) const override { return w_.services[static_cast<std::size_t>(service)]; }

@@ -42,7 +42,7 @@
 namespace ecsim {
 
 /// Simulates one scenario. Owns all state; several instances may run in one process.
-class Simulator final : private DesiredCount {
+class Simulator final {
  public:
   /// `placer` decides providers and zones (ecsim::placement::make_default_placer());
   /// `scalers` holds one entry per service (null for a service without autoScaling).
@@ -152,8 +152,6 @@ class Simulator final : private DesiredCount {
   void handle(const ManagedScalingTick& e);
   void handle(const ClusterRoom& e);
   void handle(const AsgReconcile& e);
-  void set_desired(int service, int desired, const char* why) override;
-  void schedule_reconcile(int service, SimTime at);
 
   ScenarioConfig config_;
   std::unique_ptr<CapacityPlacer> placer_;

@@ -58,7 +58,6 @@ class TaskLifecycle final : public TaskControl, public TaskLifecycleOps {
  private:
   std::uint32_t alloc_task();
   void pump(int provider);
-  static SimDuration jittered(SimDuration d, Rng& rng, double cv);
   SimDuration task_jittered(const Task& t, SimDuration d);
   void schedule_step(std::uint32_t slot, SimDuration after);
   void set_state(Task& t, TaskState s);
