@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <string>
 #include <vector>
 
@@ -67,6 +69,20 @@ TEST(EventLoop, CancelledEventsDoNotRun) {
   loop.run_until(at_millis(10'000), [&](int e) { seen.push_back(e); });
   EXPECT_EQ(seen, std::vector<int>{2});
   EXPECT_EQ(loop.events_processed(), 1u);
+}
+
+// Times are written as seconds with the millisecond fraction's trailing zeros trimmed, negative
+// durations (a what-if offset, a lag) with a sign.
+TEST(FormatSeconds, TrimsTheFractionAndKeepsTheSign) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(format_seconds(SimDuration{milliseconds(34'750)}), "34.75");
+  EXPECT_EQ(format_seconds(SimDuration{milliseconds(12'005)}), "12.005");
+  EXPECT_EQ(format_seconds(SimDuration{milliseconds(100)}), "0.1");
+  EXPECT_EQ(format_seconds(SimDuration{milliseconds(0)}), "0");
+  EXPECT_EQ(format_seconds(SimDuration{milliseconds(-1'500)}), "-1.5");
+  EXPECT_EQ(format_seconds(SimDuration{milliseconds(-1)}), "-0.001");
+  EXPECT_EQ(format_seconds(SimDuration{milliseconds(-3'000)}), "-3");
+  EXPECT_EQ(format_seconds(SimDuration{milliseconds(std::numeric_limits<std::int64_t>::min())}), "-9223372036854775.808");
 }
 
 TEST(RngStreams, AStreamDependsOnlyOnSeedReplicationAndName) {

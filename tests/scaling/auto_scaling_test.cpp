@@ -108,6 +108,27 @@ services:
   EXPECT_EQ(r.sim->services()[0].running, 6);
 }
 
+// A user's UpdateService left the desired count above MaxCapacity; a scheduled time at which
+// no action fires changes nothing (only a firing action clamps to the new bounds).
+TEST(AutoScaler, NoScheduledActionFiringMeansNoAction) {
+  AutoScalingConfig cfg;
+  cfg.min_capacity = 1;
+  cfg.max_capacity = 10;
+  ScheduledActionConfig sa;
+  sa.name = "night";
+  sa.schedule = "cron(0 2 * * ? *)";
+  sa.min_capacity = 1;
+  sa.max_capacity = 5;
+  cfg.scheduled_actions.push_back(sa);
+  AutoScalingTimings timings;
+  AutoScaler scaler(cfg, timings, 0);
+  EXPECT_EQ(scaler.on_scheduled(at_millis(3600'000), 50), std::nullopt);  // 01:00: nothing fires
+  auto a = scaler.on_scheduled(at_millis(7200'000), 50);                   // 02:00: night fires
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->desired, 5);
+  EXPECT_EQ(a->policy, "night");
+}
+
 MetricDatapoint dp(int minute, double cpu) {
   return MetricDatapoint{at_millis(minute * 60'000LL), std::chrono::minutes(1), cpu, std::nullopt, std::nullopt};
 }
@@ -239,6 +260,22 @@ TEST(Schedule, CronWeekdayMornings) {
   // Friday 2024-03-01 00:00 -> Fri 08:00; after that -> Mon 03-04 08:00.
   EXPECT_EQ(s->next_after(unix_of("2024-03-01T00:00:00Z"), 0), unix_of("2024-03-01T08:00:00Z"));
   EXPECT_EQ(s->next_after(unix_of("2024-03-01T08:00:00Z"), 0), unix_of("2024-03-04T08:00:00Z"));
+}
+
+// Each named day of the week, from Friday 2024-03-01: the next one is 1..7 days on (Sunday is
+// 1 and Saturday 7 in AWS's cron; the names and the numbers agree).
+TEST(Schedule, CronEveryDayOfTheWeekByNameAndNumber) {
+  const char* names[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
+  const char* next[] = {"2024-03-03", "2024-03-04", "2024-03-05", "2024-03-06", "2024-03-07", "2024-03-08", "2024-03-02"};
+  for (int i = 0; i < 7; ++i) {
+    std::string err;
+    auto by_name = Schedule::parse(std::string("cron(0 12 ? * ") + names[i] + " *)", &err);
+    auto by_number = Schedule::parse("cron(0 12 ? * " + std::to_string(i + 1) + " *)", &err);
+    ASSERT_TRUE(by_name && by_number) << err;
+    const auto want = unix_of((std::string(next[i]) + "T12:00:00Z").c_str());
+    EXPECT_EQ(by_name->next_after(unix_of("2024-03-01T12:00:00Z"), 0), want) << names[i];
+    EXPECT_EQ(by_number->next_after(unix_of("2024-03-01T12:00:00Z"), 0), want) << names[i];
+  }
 }
 
 TEST(Schedule, CronStepsListsNamesAndYears) {
