@@ -7,6 +7,7 @@
 
 #include "bindings.hpp"
 #include "ecsim/scenarios/outputs.hpp"
+#include "ecsim/scenarios/aws_fields.hpp"
 #include "ecsim/scenarios/scenario.hpp"
 
 namespace ecsim::bindings {
@@ -111,6 +112,7 @@ void bind_scenarios(py::module_& m) {
       .def_readwrite("base_dir", &scenarios::ScenarioSource::base_dir, "Folder that relative `file:` paths resolve against.")
       .def_readwrite("overrides", &scenarios::ScenarioSource::overrides, "PATH=VALUE overrides, applied in order.");
 
+  m.def("aws_fields_json", &scenarios::aws_fields_json, "The AWS field classification table as JSON (as `ecsim fields --format json`).");
   m.def("read_scenario_file", &scenarios::read_scenario_file, py::arg("path"), "Read a scenario file into a ScenarioSource.");
   m.def(
       "validate", [](const scenarios::ScenarioSource& src) { return scenarios::load(src).notices; }, py::arg("source"),

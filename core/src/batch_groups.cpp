@@ -45,10 +45,13 @@ void BatchGroups::on(const events::RunTaskArrival& e) {
   const auto& gc = w_.config.run_tasks[e.group];
   if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
     Rng& dr = duration_rng_[e.group];
-    SimDuration work = std::visit(Overloaded{[&](const ExponentialDuration& d) { return seconds(dr.exponential(to_seconds(d.mean))); },
-                                             [](const FixedDuration& d) { return d.value; }},
-                                  poisson->duration);
-    submit(e.group, work);
+    // One RunTask call starts `count` tasks, each with its own amount of work.
+    for (int k = 0; k < gc.tasks_per_call; ++k) {
+      SimDuration work = std::visit(Overloaded{[&](const ExponentialDuration& d) { return seconds(dr.exponential(to_seconds(d.mean))); },
+                                               [](const FixedDuration& d) { return d.value; }},
+                                    poisson->duration);
+      submit(e.group, work);
+    }
     const double gap = arrival_rng_[e.group].exponential(1.0 / arrival_rate(*poisson));
     sched_.at(sched_.now() + seconds(gap), events::RunTaskArrival{e.group});
     return;

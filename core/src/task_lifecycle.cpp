@@ -185,7 +185,8 @@ void TaskLifecycle::advance(std::uint32_t slot) {
   switch (t.phase) {
     case TaskPhase::kProvisioning: {
       ServiceState* svc = t.service >= 0 ? &w_.services[t.service] : nullptr;
-      t.zone = svc ? static_cast<int>(placer_.choose_zone(svc->per_zone)) : 0;
+      if (svc) t.zone = static_cast<int>(placer_.choose_zone(svc->per_zone, w_.config.services[t.service].zones));
+      else t.zone = w_.config.run_tasks[t.group].zones.empty() ? 0 : w_.config.run_tasks[t.group].zones.front();
       if (svc) ++svc->per_zone[t.zone];
       set_state(t, TaskState::kPending);
       rec_.emit_task_detail(RecordKind::kTaskPending, t, t.service);

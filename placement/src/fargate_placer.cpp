@@ -66,10 +66,17 @@ std::size_t FargatePlacer::choose_provider_to_shrink(std::span<const StrategyIte
   return best == SIZE_MAX ? 0 : best;
 }
 
-std::size_t FargatePlacer::choose_zone(std::span<const int> tasks_per_zone) const {
-  std::size_t best = 0;
-  for (std::size_t z = 1; z < tasks_per_zone.size(); ++z)
-    if (tasks_per_zone[z] < tasks_per_zone[best]) best = z;
+std::size_t FargatePlacer::choose_zone(std::span<const int> tasks_per_zone, std::span<const int> allowed) const {
+  // The allowed zone with the fewest tasks, the first of them on a tie.
+  if (allowed.empty()) {
+    std::size_t best = 0;
+    for (std::size_t z = 1; z < tasks_per_zone.size(); ++z)
+      if (tasks_per_zone[z] < tasks_per_zone[best]) best = z;
+    return best;
+  }
+  auto best = static_cast<std::size_t>(allowed.front());
+  for (int z : allowed)
+    if (tasks_per_zone[static_cast<std::size_t>(z)] < tasks_per_zone[best]) best = static_cast<std::size_t>(z);
   return best;
 }
 

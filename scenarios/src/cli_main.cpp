@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ecsim/scenarios/outputs.hpp"
+#include "ecsim/scenarios/aws_fields.hpp"
 #include "ecsim/scenarios/scenario.hpp"
 #include "ecsim/scenarios/sweep.hpp"
 #include <fstream>
@@ -174,6 +175,11 @@ int main(int argc, char** argv) {
   compare->add_option("--set", sets, "Override one field in every option: PATH=VALUE")->take_all();
   compare->add_flag("--quiet,-q", quiet, "No progress bar and no table on stdout");
 
+  std::string fields_format = "markdown";
+  auto* fields = app.add_subcommand("fields", "Print how ecsim treats every field of the AWS shapes a scenario holds "
+                                              "(modelled, refused, inert, ecsim)");
+  fields->add_option("--format", fields_format, "markdown or json")->check(CLI::IsMember({"markdown", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -182,6 +188,10 @@ int main(int argc, char** argv) {
   }
 
   namespace sc = ecsim::scenarios;
+  if (fields->parsed()) {
+    std::cout << (fields_format == "json" ? sc::aws_fields_json() : sc::aws_fields_markdown());
+    return kExitOk;
+  }
   if (compare->parsed()) return run_compare_command(compare_files, sets, compare_replications, jobs, out_dir, quiet);
   try {
     sc::ScenarioSource src = sc::read_scenario_file(scenario_path);

@@ -2,6 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "yaml_reader.hpp"
 
+#include <stdexcept>
+
+#include "ecsim/scenarios/aws_fields.hpp"
+
 #include <algorithm>
 #include <unordered_set>
 #include <charconv>
@@ -74,7 +78,7 @@ void Ctx::note(const std::string& path, const std::string& message) {
 
 std::vector<std::string> Ctx::notices() const {
   if (ignored_.empty()) return notes_;
-  std::string s = "AWS-only fields accepted and ignored (they do not change the simulation):";
+  std::string s = "AWS fields accepted that change nothing ecsim simulates (IAM, logging, tags, identifiers, describe-* state; `ecsim fields` gives the reason for each):";
   bool first = true;
   for (const auto& [object, fields] : ignored_) {
     s += first ? " " : "; ";
@@ -265,9 +269,9 @@ void check_duplicate_keys(Ctx& ctx, const YAML::Node& n, const std::string& path
 }
 
 // --- Fields -----------------------------------------------------------------------------
-Fields::Fields(Ctx& ctx, const YAML::Node& node, std::string path, std::string aws_object,
-               const std::vector<std::string>* aws_ignored)
-    : ctx_(ctx), node_(node), path_(std::move(path)), aws_object_(std::move(aws_object)), aws_ignored_(aws_ignored) {
+Fields::Fields(Ctx& ctx, const YAML::Node& node, std::string path, std::string shape)
+    : ctx_(ctx), node_(node), path_(std::move(path)), shape_(std::move(shape)) {
+  if (!shape_.empty() && !find_aws_shape(shape_)) throw std::logic_error("the AWS field table has no shape " + shape_);
   if (!node_.IsDefined() || !node_.IsMap()) {
     if (node_.IsDefined() && !node_.IsNull())
       ctx_.error(node_, path_.empty() ? "(top level)" : path_, "expected a mapping of keys to values, got " + describe(node_));
@@ -285,6 +289,8 @@ bool Fields::has(const std::string& key) const {
 }
 
 YAML::Node Fields::get(const std::string& key, bool required) {
+  if (!shape_.empty() && !find_aws_field(shape_, key))
+    throw std::logic_error("the loader reads " + shape_ + "." + key + ", which the AWS field table does not list");
   known_.push_back(key);
   if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
   const YAML::Node& c = node_;  // const access never inserts into the map
@@ -356,17 +362,31 @@ void Fields::finish() {
     }
     const std::string key = it->first.Scalar();
     if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
-    if (aws_ignored_ && std::find(aws_ignored_->begin(), aws_ignored_->end(), key) != aws_ignored_->end()) {
-      ctx_.note_ignored_aws_field(aws_object_, key);
-      continue;
+    if (const AwsField* f = shape_.empty() ? nullptr : find_aws_field(shape_, key)) {
+      switch (f->cls) {
+        case FieldClass::kInert: ctx_.note_ignored_aws_field(shape_, key); continue;
+        case FieldClass::kRefused: ctx_.error(it->first, sub(key), std::string(f->note)); continue;
+        case FieldClass::kModelled:
+        case FieldClass::kExtension:
+          throw std::logic_error("the loader did not read " + shape_ + "." + key + ", which the AWS field table lists as " +
+                                 field_class_name(f->cls));
+      }
     }
     std::vector<std::string> valid = known_;
+    std::vector<std::string> all = known_;
+    if (!shape_.empty()) {
+      for (const auto& f : aws_fields()) {
+        if (f.shape != shape_) continue;
+        all.emplace_back(f.field);
+        if (f.cls == FieldClass::kModelled || f.cls == FieldClass::kExtension) valid.emplace_back(f.field);
+      }
+    }
     std::sort(valid.begin(), valid.end());
     valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
     std::string msg = "unknown key '" + key + "'";
-    if (auto c = closest(key, valid)) msg += " (did you mean '" + *c + "'?)";
+    if (auto c = closest(key, all)) msg += " (did you mean '" + *c + "'?)";
     msg += "; expected one of: " + join(valid);
-    if (aws_ignored_) msg += " (or an AWS-only field of " + aws_object_ + ", which is ignored)";
+    if (!shape_.empty()) msg += " (or a field of " + shape_ + " without effect: `ecsim fields` lists them)";
     ctx_.error(it->first, sub(key), msg);
   }
 }

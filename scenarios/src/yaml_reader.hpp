@@ -51,12 +51,14 @@ std::optional<std::string> closest(const std::string& key, const std::vector<std
 /// Parses "250ms", "30s", "5m", "2h", "7d" (decimals allowed). Error text on failure.
 std::optional<SimDuration> parse_duration(const std::string& text, std::string* error);
 
-/// Reads one YAML mapping. Each accessor marks its key as known; finish() reports keys that
-/// are neither read nor in `aws_ignored` (the AWS-only fields accepted and ignored).
+/// Reads one YAML mapping. Each accessor marks its key as known. For an AWS shape (a name in
+/// the AWS field table, aws_fields.hpp) the table decides what finish() does with a key the
+/// loader did not read: an inert field is noted, a refused one is an error saying what to do,
+/// an unknown one an error with the valid choices. Reading a field the table does not list,
+/// or leaving a modelled one unread, is a loader defect (std::logic_error).
 class Fields {
  public:
-  Fields(Ctx& ctx, const YAML::Node& node, std::string path, std::string aws_object = "",
-         const std::vector<std::string>* aws_ignored = nullptr);
+  Fields(Ctx& ctx, const YAML::Node& node, std::string path, std::string shape = "");
   ~Fields();
   Fields(const Fields&) = delete;
   Fields& operator=(const Fields&) = delete;
@@ -85,8 +87,7 @@ class Fields {
   Ctx& ctx_;
   YAML::Node node_;
   std::string path_;
-  std::string aws_object_;
-  const std::vector<std::string>* aws_ignored_;
+  std::string shape_;
   std::vector<std::string> known_;
   bool valid_ = true;
   bool finished_ = false;

@@ -25,7 +25,8 @@ const std::vector<Kind>& kinds() {
       managedScaling: {status: ENABLED, targetCapacity: 100, instanceWarmupPeriod: 60}
       managedTerminationProtection: ENABLED
       managedDraining: ENABLED
-    autoScalingGroup: {MinSize: 0, MaxSize: 20, InstanceType: m5.large, AvailabilityZones: [us-east-1a, us-east-1b]}
+    autoScalingGroup: {MinSize: 0, MaxSize: 20, InstanceType: m5.large, AvailabilityZones: [us-east-1a, us-east-1b],
+                       NewInstancesProtectedFromScaleIn: true}
 )"},
   };
   return k;

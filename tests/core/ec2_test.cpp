@@ -159,7 +159,8 @@ timeline:
 }
 
 TEST(Ec2, OneTaskOnAnEmptyClusterLaunchesTwoInstancesOnTheFirstStep) {
-  auto r = testing::run_yaml(ec2_scenario("40m", R"({MinSize: 0, MaxSize: 10, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+  auto r = testing::run_yaml(ec2_scenario("40m", R"({MinSize: 0, MaxSize: 10, InstanceType: m5.large, AvailabilityZones: [us-east-1a],
+                                                     NewInstancesProtectedFromScaleIn: true})",
                                           R"(services:
   - {serviceName: web, taskDefinition: web:1, desiredCount: 1}
 timeline:

@@ -1,6 +1,9 @@
 // The scenario loader: defaults, AWS value forms, --set, notices, error collection.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "ecsim/scenarios/scenario.hpp"
 #include "test_util.hpp"
 
@@ -112,7 +115,7 @@ TEST(Loader, SetErrorsNameTheExpression) {
             std::vector<std::string>{"--set duration: (--set): expected PATH=VALUE, for example services[web].desiredCount=8"});
 }
 
-TEST(Loader, AwsOnlyFieldsAreIgnoredWithOneNotice) {
+TEST(Loader, InertAwsFieldsAreAcceptedWithOneNotice) {
   auto yaml = fargate_scenario("1h", R"(
 services:
   - serviceName: web
@@ -121,14 +124,42 @@ services:
     desiredCount: 1
     launchType: FARGATE
     platformVersion: LATEST
-    networkConfiguration: {awsvpcConfiguration: {subnets: [s-1]}}
     enableExecuteCommand: true
+    tags: [{key: team, value: a}]
 )");
   const auto cfg = load_yaml(yaml);
   ASSERT_EQ(cfg.notices.size(), 1u);
   EXPECT_EQ(cfg.notices[0],
-            "AWS-only fields accepted and ignored (they do not change the simulation): CreateService "
-            "{enableExecuteCommand, networkConfiguration, platformVersion}");
+            "AWS fields accepted that change nothing ecsim simulates (IAM, logging, tags, identifiers, describe-* state; "
+            "`ecsim fields` gives the reason for each): CreateService {enableExecuteCommand, platformVersion, tags}");
+}
+
+// The subnets of an awsvpc service choose its zones: from `subnets` (describe-subnets
+// entries), or one zone per undescribed subnet in order of first appearance, with a notice.
+TEST(Loader, SubnetsChooseTheZones) {
+  auto yaml = fargate_scenario("1h", R"(
+subnets:
+  - {SubnetId: subnet-b, AvailabilityZone: us-east-1b, VpcId: vpc-1, CidrBlock: 10.0.1.0/24}
+services:
+  - serviceName: web
+    taskDefinition: web:1
+    desiredCount: 1
+    launchType: FARGATE
+    networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-b], securityGroups: [sg-1], assignPublicIp: DISABLED}}
+  - serviceName: api
+    taskDefinition: web:1
+    desiredCount: 1
+    launchType: FARGATE
+    networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-x, subnet-y]}}
+)");
+  const auto cfg = load_yaml(yaml);
+  EXPECT_EQ(cfg.services[0].zones, (std::vector<int>{1}));
+  EXPECT_EQ(cfg.services[1].zones, (std::vector<int>{0, 1}));
+  ASSERT_EQ(cfg.notices.size(), 3u);
+  EXPECT_EQ(cfg.notices[0],
+            "services[1].networkConfiguration.awsvpcConfiguration.subnets[0]: subnet subnet-x is not in `subnets`; ecsim puts it in "
+            "us-east-1a (one zone per subnet, in the order they first appear): list it under `subnets` with its AvailabilityZone "
+            "to say otherwise");
 }
 
 TEST(Loader, StartTimeIsParsedAsUtc) {
@@ -165,6 +196,131 @@ services:
   EXPECT_EQ(errs[0], "test.yaml:6:96: taskDefinitions[0].memory: memory 9999 is not valid with cpu 512 on Fargate; valid memory values (MiB): 1024, 2048, 3072, 4096");
   EXPECT_EQ(errs[1], "test.yaml:8:38: services[0].taskDefinition: no task definition 'nope'; task definitions: web:1");
   EXPECT_EQ(errs[2], "test.yaml:8:58: services[0].desiredCount: must be between 0 and 5000, got -1");
+}
+
+}  // namespace
+}  // namespace ecsim::scenarios
+
+namespace ecsim::scenarios {
+namespace {
+
+// A describe-task-definition paste keeps its revision, so a service naming it runs it; the
+// family alone is the highest revision; describe-clusters/-services pastes name clusters by ARN.
+TEST(AwsPastes, RevisionsArnsAndClusterArnsAreRead) {
+  const std::string yaml = R"(ecsim: 1
+name: pastes
+duration: 1h
+clusters:
+  - {clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/prod", status: ACTIVE, capacityProviders: [FARGATE]}
+  - {clusterName: dev, capacityProviders: [FARGATE]}
+taskDefinitions:
+  - taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/hello_world:8"
+    revision: 8
+    requiresCompatibilities: [FARGATE]
+    networkMode: awsvpc
+    cpu: "256"
+    memory: "512"
+    containerDefinitions: [{name: hello, image: hello:1}]
+  - {family: hello_world, revision: 3, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "256", memory: "512",
+     containerDefinitions: [{name: hello, image: hello:1}]}
+  - {family: hello_world, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "256", memory: "512",
+     containerDefinitions: [{name: hello, image: hello:1}]}
+services:
+  - {serviceName: a, clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/prod", taskDefinition: "hello_world:8", launchType: FARGATE}
+  - {serviceName: b, cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/dev", taskDefinition: hello_world, launchType: FARGATE}
+  - {serviceName: c, cluster: dev, taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/hello_world:3", launchType: FARGATE}
+)";
+  const auto cfg = load_yaml(yaml);
+  EXPECT_EQ(cfg.clusters[0].name, "prod");
+  EXPECT_EQ(cfg.task_definitions[0].key(), "hello_world:8");
+  EXPECT_EQ(cfg.task_definitions[2].key(), "hello_world:9");  // registered after 8: the next number
+  EXPECT_EQ(cfg.services[0].cluster, 0);
+  EXPECT_EQ(cfg.services[0].task_definition, 0);
+  EXPECT_EQ(cfg.services[1].cluster, 1);
+  EXPECT_EQ(cfg.services[1].task_definition, 2);  // the family alone: the highest revision
+  EXPECT_EQ(cfg.services[2].task_definition, 1);
+}
+
+TEST(AwsPastes, InconsistentArnsAreReported) {
+  EXPECT_EQ(errors_of(R"(ecsim: 1
+name: bad
+duration: 1h
+clusters:
+  - {clusterName: prod, clusterArn: "arn:aws:ecs:us-east-1:1:cluster/other"}
+taskDefinitions:
+  - {family: web, revision: 2, taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/web:3", requiresCompatibilities: [FARGATE],
+     networkMode: awsvpc, cpu: "256", memory: "512", containerDefinitions: [{name: w, image: w}]}
+  - {family: web, revision: 2, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "256", memory: "512",
+     containerDefinitions: [{name: w, image: w}]}
+services:
+  - {serviceName: s, cluster: prod, clusterArn: "arn:aws:ecs:us-east-1:1:cluster/dev", taskDefinition: web, launchType: FARGATE}
+  - {serviceName: t, cluster: "arn:aws:ecs:us-east-1:1:service/prod", taskDefinition: web, launchType: FARGATE}
+)"),
+            (std::vector<std::string>{
+                "test.yaml:5:37: clusters[0].clusterArn: the ARN names cluster 'other', clusterName 'prod'",
+                "test.yaml:7:51: taskDefinitions[0].taskDefinitionArn: the ARN names revision 3, revision is 2",
+                "test.yaml:9:29: taskDefinitions[1].revision: two task definitions are web:2",
+                "test.yaml:12:49: services[0].clusterArn: clusterArn does not name cluster 'prod'",
+                "test.yaml:13:31: services[1].cluster: 'arn:aws:ecs:us-east-1:1:service/prod' is not a cluster ARN "
+                "(arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)"}));
+}
+
+// RunTask `count`: each call (a Poisson arrival) starts that many tasks.
+TEST(AwsPastes, RunTaskCountStartsThatManyTasksPerCall) {
+  auto run = [](int count) {
+    return ecsim::testing::run_yaml(fargate_scenario("1h", R"(
+runTasks:
+  - {cluster: c, taskDefinition: web:1, launchType: FARGATE, count: )" + std::to_string(count) + R"(,
+     arrivals: {poisson: {ratePerSecond: 0.01, duration: {fixed: 1m}}}}
+)"));
+  };
+  const auto one = run(1), four = run(4);
+  const auto calls = one.count("RUN_TASK_SUBMITTED");
+  ASSERT_GT(calls, 10u);
+  EXPECT_EQ(four.count("RUN_TASK_SUBMITTED"), 4 * calls);  // the same arrival times, 4 tasks each
+}
+
+// Subnets put Fargate tasks in their zones, EC2 instances (VPCZoneIdentifier) in theirs, and
+// keep an awsvpc service's EC2 tasks on instances in its subnets' zones.
+TEST(AwsPastes, SubnetsPlaceTasksAndInstances) {
+  auto r = ecsim::testing::run_yaml(R"(ecsim: 1
+name: subnets
+duration: 20m
+subnets:
+  - {SubnetId: subnet-a, AvailabilityZone: us-east-1a}
+  - {SubnetId: subnet-b, AvailabilityZone: us-east-1b}
+  - {SubnetId: subnet-c, AvailabilityZone: us-east-1c}
+capacityProviders:
+  - name: grp
+    autoScalingGroupProvider: {managedScaling: {status: DISABLED}}
+    autoScalingGroup: {MinSize: 4, MaxSize: 4, DesiredCapacity: 4, InstanceType: m5.xlarge, VPCZoneIdentifier: "subnet-a,subnet-c"}
+clusters:
+  - {clusterName: c, capacityProviders: [FARGATE, grp]}
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [FARGATE, EC2], networkMode: awsvpc, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:1}]}
+services:
+  - serviceName: f
+    taskDefinition: web:1
+    desiredCount: 6
+    launchType: FARGATE
+    networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-b]}}
+  - serviceName: e
+    taskDefinition: web:1
+    desiredCount: 3
+    capacityProviderStrategy: [{capacityProvider: grp, weight: 1}]
+    networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-c]}}
+)");
+  std::map<std::string, std::set<int>> zones;  // service -> zones of its tasks
+  for (const Task* t : r.sim->live_tasks()) zones[r.sim->config().services[static_cast<std::size_t>(t->service)].name].insert(t->zone);
+  EXPECT_EQ(zones["f"], (std::set<int>{1}));
+  std::set<int> instance_zones;
+  for (const auto& in : r.sim->instances()) instance_zones.insert(in.zone);
+  EXPECT_EQ(instance_zones, (std::set<int>{0, 2}));
+  int on_c = 0;
+  for (const Task* t : r.sim->live_tasks())
+    if (t->service == 1 && t->state == TaskState::kRunning) on_c += r.sim->instances()[t->instance - 1].zone == 2 ? 1 : 0;
+  EXPECT_EQ(on_c, 3);
 }
 
 }  // namespace

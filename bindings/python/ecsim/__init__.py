@@ -24,6 +24,7 @@ __all__ = [
     "ScenarioError",
     "ScalingPolicy",
     "Simulator",
+    "aws_fields",
     "clamp_capacity",
     "compare",
     "distribute_tasks",
@@ -209,6 +210,13 @@ def run(scenario: Scenario, seed: int | None = None, replication: int = 0, *, ev
     `autoScaling` for its bounds). `csv=True` also keeps the exact CSV texts
     (`Result.events_csv`), as the command line writes them."""
     return Result(_core.run(scenario._source, seed, replication, events, timeseries, tasks, policies or {}, csv))
+
+
+def aws_fields() -> list[dict[str, Any]]:
+    """How ecsim treats every field of each AWS shape a scenario holds: one dict per shape
+    (`shape`, `service`, `apiShapes`, `where`, `fields`), each field with its `class`
+    (modelled, refused, inert or ecsim) and a `note` (limits, what to do, or why inert)."""
+    return json.loads(_core.aws_fields_json())
 
 
 from ._sweep import compare, sweep  # noqa: E402  (needs Scenario and run)

@@ -13,9 +13,7 @@ std::optional<MetricType> Loader::read_metric_type(Fields& f, const std::string&
 }
 
 std::optional<AutoScalingConfig> Loader::read_auto_scaling(const YAML::Node& n, const std::string& path) {
-  static const std::vector<std::string> kIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "RoleARN",
-                                                    "SuspendedState", "Tags"};
-  Fields a(ctx_, n, path, "RegisterScalableTarget", &kIgnored);
+  Fields a(ctx_, n, path, "RegisterScalableTarget");
   if (!a.valid()) return std::nullopt;
   AutoScalingConfig out;
   auto lo = a.integer("MinCapacity", 0, cfg_.account.tasks_per_service, true);
@@ -36,18 +34,19 @@ std::optional<AutoScalingConfig> Loader::read_auto_scaling(const YAML::Node& n, 
     }
   }
   if (auto sa = a.get("scheduledActions"); sa.IsDefined() && detail::expect_sequence(ctx_, sa, a.sub("scheduledActions"))) {
-    static const std::vector<std::string> kSchedIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "Timezone"};
     for (std::size_t i = 0; i < sa.size(); ++i) {
       const std::string p = idx(a.sub("scheduledActions"), i);
-      Fields f(ctx_, sa[i], p, "PutScheduledAction", &kSchedIgnored);
+      Fields f(ctx_, sa[i], p, "PutScheduledAction");
       if (!f.valid()) {
         ok = false;
         continue;
       }
       ScheduledActionConfig c;
       c.name = f.str("ScheduledActionName", true).value_or("?");
-      if (auto tz = f.node()["Timezone"]; tz.IsDefined() && tz.IsScalar() && tz.Scalar() != "UTC" && tz.Scalar() != "Etc/UTC") {
-        ctx_.error(tz, f.sub("Timezone"), "only UTC schedules are modelled; got '" + tz.Scalar() + "'");
+      if (auto tz = f.str("Timezone"); tz && *tz != "UTC" && *tz != "Etc/UTC") {
+        ctx_.error(f.node()["Timezone"], f.sub("Timezone"),
+                   "time zone '" + *tz + "' is not modelled; schedules are evaluated in UTC: convert the cron hours to UTC and "
+                   "remove Timezone (or give UTC)");
         ok = false;
       }
       if (auto sch = f.str("Schedule", true)) {
@@ -67,7 +66,7 @@ std::optional<AutoScalingConfig> Loader::read_auto_scaling(const YAML::Node& n, 
           } else (std::string(key) == "StartTime" ? c.start_unix_seconds : c.end_unix_seconds) = *ms / 1000;
         }
       }
-      Fields act(ctx_, f.get("ScalableTargetAction", true), f.sub("ScalableTargetAction"));
+      Fields act(ctx_, f.get("ScalableTargetAction", true), f.sub("ScalableTargetAction"), "ScalableTargetAction");
       if (auto v = act.integer("MinCapacity", 0, cfg_.account.tasks_per_service)) c.min_capacity = static_cast<int>(*v);
       if (auto v = act.integer("MaxCapacity", 0, cfg_.account.tasks_per_service)) c.max_capacity = static_cast<int>(*v);
       if (act.valid() && !c.min_capacity && !c.max_capacity) {
@@ -86,8 +85,7 @@ std::optional<AutoScalingConfig> Loader::read_auto_scaling(const YAML::Node& n, 
 }
 
 std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, const std::string& path) {
-  static const std::vector<std::string> kIgnored = {"ServiceNamespace", "ResourceId", "ScalableDimension", "PolicyARN", "Alarms"};
-  Fields f(ctx_, n, path, "PutScalingPolicy", &kIgnored);
+  Fields f(ctx_, n, path, "PutScalingPolicy");
   if (!f.valid()) return std::nullopt;
   ScalingPolicyConfig p;
   p.name = f.str("PolicyName", true).value_or("?");
@@ -101,16 +99,13 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
       ctx_.error(n, f.sub("TargetTrackingScalingPolicyConfiguration"), "required for PolicyType TargetTrackingScaling");
       return std::nullopt;
     }
-    static const std::vector<std::string> kTtIgnored = {"CustomizedMetricSpecification"};
-    Fields c(ctx_, tt, f.sub("TargetTrackingScalingPolicyConfiguration"), "TargetTrackingScalingPolicyConfiguration", &kTtIgnored);
+    Fields c(ctx_, tt, f.sub("TargetTrackingScalingPolicyConfiguration"), "TargetTrackingScalingPolicyConfiguration");
     if (!c.valid()) return std::nullopt;  // not a mapping (reported): nothing below can be read
     TargetTrackingConfig cfg;
     auto target = c.number("TargetValue", 1e-9, 1e12, true);
-    if (auto custom = c.get("CustomizedMetricSpecification"); custom.IsDefined())
-      ctx_.error(custom, c.sub("CustomizedMetricSpecification"),
-                 "custom metrics are not modelled; use PredefinedMetricSpecification");
-    Fields pm(ctx_, c.get("PredefinedMetricSpecification", true), c.sub("PredefinedMetricSpecification"),
-              "PredefinedMetricSpecification", new_ignored({"ResourceLabel"}));
+    // A CustomizedMetricSpecification is refused by the field table; it replaces the predefined one.
+    Fields pm(ctx_, c.get("PredefinedMetricSpecification", !c.has("CustomizedMetricSpecification")), c.sub("PredefinedMetricSpecification"),
+              "PredefinedMetricSpecification");
     auto metric = read_metric_type(pm, "PredefinedMetricType", true);
     if (auto v = c.integer("ScaleOutCooldown", 0, 86400)) cfg.scale_out_cooldown = std::chrono::seconds(*v);
     if (auto v = c.integer("ScaleInCooldown", 0, 86400)) cfg.scale_in_cooldown = std::chrono::seconds(*v);
@@ -131,7 +126,7 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
   }
   if (tt.IsDefined()) ctx_.error(tt, f.sub("TargetTrackingScalingPolicyConfiguration"), "not used with PolicyType StepScaling");
   StepScalingConfig cfg;
-  Fields c(ctx_, st, f.sub("StepScalingPolicyConfiguration"), "StepScalingPolicyConfiguration", new_ignored({"MetricAggregationType"}));
+  Fields c(ctx_, st, f.sub("StepScalingPolicyConfiguration"), "StepScalingPolicyConfiguration");
   auto at = c.choice("AdjustmentType", {"ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"}, true);
   if (at) cfg.adjustment_type = *at == "ChangeInCapacity" ? AdjustmentType::kChangeInCapacity
                                 : *at == "PercentChangeInCapacity" ? AdjustmentType::kPercentChangeInCapacity
@@ -139,10 +134,16 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
   if (auto v = c.integer("Cooldown", 0, 86400)) cfg.cooldown = std::chrono::seconds(*v);
   if (auto v = c.integer("MinAdjustmentMagnitude", 0, 100000)) cfg.min_adjustment_magnitude = static_cast<int>(*v);
   bool ok = at.has_value();
+  if (auto agg = c.choice("MetricAggregationType", {"Average", "Minimum", "Maximum"}); agg && *agg != "Average") {
+    ctx_.error(st["MetricAggregationType"], c.sub("MetricAggregationType"),
+               "MetricAggregationType " + *agg + " is not modelled: the step is chosen from the alarm's datapoint "
+               "(its `statistic`); remove it or give Average");
+    ok = false;
+  }
   auto steps = c.get("StepAdjustments", true);
   if (steps.IsDefined() && detail::expect_sequence(ctx_, steps, c.sub("StepAdjustments"))) {
     for (std::size_t i = 0; i < steps.size(); ++i) {
-      Fields sf(ctx_, steps[i], idx(c.sub("StepAdjustments"), i));
+      Fields sf(ctx_, steps[i], idx(c.sub("StepAdjustments"), i), "StepAdjustment");
       StepAdjustment sa;
       sa.lower = sf.number("MetricIntervalLowerBound", -1e12, 1e12);
       sa.upper = sf.number("MetricIntervalUpperBound", -1e12, 1e12);
@@ -196,11 +197,6 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
   if (!ok) return std::nullopt;
   p.kind = cfg;
   return p;
-}
-
-const std::vector<std::string>* Loader::new_ignored(std::initializer_list<const char*> names) {
-  ignored_lists_.emplace_back(names.begin(), names.end());
-  return &ignored_lists_.back();
 }
 
 }  // namespace ecsim::scenarios::loader

@@ -9,7 +9,7 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
   if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "capacityProviders")) return;
   for (std::size_t i = 0; i < n.size(); ++i) {
     const std::string path = idx("capacityProviders", i);
-    Fields f(ctx_, n[i], path, "CreateCapacityProvider", &kCapacityProviderIgnored);
+    Fields f(ctx_, n[i], path, "CreateCapacityProvider");
     if (!f.valid()) continue;
     AsgProviderConfig a;
     a.name = f.str("name", true).value_or("?");
@@ -20,9 +20,8 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
     else if (lower.rfind("aws", 0) == 0 || lower.rfind("ecs", 0) == 0 || lower.rfind("fargate", 0) == 0)
       ctx_.error(n[i]["name"], f.sub("name"), "capacity provider names cannot start with aws, ecs or fargate (AWS reserves them)");
     {
-      Fields g(ctx_, f.get("autoScalingGroupProvider", true), f.sub("autoScalingGroupProvider"), "AutoScalingGroupProvider",
-               &kAsgProviderIgnored);
-      Fields ms(ctx_, g.get("managedScaling"), g.sub("managedScaling"));
+      Fields g(ctx_, f.get("autoScalingGroupProvider", true), f.sub("autoScalingGroupProvider"), "AutoScalingGroupProvider");
+      Fields ms(ctx_, g.get("managedScaling"), g.sub("managedScaling"), "ManagedScaling");
       auto& m = a.managed_scaling;
       if (auto v = ms.choice("status", {"ENABLED", "DISABLED"})) m.enabled = *v == "ENABLED";
       if (auto v = ms.integer("targetCapacity", 1, 100)) m.target_capacity = static_cast<int>(*v);
@@ -51,11 +50,16 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
         }
     }
     {
-      Fields g(ctx_, f.get("autoScalingGroup", true), f.sub("autoScalingGroup"), "CreateAutoScalingGroup", &kAsgIgnored);
+      Fields g(ctx_, f.get("autoScalingGroup", true), f.sub("autoScalingGroup"), "CreateAutoScalingGroup");
       a.group_name = g.str("AutoScalingGroupName").value_or(a.name);
       auto lo = g.integer("MinSize", 0, 100000, true);
       auto hi = g.integer("MaxSize", 0, 100000, true);
       auto want = g.integer("DesiredCapacity", 0, 100000);
+      const auto protect = g.boolean("NewInstancesProtectedFromScaleIn");
+      if (a.managed_termination_protection && !protect.value_or(false))
+        ctx_.error(g.node(), g.sub("NewInstancesProtectedFromScaleIn"),
+                   "managedTerminationProtection ENABLED needs NewInstancesProtectedFromScaleIn: true on the group "
+                   "(ECS rejects the capacity provider otherwise)");
       a.min_size = static_cast<int>(lo.value_or(0));
       a.max_size = static_cast<int>(hi.value_or(0));
       a.desired_capacity = static_cast<int>(want.value_or(a.min_size));
@@ -73,6 +77,29 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
           else a.zones.push_back(static_cast<int>(it - cfg_.availability_zones.begin()));
         }
       }
+      // VPCZoneIdentifier: comma-separated subnets, whose zones the group launches in.
+      if (auto v = g.str("VPCZoneIdentifier")) {
+        std::vector<int> zones;
+        std::size_t start = 0;
+        while (start <= v->size()) {
+          const std::size_t comma = std::min(v->find(',', start), v->size());
+          std::string id = v->substr(start, comma - start);
+          id.erase(0, id.find_first_not_of(' '));
+          id.erase(id.find_last_not_of(' ') + 1);
+          if (!id.empty())
+            if (auto z = zone_of_subnet(id, g.node()["VPCZoneIdentifier"], g.sub("VPCZoneIdentifier"))) zones.push_back(*z);
+          start = comma + 1;
+        }
+        std::sort(zones.begin(), zones.end());
+        zones.erase(std::unique(zones.begin(), zones.end()), zones.end());
+        auto given = a.zones;
+        std::sort(given.begin(), given.end());
+        if (zones.empty()) ctx_.error(g.node()["VPCZoneIdentifier"], g.sub("VPCZoneIdentifier"), "names no subnet");
+        else if (!given.empty() && given != zones)
+          ctx_.error(g.node()["VPCZoneIdentifier"], g.sub("VPCZoneIdentifier"),
+                     "the subnets' zones differ from AvailabilityZones; give one of them, or make them agree");
+        else a.zones = zones;
+      }
       if (a.zones.empty())
         for (std::size_t z = 0; z < cfg_.availability_zones.size(); ++z) a.zones.push_back(static_cast<int>(z));
       std::vector<std::pair<std::string, YAML::Node>> types;
@@ -85,9 +112,11 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
       } else if (mixed.IsDefined()) {
         a.mixed = true;
         Fields mp(ctx_, mixed, g.sub("MixedInstancesPolicy"), "MixedInstancesPolicy");
-        Fields d(ctx_, mp.get("InstancesDistribution"), mp.sub("InstancesDistribution"), "InstancesDistribution",
-                 new_ignored({"SpotInstancePools", "SpotMaxPrice"}));
-        d.choice("OnDemandAllocationStrategy", {"prioritized", "lowest-price"});
+        Fields d(ctx_, mp.get("InstancesDistribution"), mp.sub("InstancesDistribution"), "InstancesDistribution");
+        if (auto v = d.choice("OnDemandAllocationStrategy", {"prioritized", "lowest-price"}); v && *v == "lowest-price")
+          ctx_.error(d.node()["OnDemandAllocationStrategy"], d.sub("OnDemandAllocationStrategy"),
+                     "OnDemandAllocationStrategy lowest-price is not modelled yet: ecsim launches On-Demand instances in "
+                     "override order (prioritized); order the overrides by price, or give prioritized");
         a.spot_allocation = SpotAllocation::kLowestPrice;  // the API default
         if (auto v = d.integer("OnDemandBaseCapacity", 0, 100000)) a.on_demand_base = static_cast<int>(*v);
         if (auto v = d.integer("OnDemandPercentageAboveBaseCapacity", 0, 100)) a.on_demand_percent_above_base = static_cast<int>(*v);
@@ -96,14 +125,12 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
           a.spot_allocation = *v == "lowest-price" ? SpotAllocation::kLowestPrice
                               : *v == "price-capacity-optimized" ? SpotAllocation::kPriceCapacityOptimized
                                                                  : SpotAllocation::kCapacityOptimized;
-        Fields lt(ctx_, mp.get("LaunchTemplate", true), mp.sub("LaunchTemplate"), "LaunchTemplate",
-                  new_ignored({"LaunchTemplateSpecification"}));
+        Fields lt(ctx_, mp.get("LaunchTemplate", true), mp.sub("LaunchTemplate"), "LaunchTemplate");
         auto ov = lt.get("Overrides", true);
         if (ov.IsDefined() && detail::expect_sequence(ctx_, ov, lt.sub("Overrides"))) {
           if (ov.size() == 0) ctx_.error(ov, lt.sub("Overrides"), "needs at least one instance type");
           for (std::size_t k = 0; k < ov.size(); ++k) {
-            Fields o(ctx_, ov[k], idx(lt.sub("Overrides"), k), "LaunchTemplateOverrides",
-                     new_ignored({"WeightedCapacity", "LaunchTemplateSpecification", "InstanceRequirements", "ImageId"}));
+            Fields o(ctx_, ov[k], idx(lt.sub("Overrides"), k), "LaunchTemplateOverrides");
             if (auto t = o.str("InstanceType", true)) types.emplace_back(*t, ov[k]["InstanceType"]);
           }
         }

@@ -9,10 +9,18 @@ void Loader::read_clusters(const YAML::Node& n) {
   if (n.size() == 0) ctx_.error(n, "clusters", "needs at least one cluster");
   for (std::size_t i = 0; i < n.size(); ++i) {
     const std::string path = idx("clusters", i);
-    Fields f(ctx_, n[i], path, "CreateCluster", &kClusterIgnored);
+    Fields f(ctx_, n[i], path, "CreateCluster");
     if (!f.valid()) continue;
     ClusterConfig c;
-    c.name = f.str("clusterName", true).value_or("?");
+    // A describe-clusters paste names the cluster twice; the ARN's last part is the name.
+    auto arn = f.str("clusterArn");
+    auto name = f.str("clusterName", !arn);
+    if (arn && !arn_resource(*arn, "cluster/"))
+      ctx_.error(n[i]["clusterArn"], f.sub("clusterArn"), "'" + *arn + "' is not a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)");
+    else if (arn && name && *arn_resource(*arn, "cluster/") != *name)
+      ctx_.error(n[i]["clusterArn"], f.sub("clusterArn"), "the ARN names cluster '" + *arn_resource(*arn, "cluster/") +
+                                                             "', clusterName '" + *name + "'");
+    c.name = name ? *name : arn ? arn_resource(*arn, "cluster/").value_or("") : "";
     for (const auto& other : cfg_.clusters)
       if (other.name == c.name) ctx_.error(n[i]["clusterName"], f.sub("clusterName"), "two clusters are named '" + c.name + "'");
     if (auto cps = f.get("capacityProviders"); cps.IsDefined() && detail::expect_sequence(ctx_, cps, f.sub("capacityProviders"))) {
@@ -44,13 +52,35 @@ void Loader::read_clusters(const YAML::Node& n) {
   }
 }
 
-std::optional<int> Loader::find_cluster(Fields& f) {
+std::optional<int> Loader::find_cluster(Fields& f, bool describe_arn) {
   auto node = f.get("cluster");
+  std::string key = "cluster";
+  if (describe_arn && !node.IsDefined()) {  // a describe-services paste: clusterArn only
+    node = f.get("clusterArn");
+    key = "clusterArn";
+  }
+  YAML::Node also_arn = describe_arn && key == "cluster" ? f.get("clusterArn") : YAML::Node(YAML::NodeType::Undefined);
   std::string name = "default";
   if (node.IsDefined()) {
-    auto s = detail::scalar_string(ctx_, node, f.sub("cluster"));
+    auto s = detail::scalar_string(ctx_, node, f.sub(key));
     if (!s) return std::nullopt;
     name = *s;
+    // A cluster ARN: arn:aws:ecs:REGION:ACCOUNT:cluster/NAME
+    if (name.rfind("arn:", 0) == 0) {
+      auto r = arn_resource(name, "cluster/");
+      if (!r) {
+        ctx_.error(node, f.sub(key), "'" + name + "' is not a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)");
+        return std::nullopt;
+      }
+      name = *r;
+    }
+    if (also_arn.IsDefined()) {  // both given: they must agree
+      auto other = also_arn.IsScalar() ? arn_resource(also_arn.Scalar(), "cluster/") : std::nullopt;
+      if (!other || *other != name) {
+        ctx_.error(also_arn, f.sub("clusterArn"), "clusterArn does not name cluster '" + name + "'");
+        return std::nullopt;
+      }
+    }
   } else if (cfg_.clusters.size() == 1) {
     return 0;  // one cluster: it is the one meant (AWS would use "default")
   }
@@ -60,7 +90,7 @@ std::optional<int> Loader::find_cluster(Fields& f) {
     if (cfg_.clusters[i].name == name) return static_cast<int>(i);
     names.push_back(cfg_.clusters[i].name);
   }
-  ctx_.error(node.IsDefined() ? node : f.node(), f.sub("cluster"), "no cluster named '" + name + "'; clusters: " + detail::join(names));
+  ctx_.error(node.IsDefined() ? node : f.node(), f.sub(key), "no cluster named '" + name + "'; clusters: " + detail::join(names));
   return std::nullopt;
 }
 
@@ -71,14 +101,22 @@ std::optional<int> Loader::find_task_definition(Fields& f) {
   if (!s) return std::nullopt;
   std::string ref = *s;
   // Accept an ARN: arn:aws:ecs:REGION:ACCOUNT:task-definition/family:revision
-  if (auto slash = ref.rfind("task-definition/"); slash != std::string::npos) ref = ref.substr(slash + 16);
+  if (ref.rfind("arn:", 0) == 0) {
+    auto r = arn_resource(ref, "task-definition/");
+    if (!r) {
+      ctx_.error(node, f.sub("taskDefinition"), "'" + ref + "' is not a task definition ARN (arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION)");
+      return std::nullopt;
+    }
+    ref = *r;
+  }
   std::optional<int> latest;
   std::vector<std::string> keys;
   for (std::size_t i = 0; i < cfg_.task_definitions.size(); ++i) {
     const auto& td = cfg_.task_definitions[i];
     keys.push_back(td.key());
     if (td.key() == ref) return static_cast<int>(i);
-    if (td.family == ref) latest = static_cast<int>(i);  // family alone: the latest revision
+    if (td.family == ref && (!latest || td.revision > cfg_.task_definitions[*latest].revision))
+      latest = static_cast<int>(i);  // family alone: the latest (highest) revision
   }
   if (latest) return latest;
   ctx_.error(node, f.sub("taskDefinition"), "no task definition '" + *s + "'; task definitions: " + detail::join(keys));

@@ -98,6 +98,7 @@ ScenarioConfig Loader::load(const YAML::Node& root) {
   region_node_ = top.get("region");
   cfg_.region = top.str("region").value_or("us-east-1");
   read_zones(top);
+  read_subnets(top);
   read_account(top.get("account"));
   read_timings(top.get("timings"));
   read_pricing(top.get("pricing"));

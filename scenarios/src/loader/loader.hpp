@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include "ecsim/core/load_source.hpp"
 #include "ecsim/placement/fargate_placer.hpp"
@@ -28,51 +29,17 @@ using detail::Ctx;
 using detail::Fields;
 
 
-// AWS-only fields: accepted so a user can paste API input or describe-* output, and ignored.
-inline const std::vector<std::string> kCreateServiceIgnored = {
-    "clientToken", "platformVersion", "role", "networkConfiguration", "serviceRegistries",
-    "tags", "enableECSManagedTags", "propagateTags", "enableExecuteCommand", "serviceConnectConfiguration",
-    "volumeConfigurations", "vpcLatticeConfigurations", "availabilityZoneRebalancing", "serviceArn", "clusterArn",
-    "status", "runningCount", "pendingCount", "deployments", "events", "createdAt", "createdBy", "roleArn",
-    "platformFamily", "taskSets", "currentServiceDeployment", "currentServiceRevisions", "resourceManagementType"};
-inline const std::vector<std::string> kTaskDefinitionIgnored = {
-    "taskRoleArn", "executionRoleArn", "volumes", "placementConstraints", "tags", "pidMode", "ipcMode",
-    "proxyConfiguration", "inferenceAccelerators", "enableFaultInjection", "taskDefinitionArn", "revision", "status",
-    "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"};
-inline const std::vector<std::string> kContainerIgnored = {
-    "repositoryCredentials", "links", "restartPolicy", "entryPoint", "command",
-    "environment", "environmentFiles", "mountPoints", "volumesFrom", "linuxParameters", "secrets", "startTimeout",
-    "versionConsistency", "hostname", "user", "workingDirectory", "disableNetworking", "privileged",
-    "readonlyRootFilesystem", "dnsServers", "dnsSearchDomains", "extraHosts", "dockerSecurityOptions", "interactive",
-    "pseudoTerminal", "dockerLabels", "ulimits", "logConfiguration", "systemControls", "resourceRequirements",
-    "firelensConfiguration", "credentialSpecs"};
-inline const std::vector<std::string> kClusterIgnored = {"tags", "settings", "configuration", "serviceConnectDefaults",
-                                                  "clusterArn", "status", "registeredContainerInstancesCount",
-                                                  "runningTasksCount", "pendingTasksCount", "activeServicesCount",
-                                                  "statistics", "attachments", "attachmentsStatus"};
-inline const std::vector<std::string> kRunTaskIgnored = {"networkConfiguration", "platformVersion", "overrides", "tags",
-                                                  "enableECSManagedTags", "propagateTags", "enableExecuteCommand",
-                                                  "startedBy", "group", "referenceId", "clientToken",
-                                                  "volumeConfigurations"};
-inline const std::vector<std::string> kPortMappingIgnored = {"name", "appProtocol", "containerPortRange"};
-inline const std::vector<std::string> kLoadBalancerIgnored = {"loadBalancerName"};
-// DeploymentConfiguration fields of the blue/green, linear and canary strategies (2025) and
-// CloudWatch alarm rollback are read below and refused unless they leave a rolling update
-// as it is: they change what a deployment does, so they may not be silently ignored.
-
+// AWS fields: what the loader does with each is in the AWS field table (aws_fields.hpp).
 inline const std::vector<std::string> kBuiltinProviders = {"FARGATE", "FARGATE_SPOT"};
-inline const std::vector<std::string> kCapacityProviderIgnored = {"tags", "cluster", "capacityProviderArn", "status", "updateStatus",
-                                                           "updateStatusReason"};
-inline const std::vector<std::string> kAsgProviderIgnored = {"autoScalingGroupArn"};
-inline const std::vector<std::string> kAsgIgnored = {
-    "AutoScalingGroupARN", "LaunchConfigurationName", "LaunchTemplate", "InstanceId", "DefaultCooldown",
-    "LoadBalancerNames", "TargetGroupARNs", "HealthCheckType", "HealthCheckGracePeriod", "PlacementGroup",
-    "VPCZoneIdentifier", "TerminationPolicies", "NewInstancesProtectedFromScaleIn", "CapacityRebalance",
-    "LifecycleHookSpecificationList", "Tags", "ServiceLinkedRoleARN", "MaxInstanceLifetime", "Context",
-    "DesiredCapacityType", "DefaultInstanceWarmup", "TrafficSources", "InstanceMaintenancePolicy",
-    "AvailabilityZoneDistribution", "AvailabilityZoneImpairmentPolicy", "SkipZonalShiftValidation",
-    "CapacityReservationSpecification", "Instances", "CreatedTime", "Status", "EnabledMetrics",
-    "SuspendedProcesses", "WarmPoolConfiguration", "WarmPoolSize"};
+/// The resource part after `kind` ("cluster/", "task-definition/") of an ECS ARN
+/// (arn:PARTITION:ecs:REGION:ACCOUNT:kind/NAME), or nothing when `arn` is not one.
+inline std::optional<std::string> arn_resource(const std::string& arn, const std::string& kind) {
+  if (arn.rfind("arn:", 0) != 0) return std::nullopt;
+  std::size_t colons = 0, pos = 0;
+  while (colons < 5 && (pos = arn.find(':', pos)) != std::string::npos) ++colons, ++pos;
+  if (colons < 5 || arn.compare(pos, kind.size(), kind) != 0 || pos + kind.size() >= arn.size()) return std::nullopt;
+  return arn.substr(pos + kind.size());
+}
 
 inline std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
@@ -117,6 +84,18 @@ class Loader {
   // --- account, timings, pricing, run ------------------------------------------------------
   void read_zones(Fields& top);
 
+  // --- subnets (subnets.cpp) ------------------------------------------------------------------
+  /// Top-level `subnets`: describe-subnets entries {SubnetId, AvailabilityZone, ...}.
+  void read_subnets(Fields& top);
+  /// The zone of a subnet: from `subnets`, or else one zone per subnet in order of first use
+  /// (with a notice saying so).
+  std::optional<int> zone_of_subnet(const std::string& id, const YAML::Node& at, const std::string& path);
+  /// networkConfiguration.awsvpcConfiguration.subnets as zones (sorted, distinct); empty when
+  /// absent. `awsvpc` is whether the task definition uses awsvpc (ECS refuses it otherwise).
+  std::vector<int> read_network_zones(Fields& f, bool awsvpc);
+  /// A memberOf constraint keeping EC2 tasks on instances in `zones`.
+  PlacementConstraintConfig zone_constraint(const std::vector<int>& zones) const;
+
   void read_bucket(Fields& f, const std::string& key, TokenBucketConfig& out);
 
   void read_account(const YAML::Node& n);
@@ -140,7 +119,7 @@ class Loader {
     int with_base = 0;
     bool ok = true;
     for (std::size_t i = 0; i < n.size(); ++i) {
-      Fields f(ctx_, n[i], idx(path, i));
+      Fields f(ctx_, n[i], idx(path, i), "CapacityProviderStrategyItem");
       if (!f.valid()) {
         ok = false;
         continue;
@@ -192,7 +171,8 @@ class Loader {
 
   void read_clusters(const YAML::Node& n);
 
-  std::optional<int> find_cluster(Fields& f);
+  /// `cluster` (a name or an ARN); with describe_arn, a describe-services `clusterArn` too.
+  std::optional<int> find_cluster(Fields& f, bool describe_arn = false);
 
   std::optional<int> find_task_definition(Fields& f);
 
@@ -226,8 +206,6 @@ class Loader {
 
   std::optional<ScalingPolicyConfig> read_policy(const YAML::Node& n, const std::string& path);
 
-  const std::vector<std::string>* new_ignored(std::initializer_list<const char*> names);
-
   // --- runTasks -----------------------------------------------------------------------------------
   void read_run_tasks(const YAML::Node& n);
 
@@ -238,8 +216,9 @@ class Loader {
 
   Ctx& ctx_;
   std::filesystem::path base_dir_;
-  std::deque<std::vector<std::string>> ignored_lists_;  // stable addresses for Fields
   ScenarioConfig cfg_;
+  std::map<std::string, int> subnet_zone_;    // subnet id -> zone index
+  std::set<std::string> described_subnets_;   // those given in `subnets`
   YAML::Node region_node_;
   std::vector<bool> td_fargate_;
   std::vector<bool> td_ec2_;

@@ -8,13 +8,13 @@ void Loader::read_run_tasks(const YAML::Node& n) {
   if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "runTasks")) return;
   for (std::size_t i = 0; i < n.size(); ++i) {
     const std::string path = idx("runTasks", i);
-    Fields f(ctx_, n[i], path, "RunTask", &kRunTaskIgnored);
+    Fields f(ctx_, n[i], path, "RunTask");
     if (!f.valid()) continue;
     RunTaskGroupConfig g;
     g.name = f.str("name").value_or(path);
     auto cluster = find_cluster(f);
     auto td = find_task_definition(f);
-    f.integer("count", 1, 10);
+    if (auto v = f.integer("count", 1, 10)) g.tasks_per_call = static_cast<int>(*v);
     if (cluster) {
       g.cluster = *cluster;
       if (auto st = resolve_strategy(f, *cluster, td)) {
@@ -28,6 +28,9 @@ void Loader::read_run_tasks(const YAML::Node& n) {
     f.get("placementStrategy");
     f.get("placementConstraints");
     if (td) g.task_definition = *td;
+    g.zones = read_network_zones(f, !td || cfg_.task_definitions[*td].network_mode == NetworkMode::kAwsvpc);
+    if (!g.zones.empty() && std::any_of(g.strategy.begin(), g.strategy.end(), [](const StrategyItem& it) { return it.provider >= kNumBuiltinProviders; }))
+      g.placement.constraints.push_back(zone_constraint(g.zones));
     {
       Fields r(ctx_, f.get("retry"), f.sub("retry"));
       if (auto v = r.integer("attempts", 0, 100)) g.retry_attempts = static_cast<int>(*v);
@@ -65,6 +68,8 @@ void Loader::read_run_tasks(const YAML::Node& n) {
         a.get("trace");
       }
       if (!a.has("poisson") && !a.has("trace")) ctx_.error(a.node(), a.path(), "give one of: poisson, trace");
+      if (a.has("trace") && f.has("count"))
+        ctx_.error(n[i]["count"], f.sub("count"), "with trace arrivals the trace's count column gives the tasks per call; remove count");
     }
     cfg_.run_tasks.push_back(std::move(g));
   }

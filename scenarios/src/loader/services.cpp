@@ -37,13 +37,17 @@ void Loader::read_services(const YAML::Node& n) {
   if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "services")) return;
   for (std::size_t i = 0; i < n.size(); ++i) {
     const std::string path = idx("services", i);
-    Fields f(ctx_, n[i], path, "CreateService", &kCreateServiceIgnored);
+    Fields f(ctx_, n[i], path, "CreateService");
     if (!f.valid()) continue;
     ServiceConfig s;
     s.name = f.str("serviceName", true).value_or("?");
     for (const auto& other : cfg_.services)
       if (other.name == s.name) ctx_.error(n[i]["serviceName"], f.sub("serviceName"), "two services are named '" + s.name + "'");
-    auto cluster = find_cluster(f);
+    auto cluster = find_cluster(f, /*describe_arn=*/true);
+    if (auto r = f.choice("availabilityZoneRebalancing", {"ENABLED", "DISABLED"}); r && *r == "ENABLED")
+      ctx_.error(n[i]["availabilityZoneRebalancing"], f.sub("availabilityZoneRebalancing"),
+                 "availability zone rebalancing is not modelled (ecsim spreads new tasks over zones but never moves running "
+                 "ones): give DISABLED, which is what ecsim simulates");
     auto td = find_task_definition(f);
     if (auto v = f.integer("desiredCount", 0, cfg_.account.tasks_per_service)) s.desired_count = static_cast<int>(*v);
     if (auto ss = f.choice("schedulingStrategy", {"REPLICA", "DAEMON"}); ss && *ss == "DAEMON") {
@@ -57,7 +61,7 @@ void Loader::read_services(const YAML::Node& n) {
       read_unmodelled_deployment_fields(f, d);
       if (auto v = d.integer("maximumPercent", 100, 200)) s.maximum_percent = static_cast<int>(*v);
       if (auto v = d.integer("minimumHealthyPercent", 0, 100)) s.minimum_healthy_percent = static_cast<int>(*v);
-      Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"));
+      Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"), "DeploymentCircuitBreaker");
       s.circuit_breaker = cb.boolean("enable").value_or(false);
       s.rollback = cb.boolean("rollback").value_or(false);
       s.reset_on_healthy_task = cb.boolean("resetOnHealthyTask").value_or(true);
@@ -71,8 +75,8 @@ void Loader::read_services(const YAML::Node& n) {
     if (auto v = f.integer("healthCheckGracePeriodSeconds", 0, 2147483647)) s.health_check_grace_period = std::chrono::seconds(*v);
     if (auto lbs = f.get("loadBalancers"); lbs.IsDefined() && detail::expect_sequence(ctx_, lbs, f.sub("loadBalancers"))) {
       for (std::size_t k = 0; k < lbs.size(); ++k) {
-        Fields lb(ctx_, lbs[k], idx(f.sub("loadBalancers"), k), "LoadBalancer", &kLoadBalancerIgnored);
-        lb.str("targetGroupArn", true);
+        Fields lb(ctx_, lbs[k], idx(f.sub("loadBalancers"), k), "LoadBalancer");
+        lb.str("targetGroupArn", !lb.has("loadBalancerName"));  // a Classic Load Balancer is refused by the field table
         lb.str("containerName", true);
         lb.integer("containerPort", 0, 65535, true);
       }
@@ -89,6 +93,7 @@ void Loader::read_services(const YAML::Node& n) {
     }
     if (cluster) s.cluster = *cluster;
     if (td) s.task_definition = *td;
+    s.zones = read_network_zones(f, !td || cfg_.task_definitions[*td].network_mode == NetworkMode::kAwsvpc);
     if (cluster && s.daemon) {
       // DAEMON: every ACTIVE instance of the cluster's Auto Scaling group providers.
       for (const char* key : {"launchType", "capacityProviderStrategy"})
@@ -117,6 +122,9 @@ void Loader::read_services(const YAML::Node& n) {
       f.get("placementStrategy");
       f.get("placementConstraints");
     }
+    // EC2 tasks of an awsvpc service run only on instances in its subnets' zones.
+    if (!s.zones.empty() && std::any_of(s.strategy.begin(), s.strategy.end(), [](const StrategyItem& it) { return it.provider >= kNumBuiltinProviders; }))
+      s.placement.constraints.push_back(zone_constraint(s.zones));
     cfg_.services.push_back(std::move(s));
   }
 }

@@ -7,14 +7,46 @@ namespace ecsim::scenarios::loader {
 void Loader::read_task_definitions(const YAML::Node& n) {
   if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "taskDefinitions")) return;
   if (n.size() == 0) ctx_.error(n, "taskDefinitions", "needs at least one task definition");
-  std::map<std::string, int> revisions;
+  std::map<std::string, std::set<int>> revisions;  // per family, the revisions registered
   for (std::size_t i = 0; i < n.size(); ++i) {
     const std::string path = idx("taskDefinitions", i);
-    Fields f(ctx_, n[i], path, "RegisterTaskDefinition", &kTaskDefinitionIgnored);
+    Fields f(ctx_, n[i], path, "RegisterTaskDefinition");
     if (!f.valid()) continue;
     TaskDefinitionConfig td;
-    td.family = f.str("family", true).value_or("?");
-    td.revision = ++revisions[td.family];
+    // A describe-task-definition paste carries its revision and ARN: a service may name it.
+    auto arn = f.str("taskDefinitionArn");
+    std::optional<std::string> arn_family;
+    std::optional<std::int64_t> arn_revision;
+    if (arn) {
+      auto r = arn_resource(*arn, "task-definition/");
+      const auto colon = r ? r->rfind(':') : std::string::npos;
+      if (colon == std::string::npos || colon == 0 || !all_digits(r->substr(colon + 1)) || r->size() - colon > 10)
+        ctx_.error(n[i]["taskDefinitionArn"], f.sub("taskDefinitionArn"),
+                   "'" + *arn + "' is not a task definition ARN (arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION)");
+      else {
+        arn_family = r->substr(0, colon);
+        arn_revision = std::stoll(r->substr(colon + 1));
+      }
+    }
+    auto family = f.str("family", !arn);
+    td.family = family ? *family : arn_family.value_or("");
+    auto revision = f.integer("revision", 1, 1'000'000'000);
+    if (arn_family && family && *arn_family != *family)
+      ctx_.error(n[i]["taskDefinitionArn"], f.sub("taskDefinitionArn"), "the ARN names family '" + *arn_family + "', family is '" + *family + "'");
+    if (arn_revision && revision && *arn_revision != *revision)
+      ctx_.error(n[i]["taskDefinitionArn"], f.sub("taskDefinitionArn"),
+                 "the ARN names revision " + std::to_string(*arn_revision) + ", revision is " + std::to_string(*revision));
+    if (!revision) revision = arn_revision;
+    auto& used = revisions[td.family];
+    if (revision) {
+      if (used.count(static_cast<int>(*revision)))
+        ctx_.error(n[i][f.has("revision") ? "revision" : "taskDefinitionArn"], f.sub(f.has("revision") ? "revision" : "taskDefinitionArn"),
+                   "two task definitions are " + td.family + ":" + std::to_string(*revision));
+      td.revision = static_cast<int>(*revision);
+    } else {
+      td.revision = used.empty() ? 1 : *used.rbegin() + 1;  // as RegisterTaskDefinition numbers them
+    }
+    used.insert(td.revision);
     std::vector<std::string> compat;
     if (auto c = f.get("requiresCompatibilities"); c.IsDefined() && detail::expect_sequence(ctx_, c, f.sub("requiresCompatibilities"))) {
       for (std::size_t k = 0; k < c.size(); ++k) {
@@ -73,7 +105,7 @@ void Loader::read_task_definitions(const YAML::Node& n) {
     task_level_memory_ = mem.has_value();
     task_level_cpu_ = cpu.has_value();
     {
-      Fields rp(ctx_, f.get("runtimePlatform"), f.sub("runtimePlatform"), "RegisterTaskDefinition", &kTaskDefinitionIgnored);
+      Fields rp(ctx_, f.get("runtimePlatform"), f.sub("runtimePlatform"), "RuntimePlatform");
       if (auto a = rp.choice("cpuArchitecture", {"X86_64", "ARM64"})) td.architecture = *a == "ARM64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
       if (auto o = rp.str("operatingSystemFamily")) {
         if (*o == "LINUX") td.os_family = OsFamily::kLinux;
@@ -85,7 +117,7 @@ void Loader::read_task_definitions(const YAML::Node& n) {
       }
     }
     {
-      Fields es(ctx_, f.get("ephemeralStorage"), f.sub("ephemeralStorage"));
+      Fields es(ctx_, f.get("ephemeralStorage"), f.sub("ephemeralStorage"), "EphemeralStorage");
       if (auto v = es.integer("sizeInGiB", 21, 200)) td.ephemeral_storage_gib = static_cast<int>(*v);
     }
     read_containers(f, td);
@@ -126,7 +158,7 @@ void Loader::read_containers(Fields& f, TaskDefinitionConfig& td) {
   std::vector<Dep> deps;
   for (std::size_t k = 0; k < c.size(); ++k) {
     const std::string cp = idx(path, k);
-    Fields cf(ctx_, c[k], cp, "ContainerDefinition", &kContainerIgnored);
+    Fields cf(ctx_, c[k], cp, "ContainerDefinition");
     if (!cf.valid()) continue;
     ContainerConfig cc;
     cc.name = cf.str("name", true).value_or("?");
@@ -135,6 +167,13 @@ void Loader::read_containers(Fields& f, TaskDefinitionConfig& td) {
     cf.str("image", true);
     cc.essential = cf.boolean("essential").value_or(true);
     if (auto v = cf.integer("stopTimeout", 2, 120)) cc.stop_timeout = std::chrono::seconds(*v);
+    if (auto rp = cf.get("restartPolicy"); rp.IsDefined()) {
+      // In-place container restarts (2024) change how a failing container affects its task.
+      if (!rp.IsMap()) ctx_.error(rp, cf.sub("restartPolicy"), "expected a mapping {enabled, ignoredExitCodes, restartAttemptPeriod}");
+      else if (auto on = rp["enabled"]; on.IsDefined() && on.IsScalar() && (on.Scalar() == "true" || on.Scalar() == "True"))
+        ctx_.error(on, cf.sub("restartPolicy") + ".enabled",
+                   "container restart policies are not modelled (a failing container stops its task in ecsim): give enabled: false or remove it");
+    }
     // Container-level reservations add up to the task's when the task level has none (EC2).
     auto ccpu = cf.integer("cpu", 0, 10 * 1024 * 192);
     auto cmem = cf.integer("memory", 6, 10'000'000);
@@ -143,10 +182,13 @@ void Loader::read_containers(Fields& f, TaskDefinitionConfig& td) {
     if (!task_level_memory_) td.memory_mib += static_cast<int>(cres ? *cres : cmem.value_or(0));
     if (auto pm = cf.get("portMappings"); pm.IsDefined() && detail::expect_sequence(ctx_, pm, cf.sub("portMappings"))) {
       for (std::size_t q = 0; q < pm.size(); ++q) {
-        Fields p(ctx_, pm[q], idx(cf.sub("portMappings"), q), "PortMapping",
-                 &kPortMappingIgnored);
+        Fields p(ctx_, pm[q], idx(cf.sub("portMappings"), q), "PortMapping");
         auto container_port = p.integer("containerPort", 0, 65535);
         auto host_port = p.integer("hostPort", 0, 65535);
+        if (td.network_mode == NetworkMode::kAwsvpc && host_port && container_port && *host_port != 0 && *host_port != *container_port)
+          ctx_.error(pm[q]["hostPort"], p.sub("hostPort"),
+                     "in awsvpc mode hostPort must equal containerPort (" + std::to_string(*container_port) +
+                         ") or be left out, as ECS requires");
         p.choice("protocol", {"tcp", "udp"});
         // Host ports a task holds on its instance: host mode binds the container port,
         // bridge mode a fixed hostPort (0 or none: a dynamic port, never in conflict).
@@ -161,7 +203,7 @@ void Loader::read_containers(Fields& f, TaskDefinitionConfig& td) {
       }
     }
     if (auto hc = cf.get("healthCheck"); hc.IsDefined()) {
-      Fields h(ctx_, hc, cf.sub("healthCheck"));
+      Fields h(ctx_, hc, cf.sub("healthCheck"), "HealthCheck");
       HealthCheckConfig cfgh;
       if (auto cmd = h.get("command", true); cmd.IsDefined()) detail::expect_sequence(ctx_, cmd, h.sub("command"));
       if (auto v = h.integer("interval", 5, 300)) cfgh.interval = std::chrono::seconds(*v);
@@ -172,7 +214,7 @@ void Loader::read_containers(Fields& f, TaskDefinitionConfig& td) {
     }
     if (auto d = cf.get("dependsOn"); d.IsDefined() && detail::expect_sequence(ctx_, d, cf.sub("dependsOn"))) {
       for (std::size_t q = 0; q < d.size(); ++q) {
-        Fields df(ctx_, d[q], idx(cf.sub("dependsOn"), q));
+        Fields df(ctx_, d[q], idx(cf.sub("dependsOn"), q), "ContainerDependency");
         auto name = df.str("containerName", true);
         auto cond = df.choice("condition", {"START", "COMPLETE", "SUCCESS", "HEALTHY"}, true);
         if (name) deps.push_back(Dep{static_cast<int>(td.containers.size()), *name, cond.value_or("START"), df.path(), d[q]});

@@ -21,7 +21,7 @@ void Loader::read_timeline(const YAML::Node& n) {
     bool ok = at.has_value();
     if (f.has("updateService")) {
       ++given;
-      Fields u(ctx_, f.get("updateService"), f.sub("updateService"));
+      Fields u(ctx_, f.get("updateService"), f.sub("updateService"), "UpdateService");
       UpdateServiceAction a;
       auto name = u.str("service", true);
       bool found = false;
@@ -37,6 +37,15 @@ void Loader::read_timeline(const YAML::Node& n) {
         if (!found) ctx_.error(u.node()["service"], u.sub("service"), "no service named '" + *name + "'; services: " + detail::join(names));
       }
       ok = ok && found;
+      if (u.has("cluster")) {
+        auto c = find_cluster(u);
+        if (c && found && *c != cfg_.services[a.service].cluster) {
+          ctx_.error(u.node()["cluster"], u.sub("cluster"), "service '" + *name + "' is in cluster '" +
+                                                              cfg_.clusters[cfg_.services[a.service].cluster].name + "'");
+          ok = false;
+        }
+        ok = ok && c.has_value();
+      } else u.get("cluster");
       if (auto v = u.integer("desiredCount", 0, cfg_.account.tasks_per_service)) a.desired_count = static_cast<int>(*v);
       else if (u.has("desiredCount")) ok = false;
       if (u.has("taskDefinition")) {

@@ -24,8 +24,9 @@ class CapacityPlacer {
   /// Index of the strategy item to take a task from when scaling in.
   virtual std::size_t choose_provider_to_shrink(std::span<const StrategyItem> strategy,
                                                 std::span<const int> tasks_per_item) const = 0;
-  /// Availability zone for a Fargate task, given the service's live tasks per zone.
-  virtual std::size_t choose_zone(std::span<const int> tasks_per_zone) const = 0;
+  /// Availability zone for a Fargate task, given the service's live tasks per zone and the
+  /// zones its subnets allow (empty: every zone).
+  virtual std::size_t choose_zone(std::span<const int> tasks_per_zone, std::span<const int> allowed = {}) const = 0;
   /// The placer for EC2 container instances of this scenario (null: no EC2 placement).
   virtual std::unique_ptr<InstancePlacer> make_instance_placer(const ScenarioConfig& /*config*/) const { return nullptr; }
 };

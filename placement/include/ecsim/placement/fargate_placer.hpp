@@ -20,7 +20,7 @@ class FargatePlacer final : public CapacityPlacer {
   std::size_t choose_provider(std::span<const StrategyItem> strategy, std::span<const int> tasks_per_item) const override;
   std::size_t choose_provider_to_shrink(std::span<const StrategyItem> strategy,
                                         std::span<const int> tasks_per_item) const override;
-  std::size_t choose_zone(std::span<const int> tasks_per_zone) const override;
+  std::size_t choose_zone(std::span<const int> tasks_per_zone, std::span<const int> allowed = {}) const override;
   /// An Ec2Placer when the scenario has Auto Scaling group capacity providers.
   std::unique_ptr<InstancePlacer> make_instance_placer(const ScenarioConfig& config) const override;
 };

@@ -53,6 +53,8 @@ struct RunTaskGroupConfig {
   std::vector<StrategyItem> strategy;
   ArrivalsConfig arrivals;
   int retry_attempts = 0;
+  int tasks_per_call = 1;
+  std::vector<int> zones;  ///< from networkConfiguration's subnets; empty: every zone (Fargate tasks use the first)  ///< RunTask `count`: tasks each Poisson arrival starts (1 to 10)
   PlacementRulesConfig placement;
 };
 

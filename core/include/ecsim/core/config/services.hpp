@@ -21,6 +21,7 @@ struct ServiceConfig {
   int task_definition = 0;
   int desired_count = 0;
   std::vector<StrategyItem> strategy;  ///< resolved: launchType, own strategy or cluster default
+  std::vector<int> zones;              ///< from networkConfiguration's subnets; empty: every zone
   int maximum_percent = 200;
   int minimum_healthy_percent = 100;
   bool circuit_breaker = false;  ///< deploymentCircuitBreaker.enable
