@@ -20,7 +20,7 @@ void RollingUpdate::step(int service, int old_counted, bool halted, ServiceOps& 
     std::uint32_t victim = UINT32_MAX;
     for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
       const Task& t = ops.task(*it);
-      if (!t.counts_toward_desired || t.task_definition == s.primary_task_definition) continue;
+      if (!t.counts_toward_desired || runs_primary(s, t)) continue;
       if (!t.healthy) {
         victim = *it;
         break;

@@ -78,7 +78,7 @@ void ServiceScheduler::reconcile(int service) {
   // A deployment the circuit breaker failed without rollback launches no more tasks.
   const bool halted = !s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kFailed &&
                       !s.deployments.back().rolled_back;
-  int old_counted = s.counted - s.counted_by_revision[s.primary_task_definition];
+  int old_counted = s.counted - s.counted_by_revision[s.primary_task_definition] + s.forced_out_counted;
   if (old_counted > 0) {
     strategy_->step(service, old_counted, halted, *this);
     return;
@@ -170,8 +170,16 @@ bool ServiceScheduler::start_task(int service) {
   return true;
 }
 
-void ServiceScheduler::start_deployment(int service, int task_definition, bool is_rollback) {
+void ServiceScheduler::start_deployment(int service, int task_definition, bool is_rollback, bool force) {
   auto& s = w_.services[service];
+  // forceNewDeployment of the running revision: every task now live is replaced, as for a new
+  // revision. Any other deployment replaces by revision, so earlier marks are cleared.
+  s.forced_out_counted = 0;
+  for (auto slot : s.live) {
+    Task& t = w_.tasks[slot];
+    t.forced_out = force && t.task_definition == task_definition;
+    if (t.forced_out && t.counts_toward_desired) ++s.forced_out_counted;
+  }
   for (auto& d : s.deployments)
     if (d.rollout == Deployment::Rollout::kInProgress) d.rollout = Deployment::Rollout::kFailed;  // superseded
   s.primary_task_definition = task_definition;
@@ -190,7 +198,7 @@ void ServiceScheduler::check_deployment(int service) {
   auto& s = w_.services[service];
   if (s.deployments.empty() || s.deployments.back().rollout != Deployment::Rollout::kInProgress) return;
   for (auto slot : s.live)
-    if (w_.tasks[slot].task_definition != s.primary_task_definition) return;
+    if (!runs_primary(s, w_.tasks[slot])) return;
   if (s.healthy < s.desired || s.counted != s.desired) return;
   auto& d = s.deployments.back();
   d.rollout = Deployment::Rollout::kCompleted;
@@ -250,7 +258,7 @@ void ServiceScheduler::reconcile_daemon(int service) {
       const Task& t = w_.tasks[slot];
       if (t.service != service || t.instance != id || t.state == TaskState::kStopped) continue;
       has = true;
-      if (t.counts_toward_desired && t.task_definition != s.primary_task_definition)
+      if (t.counts_toward_desired && !runs_primary(s, t))
         tasks_.stop_task(slot, "Deployment of " + w_.config.task_definitions[s.primary_task_definition].key() + " replaces it", false);
     }
     if (has || !tasks_.reserve_daemon(id, service, w_.demand_of(s.primary_task_definition))) continue;  // retried when resources free up

@@ -263,7 +263,7 @@ void Simulator::handle(const TimelineAction& e) {
                           if (a.desired_count) services_.set_desired(a.service, *a.desired_count, "timeline");
                           if (a.task_definition || a.force_new_deployment)
                             services_.start_deployment(a.service, a.task_definition.value_or(world_.services[a.service].primary_task_definition),
-                                             /*is_rollback=*/false);
+                                                       /*is_rollback=*/false, a.force_new_deployment);
                         },
                         [&](const SpotInterruptionsAction& a) { capacity_[a.provider]->reclaim_spot(a.fraction); },
                         [&](const SpotCapacityAction& a) { capacity_[a.provider]->set_spot_capacity(a.available, a.duration); }},

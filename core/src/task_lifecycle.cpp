@@ -384,6 +384,7 @@ void TaskLifecycle::uncount(Task& t) {
     auto& s = w_.services[t.service];
     --s.counted;
     --s.counted_by_revision[t.task_definition];
+    if (t.forced_out) --s.forced_out_counted;
     --s.per_item[t.strategy_item];
     if (t.zone >= 0) --s.per_zone[t.zone];
   } else {

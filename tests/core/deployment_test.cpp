@@ -53,6 +53,20 @@ TEST(Deployment, TwoHundredOneHundredStartsAllNewTasksThenStopsTheOld) {
   EXPECT_EQ(r.sim->services()[0].primary_task_definition, 1);
 }
 
+// forceNewDeployment of the running revision replaces every task as a new revision would:
+// the same 200/100 timeline as above, all in web:1, and the four original tasks stop.
+TEST(Deployment, ForceNewDeploymentReplacesEveryTaskOfTheSameRevision) {
+  std::string y = deploy_scenario(4, 200, 100);
+  y.replace(y.find("taskDefinition: \"web:2\""), std::string("taskDefinition: \"web:2\"").size(), "forceNewDeployment: true");
+  auto r = testing::run_yaml(y);
+  EXPECT_EQ(r.times("TASK_PROVISIONING"), (std::vector<double>{0, 0, 0, 0, 600, 600, 600, 600}));
+  EXPECT_EQ(r.times("TASK_STOPPING"), (std::vector<double>{624.5, 624.5, 624.5, 624.5}));
+  EXPECT_EQ(r.tasks("TASK_STOPPING"), (std::vector<std::uint64_t>{4, 3, 2, 1}));  // newest first
+  EXPECT_EQ(r.times("SERVICE_DEPLOYMENT_COMPLETED"), std::vector<double>{626.5});
+  EXPECT_EQ(r.sim->services()[0].primary_task_definition, 0);
+  EXPECT_EQ(r.sim->services()[0].forced_out_counted, 0);
+}
+
 TEST(Deployment, OneHundredFiftyRunsInTwoBatchesAndKeepsHalfHealthy) {
   auto r = testing::run_yaml(deploy_scenario(10, 100, 50));
   // Batch 1: 5 old stop at 600, 5 new start; healthy at 624.5 they let the other 5 old go

@@ -45,7 +45,7 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount {
   void schedule_reconcile(int service, SimTime at);
   void flush();
   void on(const events::ReconcileService& e);
-  void start_deployment(int service, int task_definition, bool is_rollback);
+  void start_deployment(int service, int task_definition, bool is_rollback, bool force = false);
   /// Room under a cluster's PROVISIONING cap: the services it blocked reconcile now.
   void on_cluster_room(int cluster);
 

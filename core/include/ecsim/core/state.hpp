@@ -57,6 +57,7 @@ struct Task {
   bool healthy = false;
   bool counts_toward_desired = true;  ///< false once the scheduler or Spot stops it
   bool interrupted = false;
+  bool forced_out = false;  ///< forceNewDeployment: replaced although it runs the primary revision
   SimTime created{}, launched{}, pull_started{}, running_at{}, healthy_at{}, stopped_at{};
   bool has_launched = false, has_pulled = false, has_run = false, has_been_healthy = false;
   SimDuration work{};  ///< batch tasks: how long they run after RUNNING
@@ -81,6 +82,10 @@ struct Deployment {
   int breaker_count = 0;      ///< failures the circuit breaker counts (reset by a healthy task)
 };
 const char* rollout_name(Deployment::Rollout r);
+struct ServiceState;
+/// A task of the service's current deployment: the primary revision and not marked for
+/// replacement by a forceNewDeployment.
+bool runs_primary(const ServiceState& s, const struct Task& t);
 
 struct ServiceState {
   int desired = 0;
@@ -93,6 +98,7 @@ struct ServiceState {
   std::vector<int> per_item;        ///< tasks counting toward desired, per strategy item
   std::vector<int> per_zone;        ///< tasks counting toward desired, per zone
   int counted = 0;                  ///< tasks counting toward desired
+  int forced_out_counted = 0;       ///< of those, tasks a forceNewDeployment replaces (primary revision)
   std::vector<int> counted_by_revision;  ///< tasks counting toward desired, per task definition
   std::vector<int> running_by_revision;  ///< RUNNING tasks per task definition (load and metrics)
   std::vector<int> healthy_by_revision;  ///< healthy tasks per task definition
@@ -122,6 +128,10 @@ struct ServiceState {
   double acc_busy_ms = 0, acc_running_ms = 0, acc_healthy_ms = 0, acc_requests = 0;
   std::deque<MetricDatapoint> unpublished;
 };
+
+inline bool runs_primary(const ServiceState& s, const Task& t) {
+  return t.task_definition == s.primary_task_definition && !t.forced_out;
+}
 
 /// EC2 container instance lifecycle (EC2 state, then ECS registration).
 enum class InstanceState { kPending, kBooting, kActive, kDraining, kTerminated };
