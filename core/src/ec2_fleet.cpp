@@ -33,8 +33,10 @@ SimDuration Ec2Fleet::instance_jittered(SimDuration d) {
 void Ec2Fleet::asg_reconcile(int provider) {
   auto& a = *w_.providers[provider].asg;
   const auto& ac = w_.config.asg(provider);
-  while (a.in_service < a.desired) launch_instance(provider);
-  while (a.in_service > a.desired) {
+  // DesiredCapacity counts capacity units (WeightedCapacity; one per instance without weights).
+  // Launches may overshoot it by less than one instance's weight; scale-in never goes below it.
+  while (a.in_service_units < a.desired) launch_instance(provider);
+  while (a.in_service_units > a.desired) {
     // Default termination policy: the zone with the most instances, then (our tie-break)
     // an instance without tasks, then the newest.
     std::vector<int> per_zone(w_.config.availability_zones.size(), 0);
@@ -53,6 +55,7 @@ void Ec2Fleet::asg_reconcile(int provider) {
       }
     }
     if (victim == 0) break;  // every instance is protected: the scale-in waits
+    if (a.in_service_units - w_.instances[victim - 1].weight < a.desired) break;  // would fall below desired
     begin_instance_exit(victim, ac.managed_draining, "Auto Scaling scale-in (desired " + std::to_string(a.desired) + ")");
   }
 }
@@ -61,12 +64,12 @@ void Ec2Fleet::launch_instance(int provider) {
   auto& a = *w_.providers[provider].asg;
   const auto& ac = w_.config.asg(provider);
   std::vector<int> per_zone(w_.config.availability_zones.size(), 0);
-  int on_demand = 0;
+  int on_demand = 0;  // capacity units
   for (auto id : a.members) {
     const auto& in = w_.instances[id - 1];
     if (!in.in_service) continue;
     ++per_zone[in.zone];
-    if (!in.spot) ++on_demand;
+    if (!in.spot) on_demand += in.weight;
   }
   // Zone: the group's zone with the fewest instances in service (ASG AZ balancing).
   int zone = ac.zones.front();
@@ -75,9 +78,17 @@ void Ec2Fleet::launch_instance(int provider) {
   // Purchase option: OnDemandBaseCapacity first, then OnDemandPercentageAboveBaseCapacity
   // (On-Demand share rounded up) of the instances above the base.
   bool spot = false;
-  int type = ac.instance_types.front();  // On-Demand: the first override (prioritized)
+  // On-Demand: the first override (prioritized), or the lowest price per capacity unit
+  // (lowest-price; ties keep the override order).
+  std::size_t pick = 0;
+  if (ac.on_demand_lowest_price)
+    for (std::size_t k = 1; k < ac.instance_types.size(); ++k)
+      if (w_.config.instance_types[ac.instance_types[k]].on_demand_usd_per_hour * ac.weight(pick) <
+          w_.config.instance_types[ac.instance_types[pick]].on_demand_usd_per_hour * ac.weight(k))
+        pick = k;
   if (ac.mixed) {
-    const int total = a.in_service + 1;
+    // Purchase options are counted in capacity units, as AWS counts them with weights.
+    const int total = a.in_service_units + ac.weight(pick);
     const int above = std::max(0, total - ac.on_demand_base);
     const int want_on_demand = std::min(total, ac.on_demand_base) + (above * ac.on_demand_percent_above_base + 99) / 100;
     spot = on_demand >= want_on_demand;
@@ -85,24 +96,29 @@ void Ec2Fleet::launch_instance(int provider) {
   if (spot) {
     // Spot pools ranked as the allocation strategy says; the Advisor band stands in for
     // pool capacity (lower band: deeper pool). Ties keep the override order.
-    auto rank = [&](int t) {
-      const auto& it = w_.config.instance_types[t];
+    // Prices compare per capacity unit (WeightedCapacity).
+    auto rank = [&](std::size_t k) {
+      const auto& it = w_.config.instance_types[ac.instance_types[k]];
+      const double price = it.spot_usd_per_hour / ac.weight(k);
       switch (ac.spot_allocation) {
-        case SpotAllocation::kLowestPrice: return std::pair<double, double>(it.spot_usd_per_hour, 0);
+        case SpotAllocation::kLowestPrice: return std::pair<double, double>(price, 0);
         case SpotAllocation::kCapacityOptimized: return std::pair<double, double>(it.spot_band, 0);
-        case SpotAllocation::kPriceCapacityOptimized: return std::pair<double, double>(it.spot_band, it.spot_usd_per_hour);
+        case SpotAllocation::kPriceCapacityOptimized: return std::pair<double, double>(it.spot_band, price);
       }
       return std::pair<double, double>(0, 0);
     };
-    for (int t : ac.instance_types)
-      if (rank(t) < rank(type)) type = t;
+    pick = 0;
+    for (std::size_t k = 1; k < ac.instance_types.size(); ++k)
+      if (rank(k) < rank(pick)) pick = k;
   }
+  const int type = ac.instance_types[pick];
   ContainerInstance in;
   in.id = static_cast<std::uint32_t>(w_.instances.size() + 1);
   in.provider = provider;
   in.zone = zone;
   in.type = type;
   in.spot = spot;
+  in.weight = ac.weight(pick);
   in.launched = sched_.now();
   in.split_at = sched_.now();
   in.event = sched_.at(sched_.now() + instance_jittered(w_.config.timings.ec2.instance_launch), events::InstanceStep{in.id});
@@ -110,6 +126,7 @@ void Ec2Fleet::launch_instance(int provider) {
   w_.instances.push_back(std::move(in));
   a.members.push_back(id);
   ++a.in_service;
+  a.in_service_units += w_.instances.back().weight;
   ++a.instances_launched;
   a.instance_stats.set(sched_.now(), a.in_service);
   if (rec_.enabled())
@@ -242,6 +259,7 @@ void Ec2Fleet::take_out_of_service(ContainerInstance& in, AsgState& a) {
   if (!in.in_service) return;
   in.in_service = false;
   --a.in_service;
+  a.in_service_units -= in.weight;
   a.instance_stats.set(sched_.now(), a.in_service);
 }
 

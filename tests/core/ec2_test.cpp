@@ -506,3 +506,43 @@ TEST(Ec2Cost, TheSixtySecondMinimumAppliesOnlyOnceAnInstanceIsTerminated) {
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+// The EC2 Auto Scaling guide's weighted group: DesiredCapacity 480 capacity units over
+// m4.16xlarge (weight 16) and m5.24xlarge (weight 24). Prioritized On-Demand launches the
+// first override: 480 / 16 = 30 instances. lowest-price compares price per unit:
+// m4.16xlarge 3.200 / 16 = 0.200 USD, m5.24xlarge 4.608 / 24 = 0.192 USD, so 480 / 24 = 20
+// m5.24xlarge. Without weights the group would launch 480 instances.
+std::map<std::string, int> weighted_group(const std::string& allocation) {
+  auto r = testing::run_yaml(ec2_scenario("5m", R"({MinSize: 0, MaxSize: 960, DesiredCapacity: 480,
+      AvailabilityZones: [us-east-1a, us-east-1b],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandAllocationStrategy: )" + allocation + R"(},
+        LaunchTemplate: {Overrides: [{InstanceType: m4.16xlarge, WeightedCapacity: "16"},
+                                     {InstanceType: m5.24xlarge, WeightedCapacity: "24"}]}}})",
+                                          "services: []\n"));
+  std::map<std::string, int> types;
+  for (const auto& in : r.sim->instances()) ++types[r.sim->config().instance_types[static_cast<std::size_t>(in.type)].name];
+  return types;
+}
+
+TEST(Ec2Weights, DesiredCapacityCountsUnits) {
+  EXPECT_EQ(weighted_group("prioritized"), (std::map<std::string, int>{{"m4.16xlarge", 30}}));
+  EXPECT_EQ(weighted_group("lowest-price"), (std::map<std::string, int>{{"m5.24xlarge", 20}}));
+}
+
+// A launch may overshoot the desired units by less than one instance's weight: 40 units of
+// weight-24 instances is 2 instances (48 units), and no instance is then taken away.
+TEST(Ec2Weights, LaunchesOvershootRatherThanFallShort) {
+  auto r = testing::run_yaml(ec2_scenario("5m", R"({MinSize: 0, MaxSize: 100, DesiredCapacity: 40,
+      AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {LaunchTemplate: {Overrides: [{InstanceType: m5.24xlarge, WeightedCapacity: "24"}]}}})",
+                                          "services: []\n"));
+  EXPECT_EQ(r.sim->instances().size(), 2u);
+  EXPECT_EQ(r.count("INSTANCE_TERMINATED"), 0u);
+  EXPECT_EQ(r.sim->providers()[2].asg->in_service_units, 48);
+}
+
+}  // namespace
+}  // namespace ecsim

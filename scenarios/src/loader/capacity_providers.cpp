@@ -113,10 +113,8 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
         a.mixed = true;
         Fields mp(ctx_, mixed, g.sub("MixedInstancesPolicy"), "MixedInstancesPolicy");
         Fields d(ctx_, mp.get("InstancesDistribution"), mp.sub("InstancesDistribution"), "InstancesDistribution");
-        if (auto v = d.choice("OnDemandAllocationStrategy", {"prioritized", "lowest-price"}); v && *v == "lowest-price")
-          ctx_.error(d.node()["OnDemandAllocationStrategy"], d.sub("OnDemandAllocationStrategy"),
-                     "OnDemandAllocationStrategy lowest-price is not modelled yet: ecsim launches On-Demand instances in "
-                     "override order (prioritized); order the overrides by price, or give prioritized");
+        if (auto v = d.choice("OnDemandAllocationStrategy", {"prioritized", "lowest-price"}))
+          a.on_demand_lowest_price = *v == "lowest-price";
         a.spot_allocation = SpotAllocation::kLowestPrice;  // the API default
         if (auto v = d.integer("OnDemandBaseCapacity", 0, 100000)) a.on_demand_base = static_cast<int>(*v);
         if (auto v = d.integer("OnDemandPercentageAboveBaseCapacity", 0, 100)) a.on_demand_percent_above_base = static_cast<int>(*v);
@@ -129,10 +127,27 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
         auto ov = lt.get("Overrides", true);
         if (ov.IsDefined() && detail::expect_sequence(ctx_, ov, lt.sub("Overrides"))) {
           if (ov.size() == 0) ctx_.error(ov, lt.sub("Overrides"), "needs at least one instance type");
+          int weighted = 0;
           for (std::size_t k = 0; k < ov.size(); ++k) {
             Fields o(ctx_, ov[k], idx(lt.sub("Overrides"), k), "LaunchTemplateOverrides");
             if (auto t = o.str("InstanceType", true)) types.emplace_back(*t, ov[k]["InstanceType"]);
+            // WeightedCapacity: the capacity units one instance of the type counts for ("1" to "999").
+            int weight = 1;
+            if (auto w = o.str("WeightedCapacity")) {
+              ++weighted;
+              if (!all_digits(*w) || w->size() > 3 || std::stoi(*w) < 1)
+                ctx_.error(ov[k]["WeightedCapacity"], o.sub("WeightedCapacity"), "'" + *w + "' is not a weight; give a whole number from 1 to 999");
+              else weight = std::stoi(*w);
+            }
+            if (o.has("InstanceType")) a.weights.push_back(weight);
           }
+          if (weighted > 0 && weighted != static_cast<int>(ov.size()))
+            ctx_.error(ov, lt.sub("Overrides"), "give WeightedCapacity for every override or for none (AWS requires both or neither)");
+          if (weighted == 0) a.weights.clear();
+          if (weighted > 0 && a.managed_scaling.enabled)
+            ctx_.error(ov, lt.sub("Overrides"),
+                       "managed scaling of a group with WeightedCapacity is not modelled (ecsim's managed scaling counts "
+                       "instances): set managedScaling.status DISABLED, or remove the weights");
         }
       } else {
         ctx_.error(g.node(), g.path(), "give InstanceType (one type) or MixedInstancesPolicy (several)");
@@ -150,7 +165,9 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
           ctx_.error(node, g.path(), "instance type '" + name + "' has no On-Demand price in the bundled table; give one under pricing.ec2.instanceTypes");
         }
         if (arch && *arch != row->type.architecture)
-          ctx_.error(node, g.path(), "instance types of one group must share a CPU architecture ('" + name + "' differs)");
+          ctx_.error(node, g.path(), "a group mixing CPU architectures is not modelled ('" + name +
+                                         "' differs from the first type; AWS allows it with a launch template per architecture): "
+                                         "give each architecture its own group and capacity provider");
         arch = row->type.architecture;
         if (max_enis) row->type.max_enis = static_cast<int>(*max_enis);
         apply_price_override(row->type, row->has_spot_data, a);

@@ -145,6 +145,7 @@ struct ContainerInstance {
   int zone = 0;
   int type = 0;          ///< index into ScenarioConfig::instance_types
   bool spot = false;
+  int weight = 1;        ///< capacity units (WeightedCapacity of its type in its group)
   InstanceState state = InstanceState::kPending;
   bool in_service = true;  ///< counts toward the group's capacity (not draining/terminated)
   SimTime launched{}, active_at{}, terminated_at{};
@@ -169,6 +170,7 @@ struct ContainerInstance {
 struct AsgState {
   int desired = 0;     ///< DesiredCapacity
   int in_service = 0;  ///< launching, booting or ACTIVE
+  int in_service_units = 0;  ///< their capacity units (WeightedCapacity; = in_service without weights)
   std::vector<std::uint32_t> members;  ///< instance ids not terminated, launch order
   int high_streak = 0, low_streak = 0; ///< consecutive breaching reservation datapoints
   double reservation = 0.0;            ///< last CapacityProviderReservation (percent)

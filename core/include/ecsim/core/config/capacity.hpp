@@ -50,6 +50,10 @@ struct AsgProviderConfig {
   int on_demand_base = 0;                ///< OnDemandBaseCapacity
   int on_demand_percent_above_base = 100;///< OnDemandPercentageAboveBaseCapacity
   SpotAllocation spot_allocation = SpotAllocation::kPriceCapacityOptimized;
+  bool on_demand_lowest_price = false;   ///< OnDemandAllocationStrategy lowest-price (else prioritized)
+  std::vector<int> weights;              ///< WeightedCapacity per instance_types entry; empty: 1 each
+  /// Capacity units one instance of instance_types[k] counts for.
+  int weight(std::size_t k) const { return weights.empty() ? 1 : weights[k]; }
   ManagedScalingConfig managed_scaling;
   bool managed_termination_protection = false;
   bool managed_draining = true;  ///< ECS default for new capacity providers
