@@ -166,6 +166,7 @@ void Ec2Fleet::activate_instance(std::uint32_t id) {
   info.cpu_units = type.vcpu * 1024;
   info.memory_mib = std::max(0, type.memory_mib - w_.config.timings.ec2.reserved_memory_mib);
   info.task_enis = std::max(0, type.max_enis - 1);
+  info.gpus = type.gpus;
   info.attributes = {{"ecs.instance-type", type.name},
                      {"ecs.availability-zone", w_.config.availability_zones[in.zone]},
                      {"ecs.os-type", "linux"},

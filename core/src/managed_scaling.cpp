@@ -29,8 +29,8 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
   }
   // Tasks waiting for capacity: at least one more instance, and as many as their summed
   // demand needs on the group's largest instance type, resource by resource (CPU units,
-  // memory, task ENIs): the binpacking lower bound.
-  using Resources = Eigen::Array3d;  // cpu units, memory MiB, task ENIs
+  // memory, task ENIs, GPUs): the binpacking lower bound.
+  using Resources = Eigen::Array4d;  // cpu units, memory MiB, task ENIs, GPUs
   Resources demand = Resources::Zero();
   int waiting = 0;
   for (const auto& w : a.waiting)
@@ -39,13 +39,13 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
       if (t.state != TaskState::kProvisioning || t.phase != TaskPhase::kWaitingForCapacity) continue;
       ++waiting;
       const auto& d = w_.demand_of(t.task_definition);
-      demand += Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0);
+      demand += Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0, d.gpus);
     }
   if (waiting > 0) {
     Resources largest = Resources::Ones();
     for (int ti : ac.instance_types) {
       const auto& type = w_.config.instance_types[ti];
-      largest = largest.max(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1));
+      largest = largest.max(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1, type.gpus));
     }
     const double extra = std::max(1.0, (demand / largest).ceil().maxCoeff());
     m = static_cast<int>(std::min(n + extra, 1e6));

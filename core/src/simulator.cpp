@@ -117,7 +117,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   }
   world_.clusters.resize(config_.clusters.size());
   for (const auto& td : config_.task_definitions)
-    world_.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, td.network_mode == NetworkMode::kAwsvpc, td.host_ports});
+    world_.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, td.network_mode == NetworkMode::kAwsvpc, td.host_ports, td.gpus});
   world_.services.resize(config_.services.size());
   if (!scalers.empty() && scalers.size() != world_.services.size()) throw std::invalid_argument("one scaler slot per service");
   bool metrics = false;

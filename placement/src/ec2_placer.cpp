@@ -147,6 +147,7 @@ void Ec2Placer::add_instance(const InstanceInfo& info) {
   in.cpu = info.cpu_units;
   in.memory = info.memory_mib;
   in.enis = info.task_enis;
+  in.gpus = info.gpus;
   for (const auto& [name, value] : info.attributes) {
     const int a = attribute_id(name);
     if (in.attribute_values.size() <= static_cast<std::size_t>(a)) in.attribute_values.resize(a + 1, -1);
@@ -280,6 +281,7 @@ Ec2Placer::Stage Ec2Placer::check(const Instance& in, const CompiledRules& r, in
 Ec2Placer::Stage Ec2Placer::resources(const Instance& in, const TaskDemand& d) {
   if (in.cpu < d.cpu_units) return kFailCpu;
   if (in.memory < d.memory_mib) return kFailMemory;
+  if (in.gpus < d.gpus) return kFailGpu;
   for (int p : d.host_ports)
     if (std::find(in.ports.begin(), in.ports.end(), p) != in.ports.end()) return kFailPort;
   if (d.awsvpc && in.enis < 1) return kFailEni;
@@ -408,6 +410,7 @@ PlacementResult Ec2Placer::failure(int provider, int rules, const TaskDemand& d)
     case kFailDistinct: why = "encountered error \"DistinctInstance placement constraint unsatisfied.\""; break;
     case kFailCpu: why = "has insufficient CPU units available."; break;
     case kFailMemory: why = "has insufficient memory available."; break;
+    case kFailGpu: why = "encountered error \"RESOURCE:GPU\"."; break;
     case kFailPort: why = "is already using a port required by your task."; break;
     case kFailEni: why = "encountered error \"RESOURCE:ENI\"."; break;
     case kFits: why = "fits."; break;  // not reached: a fitting instance is never a failure
@@ -421,6 +424,7 @@ void Ec2Placer::reserve(std::uint32_t dense, int rules, const TaskDemand& d, int
   in.cpu -= sign * d.cpu_units;
   in.memory -= sign * d.memory_mib;
   if (d.awsvpc) in.enis -= sign;
+  in.gpus -= sign * d.gpus;
   for (int p : d.host_ports) {
     if (sign > 0) {
       in.ports.push_back(p);

@@ -248,7 +248,7 @@ const std::vector<AwsField> kFields = {
     {"ContainerDefinition", "dependsOn", M, "start order"},
     {"ContainerDefinition", "healthCheck", M, ""},
     {"ContainerDefinition", "stopTimeout", M, ""},
-    {"ContainerDefinition", "resourceRequirements", R, "GPUs are not modelled yet: remove resourceRequirements"},
+    {"ContainerDefinition", "resourceRequirements", M, "GPUs reserved on the instance (EC2 only); InferenceAccelerator refused"},
     {"ContainerDefinition", "restartPolicy", M, "enabled: false only (in-place container restarts are not modelled)"},
     {"ContainerDefinition", "startTimeout", I, "ecsim's containers always reach their dependency condition, so the timeout never expires"},
     {"ContainerDefinition", "repositoryCredentials", I, kIam},

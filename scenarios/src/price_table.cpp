@@ -97,6 +97,7 @@ std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name) {
     r.type.architecture = c[4] == "arm64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
     r.type.vcpu = static_cast<int>(to_double(c[5]));
     r.type.memory_mib = static_cast<int>(to_double(c[6]));
+    r.type.gpus = static_cast<int>(to_double(c[8]));
     r.has_price = !c[10].empty();
     r.type.on_demand_usd_per_hour = to_double(c[10]);
     const int band = band_index(c[12]);

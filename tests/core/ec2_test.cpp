@@ -546,3 +546,46 @@ TEST(Ec2Weights, LaunchesOvershootRatherThanFallShort) {
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+// GPUs: a task of 2 GPUs (resourceRequirements) reserves them on its instance. One
+// g4dn.12xlarge has 4: two tasks run, the third cannot be placed (RESOURCE:GPU), although
+// CPU and memory would hold 24 such tasks.
+TEST(Ec2Gpus, TasksReserveWholeGpus) {
+  auto r = testing::run_yaml(ec2_scenario("10m", R"({MinSize: 1, MaxSize: 1, InstanceType: g4dn.12xlarge, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: gpu, taskDefinition: train:1, desiredCount: 3}
+)",
+                                          "{status: DISABLED}", "", R"(  - family: train
+    requiresCompatibilities: [EC2]
+    networkMode: bridge
+    cpu: "1024"
+    memory: "4096"
+    containerDefinitions: [{name: t, image: t:1, resourceRequirements: [{type: GPU, value: "2"}]}]
+)"));
+  EXPECT_EQ(r.count("TASK_RUNNING"), 2u);
+  ASSERT_GE(r.count("SERVICE_TASK_PLACEMENT_FAILURE"), 1u);
+  bool gpu_reason = false;
+  for (std::size_t i = 0; i < r.log->t.size(); ++i)
+    if (r.log->kind[i] == "SERVICE_TASK_PLACEMENT_FAILURE" && r.log->detail[i].find("RESOURCE:GPU") != std::string::npos) gpu_reason = true;
+  EXPECT_TRUE(gpu_reason);
+}
+
+TEST(Ec2Gpus, AGpuTaskThatNoInstanceTypeCanHoldIsRefused) {
+  try {
+    testing::load_yaml(ec2_scenario("10m", R"({MinSize: 1, MaxSize: 1, InstanceType: m5.4xlarge, AvailabilityZones: [us-east-1a]})",
+                                    "services:\n  - {serviceName: gpu, taskDefinition: train:1, desiredCount: 1}\n", "{status: DISABLED}",
+                                    "", R"(  - {family: train, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "1024", memory: "4096",
+     containerDefinitions: [{name: t, image: t:1, resourceRequirements: [{type: GPU, value: "2"}]}]}
+)"));
+    FAIL() << "accepted";
+  } catch (const scenarios::ScenarioError& e) {
+    ASSERT_EQ(e.errors().size(), 1u);
+    EXPECT_EQ(e.errors()[0].message, "task definition train:1 needs 2 GPUs; the instance types of capacity provider 'ec2' have at most 0, so it could never be placed");
+  }
+}
+
+}  // namespace
+}  // namespace ecsim

@@ -70,7 +70,7 @@ struct Fixture {
     a.desired = 1;
     a.in_service = 1;
     a.members = {1};
-    for (const auto& td : c.task_definitions) w.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, true, td.host_ports});
+    for (const auto& td : c.task_definitions) w.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, true, td.host_ports, td.gpus});
     w.services.resize(1);
     auto& s = w.services[0];
     s.desired = 3;

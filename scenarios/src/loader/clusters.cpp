@@ -193,10 +193,11 @@ void Loader::check_task_definition_fits(Fields& f, int td, const std::vector<Str
   }
   for (const auto& item : strategy) {
     const auto& a = cfg_.asg_providers[item.provider - kNumBuiltinProviders];
-    int best_cpu = 0, best_mem = 0;
+    int best_cpu = 0, best_mem = 0, best_gpus = 0;
     bool arch_ok = false;
     for (int t : a.instance_types) {
       const auto& it = cfg_.instance_types[t];
+      best_gpus = std::max(best_gpus, it.gpus);
       best_cpu = std::max(best_cpu, it.vcpu * 1024);
       best_mem = std::max(best_mem, it.memory_mib - cfg_.timings.ec2.reserved_memory_mib);
       arch_ok = arch_ok || it.architecture == d.architecture;
@@ -205,6 +206,10 @@ void Loader::check_task_definition_fits(Fields& f, int td, const std::vector<Str
       ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " is " +
                                                       (d.architecture == CpuArchitecture::kArm64 ? "ARM64" : "X86_64") +
                                                       " but capacity provider '" + a.name + "' has no instance type of that architecture");
+    else if (d.gpus > best_gpus)
+      ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " needs " + std::to_string(d.gpus) +
+                                                      " GPUs; the instance types of capacity provider '" + a.name + "' have at most " +
+                                                      std::to_string(best_gpus) + ", so it could never be placed");
     else if (d.cpu_units > best_cpu || d.memory_mib > best_mem)
       ctx_.error(f.node(), f.sub("taskDefinition"),
                  "task definition " + d.key() + " needs cpu " + std::to_string(d.cpu_units) + " and memory " + std::to_string(d.memory_mib) +

@@ -136,6 +136,10 @@ void Loader::read_task_definitions(const YAML::Node& n) {
       if (auto v = mu.number("idlePercent", 0, 100)) td.memory_idle_percent = *v;
       if (auto v = mu.number("fullLoadPercent", 0, 100)) td.memory_full_load_percent = *v;
     }
+    if (fargate && td.gpus > 0)
+      ctx_.error(n[i], f.sub("requiresCompatibilities"),
+                 "Fargate does not offer GPUs (ECS rejects GPU task definitions for FARGATE): run it on an Auto Scaling group "
+                 "capacity provider with GPU instance types");
     cfg_.task_definitions.push_back(std::move(td));
   }
 }
@@ -199,6 +203,20 @@ void Loader::read_containers(Fields& f, TaskDefinitionConfig& td) {
           if (std::find(td.host_ports.begin(), td.host_ports.end(), bound) != td.host_ports.end())
             ctx_.error(pm[q], p.path(), "host port " + std::to_string(bound) + " is mapped twice in this task definition");
           else td.host_ports.push_back(bound);
+        }
+      }
+    }
+    if (auto rr = cf.get("resourceRequirements"); rr.IsDefined() && detail::expect_sequence(ctx_, rr, cf.sub("resourceRequirements"))) {
+      for (std::size_t q = 0; q < rr.size(); ++q) {
+        Fields r(ctx_, rr[q], idx(cf.sub("resourceRequirements"), q), "ResourceRequirement");
+        auto type = r.choice("type", {"GPU", "InferenceAccelerator"}, true);
+        auto value = r.str("value", true);
+        if (type && *type == "InferenceAccelerator") {
+          ctx_.error(rr[q]["type"], r.sub("type"), "Elastic Inference accelerators are not modelled (and discontinued by AWS): remove it");
+        } else if (type && value) {
+          if (!all_digits(*value) || value->size() > 3 || std::stoi(*value) < 1)
+            ctx_.error(rr[q]["value"], r.sub("value"), "'" + *value + "' is not a GPU count; give a whole number such as \"1\"");
+          else td.gpus += std::stoi(*value);
         }
       }
     }

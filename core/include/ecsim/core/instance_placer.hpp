@@ -31,6 +31,7 @@ struct TaskDemand {
   int memory_mib = 0;
   bool awsvpc = false;          ///< needs one free task ENI
   std::vector<int> host_ports;  ///< bridge/host network modes: ports that must be free
+  int gpus = 0;                 ///< GPUs reserved (resourceRequirements type GPU)
 };
 
 /// A container instance as placement sees it. `attributes` holds the built-in ones
@@ -43,6 +44,7 @@ struct InstanceInfo {
   int cpu_units = 0;
   int memory_mib = 0;
   int task_enis = 0;  ///< ENIs free for awsvpc tasks (the primary ENI is not one)
+  int gpus = 0;
   std::vector<std::pair<std::string, std::string>> attributes;
 };
 

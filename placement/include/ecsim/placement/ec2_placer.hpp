@@ -84,7 +84,7 @@ class Ec2Placer final : public InstancePlacer {
   struct Instance {
     std::uint32_t id = 0;
     int provider = 0, zone = 0;
-    int cpu = 0, memory = 0, enis = 0;
+    int cpu = 0, memory = 0, enis = 0, gpus = 0;
     bool accepting = true, alive = true;
     std::vector<int> ports;
     std::vector<std::pair<int, int>> groups;  // (rules id, tasks)
@@ -97,7 +97,7 @@ class Ec2Placer final : public InstancePlacer {
   struct ZoneSets {
     FreeIndex by_cpu, by_memory;  // keyed by free CPU (other: memory) / free memory (other: CPU)
   };
-  enum Stage { kFailMemberOf, kFailDistinct, kFailCpu, kFailMemory, kFailPort, kFailEni, kFits };
+  enum Stage { kFailMemberOf, kFailDistinct, kFailCpu, kFailMemory, kFailGpu, kFailPort, kFailEni, kFits };
 
   void compile(std::vector<PlacementRulesConfig> rules);
   int attribute_id(const std::string& name);

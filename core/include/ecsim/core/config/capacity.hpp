@@ -20,6 +20,7 @@ struct InstanceTypeConfig {
   std::string name;
   int vcpu = 0;
   int memory_mib = 0;
+  int gpus = 0;  ///< GPUs ECS can reserve for tasks (the table's gpu_count)
   CpuArchitecture architecture = CpuArchitecture::kX86_64;
   double on_demand_usd_per_hour = 0.0;
   double spot_usd_per_hour = 0.0;

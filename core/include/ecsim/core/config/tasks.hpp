@@ -55,6 +55,7 @@ struct TaskDefinitionConfig {
   CpuArchitecture architecture = CpuArchitecture::kX86_64;
   OsFamily os_family = OsFamily::kLinux;
   int ephemeral_storage_gib = 20;
+  int gpus = 0;  ///< resourceRequirements type GPU, summed over the containers
   std::vector<ContainerConfig> containers;
   /// Container indices in a start order that respects dependsOn (dependencies first).
   std::vector<int> start_order;
