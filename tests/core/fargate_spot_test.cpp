@@ -1,6 +1,8 @@
 // Fargate Spot: timeline reclaims, capacity outages, lost work, discounted cost.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <set>
 
 #include "test_util.hpp"
@@ -46,6 +48,22 @@ timeline:
   EXPECT_EQ(a, b);
   EXPECT_EQ(a.size(), 5u);
   EXPECT_EQ(std::set<std::uint64_t>(a.begin(), a.end()).size(), 5u);
+}
+
+// The reclaimed tasks are a seeded random choice, not the oldest ones: over three seeds at
+// least one choice differs from tasks 1-5.
+TEST(FargateSpotTimeline, ReclaimPicksAreRandomNotTheOldest) {
+  int not_oldest = 0;
+  for (const char* seed : {"1", "2", "3"}) {
+    const std::string yaml = fargate_scenario("20m", kSpotService + R"(
+timeline:
+  - {at: 10m, spotInterruptions: {capacityProvider: FARGATE_SPOT, fraction: 0.5}}
+)");
+    auto picked = run_yaml(yaml, {std::string("seed=") + seed}).tasks("SPOT_INTERRUPTION_WARNING");
+    std::sort(picked.begin(), picked.end());
+    if (picked != std::vector<std::uint64_t>{1, 2, 3, 4, 5}) ++not_oldest;
+  }
+  EXPECT_GE(not_oldest, 1);
 }
 
 TEST(FargateSpotTimeline, UnavailableCapacityKeepsTasksProvisioning) {

@@ -48,6 +48,27 @@ TEST(TraceLoad, UnreadableTraceThrows) {
   EXPECT_THROW(make_load_source(t, 0), std::runtime_error);
 }
 
+// A batch trace whose duration is its first column; a value with trailing characters is
+// refused rather than read as its leading number.
+TEST(BatchTrace, DurationInTheFirstColumnAndTrailingGarbage) {
+  TraceArrivals t;
+  t.path = kTraces + "duration_first.csv";
+  t.time_column = "t";
+  t.duration_column = "dur";
+  const auto rows = read_batch_trace(t, 0);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].work, std::chrono::seconds(30));
+  EXPECT_EQ(rows[1].at, at_millis(10'000));
+  EXPECT_EQ(rows[1].work, std::chrono::seconds(45));
+  t.path = kTraces + "trailing_garbage.csv";
+  try {
+    read_batch_trace(t, 0);
+    FAIL() << "'12abc' was read as a number";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("duration '12abc' is not a finite number"), std::string::npos) << e.what();
+  }
+}
+
 TEST(UtcParsing, AcceptsTheTraceFormats) {
   EXPECT_EQ(parse_utc_millis("1970-01-01T00:01Z"), 60'000);
   EXPECT_EQ(parse_utc_millis("1998-06-22T00:00:00Z"), 898'473'600'000LL);
@@ -55,6 +76,10 @@ TEST(UtcParsing, AcceptsTheTraceFormats) {
   EXPECT_EQ(parse_utc_millis("1998-06-22"), 898'473'600'000LL);
   EXPECT_FALSE(parse_utc_millis("1998-06-22T00:00:00+02:00"));
   EXPECT_FALSE(parse_utc_millis("yesterday"));
+  EXPECT_EQ(parse_utc_millis("2016-12-31T23:59:60Z"), 1'483'228'800'000LL);  // a leap second reads as the next second
+  EXPECT_FALSE(parse_utc_millis("2024-03-01T00:00:61Z"));
+  EXPECT_FALSE(parse_utc_millis("2024-03-01T24:00:00Z"));
+  EXPECT_FALSE(parse_utc_millis("2024-03-01T00:60:00Z"));
 }
 
 }  // namespace

@@ -37,6 +37,20 @@ TEST(Query, ComparisonsAndWildcards) {
   EXPECT_TRUE(eval("ec2InstanceId == i-00000001", kM5));
 }
 
+TEST(Query, AnUnclosedListIsAnError) {
+  for (const auto& [expr, message] : std::map<std::string, std::string>{
+           {"attribute:ecs.instance-type in [m5.large, c5.large", "expected ']'"},
+           {"attribute:ecs.instance-type in m5.large", "expected a list such as [a, b]"}}) {
+    try {
+      Query::parse(expr);
+      ADD_FAILURE() << "accepted " << expr;
+    } catch (const QueryError& e) {
+      EXPECT_EQ(e.what(), message);
+    }
+  }
+  EXPECT_TRUE(eval("attribute:ecs.instance-type in [m5.large, c5.large]", kM5));
+}
+
 TEST(Query, OperatorsNeedNoSpaces) {
   // Expressions written tight read the same: an operator character ends a word.
   EXPECT_TRUE(eval("attribute:ecs.instance-type==m5.large", kM5));
