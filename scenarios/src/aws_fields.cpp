@@ -214,7 +214,7 @@ const std::vector<AwsField> kFields = {
     {"RegisterTaskDefinition", "memory", M, ""},
     {"RegisterTaskDefinition", "runtimePlatform", M, ""},
     {"RegisterTaskDefinition", "ephemeralStorage", M, "Fargate storage above 20 GiB is billed"},
-    {"RegisterTaskDefinition", "placementConstraints", R, "task-definition placement constraints are not modelled yet: move them to the service's placementConstraints"},
+    {"RegisterTaskDefinition", "placementConstraints", M, "memberOf, added to the service's or the RunTask's (EC2 only)"},
     {"RegisterTaskDefinition", "inferenceAccelerators", R, "Elastic Inference is not modelled (and discontinued by AWS): remove it"},
     {"RegisterTaskDefinition", "trustedExecutionConfiguration", R, "trusted execution is not modelled: remove it"},
     {"RegisterTaskDefinition", "volumes", I, "bind mounts, Docker and EFS volumes: no effect on placement, start time or cost in ecsim"},

@@ -589,3 +589,31 @@ TEST(Ec2Gpus, AGpuTaskThatNoInstanceTypeCanHoldIsRefused) {
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+// Task-definition placementConstraints are merged with the service's: a task constrained to
+// c5.xlarge runs on the group's c5.xlarge instance, never on its m5.large ones.
+TEST(Ec2Placement, TaskDefinitionConstraintsApply) {
+  auto r = testing::run_yaml(ec2_scenario("10m", R"({MinSize: 3, MaxSize: 3, DesiredCapacity: 3, AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandBaseCapacity: 3},
+        LaunchTemplate: {Overrides: [{InstanceType: m5.large}, {InstanceType: c5.xlarge}]}}})",
+                                          R"(services:
+  - {serviceName: pinned, taskDefinition: pinned:1, desiredCount: 2}
+)",
+                                          "{status: DISABLED}", "", R"(  - family: pinned
+    requiresCompatibilities: [EC2]
+    networkMode: bridge
+    cpu: "256"
+    memory: "512"
+    placementConstraints: [{type: memberOf, expression: "attribute:ecs.instance-type == c5.xlarge"}]
+    containerDefinitions: [{name: p, image: p:1}]
+)"));
+  // Prioritized On-Demand launches three m5.large: no c5.xlarge, so nothing may run.
+  EXPECT_EQ(r.count("TASK_RUNNING"), 0u);
+  ASSERT_GE(r.count("SERVICE_TASK_PLACEMENT_FAILURE"), 1u);
+}
+
+}  // namespace
+}  // namespace ecsim

@@ -270,37 +270,57 @@ PlacementRulesConfig Loader::read_placement(Fields& f, bool on_ec2, bool service
   } else {
     r.strategies = {{PlacementStrategyType::kRandom, ""}};  // RunTask's default
   }
-  if (pc.IsDefined() && detail::expect_sequence(ctx_, pc, f.sub("placementConstraints"))) {
-    if (pc.size() > 10) ctx_.error(pc, f.sub("placementConstraints"), "at most 10 placement constraints");
-    for (std::size_t k = 0; k < pc.size(); ++k) {
-      Fields p(ctx_, pc[k], idx(f.sub("placementConstraints"), k), "PlacementConstraint");
-      if (!p.valid()) continue;
-      auto type = p.choice("type", {"distinctInstance", "memberOf"}, true);
-      auto expr = p.str("expression");
-      if (!type) continue;
-      PlacementConstraintConfig cc;
-      if (*type == "distinctInstance") {
-        cc.type = PlacementConstraintType::kDistinctInstance;
-        if (expr) ctx_.error(p.node()["expression"], p.sub("expression"), "distinctInstance takes no expression");
-      } else {
-        cc.type = PlacementConstraintType::kMemberOf;
-        if (!expr) {
-          ctx_.error(p.node(), p.sub("expression"), "memberOf needs an expression, e.g. \"attribute:ecs.instance-type =~ m5.*\"");
-          continue;
-        }
-        try {
-          (void)placement::Query::parse(*expr);
-        } catch (const placement::QueryError& e) {
-          ctx_.error(p.node()["expression"], p.sub("expression"),
-                     std::string(e.what()) + " (at character " + std::to_string(e.offset() + 1) + " of the expression)");
-          continue;
-        }
-        cc.expression = *expr;
-      }
-      r.constraints.push_back(cc);
-    }
-  }
+  r.constraints = read_constraints(pc, f.sub("placementConstraints"), /*task_definition=*/false);
   return r;
+}
+
+// placementConstraints of a service, a RunTask or a task definition (memberOf only there).
+std::vector<PlacementConstraintConfig> Loader::read_constraints(const YAML::Node& pc, const std::string& path, bool task_definition) {
+  std::vector<PlacementConstraintConfig> out;
+  if (!pc.IsDefined() || !detail::expect_sequence(ctx_, pc, path)) return out;
+  if (pc.size() > 10) ctx_.error(pc, path, "at most 10 placement constraints");
+  for (std::size_t k = 0; k < pc.size(); ++k) {
+    Fields p(ctx_, pc[k], idx(path, k), "PlacementConstraint");
+    if (!p.valid()) continue;
+    auto type = task_definition ? p.choice("type", {"memberOf"}, true) : p.choice("type", {"distinctInstance", "memberOf"}, true);
+    auto expr = p.str("expression");
+    if (!type) continue;
+    PlacementConstraintConfig cc;
+    if (*type == "distinctInstance") {
+      cc.type = PlacementConstraintType::kDistinctInstance;
+      if (expr) ctx_.error(p.node()["expression"], p.sub("expression"), "distinctInstance takes no expression");
+    } else {
+      cc.type = PlacementConstraintType::kMemberOf;
+      if (!expr) {
+        ctx_.error(p.node(), p.sub("expression"), "memberOf needs an expression, e.g. \"attribute:ecs.instance-type =~ m5.*\"");
+        continue;
+      }
+      try {
+        (void)placement::Query::parse(*expr);
+      } catch (const placement::QueryError& e) {
+        ctx_.error(p.node()["expression"], p.sub("expression"),
+                   std::string(e.what()) + " (at character " + std::to_string(e.offset() + 1) + " of the expression)");
+        continue;
+      }
+      cc.expression = *expr;
+    }
+    out.push_back(cc);
+  }
+  return out;
+}
+
+void Loader::merge_task_definition_constraints(Fields& f, int td, bool on_ec2, PlacementRulesConfig& rules) {
+  const auto& extra = td_constraints_[static_cast<std::size_t>(td)];
+  if (extra.empty()) return;
+  if (!on_ec2) {
+    ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + cfg_.task_definitions[static_cast<std::size_t>(td)].key() +
+                                                    " has placementConstraints, which tasks on Fargate do not support (RegisterTaskDefinition reference): "
+                                                    "run it on an Auto Scaling group capacity provider, or remove them");
+    return;
+  }
+  rules.constraints.insert(rules.constraints.end(), extra.begin(), extra.end());
+  if (rules.constraints.size() > 10)
+    ctx_.error(f.node(), f.sub("placementConstraints"), "at most 10 placement constraints, the task definition's included");
 }
 
 }  // namespace ecsim::scenarios::loader

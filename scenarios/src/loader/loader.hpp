@@ -184,6 +184,10 @@ class Loader {
 
   // placementStrategy / placementConstraints (EC2 only), with the documented defaults.
   PlacementRulesConfig read_placement(Fields& f, bool on_ec2, bool service);
+  std::vector<PlacementConstraintConfig> read_constraints(const YAML::Node& pc, const std::string& path, bool task_definition);
+  /// Adds the task definition's placement constraints to a service's or RunTask's (as ECS
+  /// merges them); they need EC2 capacity, and 10 in all at most.
+  void merge_task_definition_constraints(Fields& f, int td, bool on_ec2, PlacementRulesConfig& rules);
 
   // --- capacity providers (EC2 Auto Scaling groups) ------------------------------------------------
   void read_capacity_providers(const YAML::Node& n);
@@ -217,6 +221,7 @@ class Loader {
   Ctx& ctx_;
   std::filesystem::path base_dir_;
   ScenarioConfig cfg_;
+  std::vector<std::vector<PlacementConstraintConfig>> td_constraints_;  // per task definition
   std::map<std::string, int> subnet_zone_;    // subnet id -> zone index
   std::set<std::string> described_subnets_;   // those given in `subnets`
   YAML::Node region_node_;

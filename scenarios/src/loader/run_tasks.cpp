@@ -20,6 +20,7 @@ void Loader::read_run_tasks(const YAML::Node& n) {
       if (auto st = resolve_strategy(f, *cluster, td)) {
         g.strategy = *st;
         g.placement = read_placement(f, g.strategy.front().provider >= kNumBuiltinProviders, false);
+        if (td) merge_task_definition_constraints(f, *td, g.strategy.front().provider >= kNumBuiltinProviders, g.placement);
       }
     } else {
       f.get("launchType");

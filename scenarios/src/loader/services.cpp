@@ -112,6 +112,7 @@ void Loader::read_services(const YAML::Node& n) {
       if (auto st = resolve_strategy(f, *cluster, td)) {
         s.strategy = *st;
         s.placement = read_placement(f, s.strategy.front().provider >= kNumBuiltinProviders, true);
+        if (td) merge_task_definition_constraints(f, *td, s.strategy.front().provider >= kNumBuiltinProviders, s.placement);
       } else {
         f.get("placementStrategy");
         f.get("placementConstraints");

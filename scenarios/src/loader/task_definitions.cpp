@@ -140,6 +140,7 @@ void Loader::read_task_definitions(const YAML::Node& n) {
       ctx_.error(n[i], f.sub("requiresCompatibilities"),
                  "Fargate does not offer GPUs (ECS rejects GPU task definitions for FARGATE): run it on an Auto Scaling group "
                  "capacity provider with GPU instance types");
+    td_constraints_.push_back(read_constraints(f.get("placementConstraints"), f.sub("placementConstraints"), /*task_definition=*/true));
     cfg_.task_definitions.push_back(std::move(td));
   }
 }

@@ -51,6 +51,19 @@ void Loader::read_timeline(const YAML::Node& n) {
       if (u.has("taskDefinition")) {
         if (auto td = find_task_definition(u)) {
           a.task_definition = *td;
+          // Placement rules are compiled per service: a revision with other constraints is not modelled.
+          auto same = [](const std::vector<PlacementConstraintConfig>& x, const std::vector<PlacementConstraintConfig>& y) {
+            return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const auto& p, const auto& q) {
+              return p.type == q.type && p.expression == q.expression;
+            });
+          };
+          if (found && !same(td_constraints_[static_cast<std::size_t>(*td)],
+                             td_constraints_[static_cast<std::size_t>(cfg_.services[a.service].task_definition)])) {
+            ctx_.error(u.node()["taskDefinition"], u.sub("taskDefinition"),
+                       "deploying a revision whose placementConstraints differ from the service's first revision is not modelled: "
+                       "give both revisions the same constraints, or run two scenarios");
+            ok = false;
+          }
           if (found && !cfg_.services[a.service].strategy.empty()) {
             const std::size_t before = ctx_.errors().size();
             check_task_definition_fits(u, *td, cfg_.services[a.service].strategy);
