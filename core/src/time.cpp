@@ -105,4 +105,15 @@ std::optional<std::int64_t> parse_utc_millis(std::string_view s) {
   return ((days * 24 + h) * 60 + mi) * 60'000 + sec * 1000 + frac_ms;
 }
 
+std::string format_utc(std::int64_t unix_ms) {
+  const std::int64_t secs = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
+  const std::int64_t day = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  const std::int64_t sod = secs - day * 86400;
+  const CivilDate c = civil_from_days(day);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, static_cast<int>(sod / 3600),
+                static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
+  return buf;
+}
+
 }  // namespace ecsim

@@ -170,7 +170,26 @@ void Loader::read_load(Fields& f, ServiceConfig& s) {
           CsvTraceReader probe(tl.path, tl.time_column, tl.value_column);
           std::int64_t ms;
           double v;
-          if (!probe.next(&ms, &v)) ctx_.error(t.node()["file"], t.sub("file"), "the trace has no rows");
+          if (!probe.next(&ms, &v)) {
+            ctx_.error(t.node()["file"], t.sub("file"), "the trace has no rows");
+          } else {
+            // The run replays [start, start + duration) of the trace: a trace with no row there
+            // would be a run at zero load. Rows are in time order; stop at the first in the window.
+            const std::int64_t from = cfg_.start_unix_seconds * 1000, to = from + cfg_.duration.count();
+            const std::int64_t first = ms;
+            std::int64_t last = ms;
+            bool inside = ms >= from && ms < to;
+            while (!inside && ms < from && probe.next(&ms, &v)) {
+              last = ms;
+              inside = ms >= from && ms < to;
+            }
+            if (!inside)
+              ctx_.error(t.node()["file"], t.sub("file"),
+                         "the trace has no row within the run, which covers " + format_utc(from) + " to " + format_utc(to) + " (" +
+                             (last < from ? "the trace runs from " + format_utc(first) + " to " + format_utc(last)
+                                          : "its first row from the start on is at " + format_utc(last)) +
+                             "): set `start` to a time inside the trace");
+          }
         } catch (const std::exception& e) {
           // Name the file as the scenario wrote it, so messages do not depend on the checkout.
           std::string msg = e.what();

@@ -55,5 +55,7 @@ struct CivilDate {
 };
 CivilDate civil_from_days(std::int64_t days);
 std::int64_t days_from_civil(int year, int month, int day);
+/// "1998-06-22T00:00:00Z" (whole seconds, UTC) for milliseconds since the Unix epoch.
+std::string format_utc(std::int64_t unix_ms);
 
 }  // namespace ecsim
