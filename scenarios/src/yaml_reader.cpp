@@ -99,6 +99,8 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
+std::string join_or_none(const std::vector<std::string>& items) { return items.empty() ? "none with a name" : join(items); }
+
 std::optional<std::string> closest(const std::string& key, const std::vector<std::string>& known) {
   std::optional<std::string> best;
   std::size_t best_d = 3;
@@ -355,6 +357,9 @@ std::optional<std::string> Fields::choice(const std::string& key, const std::vec
 void Fields::finish() {
   if (finished_) return;
   finished_ = true;
+  // Nothing was read: the loader stopped at an error it reported; listing every key as
+  // unknown (with nothing to choose from) would only bury that error.
+  if (known_.empty() && shape_.empty() && !ctx_.ok()) return;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     if (!it->first.IsScalar()) {
       ctx_.error(it->first, path_, "keys must be plain names");

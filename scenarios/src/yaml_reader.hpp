@@ -45,6 +45,8 @@ class Ctx {
 
 /// "a, b, c"
 std::string join(const std::vector<std::string>& items, const char* sep = ", ");
+/// join(), or "none with a name" for an empty list (a message never ends in an empty list).
+std::string join_or_none(const std::vector<std::string>& items);
 /// A known key within edit distance 2 of `key`, if any.
 std::optional<std::string> closest(const std::string& key, const std::vector<std::string>& known);
 

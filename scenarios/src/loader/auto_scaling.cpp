@@ -26,7 +26,7 @@ std::optional<AutoScalingConfig> Loader::read_auto_scaling(const YAML::Node& n, 
     for (std::size_t i = 0; i < ps.size(); ++i) {
       if (auto p = read_policy(ps[i], idx(a.sub("policies"), i))) {
         for (const auto& other : out.policies)
-          if (other.name == p->name) ctx_.error(ps[i], idx(a.sub("policies"), i), "two policies are named '" + p->name + "'");
+          if (!p->name.empty() && other.name == p->name) ctx_.error(ps[i], idx(a.sub("policies"), i), "two policies are named '" + p->name + "'");
         out.policies.push_back(std::move(*p));
       } else {
         ok = false;
@@ -42,7 +42,7 @@ std::optional<AutoScalingConfig> Loader::read_auto_scaling(const YAML::Node& n, 
         continue;
       }
       ScheduledActionConfig c;
-      c.name = f.str("ScheduledActionName", true).value_or("?");
+      c.name = f.str("ScheduledActionName", true).value_or("");
       if (auto tz = f.str("Timezone"); tz && *tz != "UTC" && *tz != "Etc/UTC") {
         ctx_.error(f.node()["Timezone"], f.sub("Timezone"),
                    "time zone '" + *tz + "' is not modelled; schedules are evaluated in UTC: convert the cron hours to UTC and "
@@ -88,7 +88,7 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
   Fields f(ctx_, n, path, "PutScalingPolicy");
   if (!f.valid()) return std::nullopt;
   ScalingPolicyConfig p;
-  p.name = f.str("PolicyName", true).value_or("?");
+  p.name = f.str("PolicyName", true).value_or("");
   auto type = f.choice("PolicyType", {"TargetTrackingScaling", "StepScaling"}, true);
   auto tt = f.get("TargetTrackingScalingPolicyConfiguration");
   auto st = f.get("StepScalingPolicyConfiguration");

@@ -12,7 +12,7 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
     Fields f(ctx_, n[i], path, "CreateCapacityProvider");
     if (!f.valid()) continue;
     AsgProviderConfig a;
-    a.name = f.str("name", true).value_or("?");
+    a.name = f.str("name", true).value_or("");
     std::string lower = a.name;
     std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
     if (std::find(provider_names_.begin(), provider_names_.end(), a.name) != provider_names_.end())

@@ -22,7 +22,7 @@ void Loader::read_clusters(const YAML::Node& n) {
                                                              "', clusterName '" + *name + "'");
     c.name = name ? *name : arn ? arn_resource(*arn, "cluster/").value_or("") : "";
     for (const auto& other : cfg_.clusters)
-      if (other.name == c.name) ctx_.error(n[i]["clusterName"], f.sub("clusterName"), "two clusters are named '" + c.name + "'");
+      if (!c.name.empty() && other.name == c.name) ctx_.error(n[i]["clusterName"], f.sub("clusterName"), "two clusters are named '" + c.name + "'");
     if (auto cps = f.get("capacityProviders"); cps.IsDefined() && detail::expect_sequence(ctx_, cps, f.sub("capacityProviders"))) {
       for (std::size_t k = 0; k < cps.size(); ++k) {
         auto s = detail::scalar_string(ctx_, cps[k], idx(f.sub("capacityProviders"), k));
@@ -55,9 +55,11 @@ void Loader::read_clusters(const YAML::Node& n) {
 std::optional<int> Loader::find_cluster(Fields& f, bool describe_arn) {
   auto node = f.get("cluster");
   std::string key = "cluster";
-  if (describe_arn && !node.IsDefined()) {  // a describe-services paste: clusterArn only
+  if (describe_arn && !node.IsDefined() && f.has("clusterArn")) {  // a describe-services paste: clusterArn only
     node = f.get("clusterArn");
     key = "clusterArn";
+  } else if (describe_arn && !node.IsDefined()) {
+    f.get("clusterArn");
   }
   YAML::Node also_arn = describe_arn && key == "cluster" ? f.get("clusterArn") : YAML::Node(YAML::NodeType::Undefined);
   std::string name = "default";
@@ -88,7 +90,7 @@ std::optional<int> Loader::find_cluster(Fields& f, bool describe_arn) {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < cfg_.clusters.size(); ++i) {
     if (cfg_.clusters[i].name == name) return static_cast<int>(i);
-    names.push_back(cfg_.clusters[i].name);
+    if (!cfg_.clusters[i].name.empty()) names.push_back(cfg_.clusters[i].name);  // an unnamed one is reported where it is
   }
   ctx_.error(node.IsDefined() ? node : f.node(), f.sub(key), "no cluster named '" + name + "'; clusters: " + detail::join(names));
   return std::nullopt;
@@ -113,7 +115,7 @@ std::optional<int> Loader::find_task_definition(Fields& f) {
   std::vector<std::string> keys;
   for (std::size_t i = 0; i < cfg_.task_definitions.size(); ++i) {
     const auto& td = cfg_.task_definitions[i];
-    keys.push_back(td.key());
+    if (!td.family.empty()) keys.push_back(td.key());
     if (td.key() == ref) return static_cast<int>(i);
     if (td.family == ref && (!latest || td.revision > cfg_.task_definitions[*latest].revision))
       latest = static_cast<int>(i);  // family alone: the latest (highest) revision

@@ -40,9 +40,9 @@ void Loader::read_services(const YAML::Node& n) {
     Fields f(ctx_, n[i], path, "CreateService");
     if (!f.valid()) continue;
     ServiceConfig s;
-    s.name = f.str("serviceName", true).value_or("?");
+    s.name = f.str("serviceName", true).value_or("");
     for (const auto& other : cfg_.services)
-      if (other.name == s.name) ctx_.error(n[i]["serviceName"], f.sub("serviceName"), "two services are named '" + s.name + "'");
+      if (!s.name.empty() && other.name == s.name) ctx_.error(n[i]["serviceName"], f.sub("serviceName"), "two services are named '" + s.name + "'");
     auto cluster = find_cluster(f, /*describe_arn=*/true);
     if (auto r = f.choice("availabilityZoneRebalancing", {"ENABLED", "DISABLED"}); r && *r == "ENABLED")
       ctx_.error(n[i]["availabilityZoneRebalancing"], f.sub("availabilityZoneRebalancing"),

@@ -166,8 +166,8 @@ void Loader::read_containers(Fields& f, TaskDefinitionConfig& td) {
     Fields cf(ctx_, c[k], cp, "ContainerDefinition");
     if (!cf.valid()) continue;
     ContainerConfig cc;
-    cc.name = cf.str("name", true).value_or("?");
-    if (!index.emplace(cc.name, static_cast<int>(td.containers.size())).second)
+    cc.name = cf.str("name", true).value_or("");
+    if (!cc.name.empty() && !index.emplace(cc.name, static_cast<int>(td.containers.size())).second)
       ctx_.error(c[k]["name"], cf.sub("name"), "two containers are named '" + cc.name + "'");
     cf.str("image", true);
     cc.essential = cf.boolean("essential").value_or(true);
@@ -245,7 +245,8 @@ void Loader::read_containers(Fields& f, TaskDefinitionConfig& td) {
     auto it = index.find(name);
     if (it == index.end()) {
       std::vector<std::string> names;
-      for (auto& [nm, _] : index) names.push_back(nm);
+      for (auto& [nm, _] : index)
+        if (!nm.empty()) names.push_back(nm);
       ctx_.error(node["containerName"], dep_path + ".containerName",
                  "no container named '" + name + "' in this task definition; containers: " + detail::join(names));
       continue;

@@ -28,13 +28,13 @@ void Loader::read_timeline(const YAML::Node& n) {
       if (name) {
         std::vector<std::string> names;
         for (std::size_t k = 0; k < cfg_.services.size(); ++k) {
-          names.push_back(cfg_.services[k].name);
+          if (!cfg_.services[k].name.empty()) names.push_back(cfg_.services[k].name);
           if (cfg_.services[k].name == *name) {
             a.service = static_cast<int>(k);
             found = true;
           }
         }
-        if (!found) ctx_.error(u.node()["service"], u.sub("service"), "no service named '" + *name + "'; services: " + detail::join(names));
+        if (!found) ctx_.error(u.node()["service"], u.sub("service"), "no service named '" + *name + "'; services: " + detail::join_or_none(names));
       }
       ok = ok && found;
       if (u.has("cluster")) {
