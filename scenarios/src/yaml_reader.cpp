@@ -7,6 +7,7 @@
 #include "ecsim/scenarios/aws_fields.hpp"
 
 #include <algorithm>
+#include <set>
 #include <unordered_set>
 #include <charconv>
 #include <cmath>
@@ -264,10 +265,62 @@ void check_keys(Ctx& ctx, const YAML::Node& n, const std::string& path, std::uno
 }
 }  // namespace
 
+// YAML merge keys (<<: *base, or a list of them) and tags (CloudFormation's !Ref, !Sub, ...),
+// with the same visit-once and budget rules as check_keys.
+void expand(Ctx& ctx, YAML::Node n, std::unordered_set<int>& visited, std::size_t& budget,
+            std::vector<std::pair<std::string, YAML::Mark>>& tags) {
+  const std::string& tag = n.Tag();
+  if (tag.size() > 1 && tag[0] == '!' && tag != "!") tags.emplace_back(tag, n.Mark());
+  if (!n.IsSequence() && !n.IsMap()) return;
+  const auto mark = n.Mark();
+  if (!mark.is_null() && !visited.insert(mark.pos).second) return;
+  if (budget == 0 || --budget == 0) return;  // check_keys reports it
+  if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) expand(ctx, n[i], visited, budget, tags);
+    return;
+  }
+  YAML::Node merge;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == "<<" && it->first.Tag() == "?") merge = it->second;
+    else expand(ctx, it->second, visited, budget, tags);
+  }
+  if (!merge.IsDefined()) return;
+  std::vector<YAML::Node> sources;
+  if (merge.IsMap()) sources.push_back(merge);
+  else if (merge.IsSequence())
+    for (std::size_t i = 0; i < merge.size(); ++i) sources.push_back(merge[i]);
+  n.remove("<<");
+  for (const auto& src : sources) {
+    if (!src.IsMap()) {
+      ctx.error(src, "<<", "a merge key (<<) takes a mapping or a list of mappings");
+      continue;
+    }
+    expand(ctx, src, visited, budget, tags);
+    for (auto it = src.begin(); it != src.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const YAML::Node& c = n;
+      if (!c[it->first.Scalar()].IsDefined()) n[it->first.Scalar()] = it->second;  // keys given here win
+    }
+  }
+}
+
 void check_duplicate_keys(Ctx& ctx, const YAML::Node& n, const std::string& path) {
   std::unordered_set<int> visited;
   std::size_t budget = 1'000'000;
   check_keys(ctx, n, path, visited, budget);
+}
+
+void expand_merge_keys_and_tags(Ctx& ctx, YAML::Node root) {
+  std::unordered_set<int> visited;
+  std::size_t budget = 1'000'000;
+  std::vector<std::pair<std::string, YAML::Mark>> tags;
+  expand(ctx, root, visited, budget, tags);
+  if (tags.empty()) return;
+  std::set<std::string> kinds;
+  for (const auto& [t, m] : tags) kinds.insert(t);
+  ctx.error_at(tags.front().second, "(tags)",
+               "YAML tags such as CloudFormation's intrinsic functions (" + join(std::vector<std::string>(kinds.begin(), kinds.end())) +
+                   ": " + std::to_string(tags.size()) + " in the file) are not evaluated: replace each with its value");
 }
 
 // --- Fields -----------------------------------------------------------------------------
@@ -290,6 +343,14 @@ bool Fields::has(const std::string& key) const {
   return c[key].IsDefined() && !c[key].IsNull();
 }
 
+bool Fields::has_pascal(const std::string& key) const {
+  if (!valid_ || shape_.empty() || key.empty() || !std::islower(static_cast<unsigned char>(key[0]))) return false;
+  std::string pascal = key;
+  pascal[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(pascal[0])));
+  const YAML::Node& c = node_;
+  return c[pascal].IsDefined();
+}
+
 YAML::Node Fields::get(const std::string& key, bool required) {
   if (!shape_.empty() && !find_aws_field(shape_, key))
     throw std::logic_error("the loader reads " + shape_ + "." + key + ", which the AWS field table does not list");
@@ -300,7 +361,8 @@ YAML::Node Fields::get(const std::string& key, bool required) {
   // A missing key gives an invalid "zombie" node whose type queries throw: hand back a
   // plain undefined node instead.
   if (!n.IsDefined() || n.IsNull()) {
-    if (required) ctx_.error(node_, sub(key), "required field '" + key + "' is missing");
+    // Given in CloudFormation's spelling: finish() reports that, once for the mapping.
+    if (required && !has_pascal(key)) ctx_.error(node_, sub(key), "required field '" + key + "' is missing");
     return YAML::Node(YAML::NodeType::Undefined);
   }
   return n;
@@ -377,6 +439,17 @@ void Fields::finish() {
                                  field_class_name(f->cls));
       }
     }
+    // CloudFormation spells the ECS API's camelCase fields in PascalCase: one line per mapping.
+    if (const AwsShape* sh = shape_.empty() ? nullptr : find_aws_shape(shape_); sh && sh->service == "ecs" && !key.empty() &&
+        std::isupper(static_cast<unsigned char>(key[0]))) {
+      std::string camel = key;
+      camel[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(camel[0])));
+      if (find_aws_field(shape_, camel)) {
+        if (pascal_.empty()) pascal_mark_ = it->first.Mark();
+        pascal_.emplace_back(key, camel);
+        continue;
+      }
+    }
     std::vector<std::string> valid = known_;
     std::vector<std::string> all = known_;
     if (!shape_.empty()) {
@@ -393,6 +466,16 @@ void Fields::finish() {
     msg += "; expected one of: " + join(valid);
     if (!shape_.empty()) msg += " (or a field of " + shape_ + " without effect: `ecsim fields` lists them)";
     ctx_.error(it->first, sub(key), msg);
+  }
+  if (!pascal_.empty()) {
+    std::vector<std::string> from, to;
+    for (const auto& [p, c] : pascal_) {
+      from.push_back(p);
+      to.push_back(c);
+    }
+    ctx_.error_at(pascal_mark_, path_.empty() ? "(top level)" : path_,
+                  join(from) + ": CloudFormation's PascalCase spelling; the ECS API (and ecsim) spell " +
+                      (from.size() == 1 ? "it " : "them ") + join(to));
   }
 }
 

@@ -73,6 +73,8 @@ class Fields {
   /// The node under `key` (undefined if absent); marks the key known.
   YAML::Node get(const std::string& key, bool required = false);
   bool has(const std::string& key) const;
+  /// The key is absent but its CloudFormation spelling (PascalCase) is present.
+  bool has_pascal(const std::string& key) const;
 
   std::optional<std::string> str(const std::string& key, bool required = false);
   std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max, bool required = false);
@@ -90,6 +92,8 @@ class Fields {
   YAML::Node node_;
   std::string path_;
   std::string shape_;
+  std::vector<std::pair<std::string, std::string>> pascal_;  // CloudFormation spellings seen (key, API name)
+  YAML::Mark pascal_mark_;
   std::vector<std::string> known_;
   bool valid_ = true;
   bool finished_ = false;
@@ -106,5 +110,8 @@ std::optional<SimDuration> scalar_duration(Ctx& ctx, const YAML::Node& n, const 
 bool expect_sequence(Ctx& ctx, const YAML::Node& n, const std::string& path);
 /// Reports duplicate keys in every mapping under n.
 void check_duplicate_keys(Ctx& ctx, const YAML::Node& n, const std::string& path);
+/// Applies YAML merge keys (`<<: *base`, keys given beside it win) and reports YAML tags
+/// (CloudFormation's !Ref, !Sub, ...), which are not evaluated, in one error.
+void expand_merge_keys_and_tags(Ctx& ctx, YAML::Node root);
 
 }  // namespace ecsim::scenarios::detail

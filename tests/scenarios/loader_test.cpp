@@ -323,5 +323,27 @@ services:
   EXPECT_EQ(on_c, 3);
 }
 
+// YAML merge keys: a shared block merged into several mappings, keys given beside it win.
+TEST(AwsPastes, YamlMergeKeysApply) {
+  const auto cfg = load_yaml(R"(ecsim: 1
+name: merge
+duration: 1h
+clusters: [{clusterName: c}]
+x-td: &td {requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "256", memory: "512", containerDefinitions: [{name: w, image: w}]}
+x-svc: &svc {launchType: FARGATE, desiredCount: 2}
+taskDefinitions:
+  - {<<: *td, family: web}
+  - {<<: *td, family: api, cpu: "512", memory: "1024"}
+services:
+  - {<<: *svc, serviceName: web, taskDefinition: web}
+  - {<<: [*svc], serviceName: api, taskDefinition: api, desiredCount: 5}
+)", {});
+  ASSERT_EQ(cfg.task_definitions.size(), 2u);
+  EXPECT_EQ(cfg.task_definitions[0].cpu_units, 256);
+  EXPECT_EQ(cfg.task_definitions[1].cpu_units, 512);
+  EXPECT_EQ(cfg.services[0].desired_count, 2);
+  EXPECT_EQ(cfg.services[1].desired_count, 5);
+}
+
 }  // namespace
 }  // namespace ecsim::scenarios

@@ -121,7 +121,7 @@ std::optional<int> Loader::find_task_definition(Fields& f) {
       latest = static_cast<int>(i);  // family alone: the latest (highest) revision
   }
   if (latest) return latest;
-  ctx_.error(node, f.sub("taskDefinition"), "no task definition '" + *s + "'; task definitions: " + detail::join(keys));
+  ctx_.error(node, f.sub("taskDefinition"), "no task definition '" + *s + "'; task definitions: " + detail::join_or_none(keys));
   return std::nullopt;
 }
 
@@ -153,6 +153,8 @@ std::optional<std::vector<StrategyItem>> Loader::resolve_strategy(Fields& f, int
     if (out->empty()) ctx_.error(cps, f.sub("capacityProviderStrategy"), "the strategy is empty");
   } else if (!cfg_.clusters[cluster].default_strategy.empty()) {
     out = cfg_.clusters[cluster].default_strategy;
+  } else if (f.has_pascal("launchType") || f.has_pascal("capacityProviderStrategy")) {
+    return std::nullopt;  // given in CloudFormation's spelling, which is reported
   } else {
     ctx_.error(f.node(), f.sub("launchType"),
                "no launchType, no capacityProviderStrategy, and cluster '" + cfg_.clusters[cluster].name +

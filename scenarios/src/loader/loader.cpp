@@ -79,6 +79,13 @@ ScenarioSource read_scenario_file(const std::filesystem::path& path) {
 namespace ecsim::scenarios::loader {
 
 ScenarioConfig Loader::load(const YAML::Node& root) {
+  if (root.IsMap() && (root["AWSTemplateFormatVersion"].IsDefined() || (root["Resources"].IsDefined() && !root["ecsim"].IsDefined()))) {
+    ctx_.error(root, "(top level)",
+               "this is a CloudFormation template, not an ecsim scenario: copy each resource's Properties into the matching "
+               "section (AWS::ECS::TaskDefinition -> taskDefinitions, AWS::ECS::Service -> services, ...) with the API's "
+               "camelCase field names, and values in place of !Ref and !Sub");
+    return cfg_;
+  }
   Fields top(ctx_, root, "");
   if (!top.valid()) {
     if (!root.IsDefined() || root.IsNull()) ctx_.error_at(YAML::Mark::null_mark(), "(top level)", "the scenario is empty");
@@ -109,6 +116,9 @@ ScenarioConfig Loader::load(const YAML::Node& root) {
   read_services(top.get("services"));
   read_run_tasks(top.get("runTasks"));
   read_timeline(top.get("timeline"));
+  // Top-level keys starting with "x-" hold YAML anchors for merge keys (as in Docker Compose).
+  for (auto it = root.begin(); it != root.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar().rfind("x-", 0) == 0) top.get(it->first.Scalar());
   top.finish();
   cfg_.notices = ctx_.notices();
   return cfg_;
@@ -147,6 +157,7 @@ ScenarioConfig load(const ScenarioSource& source) {
     throw ScenarioError({Diagnostic{source.file_name, 0, 0, "(syntax)", e.msg}});
   }
   detail::check_duplicate_keys(ctx, root, "");
+  detail::expand_merge_keys_and_tags(ctx, root);
   detail::apply_overrides(ctx, root, source.overrides);
   Loader loader(ctx, source.base_dir);
   ScenarioConfig cfg = loader.load(root);
