@@ -9,15 +9,30 @@
 
 namespace ecsim::scenarios::detail {
 
-extern const char* const kFargatePricesCsv;  // generated from scenarios/data/aws_fargate_prices.csv
+extern const char* const kFargatePricesCsv;  // generated from scenarios/data/aws_fargate_prices_by_region.csv
 extern const char* const kEc2TypesCsv;       // generated from scenarios/data/aws_ec2_us-east-1_linux_prices_specs.csv
+extern const char* const kEc2RegionsCsv;     // generated from scenarios/data/aws_ec2_linux_prices_by_region.csv
 
 namespace {
 
 struct Row {
   std::string region, platform, capacity;
   double vcpu = 0, gb = 0;
+  std::string date;  ///< the latest YYYY-MM[-DD] in source_date (several sources may be joined)
 };
+
+// The latest date written in a source_date cell such as "2021-01-10 | first committed 2025-08-25".
+std::string latest_date(const std::string& cell) {
+  std::string best;
+  for (std::size_t i = 0; i + 7 <= cell.size(); ++i) {
+    auto digit = [&](std::size_t k) { return k < cell.size() && std::isdigit(static_cast<unsigned char>(cell[k])); };
+    if (!(digit(i) && digit(i + 1) && digit(i + 2) && digit(i + 3) && cell[i + 4] == '-' && digit(i + 5) && digit(i + 6))) continue;
+    std::size_t len = 7;
+    if (i + 10 <= cell.size() && cell[i + 7] == '-' && digit(i + 8) && digit(i + 9)) len = 10;
+    best = std::max(best, cell.substr(i, len));
+  }
+  return best;
+}
 
 double to_double(const std::string& s) {
   double v = 0;
@@ -33,8 +48,8 @@ std::vector<Row> rows() {
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     auto f = split_csv_line(line);
-    if (f.size() < 5) continue;
-    out.push_back(Row{f[0], f[1], f[2], to_double(f[3]), to_double(f[4])});
+    if (f.size() < 9) continue;
+    out.push_back(Row{f[0], f[1], f[2], to_double(f[3]), to_double(f[4]), latest_date(f[8])});
   }
   return out;
 }
@@ -42,9 +57,14 @@ std::vector<Row> rows() {
 }  // namespace
 
 std::optional<FargateRate> fargate_rate(const std::string& region, const std::string& platform, const std::string& capacity) {
+  // Several snapshots of one rate (Spot floats): the latest source date, the first row on a tie.
+  std::optional<Row> best;
   for (const auto& r : rows())
-    if (r.region == region && r.platform == platform && r.capacity == capacity) return FargateRate{r.vcpu, r.gb, {}};
-  return std::nullopt;
+    if (r.region == region && r.platform == platform && r.capacity == capacity && (!best || r.date > best->date)) best = r;
+  if (!best) return std::nullopt;
+  return FargateRate{best->vcpu, best->gb,
+                     "scenarios/data/aws_fargate_prices_by_region.csv row " + region + " " + platform + " " + capacity +
+                         (best->date.empty() ? "" : " (" + best->date + ")")};
 }
 
 std::optional<double> fargate_ephemeral_rate(const std::string& region) {
@@ -88,7 +108,56 @@ int default_max_enis(int vcpu) {
   return 15;
 }
 
-std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name) {
+namespace {
+// The by-region table: region, instance_type, vcpu, memory_mib, gpu_count, arch, ondemand, ...
+// Parsed once (12,000 rows), then shared read-only by every load.
+const std::vector<std::vector<std::string>>& region_rows() {
+  static const std::vector<std::vector<std::string>> rows = [] {
+    std::vector<std::vector<std::string>> out;
+    std::istringstream in(kEc2RegionsCsv);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      auto cols = split_csv_line(line);
+      if (cols.size() >= 15) out.push_back(std::move(cols));
+    }
+    return out;
+  }();
+  return rows;
+}
+
+template <class F>
+void for_each_region_row(F&& f) {
+  for (const auto& cols : region_rows())
+    if (!f(cols)) return;
+}
+}  // namespace
+
+std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name, const std::string& region) {
+  if (region != "us-east-1") {
+    std::optional<Ec2TypeRow> out;
+    for_each_region_row([&](const std::vector<std::string>& c) {
+      if (c[0] != region || c[1] != name) return true;
+      Ec2TypeRow r;
+      r.type.name = c[1];
+      r.type.architecture = c[5] == "arm64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
+      r.type.vcpu = static_cast<int>(to_double(c[2]));
+      r.type.memory_mib = static_cast<int>(to_double(c[3]));
+      r.type.gpus = static_cast<int>(to_double(c[4]));
+      r.has_price = !c[6].empty();
+      r.type.on_demand_usd_per_hour = to_double(c[6]);
+      r.has_spot_data = false;  // no per-region Spot estimate is bundled
+      r.type.spot_band = 4;
+      r.type.spot_usd_per_hour = r.type.on_demand_usd_per_hour;
+      r.type.max_enis = default_max_enis(r.type.vcpu);
+      r.source = "scenarios/data/aws_ec2_linux_prices_by_region.csv row " + region + " " + name + " (On-Demand " + c[14] + ")";
+      out = r;
+      return false;
+    });
+    if (out && out->type.vcpu <= 0) return std::nullopt;
+    return out;
+  }
   std::optional<Ec2TypeRow> out;
   for_each_ec2_row([&](const std::vector<std::string>& c) {
     if (c[0] != name) return true;
@@ -105,6 +174,8 @@ std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name) {
     r.type.spot_band = band >= 0 ? band : 4;
     r.type.spot_usd_per_hour = r.has_spot_data ? to_double(c[13]) : r.type.on_demand_usd_per_hour;
     r.type.max_enis = default_max_enis(r.type.vcpu);
+    r.source = "scenarios/data/aws_ec2_us-east-1_linux_prices_specs.csv row " + name + " (On-Demand 2026-07-20" +
+               (r.has_spot_data ? "; Spot = On-Demand x (1 - Spot Advisor savings), 2025-06)" : "; no Spot Advisor data)");
     out = r;
     return false;
   });
@@ -112,8 +183,15 @@ std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name) {
   return out;
 }
 
-std::vector<std::string> ec2_instance_type_names() {
+std::vector<std::string> ec2_instance_type_names(const std::string& region) {
   std::vector<std::string> out;
+  if (region != "us-east-1") {
+    for_each_region_row([&](const std::vector<std::string>& c) {
+      if (c[0] == region && !c[2].empty()) out.push_back(c[1]);
+      return true;
+    });
+    return out;
+  }
   for_each_ec2_row([&](const std::vector<std::string>& c) {
     if (!c[5].empty()) out.push_back(c[0]);
     return true;

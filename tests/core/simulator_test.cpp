@@ -52,9 +52,10 @@ services:
     capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
 )"));
   auto r = testing::run_config(cfg);
-  // One hour of FARGATE_SPOT from the bundled table (0.012144 per vCPU-h, 0.0013335 per GB-h).
-  EXPECT_NEAR(r.sim->service_cost(0, r.sim->now()), 0.5 * 0.012144 + 0.0013335, 1e-12);
-  EXPECT_NEAR(r.sim->provider_cost(1, r.sim->now()), 0.5 * 0.012144 + 0.0013335, 1e-12);
+  // One hour of FARGATE_SPOT from the bundled table's us-east-1 row (the 2021-01-09 Spot
+  // snapshot: 0.01264355 per vCPU-h, 0.00138835 per GB-h).
+  EXPECT_NEAR(r.sim->service_cost(0, r.sim->now()), 0.5 * 0.01264355 + 0.00138835, 1e-12);
+  EXPECT_NEAR(r.sim->provider_cost(1, r.sim->now()), 0.5 * 0.01264355 + 0.00138835, 1e-12);
   EXPECT_EQ(r.sim->provider_cost(0, r.sim->now()), 0.0);
 }
 

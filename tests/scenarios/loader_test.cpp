@@ -40,7 +40,7 @@ TEST(Loader, DocumentedDefaultsApply) {
   EXPECT_EQ(cfg.timings.spot.warning, std::chrono::minutes(2));
   EXPECT_DOUBLE_EQ(cfg.pricing.fargate_x86.usd_per_vcpu_hour, 0.04048);
   EXPECT_DOUBLE_EQ(cfg.pricing.fargate_x86.usd_per_gb_hour, 0.004445);
-  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_spot_x86.usd_per_vcpu_hour, 0.012144);
+  EXPECT_DOUBLE_EQ(cfg.pricing.fargate_spot_x86.usd_per_vcpu_hour, 0.01264355);  // the latest us-east-1 Spot row
   EXPECT_EQ(cfg.run.sample, std::chrono::minutes(1));
   EXPECT_EQ(cfg.services[0].maximum_percent, 200);
   EXPECT_EQ(cfg.services[0].minimum_healthy_percent, 100);
@@ -343,6 +343,50 @@ services:
   EXPECT_EQ(cfg.task_definitions[1].cpu_units, 512);
   EXPECT_EQ(cfg.services[0].desired_count, 2);
   EXPECT_EQ(cfg.services[1].desired_count, 5);
+}
+
+// Regions: EC2 prices and sizes from the by-region table; Fargate rates checked only when the
+// scenario runs Fargate tasks; Spot on EC2 outside us-east-1 needs a given Spot price.
+TEST(Regions, EachRegionUsesItsOwnRowsAndOnlyWhatIsUsedIsChecked) {
+  const std::string ec2_only = R"(ecsim: 1
+name: west
+duration: 1h
+region: REGION
+capacityProviders:
+  - name: grp
+    autoScalingGroupProvider: {managedScaling: {status: DISABLED}}
+    autoScalingGroup: {MinSize: 1, MaxSize: 1, InstanceType: m5.large}
+clusters: [{clusterName: c, capacityProviders: [grp], defaultCapacityProviderStrategy: [{capacityProvider: grp, weight: 1}]}]
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "256", memory: "512", containerDefinitions: [{name: w, image: w}]}
+services:
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 1}
+)";
+  auto in = [&](const std::string& region) {
+    std::string y = ec2_only;
+    y.replace(y.find("REGION"), 6, region);
+    return y;
+  };
+  const auto west = load_yaml(in("us-west-2"));
+  EXPECT_DOUBLE_EQ(west.instance_types[0].on_demand_usd_per_hour, 0.096);
+  EXPECT_EQ(west.instance_types[0].price_source,
+            "scenarios/data/aws_ec2_linux_prices_by_region.csv row us-west-2 m5.large (On-Demand 2024-04-04)");
+  const auto ireland = load_yaml(in("eu-west-1"));
+  EXPECT_DOUBLE_EQ(ireland.instance_types[0].on_demand_usd_per_hour, 0.107);
+  // il-central-1 has EC2 rows but no Fargate rates: fine while nothing runs on Fargate.
+  EXPECT_NO_THROW(load_yaml(in("il-central-1")));
+  // Fargate in eu-west-1: its own row.
+  const auto f = load_yaml(fargate_scenario("1h", kService) + "region: eu-west-1\n");
+  EXPECT_DOUBLE_EQ(f.pricing.fargate_x86.usd_per_vcpu_hour, 0.04048);
+  // A Spot-capable group outside us-east-1 without a Spot price is refused.
+  std::string spot = in("us-west-2");
+  spot.replace(spot.find("InstanceType: m5.large}"), std::string("InstanceType: m5.large}").size(),
+               "MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 0}, "
+               "LaunchTemplate: {Overrides: [{InstanceType: m5.large}]}}}");
+  const auto errs = errors_of(spot);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_NE(errs[0].find("no Spot price estimate for m5.large in us-west-2"), std::string::npos) << errs[0];
+  EXPECT_NO_THROW(load_yaml(spot + "pricing: {ec2: {instanceTypes: {m5.large: {spotUsdPerHour: 0.04}}}}\n"));
 }
 
 }  // namespace

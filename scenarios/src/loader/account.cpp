@@ -136,22 +136,14 @@ void Loader::read_pricing(const YAML::Node& n) {
   auto table = [&](const char* platform, const char* capacity) { return detail::fargate_rate(region, platform, capacity); };
   auto x86 = table("Linux/x86", "FARGATE");
   auto arm = table("Linux/ARM", "FARGATE");
-  if (!x86 && !(od_vcpu && od_gb)) {
-    ctx_.error(region_node_, "pricing.fargate",
-               "the bundled price table has no Fargate rates for region '" + region +
-                   "'; regions with rates: " + detail::join(detail::fargate_regions()) +
-                   " (or give pricing.fargate.usdPerVcpuHour and usdPerGbHour)");
-    return;
-  }
-  const std::string kTable = "scenarios/data/aws_fargate_prices.csv row ";
-  auto row = [&](const char* platform, const char* capacity) { return kTable + region + " " + platform + " " + capacity; };
+  // Rates are checked only for what the scenario runs (check_fargate_rates, after services).
+  fargate_x86_known_ = x86 || (od_vcpu && od_gb);
   pr.fargate_x86 = x86.value_or(FargateRate{});
-  pr.fargate_x86.source = x86 ? row("Linux/x86", "FARGATE") : "";
   if (od_vcpu) pr.fargate_x86.usd_per_vcpu_hour = *od_vcpu;
   if (od_gb) pr.fargate_x86.usd_per_gb_hour = *od_gb;
-  if (od_vcpu || od_gb) pr.fargate_x86.source = "pricing.fargate (scenario override)" + (x86 && !(od_vcpu && od_gb) ? " and " + row("Linux/x86", "FARGATE") : "");
+  if (od_vcpu || od_gb) pr.fargate_x86.source = "pricing.fargate (scenario override)" + (x86 && !(od_vcpu && od_gb) ? " and " + x86->source : "");
   pr.fargate_arm = arm.value_or(pr.fargate_x86);
-  pr.fargate_arm.source = arm ? row("Linux/ARM", "FARGATE") : pr.fargate_x86.source + " (no ARM row: x86 rates)";
+  if (!arm) pr.fargate_arm.source = pr.fargate_x86.source + " (no ARM row: x86 rates)";
   if (arm_vcpu) pr.fargate_arm.usd_per_vcpu_hour = *arm_vcpu;
   if (arm_gb) pr.fargate_arm.usd_per_gb_hour = *arm_gb;
   if (arm_vcpu || arm_gb) pr.fargate_arm.source = "pricing.fargate.armUsdPer* (scenario override)";
@@ -165,13 +157,12 @@ void Loader::read_pricing(const YAML::Node& n) {
                            ") of: " + r.source};
   };
   pr.fargate_spot_x86 = (discount || od_vcpu || od_gb || !spot_x86) ? discounted(pr.fargate_x86) : *spot_x86;
-  if (pr.fargate_spot_x86.source.empty()) pr.fargate_spot_x86.source = row("Linux/x86", "FARGATE_SPOT");
   pr.fargate_spot_arm = (discount || arm_vcpu || arm_gb || !spot_arm) ? discounted(pr.fargate_arm) : *spot_arm;
-  if (pr.fargate_spot_arm.source.empty()) pr.fargate_spot_arm.source = row("Linux/ARM", "FARGATE_SPOT");
   const auto eph_table = detail::fargate_ephemeral_rate(region);
   pr.ephemeral_usd_per_gb_hour = eph.value_or(eph_table.value_or(0.000111));
   pr.ephemeral_source = eph ? "pricing.fargate.ephemeralUsdPerGbHour (scenario override)"
-                            : (eph_table ? kTable + region + " ephemeral storage" : "ecsim default (us-east-1 rate)");
+                            : (eph_table ? "scenarios/data/aws_fargate_prices_by_region.csv row " + region + " any ephemeral storage"
+                                         : "ecsim default (us-east-1 rate)");
 }
 
 void Loader::read_run(const YAML::Node& n) {
@@ -193,6 +184,20 @@ void Loader::read_run(const YAML::Node& n) {
       else ctx_.error(outs[i], idx("run.outputs", i), "unknown output '" + *s + "'; expected one of: " + detail::join(valid));
     }
   }
+}
+
+// Fargate rates are needed only where the scenario runs Fargate tasks.
+void Loader::check_fargate_rates() {
+  if (fargate_x86_known_) return;
+  auto uses_fargate = [](const std::vector<StrategyItem>& st) {
+    return std::any_of(st.begin(), st.end(), [](const StrategyItem& it) { return it.provider < kNumBuiltinProviders; });
+  };
+  const bool used = std::any_of(cfg_.services.begin(), cfg_.services.end(), [&](const ServiceConfig& s) { return uses_fargate(s.strategy); }) ||
+                    std::any_of(cfg_.run_tasks.begin(), cfg_.run_tasks.end(), [&](const RunTaskGroupConfig& g) { return uses_fargate(g.strategy); });
+  if (!used) return;
+  ctx_.error(region_node_, "pricing.fargate",
+             "the bundled price table has no Fargate rates for region '" + cfg_.region + "', and the scenario runs Fargate tasks; "
+             "regions with rates: " + detail::join(detail::fargate_regions()) + " (or give pricing.fargate.usdPerVcpuHour and usdPerGbHour)");
 }
 
 }  // namespace ecsim::scenarios::loader

@@ -154,10 +154,10 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
       }
       std::optional<CpuArchitecture> arch;
       for (const auto& [name, node] : types) {
-        auto row = detail::ec2_instance_type(name);
+        auto row = detail::ec2_instance_type(name, cfg_.region);
         if (!row) {
-          auto hint = detail::closest(name, detail::ec2_instance_type_names());
-          ctx_.error(node, g.path(), "unknown instance type '" + name + "' (not in the bundled us-east-1 table)" +
+          auto hint = detail::closest(name, detail::ec2_instance_type_names(cfg_.region));
+          ctx_.error(node, g.path(), "unknown instance type '" + name + "' (not in the bundled table for " + cfg_.region + ")" +
                                          (hint ? "; did you mean '" + *hint + "'?" : ""));
           continue;
         }
@@ -170,22 +170,19 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
                                          "give each architecture its own group and capacity provider");
         arch = row->type.architecture;
         if (max_enis) row->type.max_enis = static_cast<int>(*max_enis);
-        apply_price_override(row->type, row->has_spot_data, a);
+        row->type.price_source = row->source;
+        apply_price_override(row->type, row->has_spot_data, a, node);
         a.instance_types.push_back(static_cast<int>(cfg_.instance_types.size()));
         cfg_.instance_types.push_back(row->type);
       }
     }
-    if (cfg_.region != "us-east-1")
-      ctx_.note("capacityProviders", "EC2 prices come from the bundled us-east-1 table; the scenario's region is " + cfg_.region);
     cfg_.asg_providers.push_back(std::move(a));
     provider_names_.push_back(cfg_.asg_providers.back().name);
   }
 }
 
-void Loader::apply_price_override(InstanceTypeConfig& t, bool has_spot_data, const AsgProviderConfig& a) {
+void Loader::apply_price_override(InstanceTypeConfig& t, bool has_spot_data, const AsgProviderConfig& a, const YAML::Node& at) {
   bool spot_price_given = false;
-  t.price_source = "scenarios/data/aws_ec2_us-east-1_linux_prices_specs.csv row " + t.name +
-                   " (On-Demand 2026-07-20" + (has_spot_data ? "; Spot = On-Demand x (1 - Spot Advisor savings), 2025-06)" : "; no Spot Advisor data)");
   if (ec2_price_overrides_.IsDefined() && ec2_price_overrides_.IsMap()) {
     if (auto o = ec2_price_overrides_[t.name]; o.IsDefined()) {
       Fields f(ctx_, o, "pricing.ec2.instanceTypes." + t.name);
@@ -201,8 +198,12 @@ void Loader::apply_price_override(InstanceTypeConfig& t, bool has_spot_data, con
     }
   }
   const bool may_use_spot = a.mixed && (a.on_demand_percent_above_base < 100);
+  // Without an estimate a Spot price would be a guess: refuse rather than bill Spot at On-Demand.
   if (may_use_spot && !has_spot_data && !spot_price_given)
-    ctx_.note("capacityProviders", "instance type " + t.name + " has no Spot Instance Advisor data: its Spot price is taken as On-Demand and its band as >20%");
+    ctx_.error(at, "pricing.ec2.instanceTypes." + t.name + ".spotUsdPerHour",
+               "the bundled tables have no Spot price estimate for " + t.name + " in " + cfg_.region +
+                   " (Spot Advisor data exists for us-east-1 only): give pricing.ec2.instanceTypes." + t.name +
+                   ".spotUsdPerHour, or keep the group On-Demand");
 }
 
 }  // namespace ecsim::scenarios::loader

@@ -103,6 +103,7 @@ class Loader {
   void read_timings(const YAML::Node& n);
 
   void read_pricing(const YAML::Node& n);
+  void check_fargate_rates();
 
   void read_run(const YAML::Node& n);
 
@@ -192,7 +193,7 @@ class Loader {
   // --- capacity providers (EC2 Auto Scaling groups) ------------------------------------------------
   void read_capacity_providers(const YAML::Node& n);
 
-  void apply_price_override(InstanceTypeConfig& t, bool has_spot_data, const AsgProviderConfig& a);
+  void apply_price_override(InstanceTypeConfig& t, bool has_spot_data, const AsgProviderConfig& a, const YAML::Node& at);
 
   // --- services ---------------------------------------------------------------------------------
   // Only ECS rolling updates are modelled. Any other deployment controller or strategy, and
@@ -221,6 +222,7 @@ class Loader {
   Ctx& ctx_;
   std::filesystem::path base_dir_;
   ScenarioConfig cfg_;
+  bool fargate_x86_known_ = true;  // Fargate rates for the region (table or override)
   std::vector<std::vector<PlacementConstraintConfig>> td_constraints_;  // per task definition
   std::map<std::string, int> subnet_zone_;    // subnet id -> zone index
   std::set<std::string> described_subnets_;   // those given in `subnets`
