@@ -69,6 +69,41 @@ TEST(BatchTrace, DurationInTheFirstColumnAndTrailingGarbage) {
   }
 }
 
+// A header with a UTF-8 byte-order mark (spreadsheet exports) still names its first column;
+// a row with too few columns is refused with its line.
+TEST(BatchTrace, ByteOrderMarkAndShortRows) {
+  TraceArrivals t;
+  t.path = kTraces + "bom_header.csv";
+  t.time_column = "t";
+  t.count_column = "count";
+  const auto rows = read_batch_trace(t, 0);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].count, 2);
+  t.path = kTraces + "short_row.csv";
+  t.count_column.clear();
+  t.duration_column = "dur";
+  try {
+    read_batch_trace(t, 0);
+    FAIL() << "a short row was read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("short_row.csv:3: the row has too few columns"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TraceLoad, AShortRowIsRefusedWithItsLine) {
+  CsvTraceReader r(kTraces + "short_row.csv", "t", "dur");
+  std::int64_t ms = 0;
+  double v = 0;
+  ASSERT_TRUE(r.next(&ms, &v));
+  EXPECT_EQ(v, 30);
+  try {
+    r.next(&ms, &v);
+    FAIL() << "a short row was read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("short_row.csv:3: the row has too few columns"), std::string::npos) << e.what();
+  }
+}
+
 TEST(UtcParsing, AcceptsTheTraceFormats) {
   EXPECT_EQ(parse_utc_millis("1970-01-01T00:01Z"), 60'000);
   EXPECT_EQ(parse_utc_millis("1998-06-22T00:00:00Z"), 898'473'600'000LL);

@@ -134,6 +134,17 @@ TEST(Invariants, AViolationIsReportedWithItsTime) {
   }
 }
 
+// One scaler slot per service, or none: a short list is refused, not read past its end.
+TEST(Invariants, ScalerSlotsMustMatchTheServices) {
+  auto cfg = testing::load_yaml(testing::fargate_scenario("10m", R"(services:
+  - {serviceName: a, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+  - {serviceName: b, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+)"));
+  std::vector<std::unique_ptr<ServiceScaler>> one;
+  one.push_back(std::make_unique<OutOfBoundsScaler>());
+  EXPECT_THROW(Simulator(cfg, placement::make_default_placer(), std::move(one)), std::invalid_argument);
+}
+
 TEST(Invariants, OffMeansNoCheckDuringTheRun) {
   auto owned = with_rogue_scaler();
   Simulator& sim = *owned;

@@ -32,5 +32,15 @@ TEST(TokenBucket, FractionalRatesStayExactOverAMinute) {
   EXPECT_EQ(taken, 501);  // the initial token plus 500 refilled in 60 s
 }
 
+// The wait for the next token rounds up to whole milliseconds: with 59,999,999 units per ms
+// (a token is 60,000,000) one token takes 1.0000000167 ms, so it is there at 2 ms, not at 1.
+TEST(TokenBucket, TheNextTokenTimeRoundsUp) {
+  TokenBucket b(/*burst=*/1, /*per_second=*/59'999'999 / 60'000.0);
+  EXPECT_TRUE(b.try_take(kTimeZero));
+  EXPECT_EQ(b.next_available(kTimeZero), at_millis(2));
+  EXPECT_FALSE(b.try_take(at_millis(1)));
+  EXPECT_TRUE(b.try_take(at_millis(2)));
+}
+
 }  // namespace
 }  // namespace ecsim
