@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -89,6 +91,23 @@ taskDefinitions:
       - {name: web, image: web:1, essential: true}
     ecsim: {imageSizeMiB: 100)" + td_extra + R"(}
 )" + extra;
+}
+
+/// The stems of the .yaml files in a folder, sorted (fixture lists for parametrized tests).
+inline std::vector<std::string> yaml_stems(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// A whole file as bytes.
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 }  // namespace ecsim::testing

@@ -17,6 +17,7 @@
 
 #include "ecsim/scenarios/outputs.hpp"
 #include "ecsim/scenarios/scenario.hpp"
+#include "test_util.hpp"
 
 namespace ecsim::scenarios {
 namespace {
@@ -24,20 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kAws = fs::path(ECSIM_SOURCE_DIR) / "tests" / "data" / "aws";
 
-std::vector<std::string> inputs() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(kAws))
-    if (e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> inputs() { return ecsim::testing::yaml_stems(kAws); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ecsim::testing::slurp;
 
 const nlohmann::json* at_path(const nlohmann::json& j, const std::string& path) {
   const nlohmann::json* cur = &j;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "ecsim/scenarios/scenario.hpp"
+#include "test_util.hpp"
 
 namespace ecsim::scenarios {
 namespace {
@@ -16,20 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kBad = fs::path(ECSIM_SOURCE_DIR) / "tests" / "data" / "bad";
 
-std::vector<std::string> fixtures() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(kBad))
-    if (e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> fixtures() { return ecsim::testing::yaml_stems(kBad); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ecsim::testing::slurp;
 
 class BadFixtures : public ::testing::TestWithParam<std::string> {};
 

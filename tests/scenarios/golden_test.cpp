@@ -21,6 +21,7 @@
 #include "ecsim/core/event_log.hpp"
 #include "ecsim/scenarios/outputs.hpp"
 #include "ecsim/scenarios/scenario.hpp"
+#include "test_util.hpp"
 
 namespace ecsim::scenarios {
 namespace {
@@ -32,13 +33,7 @@ const fs::path kOracle = kGolden / "oracle.txt";
 
 bool updating() { return std::getenv("ECSIM_UPDATE_GOLDEN") != nullptr; }
 
-std::vector<std::string> goldens() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(kGolden))
-    if (e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> goldens() { return ecsim::testing::yaml_stems(kGolden); }
 
 /// summary.json without its one wall-clock field, so that it compares byte for byte.
 std::string mask_wall_clock(const std::string& summary) {
@@ -56,12 +51,7 @@ std::map<std::string, std::string> all_outputs(const fs::path& scenario) {
           {"summary.json", mask_wall_clock(out.summary_json)}};
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read_file(const fs::path& p) { return ecsim::testing::slurp(p); }
 
 class Golden : public ::testing::TestWithParam<std::string> {};
 
