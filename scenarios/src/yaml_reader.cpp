@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "yaml_reader.hpp"
 
+#include <exception>
 #include <stdexcept>
 
 #include "ecsim/scenarios/aws_fields.hpp"
@@ -335,7 +336,16 @@ Fields::Fields(Ctx& ctx, const YAML::Node& node, std::string path, std::string s
   }
 }
 
-Fields::~Fields() { finish(); }
+Fields::~Fields() {
+  // While another exception unwinds the loader, the keys left unread say nothing (and
+  // finish() may throw a logic_error, which would terminate the process).
+  if (std::uncaught_exceptions() > 0) return;
+  try {
+    finish();
+  } catch (const std::logic_error& e) {  // a loader defect: say so rather than terminate
+    ctx_.error_at(YAML::Mark::null_mark(), path_.empty() ? "(top level)" : path_, std::string("internal error (please report): ") + e.what());
+  }
+}
 
 bool Fields::has(const std::string& key) const {
   if (!valid_) return false;

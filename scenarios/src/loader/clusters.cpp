@@ -96,8 +96,8 @@ std::optional<int> Loader::find_cluster(Fields& f, bool describe_arn) {
   return std::nullopt;
 }
 
-std::optional<int> Loader::find_task_definition(Fields& f) {
-  auto node = f.get("taskDefinition", true);
+std::optional<int> Loader::find_task_definition(Fields& f, bool required) {
+  auto node = f.get("taskDefinition", required);
   if (!node.IsDefined()) return std::nullopt;
   auto s = detail::scalar_string(ctx_, node, f.sub("taskDefinition"));
   if (!s) return std::nullopt;

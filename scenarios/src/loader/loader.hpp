@@ -175,7 +175,7 @@ class Loader {
   /// `cluster` (a name or an ARN); with describe_arn, a describe-services `clusterArn` too.
   std::optional<int> find_cluster(Fields& f, bool describe_arn = false);
 
-  std::optional<int> find_task_definition(Fields& f);
+  std::optional<int> find_task_definition(Fields& f, bool required = true);
 
   // launchType / capacityProviderStrategy / the cluster default, resolved to a strategy.
   std::optional<std::vector<StrategyItem>> resolve_strategy(Fields& f, int cluster, std::optional<int> td);

@@ -48,7 +48,17 @@ void Loader::read_services(const YAML::Node& n) {
       ctx_.error(n[i]["availabilityZoneRebalancing"], f.sub("availabilityZoneRebalancing"),
                  "availability zone rebalancing is not modelled (ecsim spreads new tasks over zones but never moves running "
                  "ones): give DISABLED, which is what ecsim simulates");
-    auto td = find_task_definition(f);
+    // An EXTERNAL controller's service has no task definition (its task sets do); the
+    // controller itself is refused below, without a companion "taskDefinition is missing".
+    bool external = false;
+    if (f.has("deploymentController")) {
+      const YAML::Node dc = f.node()["deploymentController"];
+      if (dc.IsMap()) {
+        const YAML::Node type = dc["type"];
+        external = type.IsDefined() && type.IsScalar() && type.Scalar() == "EXTERNAL";
+      }
+    }
+    auto td = find_task_definition(f, !external);
     if (auto v = f.integer("desiredCount", 0, cfg_.account.tasks_per_service)) s.desired_count = static_cast<int>(*v);
     if (auto ss = f.choice("schedulingStrategy", {"REPLICA", "DAEMON"}); ss && *ss == "DAEMON") {
       s.daemon = true;
