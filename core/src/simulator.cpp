@@ -184,8 +184,19 @@ void Simulator::run() {
 
 // After each event: the reconciles it requested, then (when on) the invariant checks.
 void Simulator::run_until(SimTime t) {
-  if (finished_) return;
-  loop_.run_until(t, [this](const Event& e) { handle_event(e); });
+  if (finished_ || interrupted_) return;
+  if (!interrupt_flag_) {
+    loop_.run_until(t, [this](const Event& e) { handle_event(e); });
+    return;
+  }
+  // In chunks, so an interrupt is seen within a few thousand events.
+  while (!interrupted_) {
+    if (interrupt_flag_->load(std::memory_order_relaxed)) {
+      interrupted_ = true;
+      return;
+    }
+    if (loop_.run_until_at_most(t, kInterruptCheckEvents, [this](const Event& e) { handle_event(e); }) < kInterruptCheckEvents) return;
+  }
 }
 
 std::size_t Simulator::step(std::size_t n) {
@@ -201,7 +212,7 @@ void Simulator::handle_event(const Event& e) {
 
 void Simulator::finish() {
   if (finished_) return;
-  loop_.advance_to(horizon());
+  if (!interrupted_) loop_.advance_to(horizon());
   for (std::size_t i = 0; i < world_.services.size(); ++i) {
     auto& s = world_.services[i];
     load_.accumulate(static_cast<int>(i));

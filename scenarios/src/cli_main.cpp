@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -135,6 +137,11 @@ int run_compare_command(const std::vector<std::string>& files, const std::vector
 
 }  // namespace
 
+// SIGINT / SIGTERM: the run stops at the current simulated time and keeps what it simulated.
+std::atomic<bool> g_interrupt{false};
+extern "C" void on_interrupt(int) { g_interrupt.store(true, std::memory_order_relaxed); }
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
+
 int main(int argc, char** argv) {
   CLI::App app{"ecsim: a discrete-event simulator of Amazon ECS scheduling and autoscaling"};
   app.require_subcommand(1);
@@ -221,11 +228,19 @@ int main(int argc, char** argv) {
     }
     if (seed) cfg.seed = *seed;
     const std::filesystem::path base = out_dir.empty() ? std::filesystem::path("ecsim-out") / cfg.name : std::filesystem::path(out_dir);
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
     for (int rep = 0; rep < cfg.run.replications; ++rep) {
       auto sim = sc::build(cfg, static_cast<std::uint64_t>(rep));
+      sim->set_interrupt_flag(&g_interrupt);
       const auto dir = cfg.run.replications == 1 ? base : base / fmt::format("replication-{}", rep);
       ProgressBar bar(!quiet, cfg.run.replications == 1 ? cfg.name : fmt::format("{} #{}", cfg.name, rep));
       const std::string summary = sc::run_to_directory(*sim, dir, [&](double f) { bar.update(f); });
+      if (sim->interrupted()) {
+        std::cerr << fmt::format("\necsim: interrupted at simulated time {}s of {}s; the outputs in {} are complete up to then\n",
+                                 ecsim::format_seconds(sim->now()), ecsim::format_seconds(sim->horizon()), dir.string());
+        return kExitInterrupted;
+      }
       if (!quiet) print_human_summary(summary, dir);
     }
     return kExitOk;

@@ -312,6 +312,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
   j["seed"] = cfg.seed;
   j["replication"] = sim.replication();
   j["simulatedSeconds"] = to_seconds(end);
+  if (sim.interrupted()) j["interrupted"] = {{"atSimulatedSeconds", to_seconds(end)}};
   j["wallSeconds"] = std::round(wall_seconds * 1000) / 1000;
   j["events"] = sim.events_processed();
   double total = 0;
@@ -451,9 +452,9 @@ std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, c
   // Run in slices so a progress callback can report; slicing does not change the result.
   constexpr int kSlices = 200;
   const auto horizon = sim.horizon().time_since_epoch();
-  for (int k = 1; k <= kSlices; ++k) {
+  for (int k = 1; k <= kSlices && !sim.interrupted(); ++k) {
     sim.run_until(SimTime{horizon * k / kSlices});
-    if (progress) progress(static_cast<double>(k) / kSlices);
+    if (progress && !sim.interrupted()) progress(static_cast<double>(k) / kSlices);
   }
   sim.finish();
   for (Observer* o : {static_cast<Observer*>(ev.get()), static_cast<Observer*>(ts.get()), static_cast<Observer*>(tk.get())})

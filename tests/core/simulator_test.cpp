@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <map>
 #include <thread>
 
@@ -395,6 +397,26 @@ TEST(BinnedSamples, NearestRankOnTheBinsInFixedMemory) {
   v.merge(w);
   EXPECT_EQ(v.count(), 10u);
   EXPECT_NEAR(v.percentile(60), 2.0, 0.002);
+}
+
+// An interrupt stops the run at an event boundary; the run then ends there, not at the
+// horizon, and the statistics close at that time.
+TEST(Interrupt, StopsAtTheCurrentTimeAndEndsThere) {
+  auto cfg = testing::load_yaml(fargate_scenario("1h", R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 2, launchType: FARGATE}
+)"));
+  auto sim = scenarios::build(cfg, 0);
+  std::atomic<bool> stop{false};
+  sim->set_interrupt_flag(&stop);
+  sim->run_until(at_millis(600'000));
+  EXPECT_FALSE(sim->interrupted());
+  stop = true;
+  sim->run();
+  EXPECT_TRUE(sim->interrupted());
+  EXPECT_EQ(sim->now(), at_millis(600'000));
+  EXPECT_EQ(sim->services()[0].running, 2);
+  EXPECT_DOUBLE_EQ(sim->services()[0].running_stats.mean(sim->now()), (2 * (600 - 24.5)) / 600.0);  // closed at 600 s
 }
 
 }  // namespace

@@ -51,6 +51,17 @@ class EventLoop final : public Scheduler<Event> {
     return done;
   }
 
+  /// Runs at most n events with time <= min(t, horizon); when fewer than n were due, moves
+  /// the clock to that time as run_until does. Returns how many ran.
+  template <class Dispatch>
+  std::size_t run_until_at_most(SimTime t, std::size_t n, Dispatch&& dispatch) {
+    t = std::min(t, horizon_);
+    std::size_t done = 0;
+    while (done < n && run_one(t, dispatch)) ++done;
+    if (done < n) now_ = std::max(now_, t);
+    return done;
+  }
+
   /// Runs at most n events (none past the horizon); returns how many ran.
   template <class Dispatch>
   std::size_t step(std::size_t n, Dispatch&& dispatch) {

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -63,7 +65,14 @@ class Simulator final {
   /// Runs at most n events; returns how many ran.
   std::size_t step(std::size_t n);
   /// Ends the run: bills live tasks up to now and calls on_run_end. Idempotent; run() calls it.
+  /// After an interrupt the run ends at the interrupted time, not at the horizon.
   void finish();
+  /// An interrupt (SIGINT, a notebook's stop button): while `*flag` is true, run and run_until
+  /// stop within kInterruptCheckEvents events, at an event boundary, and interrupted() is set.
+  /// The flag is read, never written; it must outlive the run (null: no checks).
+  void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_flag_ = flag; }
+  bool interrupted() const { return interrupted_; }
+  static constexpr std::size_t kInterruptCheckEvents = 4096;
 
   SimTime now() const { return loop_.now(); }
   SimTime horizon() const { return loop_.horizon(); }
@@ -157,6 +166,8 @@ class Simulator final {
   std::unique_ptr<CapacityPlacer> placer_;
   std::uint64_t replication_;
   bool finished_ = false;
+  const std::atomic<bool>* interrupt_flag_ = nullptr;
+  bool interrupted_ = false;
   EventLoop<Event> loop_;
   Trace trace_;
 

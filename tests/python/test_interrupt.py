@@ -1,0 +1,65 @@
+"""SIGINT on `ecsim run`: the run stops at the current simulated time, every output is whole
+(no half rows), summary.json says where it stopped, one line says so, and the exit code is 130."""
+
+import csv
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ECSIM = ROOT / "build" / "dev" / "bin" / "ecsim"
+
+# A heavy week: 100 batch tasks a second on Fargate Spot keeps the run busy for many seconds.
+HEAVY = """
+ecsim: 1
+name: heavy
+seed: 1
+duration: 7d
+account: {fargateLaunchRate: {burst: 1000, perSecond: 1000}}
+clusters: [{clusterName: c, capacityProviders: [FARGATE, FARGATE_SPOT]}]
+taskDefinitions:
+  - family: job
+    requiresCompatibilities: [FARGATE]
+    networkMode: awsvpc
+    cpu: "256"
+    memory: "512"
+    containerDefinitions: [{name: j, image: j}]
+runTasks:
+  - cluster: c
+    taskDefinition: job
+    capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]
+    arrivals: {poisson: {ratePerSecond: 100, duration: {exponentialMean: 2m}}}
+"""
+
+
+@pytest.mark.skipif(not ECSIM.exists(), reason="needs the dev build's ecsim binary")
+def test_sigint_keeps_whole_outputs_and_exits_130(tmp_path):
+    scenario = tmp_path / "heavy.yaml"
+    scenario.write_text(HEAVY)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(ECSIM), "run", str(scenario), "--out", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    assert proc.poll() is None, "the heavy run ended before the interrupt: make it heavier"
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert time.monotonic() - t0 < 10, "the interrupt was not honoured promptly"
+    assert proc.returncode == 130, err
+    assert "interrupted at simulated time" in err
+    summary = json.loads((out / "summary.json").read_text())
+    stopped = summary["interrupted"]["atSimulatedSeconds"]
+    assert 0 < stopped < 7 * 86400
+    assert summary["simulatedSeconds"] == stopped
+    for name in ("events.csv", "timeseries.csv"):
+        text = (out / name).read_text()
+        assert text.endswith("\n"), f"{name} ends in a half row"
+        rows = list(csv.reader(text.splitlines()))
+        assert len(rows) > 1
+        assert all(len(r) == len(rows[0]) for r in rows), f"{name} has a row of the wrong width"
+    last_event = float(list(csv.reader((out / "events.csv").read_text().splitlines()))[-1][0])
+    assert last_event <= stopped
