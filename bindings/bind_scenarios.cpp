@@ -5,6 +5,10 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
 #include "bindings.hpp"
 #include "ecsim/scenarios/outputs.hpp"
 #include "ecsim/scenarios/aws_fields.hpp"
@@ -84,6 +88,43 @@ py::dict table(const scenarios::TasksTable& tk) {
 
 }  // namespace
 
+// Runs `body` (a whole simulation) on a worker thread without the GIL, while this thread
+// checks Python's signals every 100 ms: on KeyboardInterrupt (a notebook's stop button, a
+// SIGINT) the simulation is told to stop, the worker is joined, and the exception is raised.
+// No thread outlives the call. Python scaling policies take the GIL from the worker as usual.
+template <class Body>
+auto run_interruptibly(Simulator& sim, Body&& body) -> decltype(body()) {
+  using Result = decltype(body());
+  std::atomic<bool> stop{false};
+  sim.set_interrupt_flag(&stop);
+  std::packaged_task<Result()> task(std::forward<Body>(body));
+  auto result = task.get_future();
+  std::thread worker(std::move(task));
+  for (;;) {
+    bool ready;
+    {
+      py::gil_scoped_release release;
+      ready = result.wait_for(std::chrono::milliseconds(100)) == std::future_status::ready;
+    }
+    if (ready) break;
+    if (PyErr_CheckSignals() != 0) {
+      stop = true;
+      {
+        py::gil_scoped_release release;
+        worker.join();
+      }
+      sim.set_interrupt_flag(nullptr);
+      throw py::error_already_set();
+    }
+  }
+  {
+    py::gil_scoped_release release;
+    worker.join();
+  }
+  sim.set_interrupt_flag(nullptr);
+  return result.get();  // rethrows what the simulation threw
+}
+
 void bind_scenarios(py::module_& m) {
   PYBIND11_CONSTINIT static py::gil_safe_call_once_and_store<py::object> error_type;
   error_type.call_once_and_store_result([&]() {
@@ -136,11 +177,7 @@ void bind_scenarios(py::module_& m) {
         }
         py::dict d;
         if (csv) {
-          scenarios::RunOutputs out;
-          {
-            py::gil_scoped_release release;
-            out = scenarios::run_in_memory(*sim, events, timeseries, tasks);
-          }
+          auto out = run_interruptibly(*sim, [&] { return scenarios::run_in_memory(*sim, events, timeseries, tasks); });
           sim.reset();  // with the GIL: Python policies are released here
           d["summary"] = py::str(out.summary_json);
           d["events"] = py::str(out.events_csv);
@@ -148,11 +185,7 @@ void bind_scenarios(py::module_& m) {
           d["tasks"] = py::str(out.tasks_csv);
           return d;
         }
-        scenarios::RunTables out;
-        {
-          py::gil_scoped_release release;
-          out = scenarios::run_to_tables(*sim, events, timeseries, tasks);
-        }
+        auto out = run_interruptibly(*sim, [&] { return scenarios::run_to_tables(*sim, events, timeseries, tasks); });
         sim.reset();
         d["summary"] = py::str(out.summary_json);
         d["events"] = out.events ? py::object(table(*out.events)) : py::object(py::none());

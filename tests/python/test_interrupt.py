@@ -63,3 +63,35 @@ def test_sigint_keeps_whole_outputs_and_exits_130(tmp_path):
         assert all(len(r) == len(rows[0]) for r in rows), f"{name} has a row of the wrong width"
     last_event = float(list(csv.reader((out / "events.csv").read_text().splitlines()))[-1][0])
     assert last_event <= stopped
+
+
+def test_keyboard_interrupt_stops_ecsim_run_promptly(tmp_path):
+    """ecsim.run() in a child process gets SIGINT 2 s in: KeyboardInterrupt within about a
+    second, no thread left behind (the process exits on its own)."""
+    script = tmp_path / "run.py"
+    script.write_text(f'''
+import sys, threading, time
+import ecsim
+sc = ecsim.loads({HEAVY!r})
+print("ready", flush=True)
+t0 = time.monotonic()
+try:
+    ecsim.run(sc, events=False, timeseries=False)
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    print("interrupted", round(time.monotonic() - t0, 1), threading.active_count(), flush=True)
+''')
+    import os
+    import sys
+    env = dict(os.environ)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(2.0)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    waited = time.monotonic() - t0
+    assert out.startswith("interrupted"), out + err
+    assert waited < 3, f"KeyboardInterrupt took {waited:.1f} s"
+    assert out.split()[2] == "1", "a worker thread outlived the run"
+    assert proc.returncode == 0
