@@ -26,13 +26,14 @@ void BatchGroups::start() {
   w_.groups.resize(w_.config.run_tasks.size());
   traces_.resize(w_.groups.size());
   trace_pos_.assign(w_.groups.size(), 0);
+  next_arrival_s_.assign(w_.groups.size(), 0.0);
   for (std::size_t g = 0; g < w_.groups.size(); ++g) {
     const auto& gc = w_.config.run_tasks[g];
     w_.groups[g].per_item.assign(gc.strategy.size(), 0);
     if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
       if (poisson->rate_per_second > 0) {
-        const double gap = arrival_rng_[g].exponential(1.0 / arrival_rate(*poisson));
-        sched_.at(sched_.now() + seconds(gap), events::RunTaskArrival{static_cast<int>(g)});
+        next_arrival_s_[g] = to_seconds(sched_.now()) + arrival_rng_[g].exponential(1.0 / arrival_rate(*poisson));
+        schedule_poisson(static_cast<int>(g));
       }
     } else {
       traces_[g] = read_batch_trace(std::get<TraceArrivals>(gc.arrivals), w_.config.start_unix_seconds);
@@ -45,15 +46,18 @@ void BatchGroups::on(const events::RunTaskArrival& e) {
   const auto& gc = w_.config.run_tasks[e.group];
   if (const auto* poisson = std::get_if<PoissonArrivals>(&gc.arrivals)) {
     Rng& dr = duration_rng_[e.group];
-    // One RunTask call starts `count` tasks, each with its own amount of work.
-    for (int k = 0; k < gc.tasks_per_call; ++k) {
-      SimDuration work = std::visit(Overloaded{[&](const ExponentialDuration& d) { return seconds(dr.exponential(to_seconds(d.mean))); },
-                                               [](const FixedDuration& d) { return d.value; }},
-                                    poisson->duration);
-      submit(e.group, work);
-    }
-    const double gap = arrival_rng_[e.group].exponential(1.0 / arrival_rate(*poisson));
-    sched_.at(sched_.now() + seconds(gap), events::RunTaskArrival{e.group});
+    const double now_s = to_seconds(sched_.now());
+    do {  // every arrival whose exact time falls in this millisecond
+      // One RunTask call starts `count` tasks, each with its own amount of work.
+      for (int k = 0; k < gc.tasks_per_call; ++k) {
+        SimDuration work = std::visit(Overloaded{[&](const ExponentialDuration& d) { return seconds(dr.exponential(to_seconds(d.mean))); },
+                                                 [](const FixedDuration& d) { return d.value; }},
+                                      poisson->duration);
+        submit(e.group, work);
+      }
+      next_arrival_s_[e.group] += arrival_rng_[e.group].exponential(1.0 / arrival_rate(*poisson));
+    } while (next_arrival_s_[e.group] <= now_s);
+    schedule_poisson(e.group);
     return;
   }
   const auto& row = traces_[e.group][trace_pos_[e.group]++];
@@ -66,6 +70,14 @@ double BatchGroups::arrival_rate(const PoissonArrivals& a) const {
   const double x = to_seconds(sched_.now() + a.phase) / to_seconds(a.period);
   // A rate of zero would never arrive again: keep a floor of 1e-9 of the mean.
   return std::max(a.rate_per_second * 1e-9, a.rate_per_second * (1.0 + a.amplitude * std::sin(2.0 * std::numbers::pi * x)));
+}
+
+void BatchGroups::schedule_poisson(int group) {
+  // The millisecond that holds the arrival: (ms - 1, ms] in seconds, so an exact time of
+  // 1.0004 s fires at 1.001 s and one of 1.001 s at 1.001 s. Nothing past the horizon.
+  const double t_ms = std::ceil(next_arrival_s_[group] * 1000.0);
+  if (t_ms > static_cast<double>(horizon_.time_since_epoch().count())) return;
+  sched_.at(at_millis(static_cast<std::int64_t>(t_ms)), events::RunTaskArrival{group});
 }
 
 void BatchGroups::next_trace_arrival(int group) {

@@ -40,6 +40,11 @@ class BatchGroups {
   std::vector<std::vector<BatchArrival>> traces_;
   std::vector<std::size_t> trace_pos_;
   std::vector<Rng> arrival_rng_, duration_rng_;  ///< runTasks/<name>/arrivals, .../durations
+  /// Poisson groups: the exact time (seconds) of the next arrival. Events fire at the
+  /// millisecond that holds it, and one event serves every arrival within its millisecond,
+  /// so counts stay exact at any rate (rounding each gap to a millisecond did not).
+  std::vector<double> next_arrival_s_;
+  void schedule_poisson(int group);
   SimTime horizon_;
 };
 
