@@ -19,6 +19,17 @@
 
 namespace {
 
+// SIGINT / SIGTERM: the run stops at the current simulated time and keeps what it simulated.
+std::atomic<bool> g_interrupt{false};
+void on_interrupt(int) { g_interrupt.store(true, std::memory_order_relaxed); }
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
+
+void catch_interrupts() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
+
+
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitInvalid = 2;
@@ -101,9 +112,10 @@ int run_compare_command(const std::vector<std::string>& files, const std::vector
   }
   try {
     ProgressBar bar(!quiet, "compare");
+    catch_interrupts();
     const auto rows = sc::run_compare(options, replications, jobs, [&](std::size_t d, std::size_t n) {
       bar.update(static_cast<double>(d) / static_cast<double>(n));
-    });
+    }, &g_interrupt);
     const std::filesystem::path dir = out_dir.empty() ? std::filesystem::path("ecsim-out") / "compare" : std::filesystem::path(out_dir);
     std::filesystem::create_directories(dir);
     sc::SweepGrid axis;
@@ -127,6 +139,11 @@ int run_compare_command(const std::vector<std::string>& files, const std::vector
       std::cout << fmt::format("(means over {} replication{}; every summary metric per run: {})\n", replications,
                                replications == 1 ? "" : "s", (dir / "compare.csv").string());
     }
+    if (g_interrupt) {
+      std::cerr << fmt::format("\necsim: interrupted; {} keeps the finished runs, the others are marked interrupted\n",
+                               (dir / "compare.csv").string());
+      return kExitInterrupted;
+    }
     for (const auto& l : table) failed = failed || !l.error.empty();
     return failed ? kExitFailure : kExitOk;
   } catch (const std::exception& e) {
@@ -136,11 +153,6 @@ int run_compare_command(const std::vector<std::string>& files, const std::vector
 }
 
 }  // namespace
-
-// SIGINT / SIGTERM: the run stops at the current simulated time and keeps what it simulated.
-std::atomic<bool> g_interrupt{false};
-extern "C" void on_interrupt(int) { g_interrupt.store(true, std::memory_order_relaxed); }
-constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 int main(int argc, char** argv) {
   CLI::App app{"ecsim: a discrete-event simulator of Amazon ECS scheduling and autoscaling"};
@@ -215,21 +227,26 @@ int main(int argc, char** argv) {
     if (sweep->parsed()) {
       const auto grid = sc::read_sweep_grid(grid_path);
       ProgressBar bar(!quiet, cfg.name + " sweep");
+      catch_interrupts();
       const auto rows = sc::run_sweep(src, grid, jobs, [&](std::size_t d, std::size_t n) {
         bar.update(static_cast<double>(d) / static_cast<double>(n));
-      });
+      }, &g_interrupt);
       const std::filesystem::path dir = out_dir.empty() ? std::filesystem::path("ecsim-out") / (cfg.name + "-sweep") : std::filesystem::path(out_dir);
       std::filesystem::create_directories(dir);
       std::ofstream(dir / "sweep.csv", std::ios::binary) << sc::sweep_csv(grid, rows);
       std::size_t failed = 0;
       for (const auto& r : rows) failed += r.error.empty() ? 0 : 1;
       if (!quiet) std::cout << fmt::format("{}: {} runs ({} failed) -> {}\n", cfg.name, rows.size(), failed, (dir / "sweep.csv").string());
+      if (g_interrupt) {
+        std::cerr << fmt::format("\necsim: interrupted; {} keeps the finished points, the others are marked interrupted\n",
+                                 (dir / "sweep.csv").string());
+        return kExitInterrupted;
+      }
       return kExitOk;
     }
     if (seed) cfg.seed = *seed;
     const std::filesystem::path base = out_dir.empty() ? std::filesystem::path("ecsim-out") / cfg.name : std::filesystem::path(out_dir);
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    catch_interrupts();
     for (int rep = 0; rep < cfg.run.replications; ++rep) {
       auto sim = sc::build(cfg, static_cast<std::uint64_t>(rep));
       sim->set_interrupt_flag(&g_interrupt);

@@ -100,17 +100,23 @@ namespace {
 
 // Runs every (source, replication) job on `jobs` threads; row i gets job i's results.
 void run_jobs(const std::vector<ScenarioSource>& sources, std::vector<SweepRow>& rows, unsigned jobs,
-              const std::function<void(std::size_t, std::size_t)>& progress) {
+              const std::function<void(std::size_t, std::size_t)>& progress, const std::atomic<bool>* interrupt) {
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex progress_mutex;
   auto worker = [&] {
     for (std::size_t i = next++; i < rows.size(); i = next++) {
       SweepRow& row = rows[i];
+      if (interrupt && interrupt->load(std::memory_order_relaxed)) {
+        row.error = "interrupted: not run";
+        continue;
+      }
       try {
         auto cfg = load(sources[i]);
         auto sim = build(cfg, static_cast<std::uint64_t>(row.replication));
+        sim->set_interrupt_flag(interrupt);
         const auto out = run_in_memory(*sim, false, false, false);
-        flatten(nlohmann::json::parse(out.summary_json), "", &row.metrics);
+        if (sim->interrupted()) row.error = "interrupted at simulated time " + format_seconds(sim->now()) + "s";
+        else flatten(nlohmann::json::parse(out.summary_json), "", &row.metrics);
       } catch (const ScenarioError& e) {
         row.error = e.errors().empty() ? e.what() : e.errors().front().str();
       } catch (const std::exception& e) {
@@ -134,7 +140,8 @@ void run_jobs(const std::vector<ScenarioSource>& sources, std::vector<SweepRow>&
 }  // namespace
 
 std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
-                                const std::function<void(std::size_t, std::size_t)>& progress) {
+                                const std::function<void(std::size_t, std::size_t)>& progress,
+                                const std::atomic<bool>* interrupt) {
   std::vector<std::vector<std::string>> points{{}};
   for (const auto& [path, values] : grid.axes) {
     std::vector<std::vector<std::string>> next;
@@ -155,12 +162,13 @@ std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& gri
       for (std::size_t k = 0; k < grid.axes.size(); ++k) src.overrides.push_back(grid.axes[k].first + "=" + p[k]);
       sources.push_back(std::move(src));
     }
-  run_jobs(sources, rows, jobs, progress);
+  run_jobs(sources, rows, jobs, progress, interrupt);
   return rows;
 }
 
 std::vector<SweepRow> run_compare(const std::vector<ScenarioSource>& options, int replications, unsigned jobs,
-                                  const std::function<void(std::size_t, std::size_t)>& progress) {
+                                  const std::function<void(std::size_t, std::size_t)>& progress,
+                                  const std::atomic<bool>* interrupt) {
   std::vector<SweepRow> rows;
   std::vector<ScenarioSource> sources;
   for (const auto& o : options)
@@ -168,7 +176,7 @@ std::vector<SweepRow> run_compare(const std::vector<ScenarioSource>& options, in
       rows.push_back(SweepRow{{o.file_name}, r, "", {}});
       sources.push_back(o);
     }
-  run_jobs(sources, rows, jobs, progress);
+  run_jobs(sources, rows, jobs, progress, interrupt);
   return rows;
 }
 

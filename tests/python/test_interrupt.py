@@ -95,3 +95,24 @@ except KeyboardInterrupt:
     assert waited < 3, f"KeyboardInterrupt took {waited:.1f} s"
     assert out.split()[2] == "1", "a worker thread outlived the run"
     assert proc.returncode == 0
+
+
+@pytest.mark.skipif(not ECSIM.exists(), reason="needs the dev build's ecsim binary")
+def test_sigint_on_sweep_keeps_the_csv_and_marks_the_rest(tmp_path):
+    scenario = tmp_path / "heavy.yaml"
+    scenario.write_text(HEAVY)
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("grid: {seed: [1, 2, 3, 4]}\n")
+    out = tmp_path / "sweep"
+    proc = subprocess.Popen([str(ECSIM), "sweep", str(scenario), "--grid", str(grid), "-j", "1", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    rows = list(csv.DictReader((out / "sweep.csv").read_text().splitlines()))
+    assert len(rows) == 4
+    errors = [r["error"] for r in rows]
+    assert errors[0].startswith("interrupted at simulated time"), errors
+    assert errors[1:] == ["interrupted: not run"] * 3, errors

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <atomic>
+
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -33,13 +35,17 @@ struct SweepRow {
 
 /// Runs the sweep on `jobs` threads (0: all cores). A failing point records its error in its
 /// row instead of stopping the sweep. `progress` is called with (done, total).
+/// While `*interrupt` is true (SIGINT), points not started are not run and running ones stop
+/// at their current time; both keep an `error` saying so, finished points keep their results.
 std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
-                                const std::function<void(std::size_t, std::size_t)>& progress = {});
+                                const std::function<void(std::size_t, std::size_t)>& progress = {},
+                                const std::atomic<bool>* interrupt = nullptr);
 
 /// Runs several scenarios (the options a planner compares) x replications on `jobs` threads.
 /// Each row's point is the option's file name.
 std::vector<SweepRow> run_compare(const std::vector<ScenarioSource>& options, int replications, unsigned jobs,
-                                  const std::function<void(std::size_t, std::size_t)>& progress = {});
+                                  const std::function<void(std::size_t, std::size_t)>& progress = {},
+                                  const std::atomic<bool>* interrupt = nullptr);
 
 /// One line of a comparison: means over replications, summed over services.
 struct CompareLine {
