@@ -185,18 +185,28 @@ void Simulator::run() {
 // After each event: the reconciles it requested, then (when on) the invariant checks.
 void Simulator::run_until(SimTime t) {
   if (finished_ || interrupted_) return;
-  if (!interrupt_flag_) {
-    loop_.run_until(t, [this](const Event& e) { handle_event(e); });
-    return;
-  }
-  // In chunks, so an interrupt is seen within a few thousand events.
+  // In chunks, so an interrupt or the live-task limit is seen within a few thousand events.
   while (!interrupted_) {
-    if (interrupt_flag_->load(std::memory_order_relaxed)) {
+    if (interrupt_flag_ && interrupt_flag_->load(std::memory_order_relaxed)) {
       interrupted_ = true;
       return;
     }
-    if (loop_.run_until_at_most(t, kInterruptCheckEvents, [this](const Event& e) { handle_event(e); }) < kInterruptCheckEvents) return;
+    if (over_live_task_limit()) return;
+    if (loop_.run_until_at_most(t, kInterruptCheckEvents, [this](const Event& e) { handle_event(e); }) < kInterruptCheckEvents) {
+      over_live_task_limit();
+      return;
+    }
   }
+}
+
+bool Simulator::over_live_task_limit() {
+  const auto live = static_cast<std::int64_t>(world_.tasks.size() - world_.free_slots.size());
+  if (live <= config_.run.max_live_tasks) return false;
+  interrupted_ = true;
+  stop_reason_ = "more than " + std::to_string(config_.run.max_live_tasks) + " tasks were live at once (run.maxLiveTasks; " +
+                 std::to_string(live) + " at " + format_seconds(now()) + "s): raise it if the machine has the memory, "
+                 "or lower the load";
+  return true;
 }
 
 std::size_t Simulator::step(std::size_t n) {

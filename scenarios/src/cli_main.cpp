@@ -254,9 +254,11 @@ int main(int argc, char** argv) {
       ProgressBar bar(!quiet, cfg.run.replications == 1 ? cfg.name : fmt::format("{} #{}", cfg.name, rep));
       const std::string summary = sc::run_to_directory(*sim, dir, [&](double f) { bar.update(f); });
       if (sim->interrupted()) {
-        std::cerr << fmt::format("\necsim: interrupted at simulated time {}s of {}s; the outputs in {} are complete up to then\n",
-                                 ecsim::format_seconds(sim->now()), ecsim::format_seconds(sim->horizon()), dir.string());
-        return kExitInterrupted;
+        const bool limit = !sim->stop_reason().empty();
+        std::cerr << fmt::format("\necsim: {} at simulated time {}s of {}s; the outputs in {} are complete up to then{}\n",
+                                 limit ? "stopped" : "interrupted", ecsim::format_seconds(sim->now()),
+                                 ecsim::format_seconds(sim->horizon()), dir.string(), limit ? ": " + sim->stop_reason() : "");
+        return limit ? kExitFailure : kExitInterrupted;
       }
       if (!quiet) print_human_summary(summary, dir);
     }

@@ -312,7 +312,10 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
   j["seed"] = cfg.seed;
   j["replication"] = sim.replication();
   j["simulatedSeconds"] = to_seconds(end);
-  if (sim.interrupted()) j["interrupted"] = {{"atSimulatedSeconds", to_seconds(end)}};
+  if (sim.interrupted()) {
+    j["interrupted"] = {{"atSimulatedSeconds", to_seconds(end)}};
+    if (!sim.stop_reason().empty()) j["interrupted"]["reason"] = sim.stop_reason();
+  }
   j["wallSeconds"] = std::round(wall_seconds * 1000) / 1000;
   j["events"] = sim.events_processed();
   double total = 0;

@@ -115,7 +115,9 @@ void run_jobs(const std::vector<ScenarioSource>& sources, std::vector<SweepRow>&
         auto sim = build(cfg, static_cast<std::uint64_t>(row.replication));
         sim->set_interrupt_flag(interrupt);
         const auto out = run_in_memory(*sim, false, false, false);
-        if (sim->interrupted()) row.error = "interrupted at simulated time " + format_seconds(sim->now()) + "s";
+        if (sim->interrupted())
+          row.error = sim->stop_reason().empty() ? "interrupted at simulated time " + format_seconds(sim->now()) + "s"
+                                                 : "stopped at simulated time " + format_seconds(sim->now()) + "s: " + sim->stop_reason();
         else flatten(nlohmann::json::parse(out.summary_json), "", &row.metrics);
       } catch (const ScenarioError& e) {
         row.error = e.errors().empty() ? e.what() : e.errors().front().str();

@@ -8,6 +8,9 @@
 #include <map>
 #include <thread>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include "ecsim/scenarios/outputs.hpp"
 #include "test_util.hpp"
 
 namespace ecsim {
@@ -417,6 +420,25 @@ services:
   EXPECT_EQ(sim->now(), at_millis(600'000));
   EXPECT_EQ(sim->services()[0].running, 2);
   EXPECT_DOUBLE_EQ(sim->services()[0].running_stats.mean(sim->now()), (2 * (600 - 24.5)) / 600.0);  // closed at 600 s
+}
+
+// A backlog beyond run.maxLiveTasks stops the run at that time, outputs complete, with the
+// reason: 10 tasks a second that cannot launch (one launch token a day) pass 1,000 live tasks
+// after about 100 s, and the run stops within the next 4,096 events.
+TEST(LiveTaskLimit, ABacklogPastTheLimitStopsTheRunWithTheReason) {
+  auto cfg = testing::load_yaml(fargate_scenario("1h", R"(
+account: {fargateLaunchRate: {burst: 1, perSecond: 0.00001}}
+run: {maxLiveTasks: 1000}
+runTasks:
+  - {cluster: c, taskDefinition: web:1, launchType: FARGATE, arrivals: {poisson: {ratePerSecond: 10, duration: {fixed: 1m}}}}
+)"));
+  auto sim = scenarios::build(cfg, 0);
+  const auto summary = nlohmann::json::parse(scenarios::run_to_directory(*sim, std::filesystem::path(ECSIM_BINARY_DIR) / "live-limit", {}));
+  EXPECT_TRUE(sim->interrupted());
+  EXPECT_LT(to_seconds(sim->now()), 3600);
+  EXPECT_GT(to_seconds(sim->now()), 90);
+  EXPECT_NE(sim->stop_reason().find("more than 1000 tasks were live at once (run.maxLiveTasks"), std::string::npos) << sim->stop_reason();
+  EXPECT_EQ(summary["interrupted"]["reason"], sim->stop_reason());
 }
 
 }  // namespace

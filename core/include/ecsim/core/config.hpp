@@ -33,6 +33,10 @@ struct RunConfig {
   bool write_events = true;
   bool write_tasks = false;
   int replications = 1;
+  /// The run stops (outputs complete up to then) when more tasks than this are live at once:
+  /// a backlog of millions of waiting tasks would otherwise grow until the machine kills the
+  /// process. About 250 bytes per task: 2,000,000 tasks hold about 0.5 GB.
+  std::int64_t max_live_tasks = 2'000'000;
 };
 
 struct ScenarioConfig {

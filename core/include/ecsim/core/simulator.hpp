@@ -72,6 +72,9 @@ class Simulator final {
   /// The flag is read, never written; it must outlive the run (null: no checks).
   void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_flag_ = flag; }
   bool interrupted() const { return interrupted_; }
+  /// Why the run stopped early: empty for an interrupt, else the limit it reached
+  /// (run.maxLiveTasks).
+  const std::string& stop_reason() const { return stop_reason_; }
   static constexpr std::size_t kInterruptCheckEvents = 4096;
 
   SimTime now() const { return loop_.now(); }
@@ -168,6 +171,8 @@ class Simulator final {
   bool finished_ = false;
   const std::atomic<bool>* interrupt_flag_ = nullptr;
   bool interrupted_ = false;
+  std::string stop_reason_;
+  bool over_live_task_limit();
   EventLoop<Event> loop_;
   Trace trace_;
 
