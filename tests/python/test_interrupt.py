@@ -70,8 +70,11 @@ def test_keyboard_interrupt_stops_ecsim_run_promptly(tmp_path):
     second, no thread left behind (the process exits on its own)."""
     script = tmp_path / "run.py"
     script.write_text(f'''
-import sys, threading, time
+import signal, sys, threading, time
 import ecsim
+# A shell that starts jobs in the background hands them SIGINT ignored, and Python then
+# installs no KeyboardInterrupt handler: restore the interactive default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sc = ecsim.loads({HEAVY!r})
 print("ready", flush=True)
 t0 = time.monotonic()
@@ -89,7 +92,10 @@ except KeyboardInterrupt:
     time.sleep(2.0)
     t0 = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
     waited = time.monotonic() - t0
     assert out.startswith("interrupted"), out + err
     assert waited < 3, f"KeyboardInterrupt took {waited:.1f} s"
