@@ -86,8 +86,7 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
           std::string id = v->substr(start, comma - start);
           id.erase(0, id.find_first_not_of(' '));
           id.erase(id.find_last_not_of(' ') + 1);
-          if (!id.empty())
-            if (auto z = zone_of_subnet(id, g.node()["VPCZoneIdentifier"], g.sub("VPCZoneIdentifier"))) zones.push_back(*z);
+          if (!id.empty()) zones.push_back(zone_of_subnet(id, g.sub("VPCZoneIdentifier")));
           start = comma + 1;
         }
         std::sort(zones.begin(), zones.end());

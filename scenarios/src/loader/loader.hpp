@@ -89,7 +89,7 @@ class Loader {
   void read_subnets(Fields& top);
   /// The zone of a subnet: from `subnets`, or else one zone per subnet in order of first use
   /// (with a notice saying so).
-  std::optional<int> zone_of_subnet(const std::string& id, const YAML::Node& at, const std::string& path);
+  int zone_of_subnet(const std::string& id, const std::string& path);
   /// networkConfiguration.awsvpcConfiguration.subnets as zones (sorted, distinct); empty when
   /// absent. `awsvpc` is whether the task definition uses awsvpc (ECS refuses it otherwise).
   std::vector<int> read_network_zones(Fields& f, bool awsvpc);

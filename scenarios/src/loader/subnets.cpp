@@ -25,8 +25,7 @@ void Loader::read_subnets(Fields& top) {
   }
 }
 
-std::optional<int> Loader::zone_of_subnet(const std::string& id, const YAML::Node& at, const std::string& path) {
-  (void)at;
+int Loader::zone_of_subnet(const std::string& id, const std::string& path) {
   if (auto it = subnet_zone_.find(id); it != subnet_zone_.end()) return it->second;
   // Not described: the next zone in turn, so that n subnets cover n zones, as subnets usually do.
   std::size_t undescribed = subnet_zone_.size() - described_subnets_.size();
@@ -56,7 +55,7 @@ std::vector<int> Loader::read_network_zones(Fields& f, bool awsvpc) {
   for (std::size_t k = 0; k < subnets.size(); ++k) {
     auto id = detail::scalar_string(ctx_, subnets[k], idx(a.sub("subnets"), k));
     if (!id) continue;
-    if (auto z = zone_of_subnet(*id, subnets[k], idx(a.sub("subnets"), k))) zones.push_back(*z);
+    zones.push_back(zone_of_subnet(*id, idx(a.sub("subnets"), k)));
   }
   std::sort(zones.begin(), zones.end());
   zones.erase(std::unique(zones.begin(), zones.end()), zones.end());
