@@ -190,9 +190,6 @@ void Loader::read_run(const YAML::Node& n) {
 // Fargate rates are needed only where the scenario runs Fargate tasks.
 void Loader::check_fargate_rates() {
   if (fargate_x86_known_) return;
-  auto uses_fargate = [](const std::vector<StrategyItem>& st) {
-    return std::any_of(st.begin(), st.end(), [](const StrategyItem& it) { return it.provider < kNumBuiltinProviders; });
-  };
   const bool used = std::any_of(cfg_.services.begin(), cfg_.services.end(), [&](const ServiceConfig& s) { return uses_fargate(s.strategy); }) ||
                     std::any_of(cfg_.run_tasks.begin(), cfg_.run_tasks.end(), [&](const RunTaskGroupConfig& g) { return uses_fargate(g.strategy); });
   if (!used) return;

@@ -161,8 +161,8 @@ std::optional<std::vector<StrategyItem>> Loader::resolve_strategy(Fields& f, int
                    "' has no defaultCapacityProviderStrategy; give one of them");
     return std::nullopt;
   }
-  const bool on_fargate = std::any_of(out->begin(), out->end(), [](const StrategyItem& it) { return it.provider < kNumBuiltinProviders; });
-  const bool on_ec2 = std::any_of(out->begin(), out->end(), [](const StrategyItem& it) { return it.provider >= kNumBuiltinProviders; });
+  const bool on_fargate = uses_fargate(*out);
+  const bool on_ec2 = uses_asg(*out);
   if (on_fargate && on_ec2) {
     ctx_.error(f.node(), f.sub("capacityProviderStrategy"),
                "a capacity provider strategy cannot mix Fargate and Auto Scaling group capacity providers");

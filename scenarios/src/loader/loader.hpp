@@ -41,6 +41,14 @@ inline std::optional<std::string> arn_resource(const std::string& arn, const std
   return arn.substr(pos + kind.size());
 }
 
+/// Whether a strategy holds a Fargate provider / an Auto Scaling group provider.
+inline bool uses_fargate(const std::vector<StrategyItem>& st) {
+  return std::any_of(st.begin(), st.end(), [](const StrategyItem& it) { return it.provider < kNumBuiltinProviders; });
+}
+inline bool uses_asg(const std::vector<StrategyItem>& st) {
+  return std::any_of(st.begin(), st.end(), [](const StrategyItem& it) { return it.provider >= kNumBuiltinProviders; });
+}
+
 inline std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 // A parsed amount as whole units; huge, negative or non-finite amounts are not values.

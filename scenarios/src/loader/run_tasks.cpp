@@ -30,7 +30,7 @@ void Loader::read_run_tasks(const YAML::Node& n) {
     f.get("placementConstraints");
     if (td) g.task_definition = *td;
     g.zones = read_network_zones(f, !td || cfg_.task_definitions[*td].network_mode == NetworkMode::kAwsvpc);
-    if (!g.zones.empty() && std::any_of(g.strategy.begin(), g.strategy.end(), [](const StrategyItem& it) { return it.provider >= kNumBuiltinProviders; }))
+    if (!g.zones.empty() && uses_asg(g.strategy))
       g.placement.constraints.push_back(zone_constraint(g.zones));
     {
       Fields r(ctx_, f.get("retry"), f.sub("retry"));

@@ -134,7 +134,7 @@ void Loader::read_services(const YAML::Node& n) {
       f.get("placementConstraints");
     }
     // EC2 tasks of an awsvpc service run only on instances in its subnets' zones.
-    if (!s.zones.empty() && std::any_of(s.strategy.begin(), s.strategy.end(), [](const StrategyItem& it) { return it.provider >= kNumBuiltinProviders; }))
+    if (!s.zones.empty() && uses_asg(s.strategy))
       s.placement.constraints.push_back(zone_constraint(s.zones));
     cfg_.services.push_back(std::move(s));
   }
