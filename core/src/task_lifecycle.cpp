@@ -343,8 +343,17 @@ void TaskLifecycle::lose_work(Task& t) {
 }
 
 // The 2-minute warning: SIGTERM now, a replacement at once, the task gone when it exits.
+// A task already on its way out (stopped, deregistering from its target groups or stopping):
+// a second stop or a Spot interruption changes nothing about it.
+static bool leaving(const Task& t) {
+  return t.state == TaskState::kStopped || t.phase == TaskPhase::kDeregistering || t.phase == TaskPhase::kStopping;
+}
+
 void TaskLifecycle::interrupt(std::uint32_t slot, bool count_for_provider) {
   Task& t = w_.tasks[slot];
+  // A task that a scale-in or deployment is already stopping keeps its stop reason and is
+  // not an interruption; it ends with the instance if it is still there.
+  if (leaving(t)) return;
   if (t.spot_event != kNoEvent) {
     sched_.cancel(t.spot_event);
     t.spot_event = kNoEvent;
@@ -394,7 +403,7 @@ void TaskLifecycle::uncount(Task& t) {
 
 void TaskLifecycle::stop_task(std::uint32_t slot, const std::string& reason, bool failed) {
   Task& t = w_.tasks[slot];
-  if (t.state == TaskState::kStopped || t.phase == TaskPhase::kDeregistering || t.phase == TaskPhase::kStopping) return;
+  if (leaving(t)) return;
   uncount(t);
   t.stop_reason = reason;
   if (t.next_event != kNoEvent) {

@@ -350,6 +350,43 @@ TEST(Ec2, SpotInterruptionWithoutDrainingKillsTasksAtTheEndOfTheNotice) {
   EXPECT_FALSE(stops.count(w + 2));
 }
 
+TEST(Ec2, ASpotNoticeLeavesTasksThatAreAlreadyLeavingAlone) {
+  // 4 tasks spread over two Spot instances; at 10 min the service scales to 2, so one task
+  // per instance deregisters for 30 min. Both instances are reclaimed at 15 min: the two
+  // serving tasks are interrupted (and replaced), the two deregistering ones are not, keep
+  // deregistering and go with their instance at the end of the 2-minute notice.
+  auto r = testing::run_yaml(ec2_scenario("1h", R"({MinSize: 2, MaxSize: 2, DesiredCapacity: 2, AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 0},
+                             LaunchTemplate: {Overrides: [{InstanceType: m5.large}]}}})",
+                                          R"(services:
+  - serviceName: web
+    taskDefinition: web:2
+    desiredCount: 4
+    placementStrategy: [{type: spread, field: instanceId}]
+    loadBalancers: [{targetGroupArn: tg, containerName: web, containerPort: 80}]
+timings:
+  loadBalancer: {deregistrationDelay: 30m}
+  ec2: {spotInterruptionPercentPerMonth: [0, 0, 0, 0, 0]}
+timeline:
+  - {at: 10m, updateService: {service: web, desiredCount: 2}}
+  - {at: 15m, spotInterruptions: {capacityProvider: ec2, fraction: 1}}
+)",
+                                          "{status: DISABLED}", "\n      managedDraining: ENABLED",
+                                          R"(  - {family: web, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:1, portMappings: [{containerPort: 80}]}], ecsim: {imageSizeMiB: 100}}
+)"));
+  const auto deregistering = r.tasks("TASK_DEACTIVATING");
+  ASSERT_EQ(deregistering.size(), 2u);
+  EXPECT_EQ(r.tasks("SPOT_INTERRUPTION_WARNING").size(), 2u);
+  EXPECT_EQ(r.sim->services()[0].spot_interruptions, 2);
+  for (auto id : deregistering) {
+    EXPECT_TRUE(r.times("SPOT_INTERRUPTION_WARNING", id).empty()) << id;
+    EXPECT_EQ(r.times("TASK_STOPPED", id), std::vector<double>{1020}) << id;  // 900 + 120 s
+  }
+  EXPECT_EQ(r.times("INSTANCE_TERMINATED"), (std::vector<double>{1020, 1020}));
+  EXPECT_EQ(r.count("TASK_RUNNING"), 6u);  // 4, then 2 replacements for the interrupted ones
+}
+
 TEST(Ec2, BatchTasksReclaimedBeforeTheyRunLoseNoWork) {
   // The image takes 1,250 s to pull, so at the 5-minute reclaim every batch task is still
   // PENDING: each counts as interrupted, none has done work to lose.

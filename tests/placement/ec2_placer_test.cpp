@@ -252,5 +252,23 @@ TEST(Ec2Placer, RemovedInstancesAreForgotten) {
   p.release(1, 0, d);  // releasing on a removed instance is a no-op
 }
 
+TEST(Ec2Placer, InstancesWithoutTheSpreadAttributeFormTheirOwnGroup) {
+  // Spread over attribute:team: instance 1 has team=a, instances 2 and 3 have no team. The
+  // ones without it are one group of their own (not the first team value), so the second task
+  // goes to instance 2 rather than back to instance 1.
+  Ec2Placer p({{{{kSpread, "attribute:team"}, {kBinpack, "memory"}}, {}}}, 1, 3);
+  auto with_team = instance(1, 0, 0);
+  with_team.attributes.emplace_back("team", "a");
+  p.add_instance(with_team);
+  p.add_instance(instance(2, 0, 0));
+  p.add_instance(instance(3, 0, 0));
+  Rng rng(1);
+  TaskDemand d{256, 512, false, {}};
+  EXPECT_EQ(p.place(0, 0, d, rng).instance, 1u);
+  EXPECT_EQ(p.place(0, 0, d, rng).instance, 2u);
+  // One task in each group: binpack on memory breaks the tie (1 and 2 hold the same, 1 first).
+  EXPECT_EQ(p.place(0, 0, d, rng).instance, 1u);
+}
+
 }  // namespace
 }  // namespace ecsim::placement
