@@ -6,6 +6,8 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace ecsim {
 
@@ -14,23 +16,27 @@ void RollingUpdate::step(int service, int old_counted, bool halted, ServiceOps& 
   const ServiceConfig& sc = ops.service_config(service);
   const int lower = (s.desired * sc.minimum_healthy_percent + 99) / 100;
   const int upper = s.desired * sc.maximum_percent / 100;
-  // Stop old tasks: unhealthy ones freely, healthy ones while the healthy floor allows.
-  for (bool again = true; again && old_counted > 0;) {
-    again = false;
-    std::uint32_t victim = UINT32_MAX;
+  // Stop old tasks: unhealthy ones freely (newest first), then healthy ones (newest first)
+  // while the healthy floor allows. One pass gathers them: stopping a task changes no other
+  // task's health, and reconciles are requested, not run, so `live` does not move meanwhile.
+  // Old healthy tasks number at least healthy - healthy(primary) (forced-out primary tasks
+  // are old too), so when the floor holds and no old task can be unhealthy, nothing goes.
+  const int old_healthy_at_least = s.healthy - s.healthy_by_revision[static_cast<std::size_t>(s.primary_task_definition)];
+  if (old_counted > 0 && (old_counted > old_healthy_at_least || s.healthy - 1 >= lower)) {
+    std::vector<std::uint32_t> unhealthy, healthy;
     for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
       const Task& t = ops.task(*it);
       if (!t.counts_toward_desired || runs_primary(s, t)) continue;
-      if (!t.healthy) {
-        victim = *it;
-        break;
-      }
-      if (victim == UINT32_MAX && s.healthy - 1 >= lower) victim = *it;
+      (t.healthy ? healthy : unhealthy).push_back(*it);
     }
-    if (victim != UINT32_MAX) {
-      ops.stop(victim, "Deployment of " + ops.task_definition_key(s.primary_task_definition) + " replaces it");
-      --old_counted;
-      again = true;
+    const int may_stop_healthy = std::max(0, s.healthy - lower);
+    if (static_cast<int>(healthy.size()) > may_stop_healthy) healthy.resize(static_cast<std::size_t>(may_stop_healthy));
+    unhealthy.insert(unhealthy.end(), healthy.begin(), healthy.end());
+    if (static_cast<int>(unhealthy.size()) > old_counted) unhealthy.resize(static_cast<std::size_t>(old_counted));
+    if (!unhealthy.empty()) {
+      const std::string why = "Deployment of " + ops.task_definition_key(s.primary_task_definition) + " replaces it";
+      for (auto slot : unhealthy) ops.stop(slot, why);
+      old_counted -= static_cast<int>(unhealthy.size());
     }
   }
   if (halted) return;

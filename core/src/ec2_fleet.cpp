@@ -320,12 +320,14 @@ void Ec2Fleet::pump(int provider) {
         w.slots.pop_front();
         continue;
       }
-      auto result = placer_->place(provider, w.rules, w_.demand_of(w.task_definition), placement_rng_);
+      // Only a failure that will be reported needs explaining (the head task, once, when the
+      // events are recorded).
+      auto result = placer_->place(provider, w.rules, w_.demand_of(w.task_definition), placement_rng_,
+                                   /*explain=*/!t.placement_reported && rec_.enabled());
       if (!result.instance) {
-        if (!t.placement_reported) {
+        if (!t.placement_reported && rec_.enabled()) {
           t.placement_reported = true;
-          if (rec_.enabled())
-            rec_.emit(RecordKind::kTaskPlacementFailed, &t, t.service,
+          rec_.emit(RecordKind::kTaskPlacementFailed, &t, t.service,
                  (t.service >= 0 ? "(service " + w_.config.services[t.service].name + ") " : std::string()) + result.reason);
         }
         break;

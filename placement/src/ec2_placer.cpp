@@ -308,7 +308,7 @@ long long Ec2Placer::key_part(const CompiledStrategy& s, const Instance& in, int
   return 0;
 }
 
-PlacementResult Ec2Placer::choose_by_scan(int provider, int rules, const TaskDemand& d, Rng& rng) const {
+PlacementResult Ec2Placer::choose_by_scan(int provider, int rules, const TaskDemand& d, Rng& rng, bool explain) const {
   const CompiledRules& r = rules_[rules];
   std::size_t ranked = r.strategies.size();
   const bool random = ranked > 0 && r.strategies.back().key == Key::kRandom;
@@ -326,14 +326,14 @@ PlacementResult Ec2Placer::choose_by_scan(int provider, int rules, const TaskDem
       ties.push_back(dense);
     }
   }
-  if (ties.empty()) return failure(provider, rules, d);
+  if (ties.empty()) return explain ? failure(provider, rules, d) : PlacementResult{};
   const std::uint32_t pick = random ? ties[rng.uniform_index(ties.size())] : ties.front();
   return {instances_[pick].id, {}};
 }
 
-PlacementResult Ec2Placer::choose(int provider, int rules, const TaskDemand& d, Rng& rng) const {
+PlacementResult Ec2Placer::choose(int provider, int rules, const TaskDemand& d, Rng& rng, bool explain) const {
   const CompiledRules& r = rules_[rules];
-  if (!r.indexed) return choose_by_scan(provider, rules, d, rng);
+  if (!r.indexed) return choose_by_scan(provider, rules, d, rng, explain);
   // Zones in order of the group's task count (one level when not spreading over zones).
   const auto& zones = sets_[static_cast<std::size_t>(r.index_class)][static_cast<std::size_t>(provider)];
   // The index of a zone: by (free resource, registration order), or by (the group's tasks,
@@ -383,7 +383,7 @@ PlacementResult Ec2Placer::choose(int provider, int rules, const TaskDemand& d, 
     if (best.second != std::numeric_limits<std::uint32_t>::max()) return {instances_[best.second].id, {}};
     i = j;
   }
-  return failure(provider, rules, d);
+  return explain ? failure(provider, rules, d) : PlacementResult{};
 }
 
 int Ec2Placer::zone_value(int provider, int zone) const {
@@ -451,8 +451,8 @@ void Ec2Placer::reserve(std::uint32_t dense, int rules, const TaskDemand& d, int
   }
 }
 
-PlacementResult Ec2Placer::place(int provider, int rules, const TaskDemand& d, Rng& rng) {
-  auto result = choose(provider, rules, d, rng);
+PlacementResult Ec2Placer::place(int provider, int rules, const TaskDemand& d, Rng& rng, bool explain) {
+  auto result = choose(provider, rules, d, rng, explain);
   if (result.instance) reserve(dense_of(result.instance), rules, d, +1);
   return result;
 }

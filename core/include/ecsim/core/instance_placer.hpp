@@ -63,8 +63,13 @@ class InstancePlacer {
   /// A DRAINING instance keeps its tasks and takes no new ones.
   virtual void set_accepting(std::uint32_t id, bool accepting) = 0;
   virtual void remove_instance(std::uint32_t id) = 0;
-  /// Chooses an instance of `provider` for a task and reserves its resources there.
-  virtual PlacementResult place(int provider, int rules, const TaskDemand& demand, Rng& rng) = 0;
+  /// Chooses an instance of `provider` for a task and reserves its resources there. When none
+  /// fits, `reason` says why in ECS's words if `explain` (finding the closest instance scans
+  /// the provider's instances, so callers that will not report it pass false).
+  virtual PlacementResult place(int provider, int rules, const TaskDemand& demand, Rng& rng, bool explain) = 0;
+  PlacementResult place(int provider, int rules, const TaskDemand& demand, Rng& rng) {
+    return place(provider, rules, demand, rng, /*explain=*/true);
+  }
   /// Reserves resources on a given instance (DAEMON tasks); false if they do not fit.
   virtual bool place_on(std::uint32_t id, int rules, const TaskDemand& demand) = 0;
   /// Gives back what place()/place_on() reserved.

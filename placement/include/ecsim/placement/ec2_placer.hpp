@@ -47,14 +47,15 @@ class Ec2Placer final : public InstancePlacer {
   void add_instance(const InstanceInfo& info) override;
   void set_accepting(std::uint32_t id, bool accepting) override;
   void remove_instance(std::uint32_t id) override;
-  PlacementResult place(int provider, int rules, const TaskDemand& demand, Rng& rng) override;
+  using InstancePlacer::place;
+  PlacementResult place(int provider, int rules, const TaskDemand& demand, Rng& rng, bool explain) override;
   bool place_on(std::uint32_t id, int rules, const TaskDemand& demand) override;
   void release(std::uint32_t id, int rules, const TaskDemand& demand) override;
 
   /// The same decision by a full scan (no index), without reserving: for conformance tests.
-  PlacementResult choose_by_scan(int provider, int rules, const TaskDemand& demand, Rng& rng) const;
+  PlacementResult choose_by_scan(int provider, int rules, const TaskDemand& demand, Rng& rng, bool explain = true) const;
   /// The indexed decision without reserving (falls back to the scan for other rule shapes).
-  PlacementResult choose(int provider, int rules, const TaskDemand& demand, Rng& rng) const;
+  PlacementResult choose(int provider, int rules, const TaskDemand& demand, Rng& rng, bool explain = true) const;
   bool uses_index(int rules) const { return rules_[rules].indexed; }
 
   /// Free resources of an instance (tests).
