@@ -19,22 +19,29 @@ void RollingUpdate::step(int service, int old_counted, bool halted, ServiceOps& 
   // Stop old tasks: unhealthy ones freely (newest first), then healthy ones (newest first)
   // while the healthy floor allows. One pass gathers them: stopping a task changes no other
   // task's health, and reconciles are requested, not run, so `live` does not move meanwhile.
-  // Old healthy tasks number at least healthy - healthy(primary) (forced-out primary tasks
-  // are old too), so when the floor holds and no old task can be unhealthy, nothing goes.
-  const int old_healthy_at_least = s.healthy - s.healthy_by_revision[static_cast<std::size_t>(s.primary_task_definition)];
+  // Healthy tasks all count toward desired, so without forced-out tasks the old healthy ones
+  // number exactly healthy - healthy(primary) and the old unhealthy ones the rest of
+  // old_counted: the pass skips the primary revision's tasks by their revision alone and ends
+  // once it has what may go. (Forced-out primary tasks are old too: then every task is read.)
+  const bool exact = s.forced_out_counted == 0;
+  const int primary = s.primary_task_definition;
+  const int old_healthy_at_least = s.healthy - s.healthy_by_revision[static_cast<std::size_t>(primary)];
   if (old_counted > 0 && (old_counted > old_healthy_at_least || s.healthy - 1 >= lower)) {
+    const std::size_t may_stop_healthy = static_cast<std::size_t>(std::max(0, s.healthy - lower));
+    const std::size_t old_unhealthy = exact ? static_cast<std::size_t>(old_counted - old_healthy_at_least) : SIZE_MAX;
     std::vector<std::uint32_t> unhealthy, healthy;
-    for (auto it = s.live.rbegin(); it != s.live.rend(); ++it) {
-      const Task& t = ops.task(*it);
+    for (std::size_t k = s.live.size(); k-- > 0;) {
+      if (unhealthy.size() >= old_unhealthy && healthy.size() >= may_stop_healthy) break;
+      if (exact && s.live_task_definition[k] == primary) continue;
+      const Task& t = ops.task(s.live[k]);
       if (!t.counts_toward_desired || runs_primary(s, t)) continue;
-      (t.healthy ? healthy : unhealthy).push_back(*it);
+      if (!t.healthy) unhealthy.push_back(s.live[k]);
+      else if (healthy.size() < may_stop_healthy) healthy.push_back(s.live[k]);
     }
-    const int may_stop_healthy = std::max(0, s.healthy - lower);
-    if (static_cast<int>(healthy.size()) > may_stop_healthy) healthy.resize(static_cast<std::size_t>(may_stop_healthy));
     unhealthy.insert(unhealthy.end(), healthy.begin(), healthy.end());
     if (static_cast<int>(unhealthy.size()) > old_counted) unhealthy.resize(static_cast<std::size_t>(old_counted));
     if (!unhealthy.empty()) {
-      const std::string why = "Deployment of " + ops.task_definition_key(s.primary_task_definition) + " replaces it";
+      const std::string why = "Deployment of " + ops.task_definition_key(primary) + " replaces it";
       for (auto slot : unhealthy) ops.stop(slot, why);
       old_counted -= static_cast<int>(unhealthy.size());
     }

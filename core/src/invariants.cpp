@@ -58,6 +58,8 @@ void InvariantChecker::check_full(SimTime now) const {
     if (t.state == TaskState::kStopped) violated(now, "task " + std::to_string(t.id) + " is STOPPED but not released");
     const auto st = static_cast<std::size_t>(t.state);
     if (t.service >= 0) {
+      if (t.healthy && !t.counts_toward_desired)
+        violated(now, "task " + std::to_string(t.id) + " is healthy but does not count toward desired");
       // provisioning, pending, running, deactivating+stopping (one counter), healthy
       ++per_service[static_cast<std::size_t>(t.service)][std::min<std::size_t>(st, 3)];
       if (t.healthy) ++per_service[static_cast<std::size_t>(t.service)][4];
@@ -74,6 +76,10 @@ void InvariantChecker::check_full(SimTime now) const {
   for (std::size_t i = 0; i < w_.services.size(); ++i) {
     const auto& s = w_.services[i];
     const auto& c = per_service[i];
+    bool in_step = s.live.size() == s.live_task_definition.size();
+    for (std::size_t k = 0; in_step && k < s.live.size(); ++k)
+      in_step = w_.tasks[s.live[k]].task_definition == s.live_task_definition[k];
+    if (!in_step) violated(now, "service " + w_.config.services[i].name + " live task definitions are out of step with its live tasks");
     if (c[0] != s.provisioning || c[1] != s.pending || c[2] != s.running || c[3] != s.stopping || c[4] != s.healthy ||
         counted[i] != s.counted)
       violated(now, "service " + w_.config.services[i].name + " counters (provisioning " + std::to_string(s.provisioning) +

@@ -34,6 +34,7 @@ std::uint32_t TaskLifecycle::create_task(int service, int group, int attempt, st
     t.task_definition = s.primary_task_definition;
     per_item = &s.per_item;
     s.live.push_back(slot);
+    s.live_task_definition.push_back(t.task_definition);
     ++s.counted;
     ++s.counted_by_revision[t.task_definition];
     ++s.provisioning;
@@ -494,7 +495,9 @@ void TaskLifecycle::finalize_stop(std::uint32_t slot) {
     ++s.tasks_stopped;
     s.cost_usd += t.cost_usd;
     // Newest tasks sit at the back and usually stop first: search from there.
-    s.live.erase(std::prev(std::find(s.live.rbegin(), s.live.rend(), slot).base()));
+    const auto at = std::prev(std::find(s.live.rbegin(), s.live.rend(), slot).base());
+    s.live_task_definition.erase(s.live_task_definition.begin() + (at - s.live.begin()));
+    s.live.erase(at);
   } else {
     auto& g = w_.groups[t.group];
     g.cost_usd += t.cost_usd;

@@ -153,9 +153,21 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"HealthyCounterOff", [](Fixture& f) { f.w.tasks[0].healthy = false; },
              "service web counters (provisioning 0, pending 0, running 1, stopping 0, healthy 1, counted 1) differ from a "
              "recount (0, 0, 1, 0, 0, 1)"},
-        Case{"CountedOff", [](Fixture& f) { f.w.tasks[0].counts_toward_desired = false; },
+        Case{"CountedOff", [](Fixture& f) {
+               f.w.tasks[0].counts_toward_desired = false;
+               f.w.tasks[0].healthy = false;
+             },
              "service web counters (provisioning 0, pending 0, running 1, stopping 0, healthy 1, counted 1) differ from a "
-             "recount (0, 0, 1, 0, 1, 0)"},
+             "recount (0, 0, 1, 0, 0, 0)"},
+        Case{"HealthyButNotCounted", [](Fixture& f) { f.w.tasks[0].counts_toward_desired = false; },
+             "task 1 is healthy but does not count toward desired"},
+        Case{"LiveWithoutItsTaskDefinition", [](Fixture& f) { f.w.services[0].live = {0}; },
+             "service web live task definitions are out of step with its live tasks"},
+        Case{"LiveWithAnotherTaskDefinition", [](Fixture& f) {
+               f.w.services[0].live = {0};
+               f.w.services[0].live_task_definition = {1};
+             },
+             "service web live task definitions are out of step with its live tasks"},
         Case{"StoppingCountsAsOne", [](Fixture& f) {
                f.w.tasks[0].state = TaskState::kDeactivating;
                f.w.tasks[0].healthy = false;

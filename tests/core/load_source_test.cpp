@@ -48,6 +48,16 @@ TEST(TraceLoad, UnreadableTraceThrows) {
   EXPECT_THROW(make_load_source(t, 0), std::runtime_error);
 }
 
+TEST(TraceLoad, AMissingValueColumnIsNamedWithTheColumnsThere) {
+  TraceLoad t{kTraces + "step_300_900_300.csv", "t", "requests", std::chrono::seconds(1), 1.0};
+  try {
+    make_load_source(t, 0);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no column 'requests'; columns: t, rps"), std::string::npos) << e.what();
+  }
+}
+
 // A batch trace whose duration is its first column; a value with trailing characters is
 // refused rather than read as its leading number.
 TEST(BatchTrace, DurationInTheFirstColumnAndTrailingGarbage) {

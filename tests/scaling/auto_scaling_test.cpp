@@ -76,6 +76,12 @@ TEST(TargetTrackingTimeline, NoDatapointsLagMeansDecisionsAtTheMinuteBoundary) {
   EXPECT_DOUBLE_EQ(r.times("SERVICE_SCALING_ACTIVITY").at(0), 1980);
 }
 
+TEST(TargetTrackingTimeline, AOneMillisecondLagDelaysTheDecisionByOneMillisecond) {
+  auto cfg = ecsim::testing::load_yaml(step_scenario(), {"timings.autoScaling.metricPublicationLag=1ms"});
+  auto r = ecsim::testing::run_config(cfg);
+  EXPECT_DOUBLE_EQ(r.times("SERVICE_SCALING_ACTIVITY").at(0), 1980.001);
+}
+
 TEST(TargetTrackingTimeline, HighResolutionDatapointsAverageIntoMinuteAlarms) {
   auto cfg = ecsim::testing::load_yaml(step_scenario(), {"timings.autoScaling.metricPeriod=10s"});
   auto r = ecsim::testing::run_config(cfg);
