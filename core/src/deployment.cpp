@@ -30,13 +30,18 @@ void RollingUpdate::step(int service, int old_counted, bool halted, ServiceOps& 
     const std::size_t may_stop_healthy = static_cast<std::size_t>(std::max(0, s.healthy - lower));
     const std::size_t old_unhealthy = exact ? static_cast<std::size_t>(old_counted - old_healthy_at_least) : SIZE_MAX;
     std::vector<std::uint32_t> unhealthy, healthy;
+    const int* revision = s.live_task_definition.data();
+    const std::uint32_t* live = s.live.data();
     for (std::size_t k = s.live.size(); k-- > 0;) {
       if (unhealthy.size() >= old_unhealthy && healthy.size() >= may_stop_healthy) break;
-      if (exact && s.live_task_definition[k] == primary) continue;
-      const Task& t = ops.task(s.live[k]);
+      if (exact && revision[k] == primary) {
+        while (k > 0 && revision[k - 1] == primary) --k;  // the newest tasks: a run of the primary revision
+        continue;
+      }
+      const Task& t = ops.task(live[k]);
       if (!t.counts_toward_desired || runs_primary(s, t)) continue;
-      if (!t.healthy) unhealthy.push_back(s.live[k]);
-      else if (healthy.size() < may_stop_healthy) healthy.push_back(s.live[k]);
+      if (!t.healthy) unhealthy.push_back(live[k]);
+      else if (healthy.size() < may_stop_healthy) healthy.push_back(live[k]);
     }
     unhealthy.insert(unhealthy.end(), healthy.begin(), healthy.end());
     if (static_cast<int>(unhealthy.size()) > old_counted) unhealthy.resize(static_cast<std::size_t>(old_counted));

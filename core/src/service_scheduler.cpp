@@ -113,17 +113,17 @@ void ServiceScheduler::scale_in(int service) {
   auto& s = w_.services[service];
   const auto& sc = w_.config.services[service];
   std::vector<std::uint32_t> not_running;
-  // buckets[item][zone + 1]: counted RUNNING tasks, oldest first (zone -1 never runs, kept for safety).
-  std::vector<std::vector<std::vector<std::uint32_t>>> buckets(
-      sc.strategy.size(), std::vector<std::vector<std::uint32_t>>(w_.config.availability_zones.size() + 1));
-  std::vector<std::size_t> position(w_.tasks.size());
+  // buckets[item][zone + 1]: counted RUNNING tasks as (position in live, slot), oldest first
+  // (zone -1 never runs, kept for safety). Positions are taken now: only their order matters.
+  using Entry = std::pair<std::size_t, std::uint32_t>;
+  std::vector<std::vector<std::vector<Entry>>> buckets(
+      sc.strategy.size(), std::vector<std::vector<Entry>>(w_.config.availability_zones.size() + 1));
   for (std::size_t k = 0; k < s.live.size(); ++k) {
     const std::uint32_t slot = s.live[k];
     const Task& t = w_.tasks[slot];
-    position[slot] = k;
     if (!t.counts_toward_desired) continue;
     if (t.state != TaskState::kRunning) not_running.push_back(slot);
-    else buckets[static_cast<std::size_t>(t.strategy_item)][static_cast<std::size_t>(t.zone + 1)].push_back(slot);
+    else buckets[static_cast<std::size_t>(t.strategy_item)][static_cast<std::size_t>(t.zone + 1)].emplace_back(k, slot);
   }
   const std::string why = "Scaling activity initiated by (service " + sc.name + ")";
   for (auto it = not_running.rbegin(); it != not_running.rend() && s.counted > s.desired; ++it)
@@ -137,13 +137,13 @@ void ServiceScheduler::scale_in(int service) {
     for (std::size_t z = 0; z < zones.size(); ++z) {
       if (zones[z].empty()) continue;
       const int zc = z > 0 ? s.per_zone[z - 1] : 0;
-      if (zc > best_count || (zc == best_count && position[zones[z].back()] > position[zones[best].back()])) {
+      if (zc > best_count || (zc == best_count && zones[z].back().first > zones[best].back().first)) {
         best_count = zc;
         best = z;
       }
     }
     if (best == zones.size()) break;  // cannot happen while counted > 0; defensive
-    const std::uint32_t victim = zones[best].back();
+    const std::uint32_t victim = zones[best].back().second;
     zones[best].pop_back();
     tasks_.stop_task(victim, why, /*failed=*/false);
   }
