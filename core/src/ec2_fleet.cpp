@@ -39,9 +39,8 @@ void Ec2Fleet::asg_reconcile(int provider) {
   while (a.in_service_units > a.desired) {
     // Default termination policy: the zone with the most instances, then (our tie-break)
     // an instance without tasks, then the newest.
-    std::vector<int> per_zone(w_.config.availability_zones.size(), 0);
-    for (auto id : a.members)
-      if (w_.instances[id - 1].in_service) ++per_zone[w_.instances[id - 1].zone];
+    a.in_service_per_zone.resize(w_.config.availability_zones.size(), 0);
+    const auto& per_zone = a.in_service_per_zone;
     std::uint32_t victim = 0;
     std::tuple<int, int, std::uint32_t> best{-1, -1, 0};
     for (auto id : a.members) {
@@ -63,14 +62,9 @@ void Ec2Fleet::asg_reconcile(int provider) {
 void Ec2Fleet::launch_instance(int provider) {
   auto& a = *w_.providers[provider].asg;
   const auto& ac = w_.config.asg(provider);
-  std::vector<int> per_zone(w_.config.availability_zones.size(), 0);
-  int on_demand = 0;  // capacity units
-  for (auto id : a.members) {
-    const auto& in = w_.instances[id - 1];
-    if (!in.in_service) continue;
-    ++per_zone[in.zone];
-    if (!in.spot) on_demand += in.weight;
-  }
+  a.in_service_per_zone.resize(w_.config.availability_zones.size(), 0);
+  const auto& per_zone = a.in_service_per_zone;
+  const int on_demand = a.on_demand_units_in_service;  // capacity units
   // Zone: the group's zone with the fewest instances in service (ASG AZ balancing).
   int zone = ac.zones.front();
   for (int z : ac.zones)
@@ -127,6 +121,8 @@ void Ec2Fleet::launch_instance(int provider) {
   a.members.push_back(id);
   ++a.in_service;
   a.in_service_units += w_.instances.back().weight;
+  ++a.in_service_per_zone[static_cast<std::size_t>(zone)];
+  if (!spot) a.on_demand_units_in_service += w_.instances.back().weight;
   ++a.instances_launched;
   a.instance_stats.set(sched_.now(), a.in_service);
   if (rec_.enabled())
@@ -261,6 +257,9 @@ void Ec2Fleet::take_out_of_service(ContainerInstance& in, AsgState& a) {
   in.in_service = false;
   --a.in_service;
   a.in_service_units -= in.weight;
+  --a.in_service_per_zone[static_cast<std::size_t>(in.zone)];
+  if (!in.spot) a.on_demand_units_in_service -= in.weight;
+  if (in.service_tasks > 0) --a.in_service_with_tasks;
   a.instance_stats.set(sched_.now(), a.in_service);
 }
 
@@ -343,7 +342,7 @@ void Ec2Fleet::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   auto& in = w_.instances[instance - 1];
   t.instance = instance;
   in.task_slots.push_back(slot);
-  if (!t.daemon) ++in.service_tasks;
+  if (!t.daemon && in.service_tasks++ == 0 && in.in_service) ++w_.providers[in.provider].asg->in_service_with_tasks;
   cost_.advance_split(in, sched_.now());
   t.split_vcpu_mark = in.usd_per_reserved_vcpu;
   t.split_gb_mark = in.usd_per_reserved_gb;
@@ -367,7 +366,7 @@ void Ec2Fleet::on_task_stopped(std::uint32_t slot) {
   in.reserved_memory_mib -= w_.demand_of(t.task_definition).memory_mib;
   if (in.state != InstanceState::kTerminated) placer_->release(in.id, w_.rules_of(t), w_.demand_of(t.task_definition));
   in.task_slots.erase(std::find(in.task_slots.begin(), in.task_slots.end(), slot));
-  if (!t.daemon) --in.service_tasks;
+  if (!t.daemon && --in.service_tasks == 0 && in.in_service) --w_.providers[in.provider].asg->in_service_with_tasks;
   // A draining instance goes once its last non-daemon task is gone.
   if (in.state == InstanceState::kDraining && in.service_tasks == 0) {
     if (in.event != kNoEvent) sched_.cancel(in.event);

@@ -95,6 +95,26 @@ void InvariantChecker::check_full(SimTime now) const {
     if (c[0] != ps.provisioning || c[1] != ps.pending || c[2] != ps.running)
       violated(now, "provider " + w_.config.provider_name(static_cast<int>(p)) + " counters differ from a recount");
   }
+  // The groups' running totals equal a recount of their instances.
+  for (std::size_t p = 0; p < w_.providers.size(); ++p) {
+    if (!w_.providers[p].asg) continue;
+    const auto& a = *w_.providers[p].asg;
+    std::vector<int> per_zone(a.in_service_per_zone.size(), 0);
+    int on_demand = 0, with_tasks = 0;
+    bool zones_ok = true;
+    for (auto id : a.members) {
+      const auto& in = w_.instances[id - 1];
+      if (!in.in_service) continue;
+      if (static_cast<std::size_t>(in.zone) < per_zone.size()) ++per_zone[static_cast<std::size_t>(in.zone)];
+      else zones_ok = false;
+      if (!in.spot) on_demand += in.weight;
+      if (in.service_tasks > 0) ++with_tasks;
+    }
+    if (!zones_ok || per_zone != a.in_service_per_zone || on_demand != a.on_demand_units_in_service ||
+        with_tasks != a.in_service_with_tasks)
+      violated(now, "group " + w_.config.provider_name(static_cast<int>(p)) +
+                        " totals (per zone, On-Demand units, instances with tasks) differ from a recount");
+  }
   // The split cost allocation's reservations equal a recount; no container instance over-committed.
   for (const auto& in : w_.instances) {
     if (in.state != InstanceState::kTerminated && (in.reserved_cpu_units != cpu[in.id - 1] || in.reserved_memory_mib != mem[in.id - 1]))

@@ -22,11 +22,7 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
   const auto& ac = w_.config.asg(e.provider);
   const auto& ms = ac.managed_scaling;
   const int n = a.in_service;
-  int m = 0;
-  for (auto id : a.members) {
-    const auto& in = w_.instances[id - 1];
-    if (in.in_service && in.service_tasks > 0) ++m;
-  }
+  int m = a.in_service_with_tasks;
   // Tasks waiting for capacity: at least one more instance, and as many as their summed
   // demand needs on the group's largest instance type, resource by resource (CPU units,
   // memory, task ENIs, GPUs): the binpacking lower bound.

@@ -70,6 +70,9 @@ struct Fixture {
     a.desired = 1;
     a.in_service = 1;
     a.members = {1};
+    a.in_service_per_zone = {1};
+    a.on_demand_units_in_service = 1;
+    a.in_service_with_tasks = 1;
     for (const auto& td : c.task_definitions) w.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, true, td.host_ports, td.gpus});
     w.services.resize(1);
     auto& s = w.services[0];
@@ -84,6 +87,7 @@ struct Fixture {
     in.type = 0;
     in.state = InstanceState::kActive;
     in.task_slots = {0};
+    in.service_tasks = 1;
     in.reserved_cpu_units = 1024;
     in.reserved_memory_mib = 2048;
     w.instances.push_back(in);
@@ -183,6 +187,12 @@ INSTANTIATE_TEST_SUITE_P(
                f.w.instances[0].reserved_cpu_units = 4096;
              },
              "instance i-00000001 is over-committed (cpu 4096/2048, memory 2048/7936)"},
+        Case{"GroupZoneTotalOff", [](Fixture& f) { f.w.providers[static_cast<std::size_t>(f.grp)].asg->in_service_per_zone = {2}; },
+             "group grp totals (per zone, On-Demand units, instances with tasks) differ from a recount"},
+        Case{"GroupOnDemandTotalOff", [](Fixture& f) { f.w.providers[static_cast<std::size_t>(f.grp)].asg->on_demand_units_in_service = 0; },
+             "group grp totals (per zone, On-Demand units, instances with tasks) differ from a recount"},
+        Case{"GroupBusyTotalOff", [](Fixture& f) { f.w.providers[static_cast<std::size_t>(f.grp)].asg->in_service_with_tasks = 0; },
+             "group grp totals (per zone, On-Demand units, instances with tasks) differ from a recount"},
         Case{"OnATerminatedInstance", [](Fixture& f) { f.w.instances[0].state = InstanceState::kTerminated; },
              "task 1 lives on terminated instance i-00000001"}),
     [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });

@@ -172,6 +172,11 @@ struct AsgState {
   int desired = 0;     ///< DesiredCapacity
   int in_service = 0;  ///< launching, booting or ACTIVE
   int in_service_units = 0;  ///< their capacity units (WeightedCapacity; = in_service without weights)
+  // Kept in step as instances launch, leave service and gain or lose their last service task
+  // (the invariant checker recounts them), so that launches and managed scaling do not scan.
+  std::vector<int> in_service_per_zone;  ///< instances in service per zone (index: scenario zone)
+  int on_demand_units_in_service = 0;    ///< capacity units of On-Demand instances in service
+  int in_service_with_tasks = 0;         ///< instances in service running at least one non-daemon task
   std::vector<std::uint32_t> members;  ///< instance ids not terminated, launch order
   int high_streak = 0, low_streak = 0; ///< consecutive breaching reservation datapoints
   double reservation = 0.0;            ///< last CapacityProviderReservation (percent)
