@@ -39,9 +39,19 @@ double BinnedSamples::value_of(std::size_t bin) const {
   return static_cast<double>(bin) * resolution_;
 }
 
-void BinnedSamples::add(double v) {
+constexpr std::size_t kBatch = 512;  // buffered samples per set before they are counted
+
+void BinnedSamples::flush() const {
+  if (pending_.empty()) return;
   if (bins_.empty()) bins_.assign(relative_ > 0 ? kLogBins : static_cast<std::size_t>(std::round(max_value_ / resolution_)) + 1, 0);
-  ++bins_[bin_of(v)];
+  for (auto b : pending_) ++bins_[b];
+  pending_.clear();
+}
+
+void BinnedSamples::add(double v) {
+  if (pending_.capacity() == 0) pending_.reserve(kBatch);
+  pending_.push_back(static_cast<std::uint32_t>(bin_of(v)));
+  if (pending_.size() >= kBatch) flush();
   max_ = count_ ? std::max(max_, v) : v;
   ++count_;
   sum_ += v;
@@ -49,6 +59,7 @@ void BinnedSamples::add(double v) {
 
 double BinnedSamples::percentile(double p) const {
   if (count_ == 0) return 0.0;
+  flush();
   const auto rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))), 1, count_);
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < bins_.size(); ++b) {
@@ -60,6 +71,8 @@ double BinnedSamples::percentile(double p) const {
 
 void BinnedSamples::merge(const BinnedSamples& other) {
   if (other.count_ == 0) return;
+  flush();
+  other.flush();
   if (bins_.empty()) bins_.assign(other.bins_.size(), 0);
   for (std::size_t b = 0; b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
   max_ = count_ ? std::max(max_, other.max_) : other.max_;

@@ -36,8 +36,14 @@ class BinnedSamples {
  private:
   std::size_t bin_of(double v) const;
   double value_of(std::size_t bin) const;
+  /// Counts the buffered samples into the bins.
+  void flush() const;
   double resolution_ = 0, max_value_ = 0, relative_ = 0;
-  std::vector<std::uint32_t> bins_;
+  // Samples are buffered as bin numbers and counted in batches: the bins of hundreds of sample
+  // sets do not fit in cache together, and one batch touches one set's bins while they are
+  // there. Reads flush first, so the counts are the same as counting each sample at once.
+  mutable std::vector<std::uint32_t> bins_;
+  mutable std::vector<std::uint32_t> pending_;
   std::uint64_t count_ = 0;
   double sum_ = 0.0, max_ = 0.0;
 };
