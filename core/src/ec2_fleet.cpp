@@ -140,12 +140,54 @@ void Ec2Fleet::on(const events::InstanceStep& e) {
       in.state = InstanceState::kBooting;
       in.event = sched_.at(sched_.now() + instance_jittered(w_.config.timings.ec2.boot + w_.config.timings.ec2.agent_registration), events::InstanceStep{in.id});
       return;
-    case InstanceState::kBooting: activate_instance(in.id); return;
+    case InstanceState::kBooting: register_instance(in.id); return;
     case InstanceState::kDraining: terminate_instance(in.id, in.spot_warned ? "EC2 Spot interruption" : "drained"); return;
     case InstanceState::kActive:
       if (in.spot_warned) terminate_instance(in.id, "EC2 Spot interruption");  // reclaimed without draining
       return;
     case InstanceState::kTerminated: return;
+  }
+}
+
+int Ec2Fleet::cluster_of(int provider) const {
+  for (std::size_t c = 0; c < w_.config.clusters.size(); ++c) {
+    const auto& ps = w_.config.clusters[c].providers;
+    if (std::find(ps.begin(), ps.end(), provider) != ps.end()) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+// ECS refuses a RegisterContainerInstance past the cluster's quota; the instance runs (and is
+// billed) without taking tasks. The agent keeps retrying: AWS publishes no retry interval, so
+// ecsim registers waiting instances, in boot order, as soon as a registered one leaves.
+void Ec2Fleet::register_instance(std::uint32_t id) {
+  auto& in = w_.instances[id - 1];
+  const int c = cluster_of(in.provider);
+  if (c >= 0) {
+    auto& cs = w_.clusters[static_cast<std::size_t>(c)];
+    if (cs.registered_instances >= w_.config.account.container_instances_per_cluster) {
+      cs.awaiting_registration.push_back(id);
+      ++w_.providers[in.provider].asg->registrations_refused;
+      rec_.emit(RecordKind::kInstanceRegistrationFailed, nullptr, -1,
+                "capacityProvider=" + w_.config.asg(in.provider).name + " cluster " + w_.config.clusters[static_cast<std::size_t>(c)].name +
+                    " has " + std::to_string(cs.registered_instances) +
+                    " container instances (account.containerInstancesPerCluster); it registers when one leaves",
+                id);
+      return;
+    }
+    ++cs.registered_instances;
+  }
+  activate_instance(id);
+}
+
+void Ec2Fleet::admit_awaiting_registration(int cluster) {
+  auto& cs = w_.clusters[static_cast<std::size_t>(cluster)];
+  while (!cs.awaiting_registration.empty() && cs.registered_instances < w_.config.account.container_instances_per_cluster) {
+    const std::uint32_t id = cs.awaiting_registration.front();
+    cs.awaiting_registration.pop_front();
+    if (w_.instances[id - 1].state != InstanceState::kBooting) continue;  // terminated while it waited
+    ++cs.registered_instances;
+    activate_instance(id);
   }
 }
 
@@ -283,6 +325,8 @@ void Ec2Fleet::terminate_instance(std::uint32_t id, const std::string& why) {
   }
   auto& done = w_.instances[id - 1];
   if (registered) placer_->remove_instance(id);
+  const int cluster = registered ? cluster_of(provider) : -1;
+  if (cluster >= 0) --w_.clusters[static_cast<std::size_t>(cluster)].registered_instances;
   done.state = InstanceState::kTerminated;
   done.terminated_at = sched_.now() + w_.config.timings.ec2.instance_shutdown;
   done.cost_usd = cost_.instance_cost(done, done.terminated_at);
@@ -290,6 +334,7 @@ void Ec2Fleet::terminate_instance(std::uint32_t id, const std::string& why) {
   ++a.instances_terminated;
   a.members.erase(std::find(a.members.begin(), a.members.end(), id));
   rec_.emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
+  if (cluster >= 0) admit_awaiting_registration(cluster);
   tasks_.daemons_changed_later();
   asg_reconcile(provider);
 }

@@ -95,6 +95,19 @@ void InvariantChecker::check_full(SimTime now) const {
     if (c[0] != ps.provisioning || c[1] != ps.pending || c[2] != ps.running)
       violated(now, "provider " + w_.config.provider_name(static_cast<int>(p)) + " counters differ from a recount");
   }
+  // Registered container instances per cluster equal a recount and stay within the quota.
+  for (std::size_t c = 0; c < w_.clusters.size() && c < w_.config.clusters.size(); ++c) {
+    int registered = 0;
+    for (const auto& in : w_.instances)
+      if ((in.state == InstanceState::kActive || in.state == InstanceState::kDraining) &&
+          std::find(w_.config.clusters[c].providers.begin(), w_.config.clusters[c].providers.end(), in.provider) !=
+              w_.config.clusters[c].providers.end())
+        ++registered;
+    if (registered != w_.clusters[c].registered_instances || registered > w_.config.account.container_instances_per_cluster)
+      violated(now, "cluster " + w_.config.clusters[c].name + " has " + std::to_string(registered) + " registered instances (counted " +
+                        std::to_string(w_.clusters[c].registered_instances) + ", quota " +
+                        std::to_string(w_.config.account.container_instances_per_cluster) + ")");
+  }
   // The groups' running totals equal a recount of their instances.
   for (std::size_t p = 0; p < w_.providers.size(); ++p) {
     if (!w_.providers[p].asg) continue;

@@ -53,6 +53,7 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kTaskPlacementFailed: return "SERVICE_TASK_PLACEMENT_FAILURE";
     case RecordKind::kInstanceLaunched: return "INSTANCE_LAUNCHED";
     case RecordKind::kInstanceActive: return "CONTAINER_INSTANCE_ACTIVE";
+    case RecordKind::kInstanceRegistrationFailed: return "CONTAINER_INSTANCE_REGISTRATION_FAILED";
     case RecordKind::kInstanceDraining: return "CONTAINER_INSTANCE_DRAINING";
     case RecordKind::kInstanceTerminated: return "INSTANCE_TERMINATED";
     case RecordKind::kInstanceSpotInterruptionWarning: return "EC2_SPOT_INTERRUPTION_WARNING";

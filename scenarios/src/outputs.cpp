@@ -396,6 +396,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
     if (ps.asg) {
       const auto& a = *ps.asg;
       pj["instancesLaunched"] = a.instances_launched;
+      pj["registrationsRefused"] = a.registrations_refused;
       pj["instancesTerminated"] = a.instances_terminated;
       pj["instanceCount"] = level(a.instance_stats, end);
       pj["desiredCapacity"] = a.desired;

@@ -387,6 +387,49 @@ timeline:
   EXPECT_EQ(r.count("TASK_RUNNING"), 6u);  // 4, then 2 replacements for the interrupted ones
 }
 
+// The cluster's container-instance quota (3 here, 5,000 by default): a Spot group of 2 and an
+// On-Demand group of 3 in one cluster, all booting at 31.5 s. The Spot pair and the first
+// On-Demand instance register; the other two run unregistered (billed, no tasks). When the
+// Spot pair is reclaimed at 10 min (managed draining, on by default, lets empty instances go at
+// once), the two waiting ones register then, and the Spot replacements, booting at 631.5 s,
+// find the cluster full.
+TEST(Ec2Quota, InstancesPastTheClusterQuotaWaitToRegister) {
+  auto r = testing::run_yaml(R"(ecsim: 1
+name: quota
+seed: 7
+duration: 20m
+account: {containerInstancesPerCluster: 3}
+capacityProviders:
+  - name: spot
+    autoScalingGroupProvider: {managedScaling: {status: DISABLED}}
+    autoScalingGroup: {MinSize: 2, MaxSize: 2, DesiredCapacity: 2, AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 0},
+                             LaunchTemplate: {Overrides: [{InstanceType: m5.large}]}}}
+  - name: od
+    autoScalingGroupProvider: {managedScaling: {status: DISABLED}}
+    autoScalingGroup: {MinSize: 3, MaxSize: 3, DesiredCapacity: 3, InstanceType: m5.large, AvailabilityZones: [us-east-1a]}
+clusters:
+  - clusterName: prod
+    capacityProviders: [spot, od]
+    defaultCapacityProviderStrategy: [{capacityProvider: od, weight: 1}]
+taskDefinitions:
+  - {family: web, requiresCompatibilities: [EC2], networkMode: bridge, cpu: "256", memory: "512",
+     containerDefinitions: [{name: web, image: web:1}]}
+timings:
+  ec2: {spotInterruptionPercentPerMonth: [0, 0, 0, 0, 0]}
+timeline:
+  - {at: 10m, spotInterruptions: {capacityProvider: spot, fraction: 1}}
+)");
+  EXPECT_EQ(r.times("CONTAINER_INSTANCE_ACTIVE"), (std::vector<double>{31.5, 31.5, 31.5, 600, 600}));
+  EXPECT_EQ(r.times("CONTAINER_INSTANCE_REGISTRATION_FAILED"), (std::vector<double>{31.5, 31.5, 631.5, 631.5}));
+  std::vector<std::string> refused;
+  for (std::size_t i = 0; i < r.log->t.size(); ++i)
+    if (r.log->kind[i] == "CONTAINER_INSTANCE_REGISTRATION_FAILED") refused.push_back(r.log->instance[i]);
+  EXPECT_EQ(refused, (std::vector<std::string>{"i-00000004", "i-00000005", "i-00000006", "i-00000007"}));
+  EXPECT_EQ(r.sim->providers()[3].asg->registrations_refused, 2);  // od: ids 4 and 5
+  EXPECT_EQ(r.sim->providers()[2].asg->registrations_refused, 2);  // spot: the replacements 6 and 7
+}
+
 TEST(Ec2, BatchTasksReclaimedBeforeTheyRunLoseNoWork) {
   // The image takes 1,250 s to pull, so at the 5-minute reclaim every batch task is still
   // PENDING: each counts as interrupted, none has done work to lose.

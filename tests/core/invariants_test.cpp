@@ -193,6 +193,8 @@ INSTANTIATE_TEST_SUITE_P(
              "group grp totals (per zone, On-Demand units, instances with tasks) differ from a recount"},
         Case{"GroupBusyTotalOff", [](Fixture& f) { f.w.providers[static_cast<std::size_t>(f.grp)].asg->in_service_with_tasks = 0; },
              "group grp totals (per zone, On-Demand units, instances with tasks) differ from a recount"},
+        Case{"ClusterRegistrationsOff", [](Fixture& f) { f.w.clusters.resize(1); },
+             "cluster c has 1 registered instances (counted 0, quota 5000)"},
         Case{"OnATerminatedInstance", [](Fixture& f) { f.w.instances[0].state = InstanceState::kTerminated; },
              "task 1 lives on terminated instance i-00000001"}),
     [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });

@@ -27,6 +27,7 @@ void Loader::read_account(const YAML::Node& n) {
   }
   if (auto v = a.integer("tasksPerService", 1, 1'000'000)) acc.tasks_per_service = static_cast<int>(*v);
   if (auto v = a.integer("provisioningTasksPerCluster", 1, 1'000'000)) acc.provisioning_tasks_per_cluster = static_cast<int>(*v);
+  if (auto v = a.integer("containerInstancesPerCluster", 1, 1'000'000)) acc.container_instances_per_cluster = static_cast<int>(*v);
 }
 
 void Loader::read_timings(const YAML::Node& n) {

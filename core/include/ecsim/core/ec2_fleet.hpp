@@ -44,6 +44,11 @@ class Ec2Fleet {
  private:
   void launch_instance(int provider);
   void activate_instance(std::uint32_t id);
+  /// A booted instance registers, or waits while its cluster is at its instance quota.
+  void register_instance(std::uint32_t id);
+  /// Registers instances waiting on the quota while the cluster has room.
+  void admit_awaiting_registration(int cluster);
+  int cluster_of(int provider) const;
   void begin_instance_exit(std::uint32_t id, bool drain, const std::string& why);
   void terminate_instance(std::uint32_t id, const std::string& why);
   void take_out_of_service(ContainerInstance& in, AsgState& a);

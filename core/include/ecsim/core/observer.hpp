@@ -33,6 +33,7 @@ enum class RecordKind {
   kTaskPlacementFailed,
   kInstanceLaunched,
   kInstanceActive,
+  kInstanceRegistrationFailed,
   kInstanceDraining,
   kInstanceTerminated,
   kInstanceSpotInterruptionWarning,

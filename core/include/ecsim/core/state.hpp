@@ -181,6 +181,7 @@ struct AsgState {
   int high_streak = 0, low_streak = 0; ///< consecutive breaching reservation datapoints
   double reservation = 0.0;            ///< last CapacityProviderReservation (percent)
   std::int64_t instances_launched = 0, instances_terminated = 0, spot_interruptions = 0;
+  std::int64_t registrations_refused = 0;  ///< booted instances that found their cluster at its quota
   std::int64_t scaling_actions = 0;
   double instance_cost_usd = 0.0;      ///< of terminated instances
   LevelStats instance_stats;
@@ -211,6 +212,8 @@ struct ProviderState {
 /// Per cluster: PROVISIONING tasks on Auto Scaling group providers against the account cap.
 struct ClusterState {
   int asg_provisioning = 0;
+  int registered_instances = 0;                 ///< container instances ACTIVE or DRAINING
+  std::deque<std::uint32_t> awaiting_registration;  ///< booted instances over the quota, in boot order
   std::vector<int> blocked_services;  ///< services waiting for room under the cap
   struct Deferred {
     int group;

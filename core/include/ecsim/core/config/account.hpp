@@ -29,6 +29,10 @@ struct AccountConfig {
   std::optional<double> fargate_spot_vcpu_quota;  ///< Spot vCPUs running at once
   int tasks_per_service = 5000;
   int provisioning_tasks_per_cluster = 300;  ///< ASG capacity providers only
+  /// Container instances registered to one cluster at once (ECS service quota "Container
+  /// instances per cluster", 5,000; "Handle Amazon ECS service quotas and API throttling
+  /// limits", developer guide). An instance past it boots but cannot register.
+  int container_instances_per_cluster = 5000;
 };
 
 }  // namespace ecsim
