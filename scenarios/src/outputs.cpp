@@ -11,6 +11,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <iostream>
 #include <sstream>
 
 #include "ecsim/core/event_log.hpp"
@@ -158,9 +159,10 @@ class EventCsvFile : public Observer {
       : names_(sim.config()),
         file_(path, kEventsCsvHeader, [this, &cfg = sim.config()](const EventRow& row, std::string& out) {
           append_event_csv(cfg, names_, row, out);
-        }) {}
+        }, std::size_t{256} << 10, sim.config().run.max_output_bytes) {}
   void on_record(const Simulator& /*sim*/, const Record& r) override { file_.push(event_row(r)); }
   void close() { file_.close(); }
+  const AsyncCsvFile<EventRow>& file() const { return file_; }
 
  private:
   CsvNames names_;
@@ -171,7 +173,8 @@ class TasksCsvFile : public Observer {
  public:
   TasksCsvFile(const Simulator& sim, const std::filesystem::path& path)
       : names_(sim.config()),
-        file_(path, kTasksCsvHeader, [this](const TaskRow& row, std::string& out) { append_task_csv(names_, row, out); }) {}
+        file_(path, kTasksCsvHeader, [this](const TaskRow& row, std::string& out) { append_task_csv(names_, row, out); },
+              std::size_t{256} << 10, sim.config().run.max_output_bytes) {}
   void on_record(const Simulator& sim, const Record& r) override {
     if (r.kind == RecordKind::kTaskStopped && r.task_ref) file_.push(task_row(sim, *r.task_ref));
   }
@@ -179,6 +182,7 @@ class TasksCsvFile : public Observer {
     for (const Task* t : sim.live_tasks()) file_.push(task_row(sim, *t));
   }
   void close() { file_.close(); }
+  const AsyncCsvFile<TaskRow>& file() const { return file_; }
 
  private:
   CsvNames names_;
@@ -304,7 +308,7 @@ RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks
   return out;
 }
 
-std::string summary_json(const Simulator& sim, double wall_seconds) {
+std::string summary_json(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices) {
   const auto& cfg = sim.config();
   const SimTime end = sim.now();
   Json j;
@@ -434,6 +438,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds) {
                        {"waitSeconds", Json{{"p50", r6(waits.percentile(50))}, {"p95", r6(waits.percentile(95))}, {"max", r6(max_wait)}}},
                        {"groups", groups}};
   j["notices"] = cfg.notices;
+  for (const auto& n : run_notices) j["notices"].push_back(n);
   return j.dump(2) + "\n";
 }
 
@@ -468,7 +473,17 @@ std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, c
   if (tk) tk->close();
   if (timeseries) timeseries->close();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::string summary = summary_json(sim, wall);
+  std::vector<std::string> notices;
+  auto limited = [&](const char* name, bool truncated, std::uint64_t bytes) {
+    if (!truncated) return;
+    notices.push_back(std::string(name) + " stopped at " + std::to_string(bytes) + " bytes (run.maxOutputBytes " +
+                      std::to_string(run.max_output_bytes) + "): its later rows are left out, whole rows only; the other "
+                      "outputs are complete. Raise run.maxOutputBytes, or drop the file from run.outputs");
+    std::cerr << "notice: " << notices.back() << '\n';
+  };
+  if (ev) limited("events.csv", ev->file().truncated(), ev->file().bytes_written());
+  if (tk) limited("tasks.csv", tk->file().truncated(), tk->file().bytes_written());
+  std::string summary = summary_json(sim, wall, notices);
   if (run.write_summary) {
     std::ofstream s(dir / "summary.json", std::ios::binary | std::ios::trunc);
     s << summary;

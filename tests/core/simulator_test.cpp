@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include "ecsim/scenarios/outputs.hpp"
 #include "test_util.hpp"
@@ -439,6 +440,34 @@ runTasks:
   EXPECT_GT(to_seconds(sim->now()), 90);
   EXPECT_NE(sim->stop_reason().find("more than 1000 tasks were live at once (run.maxLiveTasks"), std::string::npos) << sim->stop_reason();
   EXPECT_EQ(summary["interrupted"]["reason"], sim->stop_reason());
+}
+
+// run.maxOutputBytes: events.csv and tasks.csv stop before a row would pass the limit (whole
+// rows), the run itself goes on to its horizon, and summary.json says which file was cut.
+TEST(OutputLimit, EventsAndTasksStopAtTheLimitInWholeRows) {
+  auto cfg = testing::load_yaml(fargate_scenario("1h", R"(
+run: {maxOutputBytes: 4096, outputs: [summary, events, tasks]}
+runTasks:
+  - {cluster: c, taskDefinition: web:1, launchType: FARGATE, arrivals: {poisson: {ratePerSecond: 1, duration: {fixed: 1m}}}}
+)"));
+  auto sim = scenarios::build(cfg, 0);
+  const auto dir = std::filesystem::path(ECSIM_BINARY_DIR) / "output-limit";
+  const auto summary = nlohmann::json::parse(scenarios::run_to_directory(*sim, dir, {}));
+  EXPECT_FALSE(sim->interrupted());
+  EXPECT_EQ(to_seconds(sim->now()), 3600);
+  for (const char* name : {"events.csv", "tasks.csv"}) {
+    const auto size = std::filesystem::file_size(dir / name);
+    EXPECT_LE(size, 4096u) << name;
+    EXPECT_GT(size, 3000u) << name;  // filled up to the last whole row that fits
+    std::ifstream in(dir / name, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text.back(), '\n') << name;
+  }
+  const auto notices = summary["notices"];
+  ASSERT_EQ(notices.size(), 2u) << notices.dump();
+  EXPECT_EQ(notices[0].get<std::string>().rfind("events.csv stopped at ", 0), 0u) << notices[0];
+  EXPECT_NE(notices[0].get<std::string>().find("(run.maxOutputBytes 4096)"), std::string::npos) << notices[0];
+  EXPECT_EQ(notices[1].get<std::string>().rfind("tasks.csv stopped at ", 0), 0u) << notices[1];
 }
 
 }  // namespace

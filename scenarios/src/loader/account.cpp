@@ -172,6 +172,7 @@ void Loader::read_run(const YAML::Node& n) {
   if (auto v = r.duration("sample", false, SimDuration{1000})) run.sample = *v;
   if (auto v = r.integer("replications", 1, 100000)) run.replications = static_cast<int>(*v);
   if (auto v = r.integer("maxLiveTasks", 1, 1'000'000'000)) run.max_live_tasks = *v;
+  if (auto v = r.integer("maxOutputBytes", 1024, std::int64_t{1} << 50)) run.max_output_bytes = static_cast<std::uint64_t>(*v);
   auto outs = r.get("outputs");
   if (outs.IsDefined() && detail::expect_sequence(ctx_, outs, "run.outputs")) {
     run.write_summary = run.write_timeseries = run.write_events = run.write_tasks = false;

@@ -37,6 +37,8 @@ struct RunConfig {
   /// a backlog of millions of waiting tasks would otherwise grow until the machine kills the
   /// process. About 250 bytes per task: 2,000,000 tasks hold about 0.5 GB.
   std::int64_t max_live_tasks = 2'000'000;
+  /// events.csv and tasks.csv each stop growing at this size (whole rows; a notice says so).
+  std::uint64_t max_output_bytes = std::uint64_t{10} << 30;
 };
 
 struct ScenarioConfig {

@@ -112,13 +112,16 @@ class AsyncCsvFile {
 
  public:
   using Format = std::function<void(const Row& row, std::string& out)>;
+  /// `max_bytes`: the file stops growing before a row would take it past this size (whole
+  /// rows only); truncated() then says so.
   AsyncCsvFile(const std::filesystem::path& path, std::string_view header, Format format,
-               std::size_t chunk_bytes = std::size_t{256} << 10)
-      : file_(path), format_(std::move(format)), chunk_bytes_(chunk_bytes),
+               std::size_t chunk_bytes = std::size_t{256} << 10, std::uint64_t max_bytes = UINT64_MAX)
+      : file_(path), format_(std::move(format)), chunk_bytes_(chunk_bytes), max_bytes_(max_bytes),
         worker_([this](std::string_view chunk) { format_chunk(chunk); }) {
     text_.assign(header);
     text_ += '\n';
     file_.write_all(text_);
+    written_ = text_.size();
     chunk_.resize(chunk_bytes_);
   }
 
@@ -144,6 +147,9 @@ class AsyncCsvFile {
     worker_.close();
     file_.close();
   }
+  /// After close(): whether rows were left out to keep the file under its byte limit.
+  bool truncated() const { return truncated_; }
+  std::uint64_t bytes_written() const { return written_; }
 
  private:
   // The producer's buffer is kept at full size, `used_` bytes of it filled: no growth
@@ -159,6 +165,7 @@ class AsyncCsvFile {
 
   void format_chunk(std::string_view chunk) {  // on the worker thread
     text_.clear();
+    if (truncated_) return;  // past the limit: later rows are left out too
     std::size_t off = 0;
     while (off < chunk.size()) {
       Row row;
@@ -167,14 +174,24 @@ class AsyncCsvFile {
       std::memcpy(&len, chunk.data() + off + sizeof(Row), sizeof len);
       row.text = chunk.substr(off + sizeof(Row) + sizeof len, len);
       off += sizeof(Row) + sizeof len + len;
+      const std::size_t before = text_.size();
       format_(row, text_);
+      if (written_ + text_.size() > max_bytes_) {
+        text_.resize(before);
+        truncated_ = true;
+        break;
+      }
     }
     file_.write_all(text_);
+    written_ += text_.size();
   }
 
   OutputFile file_;
   Format format_;
   std::size_t chunk_bytes_;
+  std::uint64_t max_bytes_;
+  std::uint64_t written_ = 0;  // worker side (read after close)
+  bool truncated_ = false;     // worker side (read after close)
   std::string chunk_;  // producer side
   std::size_t used_ = 0;
   std::string text_;   // worker side

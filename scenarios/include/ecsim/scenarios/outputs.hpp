@@ -108,8 +108,9 @@ struct RunTables {
 };
 RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks);
 
-/// summary.json's content for a finished simulator, as JSON text (2-space indent).
-std::string summary_json(const Simulator& sim, double wall_seconds);
+/// summary.json's content for a finished simulator, as JSON text (2-space indent);
+/// `run_notices` are appended to the scenario's notices (outputs cut short, ...).
+std::string summary_json(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices = {});
 
 /// Runs a simulator with the outputs its config asks for written into `dir`.
 /// Returns summary.json's text. `progress` (may be null) is called with the fraction done.
