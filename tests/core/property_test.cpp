@@ -4,23 +4,30 @@
 // finish without a violation and replay to the same event log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+
 #include "ecsim/placement/fargate_placer.hpp"
 #include "test_util.hpp"
 
 namespace ecsim {
 namespace {
 
-std::string random_scenario(std::uint64_t seed) {
+// `scale` multiplies the counts (desired counts, group and scalable-target bounds, batch
+// arrivals); at scale > 1 the run lasts days and the load's period is a day.
+std::string random_scenario(std::uint64_t seed, int scale = 1) {
   Rng r(seed);
   auto pick = [&](int n) { return static_cast<int>(r.uniform_index(static_cast<std::uint64_t>(n))); };
+  auto times = [&](int n) { return std::to_string(n * scale); };
   const bool ec2 = r.bernoulli(0.6);
   std::string y = "ecsim: 1\nname: prop-" + std::to_string(seed) + "\nseed: " + std::to_string(seed) + "\nduration: " +
-                  std::to_string(20 + pick(60)) + "m\n";
+                  (scale > 1 ? std::to_string(1 + pick(3)) + "d" : std::to_string(20 + pick(60)) + "m") + "\n";
   y += "timings:\n  spot: {interruptionsPerTaskHour: " + std::to_string(pick(3) * 0.5) + "}\n";
   y += "  ec2: {spotInterruptionPercentPerMonth: [90, 90, 90, 90, 90]}\n";
-  if (r.bernoulli(0.3)) y += "account: {fargateLaunchRate: {burst: 5, perSecond: 0.5}, provisioningTasksPerCluster: " + std::to_string(5 + pick(20)) + "}\n";
+  if (r.bernoulli(0.3)) y += "account: {fargateLaunchRate: {burst: 5, perSecond: 0.5}, provisioningTasksPerCluster: " + times(5 + pick(20)) + "}\n";
   if (ec2) {
-    const int max = 1 + pick(8);
+    const int max = (1 + pick(8)) * scale;
     y += "capacityProviders:\n  - name: grp\n    autoScalingGroupProvider:\n      managedScaling: {status: " +
          std::string(r.bernoulli(0.7) ? "ENABLED" : "DISABLED") + ", targetCapacity: " + std::to_string(50 + pick(51)) +
          ", instanceWarmupPeriod: " + std::to_string(pick(300)) + "}\n      managedDraining: " +
@@ -43,7 +50,7 @@ std::string random_scenario(std::uint64_t seed) {
   const int services = 1 + pick(3);
   for (int i = 0; i < services; ++i) {
     const bool on_ec2 = ec2 && r.bernoulli(0.5);
-    const int desired = pick(8);
+    const int desired = pick(8) * scale;
     y += "  - serviceName: s" + std::to_string(i) + "\n    taskDefinition: web:1\n    desiredCount: " + std::to_string(desired) + "\n";
     if (on_ec2) {
       y += "    capacityProviderStrategy: [{capacityProvider: grp, weight: 1}]\n";
@@ -59,9 +66,9 @@ std::string random_scenario(std::uint64_t seed) {
          std::to_string(pick(101)) + ", deploymentCircuitBreaker: {enable: " + (r.bernoulli(0.5) ? "true" : "false") +
          ", rollback: true}}\n";
     if (r.bernoulli(0.4)) y += "    loadBalancers: [{targetGroupArn: tg, containerName: web, containerPort: 80}]\n";
-    y += "    load: {diurnal: {meanRequestsPerSecond: " + std::to_string(50 + pick(300)) + ", amplitude: 0.8, period: 30m}}\n";
+    y += "    load: {diurnal: {meanRequestsPerSecond: " + times(50 + pick(300)) + ", amplitude: 0.8, period: " + (scale > 1 ? "1d" : "30m") + "}}\n";
     if (r.bernoulli(0.6))
-      y += "    autoScaling:\n      MinCapacity: 1\n      MaxCapacity: " + std::to_string(2 + pick(15)) +
+      y += "    autoScaling:\n      MinCapacity: 1\n      MaxCapacity: " + times(2 + pick(15)) +
            "\n      policies:\n        - {PolicyName: t, PolicyType: TargetTrackingScaling, TargetTrackingScalingPolicyConfiguration: "
            "{TargetValue: " + std::to_string(30 + pick(60)) + ", ScaleOutCooldown: 60, ScaleInCooldown: 120,"
            " PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilization}}}\n";
@@ -70,10 +77,10 @@ std::string random_scenario(std::uint64_t seed) {
   if (r.bernoulli(0.6))
     y += "runTasks:\n  - cluster: c\n    taskDefinition: web:1\n    capacityProviderStrategy: [{capacityProvider: " +
          std::string(ec2 && r.bernoulli(0.5) ? "grp" : "FARGATE_SPOT") + ", weight: 1}]\n    retry: {attempts: " +
-         std::to_string(pick(3)) + "}\n    arrivals: {poisson: {ratePerSecond: 0.05, duration: {exponentialMean: 3m}}}\n";
+         std::to_string(pick(3)) + "}\n    arrivals: {poisson: {ratePerSecond: " + std::to_string(0.05 * std::min(scale, 10)) + ", duration: {exponentialMean: 3m}}}\n";
   y += "timeline:\n";
   y += "  - {at: 5m, updateService: {service: s0, taskDefinition: \"web:2\"}}\n";
-  y += "  - {at: 8m, updateService: {service: s0, desiredCount: " + std::to_string(pick(10)) + "}}\n";
+  y += "  - {at: 8m, updateService: {service: s0, desiredCount: " + times(pick(10)) + "}}\n";
   y += "  - {at: 10m, spotInterruptions: {capacityProvider: FARGATE_SPOT, fraction: 0.5}}\n";
   y += "  - {at: 12m, spotCapacity: {capacityProvider: FARGATE_SPOT, available: false, for: 3m}}\n";
   return y;
@@ -96,6 +103,35 @@ TEST_P(RandomScenarios, InvariantsHoldAndRunsReplay) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomScenarios, ::testing::Range<std::uint64_t>(1, 121));
+
+// The same generator at 100x the counts over 1-3 days: thousands of tasks and hundreds of
+// instances, with the invariant checker (a full recount every 4,096 events). Six seeds run
+// in the suite; .ci/soak runs more (ECSIM_SOAK_SEEDS) outside it.
+std::uint64_t scale_seeds() {
+  const char* soak = std::getenv("ECSIM_SOAK_SEEDS");
+  return soak ? std::max<std::uint64_t>(1, std::strtoull(soak, nullptr, 10)) : 6;
+}
+
+class RandomScenariosAtScale : public ::testing::TestWithParam<std::uint64_t> {};
+
+TEST_P(RandomScenariosAtScale, InvariantsHold) {
+  const std::string yaml = random_scenario(GetParam(), /*scale=*/100);
+  if (std::getenv("ECSIM_PROPERTY_DUMP")) std::cerr << yaml;
+  ScenarioConfig cfg;
+  ASSERT_NO_THROW(cfg = testing::load_yaml(yaml)) << yaml;
+  auto sim = scenarios::build(cfg, 0);
+  sim->set_check_invariants(true, /*full_every=*/4096);
+  ASSERT_NO_THROW(sim->run()) << yaml;
+  EXPECT_NO_THROW(sim->check_invariants_now());
+  std::int64_t started = 0;
+  for (const auto& sv : sim->services()) started += sv.tasks_started;
+  EXPECT_GT(started, 0) << yaml;
+  RecordProperty("tasksStarted", static_cast<int>(started));
+  RecordProperty("instancesLaunched", static_cast<int>(sim->instances().size()));
+  RecordProperty("events", static_cast<int>(sim->events_processed()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, RandomScenariosAtScale, ::testing::Range<std::uint64_t>(1001, 1001 + scale_seeds()));
 
 // A scaler that ignores its own bounds: it returns 50 for a scalable target of [1, 10] at the
 // first datapoint. The cheap check must name the service, the bounds and the time: the first
