@@ -39,7 +39,6 @@ void Ec2Fleet::asg_reconcile(int provider) {
   while (a.in_service_units > a.desired) {
     // Default termination policy: the zone with the most instances, then (our tie-break)
     // an instance without tasks, then the newest.
-    a.in_service_per_zone.resize(w_.config.availability_zones.size(), 0);
     const auto& per_zone = a.in_service_per_zone;
     std::uint32_t victim = 0;
     std::tuple<int, int, std::uint32_t> best{-1, -1, 0};
@@ -62,7 +61,6 @@ void Ec2Fleet::asg_reconcile(int provider) {
 void Ec2Fleet::launch_instance(int provider) {
   auto& a = *w_.providers[provider].asg;
   const auto& ac = w_.config.asg(provider);
-  a.in_service_per_zone.resize(w_.config.availability_zones.size(), 0);
   const auto& per_zone = a.in_service_per_zone;
   const int on_demand = a.on_demand_units_in_service;  // capacity units
   // Zone: the group's zone with the fewest instances in service (ASG AZ balancing).

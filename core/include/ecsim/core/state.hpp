@@ -174,7 +174,7 @@ struct AsgState {
   int in_service_units = 0;  ///< their capacity units (WeightedCapacity; = in_service without weights)
   // Kept in step as instances launch, leave service and gain or lose their last service task
   // (the invariant checker recounts them), so that launches and managed scaling do not scan.
-  std::vector<int> in_service_per_zone;  ///< instances in service per zone (index: scenario zone)
+  std::vector<int> in_service_per_zone;  ///< instances in service per zone (index: scenario zone; sized at start)
   int on_demand_units_in_service = 0;    ///< capacity units of On-Demand instances in service
   int in_service_with_tasks = 0;         ///< instances in service running at least one non-daemon task
   std::vector<std::uint32_t> members;  ///< instance ids not terminated, launch order
