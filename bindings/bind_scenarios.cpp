@@ -6,6 +6,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -92,8 +93,14 @@ py::dict table(const scenarios::TasksTable& tk) {
 // checks Python's signals every 100 ms: on KeyboardInterrupt (a notebook's stop button, a
 // SIGINT) the simulation is told to stop, the worker is joined, and the exception is raised.
 // No thread outlives the call. Python scaling policies take the GIL from the worker as usual.
+// Runs on Python's worker threads (ecsim.sweep's thread pool) never see a signal: Python
+// delivers them to the main thread only. A sweep interrupted there calls cancel_runs(), which
+// every run in progress checks every 100 ms, so its workers stop promptly too.
+std::atomic<std::uint64_t> g_cancel_generation{0};
+
 template <class Body>
 auto run_interruptibly(Simulator& sim, Body&& body) -> decltype(body()) {
+  const std::uint64_t generation = g_cancel_generation.load();
   using Result = decltype(body());
   std::atomic<bool> stop{false};
   sim.set_interrupt_flag(&stop);
@@ -107,13 +114,15 @@ auto run_interruptibly(Simulator& sim, Body&& body) -> decltype(body()) {
       ready = result.wait_for(std::chrono::milliseconds(100)) == std::future_status::ready;
     }
     if (ready) break;
-    if (PyErr_CheckSignals() != 0) {
+    const bool cancelled = g_cancel_generation.load() != generation;
+    if (cancelled || PyErr_CheckSignals() != 0) {
       stop = true;
       {
         py::gil_scoped_release release;
         worker.join();
       }
       sim.set_interrupt_flag(nullptr);
+      if (cancelled) throw std::runtime_error("cancelled: the sweep this run belongs to was interrupted");
       throw py::error_already_set();
     }
   }
@@ -197,6 +206,10 @@ void bind_scenarios(py::module_& m) {
       py::arg("timeseries") = true, py::arg("tasks") = false, py::arg("policies") = py::dict(), py::arg("csv") = false,
       "Run a scenario to its horizon without the GIL. Returns the summary JSON and, per output, column tables\n"
       "(csv=False) or the CSV texts (csv=True).");
+  m.def(
+      "cancel_runs", [] { ++g_cancel_generation; },
+      "Stops every run in progress in this process within about 100 ms (they raise RuntimeError 'cancelled');\n"
+      "ecsim.sweep and ecsim.compare call it when interrupted.");
   m.def(
       "build",
       [](const scenarios::ScenarioSource& src, std::optional<std::uint64_t> seed, std::uint64_t replication) {

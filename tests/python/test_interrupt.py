@@ -122,3 +122,38 @@ def test_sigint_on_sweep_keeps_the_csv_and_marks_the_rest(tmp_path):
     errors = [r["error"] for r in rows]
     assert errors[0].startswith("interrupted at simulated time"), errors
     assert errors[1:] == ["interrupted: not run"] * 3, errors
+
+
+def test_keyboard_interrupt_stops_ecsim_sweep_promptly(tmp_path):
+    """ecsim.sweep() over 4 heavy points on a thread pool gets SIGINT 2 s in: the points on the
+    worker threads (which Python gives no signals) are cancelled too, KeyboardInterrupt comes
+    within about a second, and no worker thread is left."""
+    script = tmp_path / "sweep.py"
+    script.write_text(f'''
+import signal, sys, threading, time
+import ecsim
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sc = ecsim.loads({HEAVY!r})
+print("ready", flush=True)
+t0 = time.monotonic()
+try:
+    ecsim.sweep(sc, {{"seed": [1, 2, 3, 4]}}, progress=False)
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    print("interrupted", round(time.monotonic() - t0, 1), threading.active_count(), flush=True)
+''')
+    import sys
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(2.0)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    waited = time.monotonic() - t0
+    assert out.startswith("interrupted"), out + err
+    assert waited < 3, f"KeyboardInterrupt took {waited:.1f} s"
+    assert out.split()[2] == "1", "a worker thread outlived the sweep"
+    assert proc.returncode == 0

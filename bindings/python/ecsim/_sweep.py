@@ -63,6 +63,7 @@ def _run_all(args, jobs, make_row, executor, progress):
     own = executor is None
     pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if own else executor
     bar = _Progress(len(jobs), progress)
+    futures = []
     try:
         futures = [pool.submit(_run_point, *a) for a in args]
         rows = []
@@ -70,6 +71,15 @@ def _run_all(args, jobs, make_row, executor, progress):
             summary = fut.result()
             bar.step()
             rows.append(make_row(job, summary))
+    except KeyboardInterrupt:
+        # Points not started are dropped; running ones (on worker threads, which get no
+        # signals) are told to stop; the pool is joined before KeyboardInterrupt goes on.
+        for fut in futures:
+            fut.cancel()
+        _core.cancel_runs()
+        if own:
+            pool.shutdown(wait=True)
+        raise
     finally:
         if own:
             pool.shutdown()
