@@ -36,6 +36,42 @@ runTasks:
 """
 
 
+def _interrupt_child_2s_in(tmp_path, call, what):
+    """Runs `call` on the heavy scenario `sc` in a child Python, sends SIGINT 2 s after it is
+    ready, and checks that KeyboardInterrupt came within 3 s with one thread left, exit 0."""
+    import sys
+    script = tmp_path / "child.py"
+    script.write_text(f'''
+import signal, sys, threading, time
+import ecsim
+# A shell that starts jobs in the background hands them SIGINT ignored, and Python then
+# installs no KeyboardInterrupt handler: restore the interactive default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sc = ecsim.loads({HEAVY!r})
+print("ready", flush=True)
+t0 = time.monotonic()
+try:
+    {call}
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    print("interrupted", round(time.monotonic() - t0, 1), threading.active_count(), flush=True)
+''')
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(2.0)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    waited = time.monotonic() - t0
+    assert out.startswith("interrupted"), out + err
+    assert waited < 3, f"KeyboardInterrupt took {waited:.1f} s"
+    assert out.split()[2] == "1", f"a worker thread outlived the {what}"
+    assert proc.returncode == 0
+
+
 @pytest.mark.skipif(not ECSIM.exists(), reason="needs the dev build's ecsim binary")
 def test_sigint_keeps_whole_outputs_and_exits_130(tmp_path):
     scenario = tmp_path / "heavy.yaml"
@@ -68,39 +104,7 @@ def test_sigint_keeps_whole_outputs_and_exits_130(tmp_path):
 def test_keyboard_interrupt_stops_ecsim_run_promptly(tmp_path):
     """ecsim.run() in a child process gets SIGINT 2 s in: KeyboardInterrupt within about a
     second, no thread left behind (the process exits on its own)."""
-    script = tmp_path / "run.py"
-    script.write_text(f'''
-import signal, sys, threading, time
-import ecsim
-# A shell that starts jobs in the background hands them SIGINT ignored, and Python then
-# installs no KeyboardInterrupt handler: restore the interactive default.
-signal.signal(signal.SIGINT, signal.default_int_handler)
-sc = ecsim.loads({HEAVY!r})
-print("ready", flush=True)
-t0 = time.monotonic()
-try:
-    ecsim.run(sc, events=False, timeseries=False)
-    print("finished", flush=True)
-except KeyboardInterrupt:
-    print("interrupted", round(time.monotonic() - t0, 1), threading.active_count(), flush=True)
-''')
-    import os
-    import sys
-    env = dict(os.environ)
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    assert proc.stdout.readline().strip() == "ready"
-    time.sleep(2.0)
-    t0 = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    waited = time.monotonic() - t0
-    assert out.startswith("interrupted"), out + err
-    assert waited < 3, f"KeyboardInterrupt took {waited:.1f} s"
-    assert out.split()[2] == "1", "a worker thread outlived the run"
-    assert proc.returncode == 0
+    _interrupt_child_2s_in(tmp_path, "ecsim.run(sc, events=False, timeseries=False)", "run")
 
 
 @pytest.mark.skipif(not ECSIM.exists(), reason="needs the dev build's ecsim binary")
@@ -128,32 +132,4 @@ def test_keyboard_interrupt_stops_ecsim_sweep_promptly(tmp_path):
     """ecsim.sweep() over 4 heavy points on a thread pool gets SIGINT 2 s in: the points on the
     worker threads (which Python gives no signals) are cancelled too, KeyboardInterrupt comes
     within about a second, and no worker thread is left."""
-    script = tmp_path / "sweep.py"
-    script.write_text(f'''
-import signal, sys, threading, time
-import ecsim
-signal.signal(signal.SIGINT, signal.default_int_handler)
-sc = ecsim.loads({HEAVY!r})
-print("ready", flush=True)
-t0 = time.monotonic()
-try:
-    ecsim.sweep(sc, {{"seed": [1, 2, 3, 4]}}, progress=False)
-    print("finished", flush=True)
-except KeyboardInterrupt:
-    print("interrupted", round(time.monotonic() - t0, 1), threading.active_count(), flush=True)
-''')
-    import sys
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "ready"
-    time.sleep(2.0)
-    t0 = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    waited = time.monotonic() - t0
-    assert out.startswith("interrupted"), out + err
-    assert waited < 3, f"KeyboardInterrupt took {waited:.1f} s"
-    assert out.split()[2] == "1", "a worker thread outlived the sweep"
-    assert proc.returncode == 0
+    _interrupt_child_2s_in(tmp_path, 'ecsim.sweep(sc, {"seed": [1, 2, 3, 4]}, progress=False)', "sweep")
