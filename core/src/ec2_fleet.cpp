@@ -147,20 +147,12 @@ void Ec2Fleet::on(const events::InstanceStep& e) {
   }
 }
 
-int Ec2Fleet::cluster_of(int provider) const {
-  for (std::size_t c = 0; c < w_.config.clusters.size(); ++c) {
-    const auto& ps = w_.config.clusters[c].providers;
-    if (std::find(ps.begin(), ps.end(), provider) != ps.end()) return static_cast<int>(c);
-  }
-  return -1;
-}
-
 // ECS refuses a RegisterContainerInstance past the cluster's quota; the instance runs (and is
 // billed) without taking tasks. The agent keeps retrying: AWS publishes no retry interval, so
 // ecsim registers waiting instances, in boot order, as soon as a registered one leaves.
 void Ec2Fleet::register_instance(std::uint32_t id) {
   auto& in = w_.instances[id - 1];
-  const int c = cluster_of(in.provider);
+  const int c = w_.cluster_of_provider(in.provider);
   if (c >= 0) {
     auto& cs = w_.clusters[static_cast<std::size_t>(c)];
     if (cs.registered_instances >= w_.config.account.container_instances_per_cluster) {
@@ -323,7 +315,7 @@ void Ec2Fleet::terminate_instance(std::uint32_t id, const std::string& why) {
   }
   auto& done = w_.instances[id - 1];
   if (registered) placer_->remove_instance(id);
-  const int cluster = registered ? cluster_of(provider) : -1;
+  const int cluster = registered ? w_.cluster_of_provider(provider) : -1;
   if (cluster >= 0) --w_.clusters[static_cast<std::size_t>(cluster)].registered_instances;
   done.state = InstanceState::kTerminated;
   done.terminated_at = sched_.now() + w_.config.timings.ec2.instance_shutdown;
@@ -364,10 +356,10 @@ void Ec2Fleet::pump(int provider) {
       }
       // Only a failure that will be reported needs explaining (the head task, once, when the
       // events are recorded).
-      auto result = placer_->place(provider, w.rules, w_.demand_of(w.task_definition), placement_rng_,
-                                   /*explain=*/!t.placement_reported && rec_.enabled());
+      const bool report = !t.placement_reported && rec_.enabled();
+      auto result = placer_->place(provider, w.rules, w_.demand_of(w.task_definition), placement_rng_, /*explain=*/report);
       if (!result.instance) {
-        if (!t.placement_reported && rec_.enabled()) {
+        if (report) {
           t.placement_reported = true;
           rec_.emit(RecordKind::kTaskPlacementFailed, &t, t.service,
                  (t.service >= 0 ? "(service " + w_.config.services[t.service].name + ") " : std::string()) + result.reason);

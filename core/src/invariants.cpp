@@ -96,18 +96,18 @@ void InvariantChecker::check_full(SimTime now) const {
       violated(now, "provider " + w_.config.provider_name(static_cast<int>(p)) + " counters differ from a recount");
   }
   // Registered container instances per cluster equal a recount and stay within the quota.
-  for (std::size_t c = 0; c < w_.clusters.size() && c < w_.config.clusters.size(); ++c) {
-    int registered = 0;
-    for (const auto& in : w_.instances)
-      if ((in.state == InstanceState::kActive || in.state == InstanceState::kDraining) &&
-          std::find(w_.config.clusters[c].providers.begin(), w_.config.clusters[c].providers.end(), in.provider) !=
-              w_.config.clusters[c].providers.end())
-        ++registered;
-    if (registered != w_.clusters[c].registered_instances || registered > w_.config.account.container_instances_per_cluster)
-      violated(now, "cluster " + w_.config.clusters[c].name + " has " + std::to_string(registered) + " registered instances (counted " +
+  std::vector<int> registered(w_.clusters.size(), 0);
+  for (const auto& in : w_.instances) {
+    const int c = w_.cluster_of_provider(in.provider);
+    if ((in.state == InstanceState::kActive || in.state == InstanceState::kDraining) && c >= 0 &&
+        static_cast<std::size_t>(c) < registered.size())
+      ++registered[static_cast<std::size_t>(c)];
+  }
+  for (std::size_t c = 0; c < registered.size() && c < w_.config.clusters.size(); ++c)
+    if (registered[c] != w_.clusters[c].registered_instances || registered[c] > w_.config.account.container_instances_per_cluster)
+      violated(now, "cluster " + w_.config.clusters[c].name + " has " + std::to_string(registered[c]) + " registered instances (counted " +
                         std::to_string(w_.clusters[c].registered_instances) + ", quota " +
                         std::to_string(w_.config.account.container_instances_per_cluster) + ")");
-  }
   // The groups' running totals equal a recount of their instances.
   for (std::size_t p = 0; p < w_.providers.size(); ++p) {
     if (!w_.providers[p].asg) continue;

@@ -48,7 +48,6 @@ class Ec2Fleet {
   void register_instance(std::uint32_t id);
   /// Registers instances waiting on the quota while the cluster has room.
   void admit_awaiting_registration(int cluster);
-  int cluster_of(int provider) const;
   void begin_instance_exit(std::uint32_t id, bool drain, const std::string& why);
   void terminate_instance(std::uint32_t id, const std::string& why);
   void take_out_of_service(ContainerInstance& in, AsgState& a);

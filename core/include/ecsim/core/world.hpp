@@ -37,6 +37,14 @@ struct World {
     return t.service >= 0 ? config.services[static_cast<std::size_t>(t.service)].cluster
                           : config.run_tasks[static_cast<std::size_t>(t.group)].cluster;
   }
+  /// The cluster a capacity provider is associated with (an Auto Scaling group belongs to one),
+  /// or -1 when none uses it.
+  int cluster_of_provider(int provider) const {
+    for (std::size_t c = 0; c < config.clusters.size(); ++c)
+      for (int p : config.clusters[c].providers)
+        if (p == provider) return static_cast<int>(c);
+    return -1;
+  }
   const std::vector<StrategyItem>& strategy_of(const Task& t) const {
     return t.service >= 0 ? config.services[static_cast<std::size_t>(t.service)].strategy
                           : config.run_tasks[static_cast<std::size_t>(t.group)].strategy;
