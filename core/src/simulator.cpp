@@ -38,6 +38,7 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kServiceSteadyState: return "SERVICE_STEADY_STATE";
     case RecordKind::kServiceTaskStartImpaired: return "SERVICE_TASK_START_IMPAIRED";
     case RecordKind::kRunTaskSubmitted: return "RUN_TASK_SUBMITTED";
+    case RecordKind::kRunTaskThrottled: return "RUN_TASK_THROTTLED";
     case RecordKind::kTaskProvisioning: return "TASK_PROVISIONING";
     case RecordKind::kTaskPending: return "TASK_PENDING";
     case RecordKind::kTaskRunning: return "TASK_RUNNING";
@@ -279,6 +280,7 @@ const Task* Simulator::find_task(std::uint64_t id) const {
 // --- runTasks, timeline, samples -------------------------------------------------------------
 
 void Simulator::handle(const RunTaskArrival& e) { batch_->on(e); }
+void Simulator::handle(const RunTaskRetry& e) { batch_->on(e); }
 
 void Simulator::handle(const TimelineAction& e) {
   const auto& entry = config_.timeline[e.index];

@@ -338,6 +338,7 @@ const std::vector<AwsField> kFields = {
     {"RunTask", "name", X, "the group's name in outputs"},
     {"RunTask", "arrivals", X, "when RunTask is called"},
     {"RunTask", "retry", X, "how often a failed task is run again"},
+    {"RunTask", "client", X, "the caller's AWS SDK retry settings for throttled calls (standard mode)"},
 
     // --- CreateCapacityProvider ------------------------------------------------------------
     {"CreateCapacityProvider", "name", M, ""},

@@ -36,6 +36,17 @@ double percentile(std::vector<T> v, double p) {
 // Rounds money to 1e-6 USD and other reals to 1e-6 so the JSON text is stable and short.
 double r6(double x) { return std::round(x * 1e6) / 1e6; }
 
+// RunTask API calls of a runTasks group (or of all): made, throttled, retried, given up.
+Json run_task_api_json(std::int64_t calls, std::int64_t throttled, std::int64_t retries, double delay, double max_delay,
+                       std::int64_t calls_given_up, std::int64_t tasks_given_up) {
+  return Json{{"calls", calls},
+              {"throttledAttempts", throttled},
+              {"retries", retries},
+              {"retryDelaySeconds", Json{{"total", r6(delay)}, {"mean", r6(retries > 0 ? delay / static_cast<double>(retries) : 0.0)}, {"max", r6(max_delay)}}},
+              {"callsGivenUp", calls_given_up},
+              {"tasksGivenUp", tasks_given_up}};
+}
+
 Json level(const LevelStats& s, SimTime end) {
   return Json{{"min", s.min()}, {"max", s.max()}, {"mean", r6(s.mean(end))}};
 }
@@ -413,7 +424,8 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
   }
   j["capacityProviders"] = providers;
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
-  double lost = 0;
+  std::int64_t calls = 0, throttled = 0, retries = 0, calls_given_up = 0, tasks_given_up = 0;
+  double lost = 0, retry_delay = 0, max_retry_delay = 0;
   BinnedSamples waits = BinnedSamples::logarithmic(0.001);
   Json groups = Json::object();
   for (std::size_t g = 0; g < sim.run_task_groups().size(); ++g) {
@@ -424,10 +436,19 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
     failed += gs.failed;
     waits.merge(gs.wait_seconds);
     lost += gs.lost_task_seconds;
+    calls += gs.api_calls;
+    throttled += gs.throttled_attempts;
+    retries += gs.retries;
+    calls_given_up += gs.calls_given_up;
+    tasks_given_up += gs.tasks_given_up;
+    retry_delay += gs.retry_delay_seconds;
+    max_retry_delay = std::max(max_retry_delay, gs.max_retry_delay_seconds);
     groups[cfg.run_tasks[g].name] = Json{{"submitted", gs.submitted}, {"completed", gs.completed},
                                          {"interrupted", gs.interrupted}, {"failed", gs.failed},
                                          {"lostTaskSeconds", r6(gs.lost_task_seconds)},
-                                         {"costUsd", r6(gs.cost_usd)}};
+                                         {"costUsd", r6(gs.cost_usd)},
+                                         {"runTaskApi", run_task_api_json(gs.api_calls, gs.throttled_attempts, gs.retries, gs.retry_delay_seconds,
+                                                                          gs.max_retry_delay_seconds, gs.calls_given_up, gs.tasks_given_up)}};
   }
   const double max_wait = waits.max();
   j["runTasks"] = Json{{"submitted", submitted},
@@ -436,6 +457,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
                        {"failed", failed},
                        {"lostTaskSeconds", r6(lost)},
                        {"waitSeconds", Json{{"p50", r6(waits.percentile(50))}, {"p95", r6(waits.percentile(95))}, {"max", r6(max_wait)}}},
+                       {"runTaskApi", run_task_api_json(calls, throttled, retries, retry_delay, max_retry_delay, calls_given_up, tasks_given_up)},
                        {"groups", groups}};
   j["notices"] = cfg.notices;
   for (const auto& n : run_notices) j["notices"].push_back(n);

@@ -15,6 +15,7 @@ void Loader::read_account(const YAML::Node& n) {
   auto& acc = cfg_.account;
   read_bucket(a, "fargateLaunchRate", acc.fargate_launch);
   read_bucket(a, "fargateSpotLaunchRate", acc.fargate_spot_launch);
+  read_bucket(a, "runTaskApiRate", acc.run_task_api);
   {
     Fields r(ctx_, a.get("serviceLaunchRatePerMinute"), "account.serviceLaunchRatePerMinute");
     if (auto v = r.number("fargate", 1e-3, 1e9)) acc.service_launch_per_minute_fargate = *v;

@@ -222,6 +222,7 @@ class Loader {
   // --- runTasks -----------------------------------------------------------------------------------
   void read_run_tasks(const YAML::Node& n);
 
+  void read_sdk_client(Fields& f, SdkRetryConfig& out);
   std::optional<TraceArrivals> read_trace_arrivals(const YAML::Node& n, const std::string& path);
 
   // --- timeline -----------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ void Loader::read_run_tasks(const YAML::Node& n) {
       Fields r(ctx_, f.get("retry"), f.sub("retry"));
       if (auto v = r.integer("attempts", 0, 100)) g.retry_attempts = static_cast<int>(*v);
     }
+    read_sdk_client(f, g.client);
     Fields a(ctx_, f.get("arrivals", true), f.sub("arrivals"));
     if (a.valid()) {
       if (a.has("poisson") && a.has("trace")) ctx_.error(a.node(), a.path(), "give one of poisson or trace, not both");
@@ -70,10 +71,31 @@ void Loader::read_run_tasks(const YAML::Node& n) {
       }
       if (!a.has("poisson") && !a.has("trace")) ctx_.error(a.node(), a.path(), "give one of: poisson, trace");
       if (a.has("trace") && f.has("count"))
-        ctx_.error(n[i]["count"], f.sub("count"), "with trace arrivals the trace's count column gives the tasks per call; remove count");
+        ctx_.error(n[i]["count"], f.sub("count"),
+                   "with trace arrivals the trace's count column gives the tasks at each time (started by RunTask calls of at most 10); remove count");
     }
     cfg_.run_tasks.push_back(std::move(g));
   }
+}
+
+// runTasks[].client: the caller's AWS SDK retry settings (standard mode only).
+void Loader::read_sdk_client(Fields& f, SdkRetryConfig& out) {
+  Fields c(ctx_, f.get("client"), f.sub("client"));
+  if (!c.valid()) return;
+  if (auto mode = c.str("retryMode"); mode && *mode != "standard") {
+    if (*mode == "adaptive" || *mode == "legacy")
+      ctx_.error(c.node()["retryMode"], c.sub("retryMode"),
+                 "not modelled: retry mode '" + *mode + "' (ecsim models the SDKs' standard mode); use standard, and set maxAttempts or retryQuota to shape it");
+    else
+      ctx_.error(c.node()["retryMode"], c.sub("retryMode"), "unknown retry mode '" + *mode + "'; expected one of: standard");
+  }
+  if (auto v = c.integer("maxAttempts", 1, 1000)) out.max_attempts = static_cast<int>(*v);
+  if (auto v = c.duration("baseDelay")) out.base_delay = *v;
+  if (auto v = c.duration("maxBackoff")) out.max_backoff = *v;
+  Fields q(ctx_, c.get("retryQuota"), c.sub("retryQuota"));
+  if (auto v = q.integer("capacity", 0, 1'000'000'000)) out.quota_capacity = static_cast<int>(*v);
+  if (auto v = q.integer("retryCost", 0, 1'000'000)) out.retry_cost = static_cast<int>(*v);
+  if (auto v = q.integer("noRetryIncrement", 0, 1'000'000)) out.no_retry_increment = static_cast<int>(*v);
 }
 
 std::optional<TraceArrivals> Loader::read_trace_arrivals(const YAML::Node& n, const std::string& path) {

@@ -26,6 +26,7 @@ struct AsgReconcile { int provider; };
 struct ClusterRoom { int cluster; };
 // batch groups, timeline
 struct RunTaskArrival { int group; };
+struct RunTaskRetry { std::uint32_t call; };  ///< a throttled RunTask call tried again
 struct TimelineAction { int index; };
 // load, metrics, auto scaling, outputs
 struct SampleTick {};
@@ -37,7 +38,7 @@ struct ScheduledScaling { int service; };
 using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
                            TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling,
                            SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom,
-                           AsgReconcile>;
+                           AsgReconcile, RunTaskRetry>;
 
 }  // namespace ecsim::events
 

@@ -18,6 +18,7 @@ enum class RecordKind {
   kServiceSteadyState,
   kServiceTaskStartImpaired,
   kRunTaskSubmitted,
+  kRunTaskThrottled,
   kTaskProvisioning,
   kTaskPending,
   kTaskRunning,

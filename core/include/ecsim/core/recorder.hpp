@@ -22,6 +22,11 @@ class Recorder {
     trace_.record(sim_, Record{clock_.now(), kind, service, task ? task->group : -1, task ? task->id : 0, std::move(detail),
                                instance != 0 ? instance : (task ? task->instance : 0), task});
   }
+  /// A record about a runTasks group, not one task.
+  void emit_group(RecordKind kind, int group, std::string detail) const {
+    if (!trace_.enabled()) return;
+    trace_.record(sim_, Record{clock_.now(), kind, -1, group, 0, std::move(detail), 0, nullptr});
+  }
   /// A record whose detail is derived from the task (formatted only by whoever writes it).
   void emit_task_detail(RecordKind kind, const Task& task, int service) const {
     if (!trace_.enabled()) return;

@@ -132,6 +132,7 @@ class Simulator final {
   using TaskStep = events::TaskStep;
   using SpotInterruption = events::SpotInterruption;
   using RunTaskArrival = events::RunTaskArrival;
+  using RunTaskRetry = events::RunTaskRetry;
   using TimelineAction = events::TimelineAction;
   using SampleTick = events::SampleTick;
   using LoadChange = events::LoadChange;
@@ -152,6 +153,7 @@ class Simulator final {
   void handle(const TaskStep& e);
   void handle(const SpotInterruption& e);
   void handle(const RunTaskArrival& e);
+  void handle(const RunTaskRetry& e);
   void handle(const TimelineAction& e);
   void handle(const SampleTick& e);
   void handle(const LoadChange& e);

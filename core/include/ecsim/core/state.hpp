@@ -230,6 +230,13 @@ struct RunTaskGroupState {
   std::vector<int> per_item;
   int live = 0;
   double cost_usd = 0.0;
+  // RunTask API calls (account.runTaskApiRate) and the caller's SDK retries (runTasks[].client)
+  std::int64_t api_calls = 0;           ///< calls made (first attempts)
+  std::int64_t throttled_attempts = 0;  ///< attempts refused with ThrottlingException
+  std::int64_t retries = 0;             ///< attempts after the first
+  std::int64_t calls_given_up = 0, tasks_given_up = 0;
+  double retry_delay_seconds = 0.0, max_retry_delay_seconds = 0.0;  ///< backoff waited, summed and longest
+  int retry_quota = 0;                  ///< the SDK client's retry quota now
 };
 
 }  // namespace ecsim

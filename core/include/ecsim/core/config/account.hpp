@@ -33,6 +33,10 @@ struct AccountConfig {
   /// instances per cluster", 5,000; "Handle Amazon ECS service quotas and API throttling
   /// limits", developer guide). An instance past it boots but cannot register.
   int container_instances_per_cluster = 5000;
+  /// RunTask API request rate, per account per Region, one token per call ("AWS Fargate
+  /// throttling quotas", developer guide, section "Throttling the RunTask API": 20 calls/s
+  /// burst and sustained, at most 10 tasks per call).
+  TokenBucketConfig run_task_api{/*burst=*/20, /*per_second=*/20};
 };
 
 }  // namespace ecsim

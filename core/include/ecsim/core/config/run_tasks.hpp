@@ -46,6 +46,26 @@ struct TraceArrivals {
 };
 using ArrivalsConfig = std::variant<PoissonArrivals, TraceArrivals>;
 
+/// RunTask's `count` range, 1 to 10 (RunTask API reference: "You can specify up to 10 tasks
+/// for each call"); a trace row of more tasks is split into calls of at most this many.
+inline constexpr int kRunTaskMaxCount = 10;
+
+/// The RunTask caller's AWS SDK retry behaviour, standard mode (botocore
+/// botocore/retries/standard.py and quota.py, "Retry behavior" in the AWS SDKs and Tools
+/// reference guide): at most `max_attempts` attempts per call; before attempt i+1 a throttled
+/// call waits rand(0,1) x min(base_delay x 2^(i-1), max_backoff); each retry takes
+/// `retry_cost` from a retry quota of `quota_capacity` that a call succeeding at once refills
+/// by `no_retry_increment` and a call succeeding after retries by its last retry's cost. An
+/// empty quota means no retry. One SDK client (one quota) per runTasks group.
+struct SdkRetryConfig {
+  int max_attempts = 3;
+  SimDuration base_delay = 1s;
+  SimDuration max_backoff = 20s;
+  int quota_capacity = 500;
+  int retry_cost = 5;
+  int no_retry_increment = 1;
+};
+
 struct RunTaskGroupConfig {
   std::string name;  ///< "runTasks[i]" unless a name is given
   int cluster = 0;
@@ -53,9 +73,10 @@ struct RunTaskGroupConfig {
   std::vector<StrategyItem> strategy;
   ArrivalsConfig arrivals;
   int retry_attempts = 0;
-  int tasks_per_call = 1;
-  std::vector<int> zones;  ///< from networkConfiguration's subnets; empty: every zone (Fargate tasks use the first)  ///< RunTask `count`: tasks each Poisson arrival starts (1 to 10)
+  int tasks_per_call = 1;  ///< RunTask `count`: tasks each Poisson arrival's call starts (1 to 10)
+  std::vector<int> zones;  ///< from networkConfiguration's subnets; empty: every zone (Fargate tasks use the first)
   PlacementRulesConfig placement;
+  SdkRetryConfig client;
 };
 
 }  // namespace ecsim
