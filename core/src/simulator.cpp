@@ -4,8 +4,10 @@
 #include "ecsim/core/simulator.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
+#include "ecsim/core/memory.hpp"
 #include "overloaded.hpp"
 
 namespace ecsim {
@@ -97,6 +99,9 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       lifecycle_(world_, loop_, rec_, *placer_, capacity_, fleet_, services_, load_, cost_, RngStreams(config_.seed, replication_)) {
   if (config_.availability_zones.empty()) throw std::invalid_argument("Simulator needs availability zones");
   if (config_.run.sample <= SimDuration{0}) throw std::invalid_argument("run.sample must be positive");
+  memory_limit_ = config_.run.memory_limit_bytes != 0
+                      ? config_.run.memory_limit_bytes
+                      : static_cast<std::uint64_t>(config_.run.memory_limit_fraction * static_cast<double>(machine_memory_bytes()));
 
   world_.providers.resize(config_.num_providers());
   const RngStreams streams(config_.seed, replication_);
@@ -195,6 +200,7 @@ void Simulator::run_until(SimTime t) {
       return;
     }
     if (over_live_task_limit()) return;
+    if (over_memory_limit()) return;
     if (loop_.run_until_at_most(t, kInterruptCheckEvents, [this](const Event& e) { handle_event(e); }) < kInterruptCheckEvents) {
       over_live_task_limit();
       return;
@@ -209,6 +215,25 @@ bool Simulator::over_live_task_limit() {
   stop_reason_ = "more than " + std::to_string(config_.run.max_live_tasks) + " tasks were live at once (run.maxLiveTasks; " +
                  std::to_string(live) + " at " + format_seconds(now()) + "s): raise it if the machine has the memory, "
                  "or lower the load";
+  return true;
+}
+
+bool Simulator::over_memory_limit() {
+  if (memory_limit_ == 0) return false;
+  // Reading /proc costs microseconds: at most every kMemoryCheckInterval of wall time.
+  const auto wall = std::chrono::steady_clock::now();
+  if (memory_checked_ && wall - last_memory_check_ < kMemoryCheckInterval) return false;
+  memory_checked_ = true;
+  last_memory_check_ = wall;
+  const std::uint64_t rss = resident_bytes();
+  if (rss <= memory_limit_) return false;
+  interrupted_ = true;
+  const auto& run = config_.run;
+  stop_reason_ = "the process used " + format_bytes(rss) + ", more than run.memoryLimit (" + format_bytes(memory_limit_) +
+                 (run.memory_limit_bytes == 0 ? ", " + std::to_string(static_cast<int>(std::lround(run.memory_limit_fraction * 100))) +
+                                                    "% of the " + format_bytes(machine_memory_bytes()) + " this machine allows"
+                                              : "") +
+                 ") at " + format_seconds(now()) + "s: raise it if the machine has the memory, lower the load, or write fewer outputs";
   return true;
 }
 

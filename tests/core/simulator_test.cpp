@@ -1,4 +1,5 @@
 // The Fargate model: hand-computed timelines and costs.
+#include "ecsim/core/memory.hpp"
 #include "ecsim/core/simulator.hpp"
 
 #include <gtest/gtest.h>
@@ -440,6 +441,69 @@ runTasks:
   EXPECT_GT(to_seconds(sim->now()), 90);
   EXPECT_NE(sim->stop_reason().find("more than 1000 tasks were live at once (run.maxLiveTasks"), std::string::npos) << sim->stop_reason();
   EXPECT_EQ(summary["interrupted"]["reason"], sim->stop_reason());
+}
+
+// run.memoryLimit: past it (the process's resident memory, checked between chunks of 4,096
+// events at most every 50 ms of wall time, and before the first) the run stops with the reason, like run.maxLiveTasks.
+TEST(MemoryLimit, ALimitBelowWhatTheProcessHoldsStopsTheRunAtOnce) {
+  auto cfg = testing::load_yaml(fargate_scenario("1h", R"(
+run: {memoryLimit: 1MiB}
+runTasks:
+  - {cluster: c, taskDefinition: web:1, launchType: FARGATE, arrivals: {poisson: {ratePerSecond: 1, duration: {fixed: 1m}}}}
+)"));
+  EXPECT_EQ(cfg.run.memory_limit_bytes, 1u << 20);
+  auto sim = scenarios::build(cfg, 0);
+  const auto summary = nlohmann::json::parse(scenarios::run_to_directory(*sim, std::filesystem::path(ECSIM_BINARY_DIR) / "memory-limit", {}));
+  EXPECT_TRUE(sim->interrupted());
+  EXPECT_EQ(sim->now(), kTimeZero);
+  EXPECT_NE(sim->stop_reason().find("more than run.memoryLimit (1.0 MiB)"), std::string::npos) << sim->stop_reason();
+  EXPECT_EQ(summary["interrupted"]["reason"], sim->stop_reason());
+}
+
+// A backlog that grows (1,000 tasks a second that never get a launch token) passes a limit
+// 64 MiB above what the process holds now, and the run stops there, well before its horizon.
+TEST(MemoryLimit, AGrowingBacklogStopsTheRunBeforeTheMachineKillsIt) {
+  const std::uint64_t limit = resident_bytes() + (std::uint64_t{64} << 20);
+  auto cfg = testing::load_yaml(fargate_scenario("1h", R"(
+account: {fargateLaunchRate: {burst: 1, perSecond: 0.00001}, runTaskApiRate: {burst: 1000, perSecond: 1000}}
+run: {memoryLimit: )" + std::to_string(limit) + R"(, outputs: [summary]}
+runTasks:
+  - {cluster: c, taskDefinition: web:1, launchType: FARGATE, count: 10, arrivals: {poisson: {ratePerSecond: 100, duration: {fixed: 1m}}}}
+)"));
+  auto sim = scenarios::build(cfg, 0);
+  sim->run();
+  EXPECT_TRUE(sim->interrupted());
+  EXPECT_GT(to_seconds(sim->now()), 10);
+  EXPECT_LT(to_seconds(sim->now()), 1900);  // before run.maxLiveTasks (2,000,000 tasks) would stop it
+  EXPECT_NE(sim->stop_reason().find("run.memoryLimit"), std::string::npos) << sim->stop_reason();
+}
+
+TEST(MemoryLimit, TheDefaultIsEightyPercentOfWhatTheMachineAllows) {
+  auto cfg = testing::load_yaml(fargate_scenario("1m", ""));
+  EXPECT_EQ(cfg.run.memory_limit_bytes, 0u);
+  auto sim = scenarios::build(cfg, 0);
+  ASSERT_GT(machine_memory_bytes(), 0u);
+  EXPECT_EQ(sim->memory_limit(), static_cast<std::uint64_t>(0.8 * static_cast<double>(machine_memory_bytes())));
+  auto half = testing::load_yaml(fargate_scenario("1m", "run: {memoryLimit: 50%}\n"));
+  EXPECT_DOUBLE_EQ(half.run.memory_limit_fraction, 0.5);
+  EXPECT_EQ(testing::load_yaml(fargate_scenario("1m", "run: {memoryLimit: 8GiB}\n")).run.memory_limit_bytes, std::uint64_t{8} << 30);
+  EXPECT_EQ(testing::load_yaml(fargate_scenario("1m", "run: {memoryLimit: 2 GB}\n")).run.memory_limit_bytes, 2'000'000'000u);
+}
+
+TEST(MemoryLimit, ABadSizeSaysWhatIsValid) {
+  for (const auto& [text, want] : std::vector<std::pair<std::string, std::string>>{
+           {"12 parsecs", "run.memoryLimit: unknown unit 'parsecs'; expected one of: KiB, MiB"},
+           {"1000", "run.memoryLimit: give between 1MiB"},
+           {"150%", "at most 100%"},
+           {"lots", "'lots' is not a size such as 8GiB"},
+           {"[1]", "expected a size such as 8GiB"}}) {
+    try {
+      testing::load_yaml(fargate_scenario("1m", "run: {memoryLimit: " + text + "}\n"));
+      ADD_FAILURE() << text << " accepted";
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+    }
+  }
 }
 
 // run.maxOutputBytes: events.csv and tasks.csv stop before a row would pass the limit (whole

@@ -2,6 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "loader/loader.hpp"
 
+#include <cmath>
+#include <utility>
+#include <vector>
+
 namespace ecsim::scenarios::loader {
 
 void Loader::read_bucket(Fields& f, const std::string& key, TokenBucketConfig& out) {
@@ -167,6 +171,48 @@ void Loader::read_pricing(const YAML::Node& n) {
                                          : "ecsim default (us-east-1 rate)");
 }
 
+// run.memoryLimit: bytes (a number, or with a unit: KiB MiB GiB TiB, KB MB GB TB), or a
+// percentage of the memory the machine allows ("80%").
+void Loader::read_memory_limit(const YAML::Node& n, const std::string& path) {
+  if (!n.IsDefined()) return;
+  const std::string valid = "a size such as 8GiB, 512MiB or 2000000000 (bytes), or a share of the machine's memory such as 80%";
+  if (!n.IsScalar()) {
+    ctx_.error(n, path, "expected " + valid);
+    return;
+  }
+  const std::string text = n.Scalar();
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  unit.erase(0, unit.find_first_not_of(' '));
+  auto& run = cfg_.run;
+  if (used == 0 || !std::isfinite(v) || v <= 0) {
+    ctx_.error(n, path, "'" + text + "' is not " + valid);
+    return;
+  }
+  if (unit == "%") {
+    if (v > 100) ctx_.error(n, path, "a share of the machine's memory is at most 100%");
+    else run.memory_limit_fraction = v / 100.0;
+    return;
+  }
+  static const std::vector<std::pair<std::string, double>> kUnits = {
+      {"", 1}, {"B", 1}, {"KiB", 1024.0}, {"MiB", 1024.0 * 1024}, {"GiB", 1024.0 * 1024 * 1024}, {"TiB", 1024.0 * 1024 * 1024 * 1024},
+      {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}};
+  for (const auto& [name, scale] : kUnits)
+    if (unit == name) {
+      const double bytes = v * scale;
+      if (bytes < 1024.0 * 1024 || bytes > 1e18) ctx_.error(n, path, "give between 1MiB and 1000000TB");
+      else run.memory_limit_bytes = static_cast<std::uint64_t>(bytes);
+      return;
+    }
+  ctx_.error(n, path, "unknown unit '" + unit + "'; expected one of: KiB, MiB, GiB, TiB, KB, MB, GB, TB, %");
+}
+
 void Loader::read_run(const YAML::Node& n) {
   Fields r(ctx_, n, "run");
   auto& run = cfg_.run;
@@ -174,6 +220,7 @@ void Loader::read_run(const YAML::Node& n) {
   if (auto v = r.integer("replications", 1, 100000)) run.replications = static_cast<int>(*v);
   if (auto v = r.integer("maxLiveTasks", 1, 1'000'000'000)) run.max_live_tasks = *v;
   if (auto v = r.integer("maxOutputBytes", 1024, std::int64_t{1} << 50)) run.max_output_bytes = static_cast<std::uint64_t>(*v);
+  read_memory_limit(r.get("memoryLimit"), r.sub("memoryLimit"));
   auto outs = r.get("outputs");
   if (outs.IsDefined() && detail::expect_sequence(ctx_, outs, "run.outputs")) {
     run.write_summary = run.write_timeseries = run.write_events = run.write_tasks = false;

@@ -223,6 +223,7 @@ class Loader {
   void read_run_tasks(const YAML::Node& n);
 
   void read_sdk_client(Fields& f, SdkRetryConfig& out);
+  void read_memory_limit(const YAML::Node& n, const std::string& path);
   std::optional<TraceArrivals> read_trace_arrivals(const YAML::Node& n, const std::string& path);
 
   // --- timeline -----------------------------------------------------------------------------------

@@ -37,6 +37,12 @@ struct RunConfig {
   /// a backlog of millions of waiting tasks would otherwise grow until the machine kills the
   /// process. About 250 bytes per task: 2,000,000 tasks hold about 0.5 GB.
   std::int64_t max_live_tasks = 2'000'000;
+  /// The run stops (outputs complete up to then, exit 1) when the process's resident memory
+  /// passes this many bytes; 0: `memory_limit_fraction` of the memory the machine (or its
+  /// cgroup) allows, found when the run starts. Checked between chunks of 4,096 events, at
+  /// most every 50 ms of wall time.
+  std::uint64_t memory_limit_bytes = 0;
+  double memory_limit_fraction = 0.8;
   /// events.csv and tasks.csv each stop growing at this size (whole rows; a notice says so).
   std::uint64_t max_output_bytes = std::uint64_t{10} << 30;
 };

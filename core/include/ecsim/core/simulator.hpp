@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 
 #include <cstdint>
 #include <deque>
@@ -75,7 +76,11 @@ class Simulator final {
   /// Why the run stopped early: empty for an interrupt, else the limit it reached
   /// (run.maxLiveTasks).
   const std::string& stop_reason() const { return stop_reason_; }
+  /// run.memoryLimit in bytes as resolved for this run (0: none).
+  std::uint64_t memory_limit() const { return memory_limit_; }
   static constexpr std::size_t kInterruptCheckEvents = 4096;
+  /// run.memoryLimit is checked between chunks, at most this often in wall time.
+  static constexpr std::chrono::milliseconds kMemoryCheckInterval{50};
 
   SimTime now() const { return loop_.now(); }
   SimTime horizon() const { return loop_.horizon(); }
@@ -175,6 +180,10 @@ class Simulator final {
   bool interrupted_ = false;
   std::string stop_reason_;
   bool over_live_task_limit();
+  bool over_memory_limit();
+  std::uint64_t memory_limit_ = 0;  ///< bytes; 0: none (the machine's memory is unknown)
+  bool memory_checked_ = false;
+  std::chrono::steady_clock::time_point last_memory_check_{};
   EventLoop<Event> loop_;
   Trace trace_;
 
