@@ -490,12 +490,25 @@ std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, c
   sim.finish();
   for (Observer* o : {static_cast<Observer*>(ev.get()), static_cast<Observer*>(ts.get()), static_cast<Observer*>(tk.get())})
     if (o) sim.remove_observer(o);
-  // Every byte is on disk before the wall time is taken: the time is the whole run's.
-  if (ev) ev->close();
-  if (tk) tk->close();
-  if (timeseries) timeseries->close();
+  // Every byte is on disk before the wall time is taken: the time is the whole run's. A file
+  // that cannot be written (disk full) does not stop the others: each is closed, the summary
+  // says which failed, and the error is raised after everything else is written.
+  std::vector<std::string> errors;
+  auto close = [&](auto& f) {
+    try {
+      f->close();
+    } catch (const std::exception& e) {
+      errors.emplace_back(e.what());
+    }
+  };
+  if (ev) close(ev);
+  if (tk) close(tk);
+  if (timeseries) close(timeseries);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::vector<std::string> notices;
+  for (const auto& e : errors) {
+    notices.push_back(e + ": that file is incomplete; the other outputs are complete");
+  }
   auto limited = [&](const char* name, bool truncated, std::uint64_t bytes) {
     if (!truncated) return;
     notices.push_back(std::string(name) + " stopped at " + std::to_string(bytes) + " bytes (run.maxOutputBytes " +
@@ -507,9 +520,18 @@ std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, c
   if (tk) limited("tasks.csv", tk->file().truncated(), tk->file().bytes_written());
   std::string summary = summary_json(sim, wall, notices);
   if (run.write_summary) {
-    std::ofstream s(dir / "summary.json", std::ios::binary | std::ios::trunc);
-    s << summary;
-    if (!s.flush()) throw std::runtime_error("cannot write " + (dir / "summary.json").string());
+    try {
+      OutputFile f(dir / "summary.json");
+      f.write_all(summary);
+      f.close();
+    } catch (const std::exception& e) {
+      errors.emplace_back(e.what());
+    }
+  }
+  if (!errors.empty()) {
+    std::string all;
+    for (const auto& e : errors) all += (all.empty() ? "" : "; ") + e;
+    throw std::runtime_error(all);
   }
   return summary;
 }

@@ -506,6 +506,41 @@ TEST(MemoryLimit, ABadSizeSaysWhatIsValid) {
   }
 }
 
+// A disk that fills up (/dev/full behind one output's name): the error names that file and
+// says why, and every other output is complete, summary.json saying which file failed.
+TEST(DiskFull, OneOutputThatCannotBeWrittenLeavesTheOthersComplete) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  auto cfg = testing::load_yaml(fargate_scenario("10m", R"(
+run: {outputs: [summary, events, timeseries, tasks]}
+runTasks:
+  - {cluster: c, taskDefinition: web:1, launchType: FARGATE, arrivals: {poisson: {ratePerSecond: 1, duration: {fixed: 1m}}}}
+)"));
+  for (const std::string name : {"events.csv", "timeseries.csv", "tasks.csv", "summary.json"}) {
+    const auto dir = std::filesystem::path(ECSIM_BINARY_DIR) / ("disk-full-" + name);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::filesystem::create_symlink("/dev/full", dir / name);
+    auto sim = scenarios::build(cfg, 0);
+    try {
+      scenarios::run_to_directory(*sim, dir, {});
+      ADD_FAILURE() << name << ": no error";
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()), "writing " + (dir / name).string() + " failed: No space left on device") << name;
+    }
+    for (const std::string other : {"events.csv", "timeseries.csv", "tasks.csv", "summary.json"}) {
+      if (other == name) continue;
+      const std::string text = testing::slurp(dir / other);
+      ASSERT_FALSE(text.empty()) << other << " beside a full " << name;
+      EXPECT_EQ(text.back(), '\n') << other;
+      if (other == "summary.json") {
+        const auto j = nlohmann::json::parse(text);
+        EXPECT_EQ(j["notices"].back(), "writing " + (dir / name).string() + " failed: No space left on device: that file is incomplete; "
+                                       "the other outputs are complete");
+      }
+    }
+  }
+}
+
 // run.maxOutputBytes: events.csv and tasks.csv stop before a row would pass the limit (whole
 // rows), the run itself goes on to its horizon, and summary.json says which file was cut.
 TEST(OutputLimit, EventsAndTasksStopAtTheLimitInWholeRows) {

@@ -120,8 +120,14 @@ class AsyncCsvFile {
         worker_([this](std::string_view chunk) { format_chunk(chunk); }) {
     text_.assign(header);
     text_ += '\n';
-    file_.write_all(text_);
-    written_ = text_.size();
+    // A full disk is reported by close(), as for any later write: the run and the other
+    // outputs go on.
+    try {
+      file_.write_all(text_);
+      written_ = text_.size();
+    } catch (const std::exception& e) {
+      header_error_ = e.what();
+    }
     chunk_.resize(chunk_bytes_);
   }
 
@@ -145,6 +151,7 @@ class AsyncCsvFile {
     closed_ = true;
     hand_over();
     worker_.close();
+    if (!header_error_.empty()) throw std::runtime_error(header_error_);
     file_.close();
   }
   /// After close(): whether rows were left out to keep the file under its byte limit.
@@ -165,7 +172,7 @@ class AsyncCsvFile {
 
   void format_chunk(std::string_view chunk) {  // on the worker thread
     text_.clear();
-    if (truncated_) return;  // past the limit: later rows are left out too
+    if (truncated_ || !header_error_.empty()) return;  // past the limit, or unwritable: later rows are left out too
     std::size_t off = 0;
     while (off < chunk.size()) {
       Row row;
@@ -196,6 +203,7 @@ class AsyncCsvFile {
   std::size_t used_ = 0;
   std::string text_;   // worker side
   bool closed_ = false;
+  std::string header_error_;  // set before any chunk is handed over
   ChunkWorker worker_;  // last: its thread stops before the members it uses go
 };
 
