@@ -33,6 +33,7 @@ def main():
         "  fargateSpotLaunchRate: {burst: 1000000, perSecond: 1000000}",
         f"  fargateVcpuQuota: {{onDemand: {pool}}}                          # POOL: 1.05 x mean demand",
         "  serviceLaunchRatePerMinute: {fargate: 1000000}",
+        "  runTaskApiRate: {burst: 1000000, perSecond: 1000000}         # the baseline has no API limit",
         "timings:",
         "  fargate: {provisioning: 0s, eniAttach: 0s, containerStart: 0s}  # tasks run as soon as they get the pool",
         "clusters:",
