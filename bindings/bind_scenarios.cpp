@@ -134,6 +134,52 @@ auto run_interruptibly(Simulator& sim, Body&& body) -> decltype(body()) {
   return result.get();  // rethrows what the simulation threw
 }
 
+// Builds and runs one configured scenario (the GIL released while C++ alone works) and returns
+// the summary and the outputs asked for.
+py::dict run_config(const ScenarioConfig& cfg, std::uint64_t replication, bool events, bool timeseries, bool tasks,
+                    const py::dict& policies, bool csv) {
+  scenarios::ExtraPolicies extra;
+  for (auto [service, list] : policies)
+    for (auto p : list) extra[py::str(service)].push_back(std::make_unique<PythonPolicy>(py::reinterpret_borrow<py::object>(p)));
+  const bool python_policies = !extra.empty();
+  std::unique_ptr<Simulator> sim;
+  try {
+    if (python_policies) {
+      sim = scenarios::build(cfg, replication, std::move(extra));
+    } else {
+      py::gil_scoped_release release;
+      sim = scenarios::build(cfg, replication, std::move(extra));
+    }
+  } catch (const std::invalid_argument& e) {
+    throw py::value_error(e.what());
+  }
+  auto release_sim = [&] {  // Python policies are released with the GIL held
+    if (python_policies) {
+      sim.reset();
+    } else {
+      py::gil_scoped_release release;
+      sim.reset();
+    }
+  };
+  py::dict d;
+  if (csv) {
+    auto out = run_interruptibly(*sim, [&] { return scenarios::run_in_memory(*sim, events, timeseries, tasks); });
+    release_sim();
+    d["summary"] = py::str(out.summary_json);
+    d["events"] = py::str(out.events_csv);
+    d["timeseries"] = py::str(out.timeseries_csv);
+    d["tasks"] = py::str(out.tasks_csv);
+    return d;
+  }
+  auto out = run_interruptibly(*sim, [&] { return scenarios::run_to_tables(*sim, events, timeseries, tasks); });
+  release_sim();
+  d["summary"] = py::str(out.summary_json);
+  d["events"] = out.events ? py::object(table(*out.events)) : py::object(py::none());
+  d["timeseries"] = out.timeseries ? py::object(table(*out.timeseries)) : py::object(py::none());
+  d["tasks"] = out.tasks ? py::object(table(*out.tasks)) : py::object(py::none());
+  return d;
+}
+
 void bind_scenarios(py::module_& m) {
   PYBIND11_CONSTINIT static py::gil_safe_call_once_and_store<py::object> error_type;
   error_type.call_once_and_store_result([&]() {
@@ -170,42 +216,44 @@ void bind_scenarios(py::module_& m) {
   m.def(
       "scenario_name", [](const scenarios::ScenarioSource& src) { return scenarios::load(src).name; }, py::arg("source"),
       "The scenario's name.");
+  py::class_<scenarios::PreparedScenario>(m, "PreparedScenario",
+                                          "A scenario parsed once, loaded many times with different overrides (sweeps).")
+      .def(py::init([](const scenarios::ScenarioSource& src) {
+             py::gil_scoped_release release;
+             return std::make_unique<scenarios::PreparedScenario>(src);
+           }),
+           py::arg("source"))
+      .def_property_readonly("source", &scenarios::PreparedScenario::source);
   m.def(
       "run",
       [](const scenarios::ScenarioSource& src, std::optional<std::uint64_t> seed, std::uint64_t replication, bool events,
          bool timeseries, bool tasks, const py::dict& policies, bool csv) {
-        ScenarioConfig cfg = configure(src, seed);
-        scenarios::ExtraPolicies extra;
-        for (auto [service, list] : policies)
-          for (auto p : list) extra[py::str(service)].push_back(std::make_unique<PythonPolicy>(py::reinterpret_borrow<py::object>(p)));
-        std::unique_ptr<Simulator> sim;
-        try {
-          sim = scenarios::build(cfg, replication, std::move(extra));
-        } catch (const std::invalid_argument& e) {
-          throw py::value_error(e.what());
+        std::optional<ScenarioConfig> cfg;
+        {
+          py::gil_scoped_release release;  // loading is C++ only: other Python threads go on
+          cfg.emplace(configure(src, seed));
         }
-        py::dict d;
-        if (csv) {
-          auto out = run_interruptibly(*sim, [&] { return scenarios::run_in_memory(*sim, events, timeseries, tasks); });
-          sim.reset();  // with the GIL: Python policies are released here
-          d["summary"] = py::str(out.summary_json);
-          d["events"] = py::str(out.events_csv);
-          d["timeseries"] = py::str(out.timeseries_csv);
-          d["tasks"] = py::str(out.tasks_csv);
-          return d;
-        }
-        auto out = run_interruptibly(*sim, [&] { return scenarios::run_to_tables(*sim, events, timeseries, tasks); });
-        sim.reset();
-        d["summary"] = py::str(out.summary_json);
-        d["events"] = out.events ? py::object(table(*out.events)) : py::object(py::none());
-        d["timeseries"] = out.timeseries ? py::object(table(*out.timeseries)) : py::object(py::none());
-        d["tasks"] = out.tasks ? py::object(table(*out.tasks)) : py::object(py::none());
-        return d;
+        return run_config(*cfg, replication, events, timeseries, tasks, policies, csv);
       },
       py::arg("source"), py::arg("seed") = py::none(), py::arg("replication") = 0, py::arg("events") = true,
       py::arg("timeseries") = true, py::arg("tasks") = false, py::arg("policies") = py::dict(), py::arg("csv") = false,
       "Run a scenario to its horizon without the GIL. Returns the summary JSON and, per output, column tables\n"
       "(csv=False) or the CSV texts (csv=True).");
+  m.def(
+      "run_prepared",
+      [](const scenarios::PreparedScenario& prepared, const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed,
+         std::uint64_t replication, bool events, bool timeseries, bool tasks, bool csv) {
+        std::optional<ScenarioConfig> cfg;
+        {
+          py::gil_scoped_release release;
+          cfg.emplace(prepared.load(overrides));
+          if (seed) cfg->seed = *seed;
+        }
+        return run_config(*cfg, replication, events, timeseries, tasks, py::dict(), csv);
+      },
+      py::arg("prepared"), py::arg("overrides"), py::arg("seed") = py::none(), py::arg("replication") = 0, py::arg("events") = false,
+      py::arg("timeseries") = false, py::arg("tasks") = false, py::arg("csv") = false,
+      "run() of a prepared scenario with extra overrides (a sweep point): the text is not parsed again.");
   m.def(
       "cancel_runs", [] { ++g_cancel_generation; },
       "Stops every run in progress in this process within about 100 ms (they raise RuntimeError 'cancelled');\n"

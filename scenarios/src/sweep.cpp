@@ -98,8 +98,15 @@ SweepGrid read_sweep_grid(const std::filesystem::path& file) {
 
 namespace {
 
+// One run: a prepared scenario (parsed once for every job that shares it) and the overrides
+// of its point.
+struct Job {
+  const PreparedScenario* scenario;
+  std::vector<std::string> overrides;
+};
+
 // Runs every (source, replication) job on `jobs` threads; row i gets job i's results.
-void run_jobs(const std::vector<ScenarioSource>& sources, std::vector<SweepRow>& rows, unsigned jobs,
+void run_jobs(const std::vector<Job>& sources, std::vector<SweepRow>& rows, unsigned jobs,
               const std::function<void(std::size_t, std::size_t)>& progress, const std::atomic<bool>* interrupt) {
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex progress_mutex;
@@ -111,7 +118,7 @@ void run_jobs(const std::vector<ScenarioSource>& sources, std::vector<SweepRow>&
         continue;
       }
       try {
-        auto cfg = load(sources[i]);
+        auto cfg = sources[i].scenario->load(sources[i].overrides);
         auto sim = build(cfg, static_cast<std::uint64_t>(row.replication));
         sim->set_interrupt_flag(interrupt);
         const auto out = run_in_memory(*sim, false, false, false);
@@ -156,13 +163,14 @@ std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& gri
     points = std::move(next);
   }
   std::vector<SweepRow> rows;
-  std::vector<ScenarioSource> sources;
+  std::vector<Job> sources;
+  const PreparedScenario prepared(base);
   for (const auto& p : points)
     for (int r = 0; r < grid.replications; ++r) {
       rows.push_back(SweepRow{p, r, "", {}});
-      ScenarioSource src = base;
-      for (std::size_t k = 0; k < grid.axes.size(); ++k) src.overrides.push_back(grid.axes[k].first + "=" + p[k]);
-      sources.push_back(std::move(src));
+      Job job{&prepared, {}};
+      for (std::size_t k = 0; k < grid.axes.size(); ++k) job.overrides.push_back(grid.axes[k].first + "=" + p[k]);
+      sources.push_back(std::move(job));
     }
   run_jobs(sources, rows, jobs, progress, interrupt);
   return rows;
@@ -172,12 +180,15 @@ std::vector<SweepRow> run_compare(const std::vector<ScenarioSource>& options, in
                                   const std::function<void(std::size_t, std::size_t)>& progress,
                                   const std::atomic<bool>* interrupt) {
   std::vector<SweepRow> rows;
-  std::vector<ScenarioSource> sources;
-  for (const auto& o : options)
+  std::vector<Job> sources;
+  std::vector<std::unique_ptr<PreparedScenario>> prepared;
+  for (const auto& o : options) {
+    prepared.push_back(std::make_unique<PreparedScenario>(o));
     for (int r = 0; r < std::max(1, replications); ++r) {
       rows.push_back(SweepRow{{o.file_name}, r, "", {}});
-      sources.push_back(o);
+      sources.push_back(Job{prepared.back().get(), {}});
     }
+  }
   run_jobs(sources, rows, jobs, progress, interrupt);
   return rows;
 }

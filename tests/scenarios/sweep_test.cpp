@@ -2,6 +2,8 @@
 #include "ecsim/scenarios/sweep.hpp"
 
 #include <gtest/gtest.h>
+#include "ecsim/scenarios/outputs.hpp"
+#include <nlohmann/json.hpp>
 
 #include "test_util.hpp"
 
@@ -32,6 +34,61 @@ services:
   EXPECT_TRUE(rows[4].metrics.empty());
   const std::string csv = sweep_csv(grid, rows);
   EXPECT_EQ(csv.substr(0, csv.find('\n')).rfind("services[web].desiredCount,replication,error,", 0), 0u);
+}
+
+// A prepared scenario loads exactly what load() loads: the same outputs for every golden
+// scenario (with an override applied both ways), the same errors, lines and columns included,
+// for every bad fixture (whose positions a copied tree has lost: those loads parse again).
+std::string outputs_without_wall_time(const ScenarioConfig& cfg) {
+  auto sim = build(cfg, 0);
+  auto out = run_in_memory(*sim, true, true, false);
+  auto j = nlohmann::json::parse(out.summary_json);
+  j.erase("wallSeconds");
+  return j.dump() + out.events_csv + out.timeseries_csv;
+}
+
+TEST(PreparedScenario, LoadsWhatLoadLoads) {
+  const std::filesystem::path dir = std::filesystem::path(ECSIM_SOURCE_DIR) / "tests" / "golden";
+  for (const auto& stem : ecsim::testing::yaml_stems(dir)) {
+    const auto src = read_scenario_file(dir / (stem + ".yaml"));
+    const PreparedScenario prepared(src);
+    const std::vector<std::string> extra = {"seed=11"};
+    ScenarioSource with = src;
+    with.overrides.insert(with.overrides.end(), extra.begin(), extra.end());
+    EXPECT_EQ(outputs_without_wall_time(prepared.load(extra)), outputs_without_wall_time(load(with))) << stem;
+    EXPECT_EQ(prepared.load().seed, load(src).seed) << stem;
+  }
+}
+
+TEST(PreparedScenario, ReportsTheErrorsLoadReportsWithTheirPositions) {
+  const std::filesystem::path dir = std::filesystem::path(ECSIM_SOURCE_DIR) / "tests" / "data" / "bad";
+  int compared = 0;
+  for (const auto& stem : ecsim::testing::yaml_stems(dir)) {
+    const auto src = read_scenario_file(dir / (stem + ".yaml"));
+    auto message = [](auto&& f) -> std::string {
+      try {
+        f();
+      } catch (const std::exception& e) {
+        return e.what();
+      }
+      return "(loaded)";
+    };
+    const PreparedScenario prepared(src);
+    EXPECT_EQ(message([&] { prepared.load(); }), message([&] { load(src); })) << stem;
+    ++compared;
+  }
+  EXPECT_GT(compared, 40);
+  // an error that only an override brings: its --set position
+  ScenarioSource ok;
+  ok.text = ecsim::testing::fargate_scenario("10m", "services:\n  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}\n");
+  ok.file_name = "ok.yaml";
+  const PreparedScenario p(ok);
+  try {
+    p.load({"services[web].desiredCount=-2"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.errors().front().str(), "--set services[web].desiredCount=-2: services[0].desiredCount: must be between 0 and 5000, got -2");
+  }
 }
 
 TEST(Sweep, GridErrorsAreLocated) {

@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import sys
+import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Iterable
 
@@ -23,15 +24,36 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+_PREPARED: dict[tuple[str, str, str, tuple[str, ...]], Any] = {}
+_PREPARED_LOCK = threading.Lock()
+_PREPARED_KEEP = 8  # scenarios kept parsed per process (a compare holds one per option)
+
+
+def _prepared(text: str, file_name: str, base_dir: str, overrides: tuple[str, ...]):
+    """The scenario parsed once per process (the points of a sweep share it), or the
+    ScenarioError its text raises."""
+    key = (text, file_name, base_dir, overrides)
+    with _PREPARED_LOCK:
+        p = _PREPARED.get(key)
+    if p is None:
+        src = _core.ScenarioSource()
+        src.text, src.file_name, src.base_dir, src.overrides = text, file_name, base_dir, list(overrides)
+        p = _core.PreparedScenario(src)
+        with _PREPARED_LOCK:
+            if len(_PREPARED) >= _PREPARED_KEEP:
+                _PREPARED.pop(next(iter(_PREPARED)))
+            p = _PREPARED.setdefault(key, p)
+    return p
+
+
 def _run_point(text: str, file_name: str, base_dir: str, overrides: list[str], seed: int | None,
-               replication: int) -> dict[str, Any]:
+               replication: int, base_overrides: tuple[str, ...] = ()) -> dict[str, Any]:
     """One sweep point; a module-level function so process pools and Dask can pickle it.
+    `base_overrides` are the scenario's own (parsed once with it), `overrides` the point's.
 
     A point that fails returns {"error": message} so the rest of the sweep goes on."""
-    src = _core.ScenarioSource()
-    src.text, src.file_name, src.base_dir, src.overrides = text, file_name, base_dir, overrides
     try:
-        raw = _core.run(src, seed, replication, False, False, False, {}, False)
+        raw = _core.run_prepared(_prepared(text, file_name, base_dir, tuple(base_overrides)), overrides, seed, replication)
     except _core.ScenarioError as e:
         return {"error": "; ".join(e.errors)}
     except Exception as e:  # a failure of one point must not kill the sweep
@@ -109,7 +131,7 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
     src = scenario._source
     jobs = []
     for point in points:
-        overrides = list(src.overrides) + [f"{k}={_yaml_value(v)}" for k, v in zip(keys, point)]
+        overrides = [f"{k}={_yaml_value(v)}" for k, v in zip(keys, point)]
         for rep in range(replications):
             jobs.append((point, rep, overrides))
 
@@ -122,7 +144,8 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
         out.update(summary)
         return out
 
-    args = [(src.text, src.file_name, str(src.base_dir), ov, seed, rep) for (_, rep, ov) in jobs]
+    base = tuple(src.overrides)
+    args = [(src.text, src.file_name, str(src.base_dir), ov, seed, rep, base) for (_, rep, ov) in jobs]
     return pd.DataFrame(_run_all(args, jobs, row, executor, progress))
 
 
@@ -149,6 +172,6 @@ def compare(scenarios, replications: int = 1, executor: Executor | None = None, 
         out.update(summary)
         return out
 
-    args = [(o._source.text, o._source.file_name, str(o._source.base_dir), list(o._source.overrides), seed, rep)
+    args = [(o._source.text, o._source.file_name, str(o._source.base_dir), [], seed, rep, tuple(o._source.overrides))
             for (o, rep) in jobs]
     return pd.DataFrame(_run_all(args, jobs, row, executor, progress))

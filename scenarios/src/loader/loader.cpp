@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "loader/loader.hpp"
 
+#include <mutex>
+
 namespace ecsim::scenarios {
 
 using detail::Ctx;
@@ -142,9 +144,12 @@ namespace ecsim::scenarios {
 
 using loader::Loader;
 
-ScenarioConfig load(const ScenarioSource& source) {
+namespace {
+
+// The text parsed, its duplicate keys checked and its merge keys expanded: what every load of
+// it starts from. Problems go to `ctx`.
+YAML::Node parse(detail::Ctx& ctx, const ScenarioSource& source) {
   if (source.text.size() > kMaxScenarioBytes) throw ScenarioError({too_big(source.file_name, source.text.size())});
-  Ctx ctx(source.file_name);
   YAML::Node root;
   try {
     root = YAML::Load(source.text);
@@ -159,7 +164,12 @@ ScenarioConfig load(const ScenarioSource& source) {
   }
   detail::check_duplicate_keys(ctx, root, "");
   detail::expand_merge_keys_and_tags(ctx, root);
-  detail::apply_overrides(ctx, root, source.overrides);
+  return root;
+}
+
+// Overrides and the loader on a parsed tree; every problem at once, in file order.
+ScenarioConfig load_tree(detail::Ctx& ctx, YAML::Node root, const ScenarioSource& source, const std::vector<std::string>& overrides) {
+  detail::apply_overrides(ctx, root, overrides);
   Loader loader(ctx, source.base_dir);
   ScenarioConfig cfg = loader.load(root);
   if (!ctx.ok()) {
@@ -171,6 +181,51 @@ ScenarioConfig load(const ScenarioSource& source) {
     throw ScenarioError(std::move(errors));
   }
   return cfg;
+}
+
+}  // namespace
+
+ScenarioConfig load(const ScenarioSource& source) {
+  detail::Ctx ctx(source.file_name);
+  YAML::Node root = parse(ctx, source);
+  return load_tree(ctx, root, source, source.overrides);
+}
+
+struct PreparedScenario::Tree {
+  YAML::Node root;
+  std::mutex mutex;  // copies of one tree are taken one at a time (yaml-cpp promises no more)
+};
+
+PreparedScenario::PreparedScenario(ScenarioSource source) : source_(std::move(source)) {
+  detail::Ctx ctx(source_.file_name);
+  YAML::Node root;
+  try {
+    root = parse(ctx, source_);
+  } catch (const ScenarioError&) {
+    return;  // a syntax error: every load() reports it
+  }
+  if (!ctx.ok()) return;
+  tree_ = std::make_unique<Tree>();
+  tree_->root = root;
+}
+
+PreparedScenario::~PreparedScenario() = default;
+
+ScenarioConfig PreparedScenario::load(const std::vector<std::string>& overrides) const {
+  ScenarioSource src = source_;
+  src.overrides.insert(src.overrides.end(), overrides.begin(), overrides.end());
+  if (!tree_) return scenarios::load(src);
+  YAML::Node root;
+  {
+    std::lock_guard lock(tree_->mutex);
+    root = YAML::Clone(tree_->root);
+  }
+  detail::Ctx ctx(src.file_name);
+  try {
+    return load_tree(ctx, root, src, src.overrides);
+  } catch (const ScenarioError&) {
+    return scenarios::load(src);  // the same errors again, now with their lines and columns
+  }
 }
 
 std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication) {

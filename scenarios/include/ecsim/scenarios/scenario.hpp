@@ -50,6 +50,27 @@ ScenarioSource read_scenario_file(const std::filesystem::path& path);
 /// Parses and validates. Throws ScenarioError with every problem found.
 ScenarioConfig load(const ScenarioSource& source);
 
+/// A scenario parsed once and loaded many times with different overrides (the points of a
+/// sweep): each load copies the parsed tree instead of parsing the text again. A load gives
+/// exactly what load() gives for the source with the extra overrides, errors included: a
+/// load that finds a problem parses the text again, so every error keeps its line and column
+/// (a copied tree has no positions). Loads may run on several threads at once.
+class PreparedScenario {
+ public:
+  explicit PreparedScenario(ScenarioSource source);
+  ~PreparedScenario();
+  PreparedScenario(const PreparedScenario&) = delete;
+  PreparedScenario& operator=(const PreparedScenario&) = delete;
+  /// load() of the source with `overrides` applied after its own.
+  ScenarioConfig load(const std::vector<std::string>& overrides = {}) const;
+  const ScenarioSource& source() const { return source_; }
+
+ private:
+  struct Tree;
+  ScenarioSource source_;
+  std::unique_ptr<Tree> tree_;  ///< null: the text has errors of its own (load() reports them)
+};
+
 /// Builds a simulator for one replication with the built-in placement.
 std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication = 0);
 
