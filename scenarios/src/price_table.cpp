@@ -40,7 +40,7 @@ double to_double(const std::string& s) {
   return v;
 }
 
-std::vector<Row> rows() {
+std::vector<Row> parse_rows() {
   std::vector<Row> out;
   std::istringstream in(kFargatePricesCsv);
   std::string line;
@@ -52,6 +52,12 @@ std::vector<Row> rows() {
     out.push_back(Row{f[0], f[1], f[2], to_double(f[3]), to_double(f[4]), latest_date(f[8])});
   }
   return out;
+}
+
+// The bundled table, parsed once per process (every load, every sweep point, reads it).
+const std::vector<Row>& rows() {
+  static const std::vector<Row> table = parse_rows();
+  return table;
 }
 
 }  // namespace
@@ -87,17 +93,27 @@ int band_index(const std::string& band) {
   return -1;
 }
 
+// The bundled EC2 table's rows, split once per process.
+const std::vector<std::vector<std::string>>& ec2_rows() {
+  static const std::vector<std::vector<std::string>> table = [] {
+    std::vector<std::vector<std::string>> out;
+    std::istringstream in(kEc2TypesCsv);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      auto cols = split_csv_line(line);
+      if (cols.size() >= 14) out.push_back(std::move(cols));
+    }
+    return out;
+  }();
+  return table;
+}
+
 template <class F>
 void for_each_ec2_row(F&& f) {
-  std::istringstream in(kEc2TypesCsv);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    auto cols = split_csv_line(line);
-    if (cols.size() < 14) continue;
+  for (const auto& cols : ec2_rows())
     if (!f(cols)) return;
-  }
 }
 }  // namespace
 
