@@ -43,16 +43,21 @@ bool MetricAlarm::add(const MetricDatapoint& d) {
     }
   }
   partial_.clear();
-  periods_.push_back(stat);
-  while (static_cast<int>(periods_.size()) > config_.evaluation_periods) periods_.pop_front();
-  const auto breaching = std::count_if(periods_.begin(), periods_.end(), [&](const std::optional<double>& v) { return v && breaches(*v); });
-  in_alarm_ = breaching >= config_.datapoints_to_alarm;
+  const bool breaching = stat && breaches(*stat);
+  last_ = count_ == 0 ? 0 : (last_ + 1) % ring_.size();
+  if (count_ == ring_.size()) breaching_ -= ring_[last_].breaching ? 1 : 0;  // the oldest goes
+  else ++count_;
+  ring_[last_] = {stat, breaching};
+  breaching_ += breaching ? 1 : 0;
+  in_alarm_ = breaching_ >= config_.datapoints_to_alarm;
   return true;
 }
 
 void MetricAlarm::reset() {
   partial_.clear();
-  periods_.clear();
+  count_ = 0;
+  last_ = 0;
+  breaching_ = 0;
   in_alarm_ = false;
 }
 

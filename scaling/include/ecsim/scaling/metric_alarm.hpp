@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <deque>
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -20,12 +20,13 @@ std::optional<double> metric_value(const MetricDatapoint& d, MetricType metric);
 /// Missing data (no datapoint in a period) counts as not breaching.
 class MetricAlarm {
  public:
-  explicit MetricAlarm(AlarmConfig config) : config_(config) {}
+  explicit MetricAlarm(AlarmConfig config)
+      : config_(config), ring_(static_cast<std::size_t>(std::max(1, config.evaluation_periods))) {}
   /// Feeds the next 1-minute datapoint. Returns true when it closed a period (the alarm was evaluated).
   bool add(const MetricDatapoint& d);
   bool in_alarm() const { return in_alarm_; }
   /// The statistic of the last closed period.
-  std::optional<double> last_statistic() const { return periods_.empty() ? std::nullopt : periods_.back(); }
+  std::optional<double> last_statistic() const { return count_ == 0 ? std::nullopt : ring_[last_].statistic; }
   const AlarmConfig& config() const { return config_; }
   /// Clears the evaluation history (Application Auto Scaling does not; used by tests).
   void reset();
@@ -34,7 +35,14 @@ class MetricAlarm {
   bool breaches(double v) const;
   AlarmConfig config_;
   std::vector<double> partial_;
-  std::deque<std::optional<double>> periods_;
+  struct Period {
+    std::optional<double> statistic;
+    bool breaching = false;
+  };
+  std::vector<Period> ring_;  ///< the last evaluation_periods closed periods, a ring
+  std::size_t last_ = 0;      ///< the newest of ring_
+  std::size_t count_ = 0;     ///< periods in ring_ (at most its size)
+  int breaching_ = 0;         ///< how many of them breach (kept as they come and go)
   bool in_alarm_ = false;
 };
 
