@@ -93,20 +93,23 @@ int band_index(const std::string& band) {
   return -1;
 }
 
+// A bundled CSV's rows (header skipped) split into fields, rows of fewer than `min_columns` left out.
+std::vector<std::vector<std::string>> split_table(const std::string& csv, std::size_t min_columns) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto cols = split_csv_line(line);
+    if (cols.size() >= min_columns) out.push_back(std::move(cols));
+  }
+  return out;
+}
+
 // The bundled EC2 table's rows, split once per process.
 const std::vector<std::vector<std::string>>& ec2_rows() {
-  static const std::vector<std::vector<std::string>> table = [] {
-    std::vector<std::vector<std::string>> out;
-    std::istringstream in(kEc2TypesCsv);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      auto cols = split_csv_line(line);
-      if (cols.size() >= 14) out.push_back(std::move(cols));
-    }
-    return out;
-  }();
+  static const std::vector<std::vector<std::string>> table = split_table(kEc2TypesCsv, 14);
   return table;
 }
 
@@ -128,18 +131,7 @@ namespace {
 // The by-region table: region, instance_type, vcpu, memory_mib, gpu_count, arch, ondemand, ...
 // Parsed once (12,000 rows), then shared read-only by every load.
 const std::vector<std::vector<std::string>>& region_rows() {
-  static const std::vector<std::vector<std::string>> rows = [] {
-    std::vector<std::vector<std::string>> out;
-    std::istringstream in(kEc2RegionsCsv);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      auto cols = split_csv_line(line);
-      if (cols.size() >= 15) out.push_back(std::move(cols));
-    }
-    return out;
-  }();
+  static const std::vector<std::vector<std::string>> rows = split_table(kEc2RegionsCsv, 15);
   return rows;
 }
 
