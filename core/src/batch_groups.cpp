@@ -92,7 +92,12 @@ void BatchGroups::on(const events::RunTaskRetry& e) {
 void BatchGroups::attempt(Call c) {
   const auto& client = w_.config.run_tasks[c.group].client;
   auto& gs = w_.groups[c.group];
-  if (c.attempt == 1) ++gs.api_calls;
+  if (c.attempt == 1) {
+    ++gs.api_calls;
+    gs.tasks_requested += c.count;
+  } else {
+    gs.tasks_retrying -= c.count;
+  }
   if (api_.try_take(sched_.now())) {
     gs.retry_quota = std::min(client.quota_capacity, gs.retry_quota + (c.attempt == 1 ? client.no_retry_increment : c.last_retry_cost));
     for (int k = 0; k < c.count; ++k) submit(c.group, c.work[k], c.first_at);
@@ -107,6 +112,7 @@ void BatchGroups::attempt(Call c) {
     const double cap = std::min(to_seconds(client.base_delay) * std::ldexp(1.0, c.attempt - 1), to_seconds(client.max_backoff));
     const SimDuration delay{static_cast<std::int64_t>(std::ceil(retry_rng_[c.group].uniform01() * cap * 1000.0))};
     ++gs.retries;
+    gs.tasks_retrying += c.count;
     gs.retry_delay_seconds += to_seconds(delay);
     gs.max_retry_delay_seconds = std::max(gs.max_retry_delay_seconds, to_seconds(delay));
     ++c.attempt;

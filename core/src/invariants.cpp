@@ -141,6 +141,18 @@ void InvariantChecker::check_full(SimTime now) const {
       violated(now, "instance " + instance_name(in.id) + " is over-committed (cpu " + std::to_string(cpu[in.id - 1]) + "/" +
                          std::to_string(cap_cpu) + ", memory " + std::to_string(mem[in.id - 1]) + "/" + std::to_string(cap_mem) + ")");
   }
+  // Every task a RunTask call asked for (or a retry.attempts resubmission) is started, waiting for room under the cluster cap,
+  // in a call waiting to be retried, or given up.
+  for (std::size_t g = 0; g < w_.groups.size(); ++g) {
+    const auto& gs = w_.groups[g];
+    std::int64_t deferred = 0;
+    if (const auto c = static_cast<std::size_t>(w_.config.run_tasks[g].cluster); c < w_.clusters.size())
+      for (const auto& d : w_.clusters[c].backlog) deferred += d.group == static_cast<int>(g);
+    if (gs.tasks_requested + gs.resubmitted != gs.submitted + deferred + gs.tasks_retrying + gs.tasks_given_up || gs.tasks_retrying < 0 || gs.retry_quota < 0)
+      violated(now, "runTasks group " + w_.config.run_tasks[g].name + ": " + std::to_string(gs.tasks_requested) + " tasks requested, but " +
+                        std::to_string(gs.submitted) + " started + " + std::to_string(deferred) + " deferred + " +
+                        std::to_string(gs.tasks_retrying) + " retrying + " + std::to_string(gs.tasks_given_up) + " given up");
+  }
   // Costs never go down.
   if (last_costs_.size() != w_.providers.size()) last_costs_.assign(w_.providers.size(), 0.0);
   for (std::size_t p = 0; p < w_.providers.size(); ++p) {

@@ -382,6 +382,7 @@ void TaskLifecycle::interrupt(std::uint32_t slot, bool count_for_provider) {
   // A batch task with retries left is resubmitted at once.
   if (group >= 0 && attempt <= w_.config.run_tasks[group].retry_attempts) {
     ++w_.groups[group].submitted;
+    ++w_.groups[group].resubmitted;
     create_task(-1, group, attempt + 1);
   }
 }

@@ -46,6 +46,8 @@ services:
     taskDefinition: web:1
     desiredCount: 1
     capacityProviderStrategy: [{capacityProvider: grp, weight: 1}]
+runTasks:
+  - {name: jobs, cluster: c, taskDefinition: web:1, launchType: FARGATE, arrivals: {poisson: {ratePerSecond: 1, duration: {fixed: 1m}}}}
 )");
   return cfg;
 }
@@ -101,6 +103,12 @@ struct Fixture {
     t.healthy = true;
     w.tasks.push_back(t);
     w.providers[static_cast<std::size_t>(grp)].running = 1;
+    w.groups.resize(1);
+    auto& g = w.groups[0];  // 10 tasks asked for: 6 started, 2 in a call to retry, 2 given up
+    g.tasks_requested = 10;
+    g.submitted = 6;
+    g.tasks_retrying = 2;
+    g.tasks_given_up = 2;
   }
 };
 
@@ -134,6 +142,14 @@ const char* const kRecount = "service web counters (provisioning ";
 INSTANTIATE_TEST_SUITE_P(
     Checks, EachCheck,
     ::testing::Values(
+        Case{"RunTaskTasksLost", [](Fixture& f) { f.w.groups[0].tasks_retrying = 1; },
+             "runTasks group jobs: 10 tasks requested, but 6 started + 0 deferred + 1 retrying + 2 given up"},
+        Case{"RunTaskDeferredCounted", [](Fixture& f) {
+               f.w.clusters.resize(1);
+               f.w.clusters[0].registered_instances = 1;  // the fixture's active instance
+               f.w.clusters[0].backlog.push_back({0, std::chrono::seconds(1), kTimeZero});
+             },
+             "runTasks group jobs: 10 tasks requested, but 6 started + 1 deferred + 2 retrying + 2 given up"},
         Case{"NegativeProvisioning", [](Fixture& f) { f.w.services[0].provisioning = -1; }, "service web has a negative task count"},
         Case{"NegativePending", [](Fixture& f) { f.w.services[0].pending = -1; }, "service web has a negative task count"},
         Case{"NegativeStopping", [](Fixture& f) { f.w.services[0].stopping = -1; }, "service web has a negative task count"},

@@ -237,6 +237,9 @@ struct RunTaskGroupState {
   std::int64_t calls_given_up = 0, tasks_given_up = 0;
   double retry_delay_seconds = 0.0, max_retry_delay_seconds = 0.0;  ///< backoff waited, summed and longest
   int retry_quota = 0;                  ///< the SDK client's retry quota now
+  std::int64_t tasks_requested = 0;     ///< tasks asked for by calls (first attempts)
+  std::int64_t tasks_retrying = 0;      ///< tasks of calls waiting for a retry
+  std::int64_t resubmitted = 0;         ///< interrupted tasks run again (retry.attempts), in `submitted` too
 };
 
 }  // namespace ecsim
