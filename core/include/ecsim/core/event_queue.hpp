@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -19,11 +20,13 @@ using EventId = std::uint64_t;
 inline constexpr EventId kNoEvent = 0;
 
 /// The pending events, popped in (time, seq) order: equal-time events pop in the order they
-/// were pushed, because seq grows monotonically. A radix heap: a simulation never schedules
-/// before the event it is running, so keys only grow, and each key sits in the bucket of
-/// the highest bit where it differs from the last key popped (O(1) push; a pop scans at most
-/// 129 buckets and redistributes one). cancel() is lazy: the entry stays queued and is
-/// skipped when it comes up.
+/// were pushed, because seq grows monotonically. A radix heap on the time: a simulation never
+/// schedules before the event it is running, so times only grow, and each event sits in the
+/// bucket of the highest bit where its time differs from the current time (O(1) push; when
+/// the current time's events are done, a pop scans at most 64 buckets and redistributes one).
+/// The events of the current time are kept apart in seq order (sorted once when their time
+/// comes; later pushes at that time have the highest seq and append). cancel() is lazy: the
+/// entry stays queued and is skipped when it comes up.
 template <typename Payload>
 class EventQueue {
  public:
@@ -37,9 +40,10 @@ class EventQueue {
   /// into the past); the simulator guarantees it.
   EventId push(SimTime time, Payload payload) {
     const EventId id = ++last_seq_;
-    const Key key = make_key(time, id);
-    if (key < last_) throw std::logic_error("an event was scheduled before the event being run");
-    buckets_[bucket_of(key)].push_back(Node{key, std::move(payload)});
+    const std::uint64_t t = key_of(time);
+    if (t < last_) throw std::logic_error("an event was scheduled before the event being run");
+    if (t == last_) current_.push_back(Node{t, id, std::move(payload)});  // the highest seq: order kept
+    else buckets_[bucket_of(t)].push_back(Node{t, id, std::move(payload)});
     ++size_;
     return id;
   }
@@ -50,78 +54,76 @@ class EventQueue {
 
   std::optional<SimTime> next_time() {
     if (!settle()) return std::nullopt;
-    return time_of(buckets_[0].back().key());
+    return time_of(current_[head_].t);
   }
 
   /// Removes and returns the next live event. Precondition: next_time() has a value.
   Entry pop() {
     settle();
-    Node n = std::move(buckets_[0].back());
-    buckets_[0].pop_back();
+    Node& n = current_[head_++];
+    Entry e{time_of(n.t), n.seq, std::move(n.payload)};
+    if (head_ == current_.size()) {
+      current_.clear();  // keeps the capacity
+      head_ = 0;
+    }
     --size_;
-    return Entry{time_of(n.key()), seq_of(n.key()), std::move(n.payload)};
+    return e;
   }
 
   bool empty() { return !settle(); }
   std::size_t size_including_cancelled() const { return size_; }
 
  private:
-  // time (ms, offset to unsigned) << 64 | seq. __extension__: GCC and Clang have 128-bit
-  // integers; -Wpedantic would flag the (non-ISO) type otherwise.
-  __extension__ using Key = unsigned __int128;
-  // The key is kept as two 64-bit halves: a 128-bit member would align the node to 16 bytes
-  // and pad it (48 bytes instead of 40 with a 24-byte payload); nodes are moved between
-  // buckets on every pop, so their size is most of the queue's cost.
   struct Node {
-    Node(Key k, Payload p) : hi(static_cast<std::uint64_t>(k >> 64)), lo(static_cast<std::uint64_t>(k)), payload(std::move(p)) {}
-    std::uint64_t hi, lo;
+    std::uint64_t t;  ///< time, order-preserving (key_of)
+    EventId seq;
     Payload payload;
-    Key key() const { return (static_cast<Key>(hi) << 64) | lo; }
   };
-  static constexpr int kBuckets = 129;
+  static constexpr int kBuckets = 65;  // bucket i > 0: times whose highest differing bit from last_ is bit i-1
 
-  static Key make_key(SimTime t, EventId seq) {
-    const auto ms = static_cast<std::uint64_t>(to_millis(t)) ^ (std::uint64_t{1} << 63);  // order-preserving
-    return (static_cast<Key>(ms) << 64) | seq;
-  }
-  static SimTime time_of(Key k) { return at_millis(static_cast<std::int64_t>(static_cast<std::uint64_t>(k >> 64) ^ (std::uint64_t{1} << 63))); }
-  static EventId seq_of(Key k) { return static_cast<EventId>(k); }
-  static int bit_length(Key x) {
-    const auto hi = static_cast<std::uint64_t>(x >> 64);
-    if (hi) return 128 - __builtin_clzll(hi);
-    const auto lo = static_cast<std::uint64_t>(x);
-    return lo ? 64 - __builtin_clzll(lo) : 0;
-  }
-  int bucket_of(Key k) const { return bit_length(k ^ last_); }
+  static std::uint64_t key_of(SimTime t) { return static_cast<std::uint64_t>(to_millis(t)) ^ (std::uint64_t{1} << 63); }
+  static SimTime time_of(std::uint64_t k) { return at_millis(static_cast<std::int64_t>(k ^ (std::uint64_t{1} << 63))); }
+  int bucket_of(std::uint64_t t) const { return 64 - __builtin_clzll(t ^ last_); }  // t != last_
 
-  // Brings the smallest live key into bucket 0 (alone: keys are unique); false when empty.
+  // Brings the next live event to current_[head_]; false when none is left.
   bool settle() {
     for (;;) {
-      if (buckets_[0].empty()) {
+      if (head_ == current_.size()) {
         int i = 1;
         while (i < kBuckets && buckets_[i].empty()) ++i;
         if (i == kBuckets) return false;
         auto& b = buckets_[i];
-        Key lowest = b.front().key();
-        for (const auto& n : b) lowest = n.key() < lowest ? n.key() : lowest;
+        std::uint64_t lowest = b.front().t;
+        for (const auto& n : b) lowest = n.t < lowest ? n.t : lowest;
         last_ = lowest;
         std::vector<Node> moving;
         moving.swap(b);
-        for (auto& n : moving) buckets_[bucket_of(n.key())].push_back(std::move(n));
+        for (auto& n : moving) {
+          if (n.t == last_) current_.push_back(std::move(n));
+          else buckets_[bucket_of(n.t)].push_back(std::move(n));
+        }
         moving.clear();
         b.swap(moving);  // keep the bucket's capacity
+        // Nodes reach a bucket both pushed and redistributed: put this time's in seq order.
+        if (!std::is_sorted(current_.begin(), current_.end(), [](const Node& a, const Node& c) { return a.seq < c.seq; }))
+          std::sort(current_.begin(), current_.end(), [](const Node& a, const Node& c) { return a.seq < c.seq; });
       }
       if (cancelled_.empty()) return true;
-      auto it = cancelled_.find(seq_of(buckets_[0].back().key()));
+      auto it = cancelled_.find(current_[head_].seq);
       if (it == cancelled_.end()) return true;
       cancelled_.erase(it);
-      buckets_[0].pop_back();
+      if (++head_ == current_.size()) {
+        current_.clear();
+        head_ = 0;
+      }
       --size_;
     }
   }
 
   std::array<std::vector<Node>, kBuckets> buckets_;
-  Key last_ = 0;
+  std::vector<Node> current_;  ///< the events at time last_, in seq order from head_
+  std::size_t head_ = 0;
+  std::uint64_t last_ = 0;
   std::size_t size_ = 0;
   // Membership only: iteration order of this set never affects outcomes.
   std::unordered_set<EventId> cancelled_;
