@@ -32,7 +32,9 @@ void RollingUpdate::step(int service, int old_counted, bool halted, ServiceOps& 
     std::vector<std::uint32_t> unhealthy, healthy;
     const int* revision = s.live_task_definition.data();
     const std::uint32_t* live = s.live.data();
-    for (std::size_t k = s.live.size(); k-- > 0;) {
+    // The newest tasks that run the primary revision are skipped at once (exact only: with
+    // forced-out tasks, primary ones may go too).
+    for (std::size_t k = exact ? s.live.size() - s.primary_suffix : s.live.size(); k-- > 0;) {
       if (unhealthy.size() >= old_unhealthy && healthy.size() >= may_stop_healthy) break;
       if (exact && revision[k] == primary) {
         while (k > 0 && revision[k - 1] == primary) --k;  // the newest tasks: a run of the primary revision

@@ -80,6 +80,11 @@ void InvariantChecker::check_full(SimTime now) const {
     for (std::size_t k = 0; in_step && k < s.live.size(); ++k)
       in_step = w_.tasks[s.live[k]].task_definition == s.live_task_definition[k];
     if (!in_step) violated(now, "service " + w_.config.services[i].name + " live task definitions are out of step with its live tasks");
+    std::size_t suffix = 0;
+    while (suffix < s.live.size() && s.live_task_definition[s.live.size() - 1 - suffix] == s.primary_task_definition) ++suffix;
+    if (suffix != s.primary_suffix)
+      violated(now, "service " + w_.config.services[i].name + " primary suffix " + std::to_string(s.primary_suffix) + ", recounted " +
+                        std::to_string(suffix));
     if (c[0] != s.provisioning || c[1] != s.pending || c[2] != s.running || c[3] != s.stopping || c[4] != s.healthy ||
         counted[i] != s.counted)
       violated(now, "service " + w_.config.services[i].name + " counters (provisioning " + std::to_string(s.provisioning) +

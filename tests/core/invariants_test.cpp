@@ -142,6 +142,7 @@ const char* const kRecount = "service web counters (provisioning ";
 INSTANTIATE_TEST_SUITE_P(
     Checks, EachCheck,
     ::testing::Values(
+        Case{"PrimarySuffixOff", [](Fixture& f) { f.w.services[0].primary_suffix = 1; }, "service web primary suffix 1, recounted 0"},
         Case{"RunTaskTasksLost", [](Fixture& f) { f.w.groups[0].tasks_retrying = 1; },
              "runTasks group jobs: 10 tasks requested, but 6 started + 0 deferred + 1 retrying + 2 given up"},
         Case{"RunTaskDeferredCounted", [](Fixture& f) {

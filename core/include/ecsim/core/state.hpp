@@ -96,6 +96,7 @@ struct ServiceState {
   int provisioning = 0, pending = 0, running = 0, healthy = 0, stopping = 0;
   std::vector<std::uint32_t> live;  ///< slots of tasks not yet STOPPED, oldest first
   std::vector<int> live_task_definition;  ///< the task definition of each of `live`, in step with it
+  std::size_t primary_suffix = 0;         ///< how many of the newest in `live` run the primary revision
   std::vector<int> per_item;        ///< tasks counting toward desired, per strategy item
   std::vector<int> per_zone;        ///< tasks counting toward desired, per zone
   int counted = 0;                  ///< tasks counting toward desired
