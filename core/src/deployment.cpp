@@ -30,7 +30,7 @@ void RollingUpdate::step(int service, int old_counted, bool halted, ServiceOps& 
     const std::size_t may_stop_healthy = static_cast<std::size_t>(std::max(0, s.healthy - lower));
     const std::size_t old_unhealthy = exact ? static_cast<std::size_t>(old_counted - old_healthy_at_least) : SIZE_MAX;
     std::vector<std::uint32_t> unhealthy, healthy;
-    const int* revision = s.live_task_definition.data();
+    const int* revision = s.live.task_definitions();
     const std::uint32_t* live = s.live.data();
     // The newest tasks that run the primary revision are skipped at once (exact only: with
     // forced-out tasks, primary ones may go too).

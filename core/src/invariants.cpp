@@ -76,12 +76,15 @@ void InvariantChecker::check_full(SimTime now) const {
   for (std::size_t i = 0; i < w_.services.size(); ++i) {
     const auto& s = w_.services[i];
     const auto& c = per_service[i];
-    bool in_step = s.live.size() == s.live_task_definition.size();
-    for (std::size_t k = 0; in_step && k < s.live.size(); ++k)
-      in_step = w_.tasks[s.live[k]].task_definition == s.live_task_definition[k];
+    bool in_step = true, ordered = true;
+    for (std::size_t k = 0; k < s.live.size(); ++k) {
+      in_step = in_step && w_.tasks[s.live[k]].task_definition == s.live.task_definition(k);
+      ordered = ordered && (k == 0 || w_.tasks[s.live[k - 1]].id < w_.tasks[s.live[k]].id);
+    }
     if (!in_step) violated(now, "service " + w_.config.services[i].name + " live task definitions are out of step with its live tasks");
+    if (!ordered) violated(now, "service " + w_.config.services[i].name + " live tasks are not oldest first");
     std::size_t suffix = 0;
-    while (suffix < s.live.size() && s.live_task_definition[s.live.size() - 1 - suffix] == s.primary_task_definition) ++suffix;
+    while (suffix < s.live.size() && s.live.task_definition(s.live.size() - 1 - suffix) == s.primary_task_definition) ++suffix;
     if (suffix != s.primary_suffix)
       violated(now, "service " + w_.config.services[i].name + " primary suffix " + std::to_string(s.primary_suffix) + ", recounted " +
                         std::to_string(suffix));

@@ -182,12 +182,12 @@ INSTANTIATE_TEST_SUITE_P(
              "recount (0, 0, 1, 0, 0, 0)"},
         Case{"HealthyButNotCounted", [](Fixture& f) { f.w.tasks[0].counts_toward_desired = false; },
              "task 1 is healthy but does not count toward desired"},
-        Case{"LiveWithoutItsTaskDefinition", [](Fixture& f) { f.w.services[0].live = {0}; },
-             "service web live task definitions are out of step with its live tasks"},
-        Case{"LiveWithAnotherTaskDefinition", [](Fixture& f) {
-               f.w.services[0].live = {0};
-               f.w.services[0].live_task_definition = {1};
+        Case{"LiveOutOfOrder", [](Fixture& f) {
+               f.w.services[0].live.push_back(0, 0);
+               f.w.services[0].live.push_back(0, 0);
              },
+             "service web live tasks are not oldest first"},
+        Case{"LiveWithAnotherTaskDefinition", [](Fixture& f) { f.w.services[0].live.push_back(0, 1); },
              "service web live task definitions are out of step with its live tasks"},
         Case{"StoppingCountsAsOne", [](Fixture& f) {
                f.w.tasks[0].state = TaskState::kDeactivating;

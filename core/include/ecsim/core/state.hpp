@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -82,6 +83,55 @@ struct Deployment {
   int breaker_count = 0;      ///< failures the circuit breaker counts (reset by a healthy task)
 };
 const char* rollout_name(Deployment::Rollout r);
+/// A service's live tasks (slots of tasks not yet STOPPED), oldest first, so by task id
+/// ascending, each with its task definition. A task found by its id (binary search) and
+/// removed by moving the shorter side: old tasks leave first in a deployment and new ones
+/// first in a scale-in, and both are cheap (erasing from a vector's front moved it whole).
+class LiveTasks {
+ public:
+  std::size_t size() const { return slots_.size() - head_; }
+  bool empty() const { return size() == 0; }
+  std::uint32_t operator[](std::size_t k) const { return slots_[head_ + k]; }
+  int task_definition(std::size_t k) const { return tds_[head_ + k]; }
+  const std::uint32_t* data() const { return slots_.data() + head_; }
+  const int* task_definitions() const { return tds_.data() + head_; }
+  const std::uint32_t* begin() const { return data(); }
+  const std::uint32_t* end() const { return slots_.data() + slots_.size(); }
+  void push_back(std::uint32_t slot, int task_definition) {
+    slots_.push_back(slot);
+    tds_.push_back(task_definition);
+  }
+  /// Removes entry k.
+  void erase(std::size_t k) {
+    if (k < size() / 2) {  // shift the older ones up by one
+      std::move_backward(slots_.begin() + static_cast<std::ptrdiff_t>(head_), slots_.begin() + static_cast<std::ptrdiff_t>(head_ + k),
+                         slots_.begin() + static_cast<std::ptrdiff_t>(head_ + k + 1));
+      std::move_backward(tds_.begin() + static_cast<std::ptrdiff_t>(head_), tds_.begin() + static_cast<std::ptrdiff_t>(head_ + k),
+                         tds_.begin() + static_cast<std::ptrdiff_t>(head_ + k + 1));
+      ++head_;
+      if (head_ > 64 && head_ > slots_.size() / 2) compact();
+    } else {
+      slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(head_ + k));
+      tds_.erase(tds_.begin() + static_cast<std::ptrdiff_t>(head_ + k));
+    }
+  }
+  void clear() {
+    slots_.clear();
+    tds_.clear();
+    head_ = 0;
+  }
+
+ private:
+  void compact() {
+    slots_.erase(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(head_));
+    tds_.erase(tds_.begin(), tds_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+  std::vector<std::uint32_t> slots_;
+  std::vector<int> tds_;
+  std::size_t head_ = 0;  ///< entries before it are gone
+};
+
 struct ServiceState;
 /// A task of the service's current deployment: the primary revision and not marked for
 /// replacement by a forceNewDeployment.
@@ -94,8 +144,7 @@ struct ServiceState {
   std::vector<Deployment> deployments;     ///< deployments started during the run
   std::optional<int> pending_rollback;     ///< set by the circuit breaker
   int provisioning = 0, pending = 0, running = 0, healthy = 0, stopping = 0;
-  std::vector<std::uint32_t> live;  ///< slots of tasks not yet STOPPED, oldest first
-  std::vector<int> live_task_definition;  ///< the task definition of each of `live`, in step with it
+  LiveTasks live;                   ///< tasks not yet STOPPED, oldest first, with their task definitions
   std::size_t primary_suffix = 0;         ///< how many of the newest in `live` run the primary revision
   std::vector<int> per_item;        ///< tasks counting toward desired, per strategy item
   std::vector<int> per_zone;        ///< tasks counting toward desired, per zone
