@@ -79,20 +79,42 @@ void FreeIndex::insert(std::uint32_t dense, int key, int other, int enis, int ot
   n.priority = hash_priority(dense);
   pull(t);
   node_of_[dense] = t;
-  int l, r;
-  split(root_, n.key, &l, &r);
-  root_ = merge(merge(l, t), r);
+  root_ = insert_at(root_, t);
   ++size_;
+}
+
+// Descends to where the node's priority puts it and splits only the subtree there (one
+// descent; a split of the whole tree and two merges took three).
+int FreeIndex::insert_at(int t, int x) {
+  if (t < 0) return x;
+  Node& nx = nodes_[static_cast<std::size_t>(x)];
+  Node& n = nodes_[static_cast<std::size_t>(t)];
+  if (nx.priority > n.priority) {
+    split(t, nx.key, &nx.left, &nx.right);
+    pull(x);
+    return x;
+  }
+  if (nx.key < n.key) n.left = insert_at(n.left, x);
+  else n.right = insert_at(n.right, x);
+  pull(t);
+  return t;
+}
+
+// Descends to the node and puts the merge of its children in its place.
+int FreeIndex::erase_at(int t, Key k, int target) {
+  Node& n = nodes_[static_cast<std::size_t>(t)];
+  if (t == target) return merge(n.left, n.right);
+  if (k < n.key) n.left = erase_at(n.left, k, target);
+  else n.right = erase_at(n.right, k, target);
+  pull(t);
+  return t;
 }
 
 void FreeIndex::erase(std::uint32_t dense) {
   if (dense >= node_of_.size() || node_of_[dense] < 0) return;
   const int t = node_of_[dense];
   const Key k = nodes_[static_cast<std::size_t>(t)].key;
-  int l, mid, r;
-  split(root_, k, &l, &mid);
-  split(mid, Key{k.first, k.second + 1}, &mid, &r);  // mid holds exactly the node
-  root_ = merge(l, r);
+  root_ = erase_at(root_, k, t);
   node_of_[dense] = -1;
   free_nodes_.push_back(t);
   --size_;

@@ -36,6 +36,8 @@ class FreeIndex {
   void pull(int t);
   void split(int t, Key k, int* l, int* r);  // l: keys < k, r: keys >= k
   int merge(int l, int r);
+  int insert_at(int t, int x);                 // x into subtree t; returns its new root
+  int erase_at(int t, Key k, int target);      // target (key k) out of subtree t; returns its new root
   int first_fit(int t, Key from, int need_other, int need_enis, int need_other2) const;
 
   std::vector<Node> nodes_;
