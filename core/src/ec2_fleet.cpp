@@ -202,6 +202,7 @@ void Ec2Fleet::activate_instance(std::uint32_t id) {
                      {"ecs.capacity-provider", ac.name}};
   for (const auto& attr : ac.attributes) info.attributes.push_back(attr);
   placer_->add_instance(info);
+  ++w_.providers[in.provider].asg->capacity_version;
   rec_.emit(RecordKind::kInstanceActive, nullptr, -1,
        "capacityProvider=" + ac.name + " registeredCpu=" + std::to_string(info.cpu_units) +
            " registeredMemory=" + std::to_string(info.memory_mib),
@@ -347,6 +348,7 @@ void Ec2Fleet::pump(int provider) {
   std::sort(order.begin(), order.end());
   for (const auto& [head, q] : order) {
     auto& w = a.waiting[q];
+    if (w.failed_head == head && w.failed_version == a.capacity_version) continue;  // no room since it last failed
     while (!w.slots.empty()) {
       const std::uint32_t slot = w.slots.front();
       Task& t = w_.tasks[slot];
@@ -364,6 +366,8 @@ void Ec2Fleet::pump(int provider) {
           rec_.emit(RecordKind::kTaskPlacementFailed, &t, t.service,
                  (t.service >= 0 ? "(service " + w_.config.services[t.service].name + ") " : std::string()) + result.reason);
         }
+        w.failed_head = t.id;
+        w.failed_version = a.capacity_version;
         break;
       }
       w.slots.pop_front();
@@ -399,7 +403,10 @@ void Ec2Fleet::on_task_stopped(std::uint32_t slot) {
   t.cost_usd = cost_.accrued_cost(t, sched_.now());
   in.reserved_cpu_units -= w_.demand_of(t.task_definition).cpu_units;
   in.reserved_memory_mib -= w_.demand_of(t.task_definition).memory_mib;
-  if (in.state != InstanceState::kTerminated) placer_->release(in.id, w_.rules_of(t), w_.demand_of(t.task_definition));
+  if (in.state != InstanceState::kTerminated) {
+    placer_->release(in.id, w_.rules_of(t), w_.demand_of(t.task_definition));
+    ++w_.providers[in.provider].asg->capacity_version;
+  }
   in.task_slots.erase(std::find(in.task_slots.begin(), in.task_slots.end(), slot));
   if (!t.daemon && --in.service_tasks == 0 && in.in_service) --w_.providers[in.provider].asg->in_service_with_tasks;
   // A draining instance goes once its last non-daemon task is gone.

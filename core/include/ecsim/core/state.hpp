@@ -239,8 +239,14 @@ struct AsgState {
   struct WaitQueue {
     int rules = 0, task_definition = 0;
     std::deque<std::uint32_t> slots;
+    /// The head task (id) that found no room at capacity_version; 0: none. Until capacity
+    /// grows, trying it again would fail again.
+    std::uint64_t failed_head = 0, failed_version = 0;
   };
   std::vector<WaitQueue> waiting;
+  /// Counts the events that can give a waiting task room: an instance registered, a task's
+  /// resources released. Placing tasks, draining and removing instances only take room away.
+  std::uint64_t capacity_version = 0;
 };
 
 struct ProviderState {
