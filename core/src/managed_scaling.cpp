@@ -62,7 +62,7 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
     }
     const int tracked = static_cast<int>(std::ceil(std::max(n, 1) * reservation / target - 1e-9));
     int step = std::clamp(tracked - n, ms.minimum_step, ms.maximum_step);
-    if (ac.instance_types.size() > 1 || ac.zones.size() > 1) step = ms.minimum_step;  // documented for such groups
+    if (et.mixed_groups_step_by_minimum && (ac.instance_types.size() > 1 || ac.zones.size() > 1)) step = ms.minimum_step;
     to = std::min(ac.max_size, n + step);
     why = "scale-out";
   } else if (a.low_streak >= et.scale_in_datapoints) {

@@ -263,14 +263,32 @@ TEST(Ec2, TheBinpackingBoundCountsTaskEnisToo) {
   EXPECT_EQ(r.sim->services()[0].running, 10);
 }
 
-TEST(Ec2, MultiTypeGroupsStepByExactlyTheMinimumStepSize) {
+// A group over two zones scales out by the demand, as every group does in the current guide
+// ("Amazon ECS managed scaling behavior"). 160 tasks of 0.25 vCPU fit 8 to an m5.large (2048
+// CPU units). From zero the first step reports 200 % and launches 2; after the 300 s warm-up,
+// 16 run and 144 wait: 18 more instances, M = 20, reservation 1000 %, step 20 - 2 = 18.
+TEST(Ec2, MultiZoneGroupsStepByTheDemand) {
+  const std::string group = R"({MinSize: 0, MaxSize: 100, InstanceType: m5.large, AvailabilityZones: [us-east-1a, us-east-1b]})";
+  const std::string services = "services:\n  - {serviceName: web, taskDefinition: web:1, desiredCount: 160}\n";
+  auto r = testing::run_yaml(ec2_scenario("7m", group, services, "{status: ENABLED}"));
+  std::vector<double> want(2, 60.0);
+  want.insert(want.end(), 18, 360.0);
+  EXPECT_EQ(r.times("INSTANCE_LAUNCHED"), want);
+  // The older API reference's rule, kept as a setting: exactly minimumScalingStepSize (1).
+  auto old = testing::run_yaml(ec2_scenario("7m", group, services + "timings: {ec2: {mixedGroupsStepByMinimum: true}}\n", "{status: ENABLED}"));
+  EXPECT_EQ(old.times("INSTANCE_LAUNCHED"), (std::vector<double>{60, 360}));
+}
+
+TEST(Ec2, MultiTypeGroupsStepByExactlyTheMinimumStepSizeUnderTheOlderRule) {
   auto r = testing::run_yaml(ec2_scenario("8m", R"({MinSize: 0, MaxSize: 100, AvailabilityZones: [us-east-1a, us-east-1b],
       MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 100},
                              LaunchTemplate: {Overrides: [{InstanceType: m5.large}, {InstanceType: m6i.large}]}}})",
                                           R"(services:
-  - {serviceName: web, taskDefinition: web:1, desiredCount: 40}
+  - {serviceName: web, taskDefinition: web:1, desiredCount: 80}
+timings: {ec2: {mixedGroupsStepByMinimum: true}}
 )",
                                           "{status: ENABLED, minimumScalingStepSize: 3}"));
+  // 80 tasks need 10 instances, but each step is exactly 3 (by the demand: 3, then 7).
   EXPECT_EQ(r.times("INSTANCE_LAUNCHED"), (std::vector<double>{60, 60, 60, 360, 360, 360}));
 }
 

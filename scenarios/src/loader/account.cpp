@@ -110,6 +110,7 @@ void Loader::read_timings(const YAML::Node& n) {
     if (auto v = f.integer("scaleInDatapoints", 1, 100)) e.scale_in_datapoints = static_cast<int>(*v);
     if (auto v = f.number("firstStepPercent", 100, 10000)) e.first_step_percent = *v;
     if (auto v = f.number("scaleInMaxFraction", 0.01, 1)) e.scale_in_max_fraction = *v;
+    if (auto v = f.boolean("mixedGroupsStepByMinimum")) e.mixed_groups_step_by_minimum = *v;
     if (auto v = f.duration("drainingTimeout")) e.draining_timeout = *v;
   }
 }

@@ -69,6 +69,11 @@ struct Ec2Timings {
   int scale_in_datapoints = 15;               ///< low alarm: 15 of 15
   double first_step_percent = 200;            ///< reservation reported when N = 0 and M > 0
   double scale_in_max_fraction = 0.5;         ///< a scale-in step removes at most this share
+  /// The older ManagedScaling API reference's rule: a group with more than one instance type
+  /// or zone scales out by exactly minimumScalingStepSize, ignoring the demand. The current
+  /// API reference and developer guide ("Amazon ECS managed scaling behavior") no longer say
+  /// so, and size every group's step from the demand: off unless asked for.
+  bool mixed_groups_step_by_minimum = false;
   SimDuration draining_timeout = 48h;         ///< managed draining gives up after this
   double jitter_cv = 0.0;                     ///< lognormal jitter on instance launch/boot and task phases on instances
 };
