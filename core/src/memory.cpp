@@ -45,10 +45,13 @@ std::uint64_t machine_memory_bytes() {
         break;
       }
   }
-  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-    const std::uint64_t cg = read_number(path);
+  return memory_allowed(total, {read_number("/sys/fs/cgroup/memory.max"), read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes")});
+}
+
+std::uint64_t memory_allowed(std::uint64_t mem_total, const std::vector<std::uint64_t>& cgroup_limits) {
+  std::uint64_t total = mem_total;
+  for (const std::uint64_t cg : cgroup_limits)
     if (cg > 0 && (total == 0 || cg < total)) total = cg;
-  }
   return total;
 }
 

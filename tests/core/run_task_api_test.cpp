@@ -105,6 +105,29 @@ TEST(RunTaskApi, ARetryThatSucceedsStartsTheTasksAndReturnsItsQuota) {
   EXPECT_GE(g.wait_seconds.max(), submitted.back());
 }
 
+// One bucket for the account, one retry quota per group. Two groups at t = 0: a asks for 100
+// tasks (10 calls), then b for 200 (20 calls); the bucket holds 20, no retries: a gets all 10,
+// b 10 of its 20. Each group counts its own calls.
+TEST(RunTaskApi, GroupsShareTheAccountsBucketAndCountTheirOwnCalls) {
+  const std::string rows = one_row_trace(100), more = one_row_trace(200);
+  auto r = testing::run_yaml(testing::fargate_scenario("10m", R"(account: {runTaskApiRate: {burst: 20, perSecond: 0.000001}}
+runTasks:
+  - {name: a, cluster: c, taskDefinition: web:1, launchType: FARGATE, client: {maxAttempts: 1},
+     arrivals: {trace: {file: )" + rows + R"(, time: t, count: n, duration: {column: d}}}}
+  - {name: b, cluster: c, taskDefinition: web:1, launchType: FARGATE, client: {maxAttempts: 1},
+     arrivals: {trace: {file: )" + more + R"(, time: t, count: n, duration: {column: d}}}}
+)"));
+  const auto& a = r.sim->run_task_groups()[0];
+  const auto& b = r.sim->run_task_groups()[1];
+  EXPECT_EQ(a.api_calls, 10);
+  EXPECT_EQ(a.submitted, 100);
+  EXPECT_EQ(a.calls_given_up, 0);
+  EXPECT_EQ(b.api_calls, 20);
+  EXPECT_EQ(b.submitted, 100);
+  EXPECT_EQ(b.calls_given_up, 10);
+  EXPECT_EQ(b.tasks_given_up, 100);
+}
+
 // A high limit changes nothing: every call is accepted at once.
 TEST(RunTaskApi, UnderTheLimitNothingIsThrottled) {
   auto r = testing::run_yaml(scenario(100, "runTaskApiRate: {burst: 20, perSecond: 20}", ""));

@@ -490,6 +490,15 @@ TEST(MemoryLimit, TheDefaultIsEightyPercentOfWhatTheMachineAllows) {
   EXPECT_EQ(testing::load_yaml(fargate_scenario("1m", "run: {memoryLimit: 2 GB}\n")).run.memory_limit_bytes, 2'000'000'000u);
 }
 
+TEST(MemoryLimit, ACgroupLimitBelowTheMachinesMemoryIsWhatIsAllowed) {
+  const std::uint64_t gib = std::uint64_t{1} << 30;
+  EXPECT_EQ(memory_allowed(16 * gib, {0, 8 * gib}), 8 * gib);  // cgroup v1 limit under MemTotal
+  EXPECT_EQ(memory_allowed(16 * gib, {32 * gib, 0}), 16 * gib);  // a limit above the machine changes nothing
+  EXPECT_EQ(memory_allowed(16 * gib, {0, 0}), 16 * gib);         // "max" / no cgroup file
+  EXPECT_EQ(memory_allowed(0, {4 * gib}), 4 * gib);              // MemTotal unknown
+  EXPECT_EQ(memory_allowed(16 * gib, {12 * gib, 10 * gib}), 10 * gib);
+}
+
 TEST(MemoryLimit, ABadSizeSaysWhatIsValid) {
   for (const auto& [text, want] : std::vector<std::pair<std::string, std::string>>{
            {"12 parsecs", "run.memoryLimit: unknown unit 'parsecs'; expected one of: KiB, MiB"},

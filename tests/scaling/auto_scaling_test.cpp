@@ -246,6 +246,23 @@ TEST(MetricAlarm, DatapointsToAlarmOutOfEvaluationPeriodsOverFiveMinutePeriods) 
   EXPECT_EQ(a.last_statistic(), 70.0);
 }
 
+// M of N counts at least M: three breaching periods of three still alarm at 2 of 3, and the
+// count follows the window as periods leave it (the ring of the last N).
+TEST(MetricAlarm, MoreBreachingPeriodsThanDatapointsToAlarmStillAlarm) {
+  MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kAverage, 50, Comparison::kGreaterThan, 1, 3, 2});
+  std::vector<bool> alarm;
+  for (int m = 0; m < 7; ++m) {
+    a.add(dp(m, m < 4 ? 90 : 10));  // breaching 4 periods, then 3 not
+    alarm.push_back(a.in_alarm());
+  }
+  // windows: [b], [b b], [b b b], [b b b], [b b n], [b n n], [n n n]
+  EXPECT_EQ(alarm, (std::vector<bool>{false, true, true, true, true, false, false}));
+  a.reset();
+  EXPECT_FALSE(a.in_alarm());
+  a.add(dp(7, 90));
+  EXPECT_FALSE(a.in_alarm());  // the count restarted with the history
+}
+
 TEST(MetricAlarm, MissingDataDoesNotBreach) {
   MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kMaximum, 50, Comparison::kGreaterThan, 1, 2, 2});
   a.add(dp(0, 90));
