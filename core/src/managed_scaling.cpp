@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "ecsim/core/ec2_fleet.hpp"
@@ -25,10 +26,13 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
   int m = a.in_service_with_tasks;
   // Tasks waiting for capacity: at least one more instance, and as many as their summed
   // demand needs on the group's largest instance type, resource by resource (CPU units,
-  // memory, task ENIs, GPUs): the binpacking lower bound.
+  // memory, task ENIs, GPUs), and as many as wait for any one static host port (one task per
+  // port per instance): the binpacking lower bound ("Amazon ECS managed scaling behavior":
+  // vCPU, memory, ENIs, ports and GPUs).
   using Resources = Eigen::Array4d;  // cpu units, memory MiB, task ENIs, GPUs
   Resources demand = Resources::Zero();
   int waiting = 0;
+  std::map<int, int> on_port;  // static host port -> waiting tasks that need it
   for (const auto& w : a.waiting)
     for (auto slot : w.slots) {
       const Task& t = w_.tasks[slot];
@@ -36,6 +40,7 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
       ++waiting;
       const auto& d = w_.demand_of(t.task_definition);
       demand += Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0, d.gpus);
+      for (int port : d.host_ports) ++on_port[port];
     }
   if (waiting > 0) {
     Resources largest = Resources::Ones();
@@ -43,7 +48,8 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
       const auto& type = w_.config.instance_types[ti];
       largest = largest.max(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1, type.gpus));
     }
-    const double extra = std::max(1.0, (demand / largest).ceil().maxCoeff());
+    double extra = std::max(1.0, (demand / largest).ceil().maxCoeff());
+    for (const auto& [port, tasks] : on_port) extra = std::max(extra, static_cast<double>(tasks));
     m = static_cast<int>(std::min(n + extra, 1e6));
   }
   double reservation;

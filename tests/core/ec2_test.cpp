@@ -134,6 +134,26 @@ TEST(Ec2, HostPortConflictKeepsTasksApart) {
   EXPECT_TRUE(port);
 }
 
+// The scale-out bound counts static host ports: one task per port per instance. 10 tasks of
+// 256 CPU with hostPort 8080: from zero the first step launches 2; after the 300 s warm-up 2
+// run and 8 wait, and although their CPU would fit one m5.large, they need 8 instances:
+// M = 2 + 8, reservation 500 %, step 8.
+TEST(Ec2, ManagedScalingCountsOneTaskPerHostPortPerInstance) {
+  auto r = testing::run_yaml(ec2_scenario("7m", R"({MinSize: 0, MaxSize: 20, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:2, desiredCount: 10}
+)", "{status: ENABLED}", "", R"(  - family: web
+    requiresCompatibilities: [EC2]
+    networkMode: bridge
+    cpu: "256"
+    memory: "512"
+    containerDefinitions: [{name: web, image: web:1, portMappings: [{containerPort: 80, hostPort: 8080}]}]
+)"));
+  std::vector<double> want(2, 60.0);
+  want.insert(want.end(), 8, 360.0);
+  EXPECT_EQ(r.times("INSTANCE_LAUNCHED"), want);
+}
+
 TEST(Ec2, AwsvpcTasksAreLimitedByTheInstanceEnis) {
   // m5.large: 3 network interfaces, one of them primary -> 2 awsvpc tasks.
   auto r = testing::run_yaml(ec2_scenario("5m", R"({MinSize: 1, MaxSize: 1, InstanceType: m5.large, AvailabilityZones: [us-east-1a]})",
