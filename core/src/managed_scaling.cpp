@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -33,13 +34,27 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
   Resources demand = Resources::Zero();
   int waiting = 0;
   std::map<int, int> on_port;  // static host port -> waiting tasks that need it
+  // The smallest instance type, resource by resource, is the protection: a task it cannot run
+  // is left out of the estimate ("not compatible"), and when every waiting task is, cluster
+  // auto scaling holds the reservation at targetCapacity.
+  Resources smallest = Resources::Constant(std::numeric_limits<double>::infinity());
+  for (int ti : ac.instance_types) {
+    const auto& type = w_.config.instance_types[ti];
+    smallest = smallest.min(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1, type.gpus));
+  }
+  int incompatible = 0;
   for (const auto& w : a.waiting)
     for (auto slot : w.slots) {
       const Task& t = w_.tasks[slot];
       if (t.state != TaskState::kProvisioning || t.phase != TaskPhase::kWaitingForCapacity) continue;
-      ++waiting;
       const auto& d = w_.demand_of(t.task_definition);
-      demand += Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0, d.gpus);
+      const Resources need(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0, d.gpus);
+      if ((need > smallest).any()) {
+        ++incompatible;
+        continue;
+      }
+      ++waiting;
+      demand += need;
       for (int port : d.host_ports) ++on_port[port];
     }
   if (waiting > 0) {
@@ -53,7 +68,8 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
     m = static_cast<int>(std::min(n + extra, 1e6));
   }
   double reservation;
-  if (n == 0) reservation = m > 0 ? et.first_step_percent : 100.0;
+  if (waiting == 0 && incompatible > 0) reservation = ms.target_capacity;  // every waiting task is too big for the smallest type
+  else if (n == 0) reservation = m > 0 ? et.first_step_percent : 100.0;
   else reservation = 100.0 * m / n;
   a.reservation = reservation;
   const double target = ms.target_capacity;

@@ -2,6 +2,7 @@
 // DAEMON services. Hand-computed timelines and costs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -152,6 +153,31 @@ TEST(Ec2, ManagedScalingCountsOneTaskPerHostPortPerInstance) {
   std::vector<double> want(2, 60.0);
   want.insert(want.end(), 8, 360.0);
   EXPECT_EQ(r.times("INSTANCE_LAUNCHED"), want);
+}
+
+// The smallest instance type is the protection: a task it cannot run is left out of the
+// scale-out estimate, and when every waiting task is, the reservation stays at the target.
+// m5.large (2048 CPU) and m5.xlarge (4096): tasks of 3072 CPU fit only the xlarge, so from
+// zero nothing launches and they wait; the notice says why.
+TEST(Ec2, ManagedScalingLeavesOutTasksTooBigForTheSmallestType) {
+  auto r = testing::run_yaml(ec2_scenario("10m", R"({MinSize: 0, MaxSize: 20, AvailabilityZones: [us-east-1a],
+      MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 100},
+                             LaunchTemplate: {Overrides: [{InstanceType: m5.large}, {InstanceType: m5.xlarge}]}}})",
+                                          R"(services:
+  - {serviceName: web, taskDefinition: web:2, desiredCount: 4}
+)", "{status: ENABLED}", "", R"(  - family: web
+    requiresCompatibilities: [EC2]
+    networkMode: bridge
+    cpu: "3072"
+    memory: "1024"
+    containerDefinitions: [{name: web, image: web:1}]
+)"));
+  EXPECT_EQ(r.count("INSTANCE_LAUNCHED"), 0u);
+  EXPECT_EQ(r.sim->services()[0].provisioning, 4);
+  const auto& notices = r.sim->config().notices;
+  EXPECT_TRUE(std::any_of(notices.begin(), notices.end(), [](const std::string& n) {
+    return n.find("needs more than the smallest instance types of capacity provider 'ec2' offer (cpu 2048") != std::string::npos;
+  })) << ::testing::PrintToString(notices);
 }
 
 TEST(Ec2, AwsvpcTasksAreLimitedByTheInstanceEnis) {

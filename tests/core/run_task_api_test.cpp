@@ -1,6 +1,7 @@
 // The RunTask API limit (account.runTaskApiRate) and the caller's SDK retries in standard
 // mode (runTasks[].client): hand-computed counts of calls accepted, retried and given up.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -12,9 +13,12 @@
 namespace ecsim {
 namespace {
 
-// One trace row asking for `tasks` tasks at t = 0, each running 60 s.
+// One trace row asking for `tasks` tasks at t = 0, each running 60 s. The file is the test's
+// own (ctest runs tests side by side, and the dev and ASan suites at once).
 std::string one_row_trace(int tasks) {
-  const auto path = std::filesystem::temp_directory_path() / ("ecsim_runtask_api_" + std::to_string(tasks) + ".csv");
+  static int written = 0;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("ecsim_runtask_api_" + std::to_string(::getpid()) + "_" + std::to_string(++written) + "_" + std::to_string(tasks) + ".csv");
   std::ofstream(path) << "t,n,d\n0," << tasks << ",60\n";
   return path.string();
 }

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "loader/loader.hpp"
 
+#include <climits>
+
 namespace ecsim::scenarios::loader {
 
 void Loader::read_clusters(const YAML::Node& n) {
@@ -198,14 +200,26 @@ void Loader::check_task_definition_fits(Fields& f, int td, const std::vector<Str
   for (const auto& item : strategy) {
     const auto& a = cfg_.asg_providers[item.provider - kNumBuiltinProviders];
     int best_cpu = 0, best_mem = 0, best_gpus = 0;
+    int least_cpu = INT_MAX, least_mem = INT_MAX, least_gpus = INT_MAX;
     bool arch_ok = false;
     for (int t : a.instance_types) {
       const auto& it = cfg_.instance_types[t];
       best_gpus = std::max(best_gpus, it.gpus);
       best_cpu = std::max(best_cpu, it.vcpu * 1024);
       best_mem = std::max(best_mem, it.memory_mib - cfg_.timings.ec2.reserved_memory_mib);
+      least_gpus = std::min(least_gpus, it.gpus);
+      least_mem = std::min(least_mem, it.memory_mib - cfg_.timings.ec2.reserved_memory_mib);
+      least_cpu = std::min(least_cpu, it.vcpu * 1024);
       arch_ok = arch_ok || it.architecture == d.architecture;
     }
+    if (a.managed_scaling.enabled && a.instance_types.size() > 1 &&
+        (d.cpu_units > least_cpu || d.memory_mib > least_mem || d.gpus > least_gpus) && d.cpu_units <= best_cpu &&
+        d.memory_mib <= best_mem && d.gpus <= best_gpus)
+      ctx_.note(f.sub("taskDefinition"), "task definition " + d.key() + " needs more than the smallest instance types of capacity provider '" +
+                                             a.name + "' offer (cpu " + std::to_string(least_cpu) + ", memory " + std::to_string(least_mem) +
+                                             " MiB, GPUs " + std::to_string(least_gpus) + ", the least of each over its types): managed scaling "
+                                             "leaves its tasks out of the scale-out estimate, so they wait for room on larger instances "
+                                             "(\"Amazon ECS managed scaling behavior\")");
     if (!arch_ok)
       ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " is " +
                                                       (d.architecture == CpuArchitecture::kArm64 ? "ARM64" : "X86_64") +
