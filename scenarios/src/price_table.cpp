@@ -113,9 +113,10 @@ const std::vector<std::vector<std::string>>& ec2_rows() {
   return table;
 }
 
+// Calls f(row) for each row of a bundled table until f returns false.
 template <class F>
-void for_each_ec2_row(F&& f) {
-  for (const auto& cols : ec2_rows())
+void for_each_row(const std::vector<std::vector<std::string>>& table, F&& f) {
+  for (const auto& cols : table)
     if (!f(cols)) return;
 }
 }  // namespace
@@ -135,17 +136,12 @@ const std::vector<std::vector<std::string>>& region_rows() {
   return rows;
 }
 
-template <class F>
-void for_each_region_row(F&& f) {
-  for (const auto& cols : region_rows())
-    if (!f(cols)) return;
-}
 }  // namespace
 
 std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name, const std::string& region) {
   if (region != "us-east-1") {
     std::optional<Ec2TypeRow> out;
-    for_each_region_row([&](const std::vector<std::string>& c) {
+    for_each_row(region_rows(), [&](const std::vector<std::string>& c) {
       if (c[0] != region || c[1] != name) return true;
       Ec2TypeRow r;
       r.type.name = c[1];
@@ -167,7 +163,7 @@ std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name, const std::
     return out;
   }
   std::optional<Ec2TypeRow> out;
-  for_each_ec2_row([&](const std::vector<std::string>& c) {
+  for_each_row(ec2_rows(), [&](const std::vector<std::string>& c) {
     if (c[0] != name) return true;
     Ec2TypeRow r;
     r.type.name = c[0];
@@ -194,13 +190,13 @@ std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name, const std::
 std::vector<std::string> ec2_instance_type_names(const std::string& region) {
   std::vector<std::string> out;
   if (region != "us-east-1") {
-    for_each_region_row([&](const std::vector<std::string>& c) {
+    for_each_row(region_rows(), [&](const std::vector<std::string>& c) {
       if (c[0] == region && !c[2].empty()) out.push_back(c[1]);
       return true;
     });
     return out;
   }
-  for_each_ec2_row([&](const std::vector<std::string>& c) {
+  for_each_row(ec2_rows(), [&](const std::vector<std::string>& c) {
     if (!c[5].empty()) out.push_back(c[0]);
     return true;
   });
