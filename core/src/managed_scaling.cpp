@@ -37,10 +37,12 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
   // The smallest instance type, resource by resource, is the protection: a task it cannot run
   // is left out of the estimate ("not compatible"), and when every waiting task is, cluster
   // auto scaling holds the reservation at targetCapacity.
-  Resources smallest = Resources::Constant(std::numeric_limits<double>::infinity());
+  Resources smallest = Resources::Constant(std::numeric_limits<double>::infinity()), largest = Resources::Ones();
   for (int ti : ac.instance_types) {
     const auto& type = w_.config.instance_types[ti];
-    smallest = smallest.min(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1, type.gpus));
+    const Resources offers(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1, type.gpus);
+    smallest = smallest.min(offers);
+    largest = largest.max(offers);
   }
   int incompatible = 0;
   for (const auto& w : a.waiting)
@@ -58,11 +60,6 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
       for (int port : d.host_ports) ++on_port[port];
     }
   if (waiting > 0) {
-    Resources largest = Resources::Ones();
-    for (int ti : ac.instance_types) {
-      const auto& type = w_.config.instance_types[ti];
-      largest = largest.max(Resources(type.vcpu * 1024.0, type.memory_mib - et.reserved_memory_mib, type.max_enis - 1, type.gpus));
-    }
     double extra = std::max(1.0, (demand / largest).ceil().maxCoeff());
     for (const auto& [port, tasks] : on_port) extra = std::max(extra, static_cast<double>(tasks));
     m = static_cast<int>(std::min(n + extra, 1e6));
