@@ -180,6 +180,11 @@ void BatchGroups::submit(int group, SimDuration work, SimTime first_at) {
     c.backlog.push_back({group, work, first_at});
     return;
   }
+  start(group, work, first_at);
+}
+
+// Creates the task; its wait counts from the call's first attempt.
+void BatchGroups::start(int group, SimDuration work, SimTime first_at) {
   ++w_.groups[group].submitted;
   const std::uint32_t slot = create_task_(group);
   w_.tasks[slot].work = work;
@@ -193,11 +198,7 @@ void BatchGroups::submit_deferred(int cluster) {
   while (!c.backlog.empty() && c.asg_provisioning < cap) {
     const auto d = c.backlog.front();
     c.backlog.pop_front();
-    ++w_.groups[d.group].submitted;
-    const std::uint32_t slot = create_task_(d.group);
-    w_.tasks[slot].work = d.work;
-    w_.tasks[slot].created = d.at;
-    rec_.emit_task_detail(RecordKind::kRunTaskSubmitted, w_.tasks[slot], -1);
+    start(d.group, d.work, d.at);
   }
 }
 

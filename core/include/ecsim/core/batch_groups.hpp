@@ -46,6 +46,7 @@ class BatchGroups {
   /// Makes attempt `c.attempt` of a call now: accepted, retried after a backoff, or given up.
   void attempt(Call c);
   void submit(int group, SimDuration work, SimTime first_at);
+  void start(int group, SimDuration work, SimTime first_at);
   /// Writes the calls given up by the event being handled (RUN_TASK_THROTTLED).
   void report_given_up(int group);
   double arrival_rate(const PoissonArrivals& a) const;
