@@ -83,8 +83,7 @@ void InvariantChecker::check_full(SimTime now) const {
     }
     if (!in_step) violated(now, "service " + w_.config.services[i].name + " live task definitions are out of step with its live tasks");
     if (!ordered) violated(now, "service " + w_.config.services[i].name + " live tasks are not oldest first");
-    std::size_t suffix = 0;
-    while (suffix < s.live.size() && s.live.task_definition(s.live.size() - 1 - suffix) == s.primary_task_definition) ++suffix;
+    const std::size_t suffix = s.live.trailing(s.primary_task_definition);
     if (suffix != s.primary_suffix)
       violated(now, "service " + w_.config.services[i].name + " primary suffix " + std::to_string(s.primary_suffix) + ", recounted " +
                         std::to_string(suffix));

@@ -183,8 +183,7 @@ void ServiceScheduler::start_deployment(int service, int task_definition, bool i
   for (auto& d : s.deployments)
     if (d.rollout == Deployment::Rollout::kInProgress) d.rollout = Deployment::Rollout::kFailed;  // superseded
   s.primary_task_definition = task_definition;
-  s.primary_suffix = 0;  // a rollback's revision may still run in the newest tasks
-  while (s.primary_suffix < s.live.size() && s.live.task_definition(s.live.size() - 1 - s.primary_suffix) == task_definition) ++s.primary_suffix;
+  s.primary_suffix = s.live.trailing(task_definition);  // a rollback's revision may still run in the newest tasks
   s.deployments.push_back(Deployment{task_definition, sched_.now(), std::nullopt, Deployment::Rollout::kInProgress, 0, false, is_rollback});
   s.consecutive_failures = 0;  // a new deployment resets the scheduler's back-off
   s.backoff_until = sched_.now();

@@ -502,8 +502,7 @@ void TaskLifecycle::finalize_stop(std::uint32_t slot) {
     if (from_end <= s.primary_suffix) {
       --s.primary_suffix;
     } else if (from_end == s.primary_suffix + 1) {  // the task that ended the run: the run may now be longer
-      while (s.primary_suffix < s.live.size() && s.live.task_definition(s.live.size() - 1 - s.primary_suffix) == s.primary_task_definition)
-        ++s.primary_suffix;
+      s.primary_suffix = s.live.trailing(s.primary_task_definition, s.primary_suffix);
     }
   } else {
     auto& g = w_.groups[t.group];

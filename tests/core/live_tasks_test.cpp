@@ -22,6 +22,16 @@ TEST(LiveTasks, RemovalFromEitherSideKeepsOrderAndRevisions) {
   EXPECT_EQ(l.task_definitions()[6], 90);
 }
 
+TEST(LiveTasks, TrailingCountsTheNewestOfOneRevision) {
+  LiveTasks l;
+  for (int td : {1, 2, 1, 2, 2}) l.push_back(static_cast<std::uint32_t>(l.size()), td);
+  EXPECT_EQ(l.trailing(2), 2u);
+  EXPECT_EQ(l.trailing(1), 0u);
+  EXPECT_EQ(l.trailing(2, 1), 2u);  // counting on from one known
+  l.erase(2);                       // the 1 between the runs goes: 1 2 2 2
+  EXPECT_EQ(l.trailing(2, 2), 3u);
+}
+
 TEST(LiveTasks, ManyRemovalsFromTheFrontCompact) {
   LiveTasks l;
   for (std::uint32_t s = 0; s < 1000; ++s) l.push_back(s, 1);

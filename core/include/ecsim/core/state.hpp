@@ -97,6 +97,12 @@ class LiveTasks {
   const int* task_definitions() const { return tds_.data() + head_; }
   const std::uint32_t* begin() const { return data(); }
   const std::uint32_t* end() const { return slots_.data() + slots_.size(); }
+  /// How many of the newest entries run `task_definition`, counting on from `known` of them
+  /// already known to.
+  std::size_t trailing(int task_definition, std::size_t known = 0) const {
+    while (known < size() && tds_[slots_.size() - 1 - known] == task_definition) ++known;
+    return known;
+  }
   void push_back(std::uint32_t slot, int task_definition) {
     slots_.push_back(slot);
     tds_.push_back(task_definition);
