@@ -14,6 +14,10 @@ bool is_spot(int provider) { return provider == static_cast<int>(ProviderKind::k
 SimTime billed_until(const ContainerInstance& in, SimTime until) {
   return in.state == InstanceState::kTerminated ? std::min(until, in.terminated_at) : until;
 }
+// USD per instance-hour: the EC2 rate, plus the management fee on Managed Instances.
+double hourly_rate(const ContainerInstance& in, const InstanceTypeConfig& type) {
+  return (in.spot ? type.spot_usd_per_hour : type.on_demand_usd_per_hour) + type.management_fee_usd_per_hour;
+}
 }  // namespace
 
 double CostModel::accrued_cost(const Task& t, SimTime until) const {
@@ -64,7 +68,7 @@ std::pair<double, double> CostModel::split_marks(const ContainerInstance& in, Si
   if (to <= in.split_at) return {in.usd_per_reserved_vcpu, in.usd_per_reserved_gb};
   const auto& type = w_.config.instance_types[in.type];
   const auto& pr = w_.config.pricing;
-  const double rate = in.spot ? type.spot_usd_per_hour : type.on_demand_usd_per_hour;
+  const double rate = hourly_rate(in, type);
   const double vcpu = type.vcpu, gb = type.memory_mib / 1024.0;
   const double unit = rate / (pr.split_cpu_weight * vcpu + pr.split_memory_weight * gb);  // USD per weighted unit-hour
   const double hours = static_cast<double>((to - in.split_at).count()) / kMsPerHour;
@@ -91,8 +95,19 @@ double CostModel::instance_cost(const ContainerInstance& in, SimTime until) cons
   if (end <= in.launched) return 0.0;
   SimDuration billed = end - in.launched;
   if (in.state == InstanceState::kTerminated) billed = std::max(billed, w_.config.pricing.ec2_minimum_billed);
-  const double rate = in.spot ? type.spot_usd_per_hour : type.on_demand_usd_per_hour;
-  return static_cast<double>(billed.count()) / kMsPerHour * rate;
+  return static_cast<double>(billed.count()) / kMsPerHour * hourly_rate(in, type);
+}
+
+double CostModel::management_fee(int provider, SimTime until) const {
+  const auto& a = w_.providers[provider].asg;
+  if (!a) return 0.0;
+  double fee = a->management_fee_usd;
+  for (auto id : a->members) {
+    const auto& in = w_.instances[id - 1];
+    const auto& type = w_.config.instance_types[in.type];
+    if (type.management_fee_usd_per_hour > 0) fee += instance_cost(in, until) * type.management_fee_usd_per_hour / hourly_rate(in, type);
+  }
+  return fee;
 }
 
 void CostModel::advance_split(ContainerInstance& in, SimTime now) const {

@@ -33,6 +33,10 @@ SimDuration Ec2Fleet::instance_jittered(SimDuration d) {
 void Ec2Fleet::asg_reconcile(int provider) {
   auto& a = *w_.providers[provider].asg;
   const auto& ac = w_.config.asg(provider);
+  if (ac.managed_instances) {
+    a.desired = a.in_service_units;  // no Auto Scaling group: ECS launches and retires each instance
+    return;
+  }
   // DesiredCapacity counts capacity units (WeightedCapacity; one per instance without weights).
   // Launches may overshoot it by less than one instance's weight; scale-in never goes below it.
   while (a.in_service_units < a.desired) launch_instance(provider);
@@ -58,15 +62,22 @@ void Ec2Fleet::asg_reconcile(int provider) {
   }
 }
 
+// The group's zone with the fewest instances in service (ASG AZ balancing; Managed Instances
+// spread over their subnets' zones the same way).
+int Ec2Fleet::least_used_zone(int provider) const {
+  const auto& per_zone = w_.providers[provider].asg->in_service_per_zone;
+  const auto& zones = w_.config.asg(provider).zones;
+  int zone = zones.front();
+  for (int z : zones)
+    if (per_zone[z] < per_zone[zone]) zone = z;
+  return zone;
+}
+
 void Ec2Fleet::launch_instance(int provider) {
   auto& a = *w_.providers[provider].asg;
   const auto& ac = w_.config.asg(provider);
-  const auto& per_zone = a.in_service_per_zone;
   const int on_demand = a.on_demand_units_in_service;  // capacity units
-  // Zone: the group's zone with the fewest instances in service (ASG AZ balancing).
-  int zone = ac.zones.front();
-  for (int z : ac.zones)
-    if (per_zone[z] < per_zone[zone]) zone = z;
+  const int zone = least_used_zone(provider);
   // Purchase option: OnDemandBaseCapacity first, then OnDemandPercentageAboveBaseCapacity
   // (On-Demand share rounded up) of the instances above the base.
   bool spot = false;
@@ -103,6 +114,12 @@ void Ec2Fleet::launch_instance(int provider) {
     for (std::size_t k = 1; k < ac.instance_types.size(); ++k)
       if (rank(k) < rank(pick)) pick = k;
   }
+  launch(provider, pick, zone, spot);
+}
+
+void Ec2Fleet::launch(int provider, std::size_t pick, int zone, bool spot) {
+  auto& a = *w_.providers[provider].asg;
+  const auto& ac = w_.config.asg(provider);
   const int type = ac.instance_types[pick];
   ContainerInstance in;
   in.id = static_cast<std::uint32_t>(w_.instances.size() + 1);
@@ -122,6 +139,7 @@ void Ec2Fleet::launch_instance(int provider) {
   ++a.in_service_per_zone[static_cast<std::size_t>(zone)];
   if (!spot) a.on_demand_units_in_service += w_.instances.back().weight;
   ++a.instances_launched;
+  if (ac.managed_instances) a.desired = a.in_service_units;
   a.instance_stats.set(sched_.now(), a.in_service);
   if (rec_.enabled())
     rec_.emit(RecordKind::kInstanceLaunched, nullptr, -1,
@@ -193,7 +211,7 @@ void Ec2Fleet::activate_instance(std::uint32_t id) {
   info.zone = in.zone;
   info.cpu_units = type.vcpu * 1024;
   info.memory_mib = std::max(0, type.memory_mib - w_.config.timings.ec2.reserved_memory_mib);
-  info.task_enis = std::max(0, type.max_enis - 1);
+  info.task_enis = ac.managed_instances ? mi_task_enis(type, in.provider) : std::max(0, type.max_enis - 1);
   info.gpus = type.gpus;
   info.attributes = {{"ecs.instance-type", type.name},
                      {"ecs.availability-zone", w_.config.availability_zones[in.zone]},
@@ -215,6 +233,12 @@ void Ec2Fleet::activate_instance(std::uint32_t id) {
       const double hours = instance_spot_rng_.exponential(1.0 / per_hour);
       in.spot_event = sched_.at(sched_.now() + seconds(hours * 3600.0), events::InstanceSpotInterruption{id});
     }
+  }
+  if (ac.managed_instances) {
+    // Idle from registration until a task lands; replaced from day 14 of its life.
+    mi_arm_optimize(in);
+    in.maintenance_event = sched_.at(std::max(sched_.now(), in.launched + w_.config.timings.managed_instances.maintenance_drain_after),
+                                     events::InstanceMaintenance{id});
   }
   // DAEMON services first, then whatever waits for capacity, once every instance that
   // registers at this instant has (ECS places a batch, not one instance at a time).
@@ -272,6 +296,8 @@ void Ec2Fleet::begin_instance_exit(std::uint32_t id, bool drain, const std::stri
     if (t.instance != id || t.daemon || t.state == TaskState::kStopped) continue;
     if (spot_notice) {
       tasks_.interrupt_task(slot, /*count_for_provider=*/false);
+    } else if (w_.config.asg(provider).managed_instances) {
+      tasks_.replace_for_host(slot);  // start-before-stop; a standalone task runs on
     } else {
       tasks_.stop_for_host(slot, "Container instance " + instance_name(id) + " is draining");
     }
@@ -279,7 +305,10 @@ void Ec2Fleet::begin_instance_exit(std::uint32_t id, bool drain, const std::stri
   auto& again = w_.instances[id - 1];
   if (again.state == InstanceState::kDraining) {
     if (again.event != kNoEvent) sched_.cancel(again.event);
-    const SimDuration wait = again.service_tasks == 0 ? SimDuration{0} : w_.config.timings.ec2.draining_timeout;
+    SimDuration wait = again.service_tasks == 0 ? SimDuration{0} : w_.config.timings.ec2.draining_timeout;
+    // Managed Instances: tasks that stay are stopped with the instance at its end of life.
+    if (w_.config.asg(provider).managed_instances && again.service_tasks > 0 && !spot_notice)
+      wait = std::max(SimDuration{0}, again.launched + w_.config.timings.managed_instances.maintenance_terminate_after - sched_.now());
     again.event = sched_.at(sched_.now() + wait, events::InstanceStep{id});
   }
   asg_reconcile(provider);
@@ -306,7 +335,13 @@ void Ec2Fleet::terminate_instance(std::uint32_t id, const std::string& why) {
   if (registered) placer_->set_accepting(id, false);  // nothing new lands here while its tasks stop
   if (in.event != kNoEvent) sched_.cancel(in.event);
   if (in.spot_event != kNoEvent) sched_.cancel(in.spot_event);
-  in.event = in.spot_event = kNoEvent;
+  if (in.optimize_event != kNoEvent) sched_.cancel(in.optimize_event);
+  if (in.maintenance_event != kNoEvent) sched_.cancel(in.maintenance_event);
+  in.event = in.spot_event = in.optimize_event = in.maintenance_event = kNoEvent;
+  if (in.consolidating) {
+    in.consolidating = false;
+    --a.consolidating;
+  }
   // Tasks still here die with the instance.
   const auto slots = in.task_slots;
   for (auto slot : slots) {
@@ -322,6 +357,9 @@ void Ec2Fleet::terminate_instance(std::uint32_t id, const std::string& why) {
   done.terminated_at = sched_.now() + w_.config.timings.ec2.instance_shutdown;
   done.cost_usd = cost_.instance_cost(done, done.terminated_at);
   a.instance_cost_usd += done.cost_usd;
+  if (const double fee = w_.config.instance_types[done.type].management_fee_usd_per_hour; fee > 0)
+    a.management_fee_usd += done.cost_usd * fee / (fee + (done.spot ? w_.config.instance_types[done.type].spot_usd_per_hour
+                                                                     : w_.config.instance_types[done.type].on_demand_usd_per_hour));
   ++a.instances_terminated;
   a.members.erase(std::find(a.members.begin(), a.members.end(), id));
   rec_.emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
@@ -374,6 +412,14 @@ void Ec2Fleet::pump(int provider) {
       start_on_instance(slot, result.instance);
     }
   }
+  // Managed Instances: what found no room gets new instances, once the tasks created at this
+  // instant have all been tried (one decision for a batch).
+  if (managed_instances(provider) && a.provision_event == kNoEvent)
+    for (const auto& w : a.waiting)
+      if (!w.slots.empty()) {
+        a.provision_event = sched_.at(sched_.now(), events::ManagedInstancesProvision{provider});
+        break;
+      }
 }
 
 void Ec2Fleet::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
@@ -392,6 +438,7 @@ void Ec2Fleet::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   ++w_.providers[t.provider].tasks_launched;
   t.zone = in.zone;
   if (t.service >= 0 && t.counts_toward_desired) ++w_.services[t.service].per_zone[t.zone];
+  if (managed_instances(in.provider)) mi_arm_optimize(in);
   tasks_.placed_on_instance(slot);
 }
 
@@ -409,6 +456,7 @@ void Ec2Fleet::on_task_stopped(std::uint32_t slot) {
   }
   in.task_slots.erase(std::find(in.task_slots.begin(), in.task_slots.end(), slot));
   if (!t.daemon && --in.service_tasks == 0 && in.in_service) --w_.providers[in.provider].asg->in_service_with_tasks;
+  if (in.state == InstanceState::kActive && managed_instances(in.provider)) mi_arm_optimize(in);
   // A draining instance goes once its last non-daemon task is gone.
   if (in.state == InstanceState::kDraining && in.service_tasks == 0) {
     if (in.event != kNoEvent) sched_.cancel(in.event);

@@ -286,6 +286,7 @@ double Simulator::accrued_cost(const Task& t, SimTime until) const { return cost
 double Simulator::service_cost(int service, SimTime until) const { return cost_.service_cost(service, until); }
 double Simulator::provider_cost(int provider, SimTime until) const { return cost_.provider_cost(provider, until); }
 double Simulator::instance_cost(const ContainerInstance& in, SimTime until) const { return cost_.instance_cost(in, until); }
+double Simulator::management_fee(int provider, SimTime until) const { return cost_.management_fee(provider, until); }
 double Simulator::unallocated_cost(int provider, SimTime until) const { return cost_.unallocated_cost(provider, until); }
 
 std::vector<const Task*> Simulator::live_tasks() const {
@@ -345,6 +346,9 @@ void Simulator::handle(const AsgReconcile& e) { fleet_->asg_reconcile(e.provider
 void Simulator::handle(const InstanceStep& e) { fleet_->on(e); }
 void Simulator::handle(const InstanceSpotInterruption& e) { fleet_->on(e); }
 void Simulator::handle(const ManagedScalingTick& e) { managed_scaling_->on(e); }
+void Simulator::handle(const InstanceOptimize& e) { fleet_->on(e); }
+void Simulator::handle(const InstanceMaintenance& e) { fleet_->on(e); }
+void Simulator::handle(const ManagedInstancesProvision& e) { fleet_->on(e); }
 
 void Simulator::handle(const ClusterRoom& e) {
   batch_->submit_deferred(e.cluster);

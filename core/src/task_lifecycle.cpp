@@ -88,6 +88,12 @@ void TaskLifecycle::schedule_step(std::uint32_t slot, SimDuration after) {
   t.next_event = sched_.at(sched_.now() + after, events::TaskStep{slot, t.id});
 }
 
+// A task already on its way out (stopped, deregistering from its target groups or stopping):
+// a second stop or a Spot interruption changes nothing about it.
+static bool leaving(const Task& t) {
+  return t.state == TaskState::kStopped || t.phase == TaskPhase::kDeregistering || t.phase == TaskPhase::kStopping;
+}
+
 // --- TaskControl: what capacity providers may do to tasks -----------------------------------------
 void TaskLifecycle::provisioning_started(std::uint32_t slot) {
   Task& t = w_.tasks[slot];
@@ -111,6 +117,14 @@ void TaskLifecycle::placed_on_instance(std::uint32_t slot) {
 void TaskLifecycle::interrupt_task(std::uint32_t slot, bool count_for_provider) { interrupt(slot, count_for_provider); }
 
 void TaskLifecycle::stop_for_host(std::uint32_t slot, const std::string& reason) { stop_task(slot, reason, /*failed=*/false); }
+
+void TaskLifecycle::replace_for_host(std::uint32_t slot) {
+  Task& t = w_.tasks[slot];
+  if (t.service < 0 || t.forced_out || leaving(t)) return;
+  t.forced_out = true;
+  if (t.counts_toward_desired) ++w_.services[t.service].forced_out_counted;
+  services_.request_reconcile(t.service);
+}
 
 void TaskLifecycle::lost_with_host(std::uint32_t slot, const std::string& reason) {
   Task& t = w_.tasks[slot];
@@ -344,12 +358,6 @@ void TaskLifecycle::lose_work(Task& t) {
 }
 
 // The 2-minute warning: SIGTERM now, a replacement at once, the task gone when it exits.
-// A task already on its way out (stopped, deregistering from its target groups or stopping):
-// a second stop or a Spot interruption changes nothing about it.
-static bool leaving(const Task& t) {
-  return t.state == TaskState::kStopped || t.phase == TaskPhase::kDeregistering || t.phase == TaskPhase::kStopping;
-}
-
 void TaskLifecycle::interrupt(std::uint32_t slot, bool count_for_provider) {
   Task& t = w_.tasks[slot];
   // A task that a scale-in or deployment is already stopping keeps its stop reason and is

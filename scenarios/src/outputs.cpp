@@ -419,6 +419,16 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
       pj["capacityProviderReservation"] = r6(a.reservation);
       // costUsd = what the tasks were allocated (their services' and groups' costUsd) + this.
       pj["unallocatedCostUsd"] = r6(sim.unallocated_cost(p, end));
+      if (cfg.asg(p).managed_instances) {
+        // Managed Instances: no group, no managed scaling; what ECS did with the instances.
+        pj.erase("managedScalingActions");
+        pj.erase("capacityProviderReservation");
+        pj["managedInstances"] = Json{{"provisioningDecisions", a.provisioning_decisions},
+                                      {"idleTerminations", a.idle_terminations},
+                                      {"consolidations", a.consolidations},
+                                      {"maintenanceReplacements", a.maintenance_drains},
+                                      {"managementFeeUsd", r6(sim.management_fee(p, end))}};
+      }
     }
     providers[cfg.provider_name(p)] = pj;
   }

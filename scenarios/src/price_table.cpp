@@ -4,6 +4,8 @@
 
 #include "ecsim/core/load_source.hpp"  // split_csv_line
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <sstream>
 
@@ -138,52 +140,99 @@ const std::vector<std::vector<std::string>>& region_rows() {
 
 }  // namespace
 
+namespace {
+// The family's letters and generation: "m6gd.large" -> family "m6gd"; the maker from the
+// letters after the generation digit (a: AMD, g: AWS Graviton; else Intel) or ARM64.
+void describe_family(Ec2TypeRow& r) {
+  const auto& name = r.type.name;
+  r.family = name.substr(0, name.find('.'));
+  std::size_t k = 0;
+  while (k < r.family.size() && std::isalpha(static_cast<unsigned char>(r.family[k]))) ++k;
+  if (r.category.empty()) r.category = r.family.substr(0, k);
+  while (k < r.family.size() && std::isdigit(static_cast<unsigned char>(r.family[k]))) ++k;
+  const std::string suffix = r.family.substr(k);
+  r.bare_metal = name.find("metal") != std::string::npos;
+  r.burstable = r.category == "t";
+  if (r.type.architecture == CpuArchitecture::kArm64 || suffix.find('g') != std::string::npos) r.manufacturer = "amazon-web-services";
+  else if (!suffix.empty() && suffix[0] == 'a') r.manufacturer = "amd";
+  else r.manufacturer = "intel";
+}
+
+Ec2TypeRow from_region_row(const std::vector<std::string>& c) {
+  Ec2TypeRow r;
+  r.type.name = c[1];
+  r.type.architecture = c[5] == "arm64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
+  r.type.vcpu = static_cast<int>(to_double(c[2]));
+  r.type.memory_mib = static_cast<int>(to_double(c[3]));
+  r.type.gpus = static_cast<int>(to_double(c[4]));
+  r.has_price = !c[6].empty();
+  r.type.on_demand_usd_per_hour = to_double(c[6]);
+  r.has_spot_data = false;  // no per-region Spot estimate is bundled
+  r.type.spot_band = 4;
+  r.type.spot_usd_per_hour = r.type.on_demand_usd_per_hour;
+  r.type.max_enis = default_max_enis(r.type.vcpu);
+  r.source = "scenarios/data/aws_ec2_linux_prices_by_region.csv row " + c[0] + " " + c[1] + " (On-Demand " + c[14] + ")";
+  describe_family(r);
+  return r;
+}
+
+Ec2TypeRow from_us_east_1_row(const std::vector<std::string>& c) {
+  Ec2TypeRow r;
+  r.type.name = c[0];
+  r.category = c[2];
+  r.type.architecture = c[4] == "arm64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
+  r.type.vcpu = static_cast<int>(to_double(c[5]));
+  r.type.memory_mib = static_cast<int>(to_double(c[6]));
+  r.type.network_bandwidth_mbps = static_cast<int>(to_double(c[7]));
+  r.type.gpus = static_cast<int>(to_double(c[8]));
+  r.has_price = !c[10].empty();
+  r.type.on_demand_usd_per_hour = to_double(c[10]);
+  const int band = band_index(c[12]);
+  r.has_spot_data = band >= 0 && !c[13].empty();
+  r.type.spot_band = band >= 0 ? band : 4;
+  r.type.spot_usd_per_hour = r.has_spot_data ? to_double(c[13]) : r.type.on_demand_usd_per_hour;
+  r.type.max_enis = default_max_enis(r.type.vcpu);
+  r.source = "scenarios/data/aws_ec2_us-east-1_linux_prices_specs.csv row " + c[0] + " (On-Demand 2026-07-20" +
+             (r.has_spot_data ? "; Spot = On-Demand x (1 - Spot Advisor savings), 2025-06)" : "; no Spot Advisor data)");
+  r.has_bandwidth = !c[7].empty();
+  describe_family(r);
+  return r;
+}
+}  // namespace
+
 std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name, const std::string& region) {
+  std::optional<Ec2TypeRow> out;
   if (region != "us-east-1") {
-    std::optional<Ec2TypeRow> out;
     for_each_row(region_rows(), [&](const std::vector<std::string>& c) {
       if (c[0] != region || c[1] != name) return true;
-      Ec2TypeRow r;
-      r.type.name = c[1];
-      r.type.architecture = c[5] == "arm64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
-      r.type.vcpu = static_cast<int>(to_double(c[2]));
-      r.type.memory_mib = static_cast<int>(to_double(c[3]));
-      r.type.gpus = static_cast<int>(to_double(c[4]));
-      r.has_price = !c[6].empty();
-      r.type.on_demand_usd_per_hour = to_double(c[6]);
-      r.has_spot_data = false;  // no per-region Spot estimate is bundled
-      r.type.spot_band = 4;
-      r.type.spot_usd_per_hour = r.type.on_demand_usd_per_hour;
-      r.type.max_enis = default_max_enis(r.type.vcpu);
-      r.source = "scenarios/data/aws_ec2_linux_prices_by_region.csv row " + region + " " + name + " (On-Demand " + c[14] + ")";
-      out = r;
+      out = from_region_row(c);
       return false;
     });
-    if (out && out->type.vcpu <= 0) return std::nullopt;
-    return out;
+  } else {
+    for_each_row(ec2_rows(), [&](const std::vector<std::string>& c) {
+      if (c[0] != name) return true;
+      out = from_us_east_1_row(c);
+      return false;
+    });
   }
-  std::optional<Ec2TypeRow> out;
-  for_each_row(ec2_rows(), [&](const std::vector<std::string>& c) {
-    if (c[0] != name) return true;
-    Ec2TypeRow r;
-    r.type.name = c[0];
-    r.type.architecture = c[4] == "arm64" ? CpuArchitecture::kArm64 : CpuArchitecture::kX86_64;
-    r.type.vcpu = static_cast<int>(to_double(c[5]));
-    r.type.memory_mib = static_cast<int>(to_double(c[6]));
-    r.type.gpus = static_cast<int>(to_double(c[8]));
-    r.has_price = !c[10].empty();
-    r.type.on_demand_usd_per_hour = to_double(c[10]);
-    const int band = band_index(c[12]);
-    r.has_spot_data = band >= 0 && !c[13].empty();
-    r.type.spot_band = band >= 0 ? band : 4;
-    r.type.spot_usd_per_hour = r.has_spot_data ? to_double(c[13]) : r.type.on_demand_usd_per_hour;
-    r.type.max_enis = default_max_enis(r.type.vcpu);
-    r.source = "scenarios/data/aws_ec2_us-east-1_linux_prices_specs.csv row " + name + " (On-Demand 2026-07-20" +
-               (r.has_spot_data ? "; Spot = On-Demand x (1 - Spot Advisor savings), 2025-06)" : "; no Spot Advisor data)");
-    out = r;
-    return false;
-  });
   if (out && out->type.vcpu <= 0) return std::nullopt;  // a priced type without sizes: unusable
+  return out;
+}
+
+std::vector<Ec2TypeRow> ec2_instance_types(const std::string& region) {
+  std::vector<Ec2TypeRow> out;
+  if (region != "us-east-1") {
+    for_each_row(region_rows(), [&](const std::vector<std::string>& c) {
+      if (c[0] == region) out.push_back(from_region_row(c));
+      return true;
+    });
+  } else {
+    for_each_row(ec2_rows(), [&](const std::vector<std::string>& c) {
+      out.push_back(from_us_east_1_row(c));
+      return true;
+    });
+  }
+  out.erase(std::remove_if(out.begin(), out.end(), [](const Ec2TypeRow& r) { return r.type.vcpu <= 0 || !r.has_price; }), out.end());
   return out;
 }
 

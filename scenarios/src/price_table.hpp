@@ -27,8 +27,16 @@ struct Ec2TypeRow {
   bool has_price = false;
   bool has_spot_data = false;
   std::string source;  ///< the table row
+  // What instanceRequirements select by (Managed Instances).
+  std::string family;        ///< "m6gd"
+  std::string category;      ///< "m" (the us-east-1 table's category; else the family's letters)
+  std::string manufacturer;  ///< intel, amd or amazon-web-services (from the family's letters)
+  bool bare_metal = false, burstable = false;
+  bool has_bandwidth = false;  ///< network_bandwidth_mbps known (us-east-1 table)
 };
 std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name, const std::string& region);
+/// Every priced type with sizes in the region's table.
+std::vector<Ec2TypeRow> ec2_instance_types(const std::string& region);
 /// Every type name in the region's table (for suggestions).
 std::vector<std::string> ec2_instance_type_names(const std::string& region);
 /// Network interfaces per instance (primary included) by vCPU count: the m5/c5/r5 figures

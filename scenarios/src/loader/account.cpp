@@ -113,6 +113,17 @@ void Loader::read_timings(const YAML::Node& n) {
     if (auto v = f.boolean("mixedGroupsStepByMinimum")) e.mixed_groups_step_by_minimum = *v;
     if (auto v = f.duration("drainingTimeout")) e.draining_timeout = *v;
   }
+  {
+    Fields f(ctx_, t.get("managedInstances"), "timings.managedInstances");
+    auto& m = tm.managed_instances;
+    if (auto v = f.duration("defaultScaleInAfter")) m.default_scale_in_after = *v;
+    if (auto v = f.duration("maintenanceDrainAfter", false, SimDuration{1000})) m.maintenance_drain_after = *v;
+    if (auto v = f.duration("maintenanceTerminateAfter", false, SimDuration{1000})) m.maintenance_terminate_after = *v;
+    if (auto v = f.number("trunkTaskEnisPerVcpu", 0, 1000)) m.trunk_task_enis_per_vcpu = *v;
+    if (auto v = f.integer("trunkTaskEnisMax", 0, 100000)) m.trunk_task_enis_max = static_cast<int>(*v);
+    if (m.maintenance_terminate_after < m.maintenance_drain_after)
+      ctx_.error(f.node(), f.path(), "maintenanceTerminateAfter is before maintenanceDrainAfter");
+  }
 }
 
 void Loader::read_pricing(const YAML::Node& n) {
@@ -138,6 +149,14 @@ void Loader::read_pricing(const YAML::Node& n) {
     ec2_price_overrides_ = e.get("instanceTypes");
     if (ec2_price_overrides_.IsDefined() && !ec2_price_overrides_.IsMap())
       ctx_.error(ec2_price_overrides_, "pricing.ec2.instanceTypes", "expected a mapping of instance type to {onDemandUsdPerHour, spotUsdPerHour}");
+  }
+  {
+    Fields mi(ctx_, p.get("managedInstances"), "pricing.managedInstances");
+    if (auto v = mi.number("managementFeePercentOfOnDemand", 0, 1000)) pr.managed_instances_fee_fraction = *v / 100.0;
+    managed_instances_pricing_ = mi.get("instanceTypes");
+    if (managed_instances_pricing_.IsDefined() && !managed_instances_pricing_.IsMap())
+      ctx_.error(managed_instances_pricing_, "pricing.managedInstances.instanceTypes",
+                 "expected a mapping of instance type to {managementFeeUsdPerHour}");
   }
   const std::string& region = cfg_.region;
   auto table = [&](const char* platform, const char* capacity) { return detail::fargate_rate(region, platform, capacity); };

@@ -19,6 +19,19 @@ void Loader::read_capacity_providers(const YAML::Node& n) {
       ctx_.error(n[i]["name"], f.sub("name"), "a capacity provider named '" + a.name + "' already exists");
     else if (lower.rfind("aws", 0) == 0 || lower.rfind("ecs", 0) == 0 || lower.rfind("fargate", 0) == 0)
       ctx_.error(n[i]["name"], f.sub("name"), "capacity provider names cannot start with aws, ecs or fargate (AWS reserves them)");
+    const bool managed = f.has("managedInstancesProvider");
+    if (managed && f.has("autoScalingGroupProvider")) {
+      ctx_.error(f.get("managedInstancesProvider"), f.sub("managedInstancesProvider"),
+                 "give autoScalingGroupProvider or managedInstancesProvider, not both");
+      f.get("autoScalingGroupProvider");
+      f.get("autoScalingGroup");
+    }
+    if (managed) {
+      read_managed_instances(f, a);
+      cfg_.asg_providers.push_back(std::move(a));
+      provider_names_.push_back(cfg_.asg_providers.back().name);
+      continue;
+    }
     {
       Fields g(ctx_, f.get("autoScalingGroupProvider", true), f.sub("autoScalingGroupProvider"), "AutoScalingGroupProvider");
       Fields ms(ctx_, g.get("managedScaling"), g.sub("managedScaling"), "ManagedScaling");

@@ -170,6 +170,13 @@ std::optional<std::vector<StrategyItem>> Loader::resolve_strategy(Fields& f, int
                "a capacity provider strategy cannot mix Fargate and Auto Scaling group capacity providers");
     return std::nullopt;
   }
+  if (uses_managed_instances(*out) &&
+      std::any_of(out->begin(), out->end(), [&](const StrategyItem& it) { return !cfg_.asg(it.provider).managed_instances; })) {
+    ctx_.error(f.node(), f.sub("capacityProviderStrategy"),
+               "a strategy mixing Managed Instances and Auto Scaling group capacity providers is not modelled (their placement "
+               "rules differ): give each its own service");
+    return std::nullopt;
+  }
   if (td) check_task_definition_fits(f, *td, *out);
   if (td && cfg_.task_definitions[*td].architecture == CpuArchitecture::kArm64) {
     for (const auto& item : *out)
@@ -188,8 +195,10 @@ void Loader::check_task_definition_fits(Fields& f, int td, const std::vector<Str
       ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " does not list FARGATE in requiresCompatibilities");
     return;
   }
-  if (!td_ec2_[td]) {
-    ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " does not list EC2 in requiresCompatibilities");
+  const bool managed = uses_managed_instances(strategy);
+  if (managed ? !td_managed_instances_[td] : !td_ec2_[td]) {
+    ctx_.error(f.node(), f.sub("taskDefinition"), "task definition " + d.key() + " does not list " +
+                                                    (managed ? "MANAGED_INSTANCES" : "EC2") + " in requiresCompatibilities");
     return;
   }
   if (td_memory_missing_[td]) {

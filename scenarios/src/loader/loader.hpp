@@ -202,6 +202,17 @@ class Loader {
   void read_capacity_providers(const YAML::Node& n);
 
   void apply_price_override(InstanceTypeConfig& t, bool has_spot_data, const AsgProviderConfig& a, const YAML::Node& at);
+  /// managedInstancesProvider: the candidate instance types (instanceRequirements over the
+  /// bundled table), zones, purchase option, scaleInAfter and the management fee.
+  void read_managed_instances(Fields& f, AsgProviderConfig& a);
+  /// A service's or RunTask's placement on Managed Instances: ECS places (no placementStrategy;
+  /// zones spread, then binpack), placement constraints other than distinctInstance refused.
+  void managed_instances_placement(Fields& f, const std::vector<StrategyItem>& strategy, PlacementRulesConfig& rules);
+  bool uses_managed_instances(const std::vector<StrategyItem>& st) const {
+    return std::any_of(st.begin(), st.end(), [&](const StrategyItem& it) {
+      return it.provider >= kNumBuiltinProviders && cfg_.asg(it.provider).managed_instances.has_value();
+    });
+  }
 
   // --- services ---------------------------------------------------------------------------------
   // Only ECS rolling updates are modelled. Any other deployment controller or strategy, and
@@ -239,6 +250,8 @@ class Loader {
   YAML::Node region_node_;
   std::vector<bool> td_fargate_;
   std::vector<bool> td_ec2_;
+  std::vector<bool> td_managed_instances_;  // requiresCompatibilities lists MANAGED_INSTANCES
+  YAML::Node managed_instances_pricing_;      // pricing.managedInstances
   std::vector<bool> td_memory_missing_;
   bool task_level_cpu_ = false, task_level_memory_ = false;
   std::vector<std::string> provider_names_;

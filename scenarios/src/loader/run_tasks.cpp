@@ -21,6 +21,7 @@ void Loader::read_run_tasks(const YAML::Node& n) {
         g.strategy = *st;
         g.placement = read_placement(f, g.strategy.front().provider >= kNumBuiltinProviders, false);
         if (td) merge_task_definition_constraints(f, *td, g.strategy.front().provider >= kNumBuiltinProviders, g.placement);
+        managed_instances_placement(f, g.strategy, g.placement);
       }
     } else {
       f.get("launchType");

@@ -123,6 +123,7 @@ void Loader::read_services(const YAML::Node& n) {
         s.strategy = *st;
         s.placement = read_placement(f, s.strategy.front().provider >= kNumBuiltinProviders, true);
         if (td) merge_task_definition_constraints(f, *td, s.strategy.front().provider >= kNumBuiltinProviders, s.placement);
+        managed_instances_placement(f, s.strategy, s.placement);
       } else {
         f.get("placementStrategy");
         f.get("placementConstraints");

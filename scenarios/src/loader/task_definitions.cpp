@@ -60,6 +60,8 @@ void Loader::read_task_definitions(const YAML::Node& n) {
     const bool fargate = std::find(compat.begin(), compat.end(), "FARGATE") != compat.end();
     // Without requiresCompatibilities a task definition is EC2-compatible (the AWS default).
     td_ec2_.push_back(compat.empty() || std::find(compat.begin(), compat.end(), "EC2") != compat.end());
+    const bool managed = std::find(compat.begin(), compat.end(), "MANAGED_INSTANCES") != compat.end();
+    td_managed_instances_.push_back(managed);
     auto mode = f.choice("networkMode", {"awsvpc", "bridge", "host", "none"});
     if (mode) {
       td.network_mode = *mode == "awsvpc" ? NetworkMode::kAwsvpc
@@ -73,6 +75,10 @@ void Loader::read_task_definitions(const YAML::Node& n) {
       ctx_.error(n[i]["networkMode"], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc, got '" + *mode + "'");
     if (fargate && !f.has("networkMode")) ctx_.error(n[i], f.sub("networkMode"), "Fargate tasks need networkMode awsvpc");
     td_fargate_.push_back(fargate);
+    if (managed && td.network_mode != NetworkMode::kAwsvpc && td.network_mode != NetworkMode::kHost)
+      ctx_.error(mode ? n[i]["networkMode"] : n[i], f.sub("networkMode"),
+                 "Managed Instances run tasks in networkMode awsvpc or host only" +
+                     std::string(mode ? ", got '" + *mode + "'" : " (the default is bridge): give networkMode awsvpc"));
     auto cpu_node = f.get("cpu", fargate);
     auto mem_node = f.get("memory", fargate);
     std::optional<int> cpu, mem;
@@ -121,7 +127,7 @@ void Loader::read_task_definitions(const YAML::Node& n) {
       if (auto v = es.integer("sizeInGiB", 21, 200)) td.ephemeral_storage_gib = static_cast<int>(*v);
     }
     read_containers(f, td);
-    if (!td_ec2_.back() || fargate) td_memory_missing_.push_back(false);
+    if ((!td_ec2_.back() && !managed) || fargate) td_memory_missing_.push_back(false);
     else td_memory_missing_.push_back(td.memory_mib <= 0);
     {
       Fields e(ctx_, f.get("ecsim"), f.sub("ecsim"));

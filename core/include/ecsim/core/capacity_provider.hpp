@@ -26,6 +26,10 @@ class TaskControl {
   virtual void interrupt_task(std::uint32_t slot, bool count_for_provider) = 0;
   /// The host drains: the task is stopped (not failed) and replaced elsewhere.
   virtual void stop_for_host(std::uint32_t slot, const std::string& reason) = 0;
+  /// The host drains with start-before-stop (Managed Instances): a service task is replaced
+  /// within the service's minimumHealthyPercent and maximumPercent, as a forced new
+  /// deployment replaces it; a standalone task keeps running.
+  virtual void replace_for_host(std::uint32_t slot) = 0;
   /// The host is gone: the task dies with it now.
   virtual void lost_with_host(std::uint32_t slot, const std::string& reason) = 0;
   /// A container instance registered: DAEMON services reconcile once this event is handled.

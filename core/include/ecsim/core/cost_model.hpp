@@ -25,6 +25,8 @@ class CostModel {
   double provider_cost(int provider, SimTime until) const;
   /// An instance from launch to `until` (or its termination), 60 s minimum once terminated.
   double instance_cost(const ContainerInstance& instance, SimTime until) const;
+  /// Of a Managed Instances provider's cost to `until`, the management fee.
+  double management_fee(int provider, SimTime until) const;
   /// Instance cost no task reserved (booting, empty or idle capacity, the minimum).
   double unallocated_cost(int provider, SimTime until) const;
   /// The instance's cumulative cost per reserved vCPU and per reserved GB at `until`.

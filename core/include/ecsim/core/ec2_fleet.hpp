@@ -28,6 +28,12 @@ class Ec2Fleet {
   void asg_reconcile(int provider);
   void on(const events::InstanceStep& e);
   void on(const events::InstanceSpotInterruption& e);
+  /// Managed Instances: scaleInAfter ran out (idle: terminate; underused: consolidate).
+  void on(const events::InstanceOptimize& e);
+  /// Managed Instances: the instance reached its replacement age.
+  void on(const events::InstanceMaintenance& e);
+  /// Managed Instances: launches instances for the tasks no instance has room for.
+  void on(const events::ManagedInstancesProvision& e);
   /// Places the group's waiting tasks, queues in order of their oldest task.
   void pump(int provider);
   /// The task got its resources on `instance`: reservations, cost marks, then PENDING.
@@ -43,6 +49,17 @@ class Ec2Fleet {
 
  private:
   void launch_instance(int provider);
+  int least_used_zone(int provider) const;
+  /// Launches one instance of `type` (index into the group's instance types) in `zone`.
+  void launch(int provider, std::size_t pick, int zone, bool spot);
+  bool managed_instances(int provider) const { return w_.config.asg(provider).managed_instances.has_value(); }
+  // Managed Instances (managed_instances.cpp)
+  void mi_provision(int provider);
+  /// Starts (or restarts) the instance's scaleInAfter timer.
+  void mi_arm_optimize(ContainerInstance& in);
+  /// Whether the instance's tasks would all fit in the room the provider's other instances have.
+  bool mi_fits_elsewhere(const ContainerInstance& in) const;
+  int mi_task_enis(const InstanceTypeConfig& type, int provider) const;
   void activate_instance(std::uint32_t id);
   /// A booted instance registers, or waits while its cluster is at its instance quota.
   void register_instance(std::uint32_t id);

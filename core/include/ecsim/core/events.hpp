@@ -22,6 +22,9 @@ struct SpotCapacityRestored { int provider; };
 struct InstanceStep { std::uint32_t id; };
 struct InstanceSpotInterruption { std::uint32_t id; };
 struct ManagedScalingTick { int provider; };
+struct InstanceOptimize { std::uint32_t id; };     ///< Managed Instances: scaleInAfter ran out on an instance
+struct InstanceMaintenance { std::uint32_t id; };  ///< Managed Instances: the instance is due for replacement
+struct ManagedInstancesProvision { int provider; };  ///< Managed Instances: launch for what waits
 struct AsgReconcile { int provider; };
 struct ClusterRoom { int cluster; };
 // batch groups, timeline
@@ -38,7 +41,8 @@ struct ScheduledScaling { int service; };
 using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,
                            TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling,
                            SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom,
-                           AsgReconcile, RunTaskRetry>;
+                           AsgReconcile, RunTaskRetry, InstanceOptimize, InstanceMaintenance,
+                           ManagedInstancesProvision>;
 
 }  // namespace ecsim::events
 

@@ -106,6 +106,8 @@ class Simulator final {
   double provider_cost(int provider, SimTime until) const;
   /// Cost of an instance from launch to `until` (or its termination), 60 s minimum.
   double instance_cost(const ContainerInstance& instance, SimTime until) const;
+  /// Of a Managed Instances provider's cost to `until`, the management fee.
+  double management_fee(int provider, SimTime until) const;
   /// Instance cost not allocated to any task (capacity nobody reserved: booting, empty or
   /// idle instances, the 60-second minimum) of an Auto Scaling group provider, to `until`.
   double unallocated_cost(int provider, SimTime until) const;
@@ -132,6 +134,9 @@ class Simulator final {
   void check_invariants_now() const;
 
  private:
+  using InstanceOptimize = events::InstanceOptimize;
+  using InstanceMaintenance = events::InstanceMaintenance;
+  using ManagedInstancesProvision = events::ManagedInstancesProvision;
   using ReconcileService = events::ReconcileService;
   using ProviderWake = events::ProviderWake;
   using TaskStep = events::TaskStep;
@@ -171,6 +176,9 @@ class Simulator final {
   void handle(const ManagedScalingTick& e);
   void handle(const ClusterRoom& e);
   void handle(const AsgReconcile& e);
+  void handle(const InstanceOptimize& e);
+  void handle(const InstanceMaintenance& e);
+  void handle(const ManagedInstancesProvision& e);
 
   ScenarioConfig config_;
   std::unique_ptr<CapacityPlacer> placer_;

@@ -212,6 +212,11 @@ struct ContainerInstance {
   EventId event = kNoEvent;
   EventId spot_event = kNoEvent;
   bool spot_warned = false;
+  // Managed Instances: the scaleInAfter timer (reset by each task start and stop here), the
+  // day-14 replacement, and whether this instance is draining to consolidate.
+  EventId optimize_event = kNoEvent;
+  EventId maintenance_event = kNoEvent;
+  bool consolidating = false;
   double cost_usd = 0.0;  ///< set at termination
   // Split cost allocation (AWS split cost allocation data): the instance's hourly cost is
   // cut into a CPU part and a memory part by weighted capacity (pricing.ec2
@@ -239,7 +244,13 @@ struct AsgState {
   std::int64_t instances_launched = 0, instances_terminated = 0, spot_interruptions = 0;
   std::int64_t registrations_refused = 0;  ///< booted instances that found their cluster at its quota
   std::int64_t scaling_actions = 0;
+  // Managed Instances: instances provisioned for waiting tasks, idle ones terminated, under-
+  // used ones drained to consolidate, instances replaced for maintenance (day 14).
+  std::int64_t provisioning_decisions = 0, idle_terminations = 0, consolidations = 0, maintenance_drains = 0;
+  int consolidating = 0;               ///< instances draining to consolidate now
+  EventId provision_event = kNoEvent;  ///< a ManagedInstancesProvision is queued
   double instance_cost_usd = 0.0;      ///< of terminated instances
+  double management_fee_usd = 0.0;     ///< of terminated instances: the Managed Instances fee in instance_cost_usd
   LevelStats instance_stats;
   /// Tasks waiting for placement, one FIFO per (rules, task definition).
   struct WaitQueue {

@@ -51,6 +51,7 @@ class TaskLifecycle final : public TaskControl, public TaskLifecycleOps {
   void placed_on_instance(std::uint32_t slot) override;
   void interrupt_task(std::uint32_t slot, bool count_for_provider) override;
   void stop_for_host(std::uint32_t slot, const std::string& reason) override;
+  void replace_for_host(std::uint32_t slot) override;
   void lost_with_host(std::uint32_t slot, const std::string& reason) override;
   void daemons_changed_now() override;
   void daemons_changed_later() override;

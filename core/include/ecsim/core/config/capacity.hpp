@@ -27,6 +27,9 @@ struct InstanceTypeConfig {
   int spot_band = 0;  ///< Spot Instance Advisor band: 0 "<5%", 1 "5-10%", 2 "10-15%", 3 "15-20%", 4 ">20%"
   int max_enis = 3;   ///< network interfaces of the type, the primary one included
   std::string price_source;  ///< the table row or override the prices came from
+  /// ECS Managed Instances management fee per instance-hour (0 for Auto Scaling groups).
+  double management_fee_usd_per_hour = 0.0;
+  int network_bandwidth_mbps = 0;  ///< the table's network_bandwidth_mbps (instanceRequirements)
 };
 
 enum class SpotAllocation { kPriceCapacityOptimized, kCapacityOptimized, kLowestPrice };
@@ -38,6 +41,18 @@ struct ManagedScalingConfig {
   int minimum_step = 1;
   int maximum_step = 10000;
   SimDuration instance_warmup = 300s;
+};
+
+/// An ECS Managed Instances capacity provider (CreateCapacityProvider managedInstancesProvider).
+/// ECS chooses, launches, packs and retires the instances; ecsim runs them as a group whose
+/// candidate instance types are AsgProviderConfig::instance_types (the bundled table's types
+/// that satisfy instanceRequirements).
+struct ManagedInstancesConfig {
+  bool spot = false;  ///< capacityOptionType SPOT (else ON_DEMAND)
+  /// infrastructureOptimization.scaleInAfter: how long an idle or underutilized instance is
+  /// kept before it is optimized; nullopt: optimization off (-1).
+  std::optional<SimDuration> scale_in_after = 900s;
+  int task_enis_per_instance_override = 0;  ///< ecsim.maxNetworkInterfaces - 1 when given, else trunking
 };
 
 /// An Auto Scaling group capacity provider and its group (CreateAutoScalingGroup fields).
@@ -59,6 +74,8 @@ struct AsgProviderConfig {
   bool managed_termination_protection = false;
   bool managed_draining = true;  ///< ECS default for new capacity providers
   std::vector<std::pair<std::string, std::string>> attributes;  ///< custom container instance attributes
+  /// Set for an ECS Managed Instances provider (no Auto Scaling group, no managed scaling).
+  std::optional<ManagedInstancesConfig> managed_instances;
 };
 
 struct ClusterConfig {

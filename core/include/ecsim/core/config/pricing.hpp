@@ -33,6 +33,11 @@ struct PricingConfig {
   /// Split cost allocation weights of a vCPU and of a GB of memory (AWS: 9:1, from
   /// Fargate's per-vCPU and per-GB prices).
   double split_cpu_weight = 9.0, split_memory_weight = 1.0;
+  /// ECS Managed Instances management fee as a share of the type's On-Demand price. The one
+  /// published figure, c6a.2xlarge $0.037 per instance-hour against its $0.306 On-Demand
+  /// price ("Amazon ECS pricing" page, transcribed 2026-09-20), is 12.09 %; that the fee is
+  /// that share for every type is an assumption (pricing.managedInstances).
+  double managed_instances_fee_fraction = 0.037 / 0.306;
 };
 
 }  // namespace ecsim

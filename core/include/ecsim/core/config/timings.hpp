@@ -78,6 +78,23 @@ struct Ec2Timings {
   double jitter_cv = 0.0;                     ///< lognormal jitter on instance launch/boot and task phases on instances
 };
 
+/// ECS Managed Instances: what AWS leaves unpublished is a named setting here.
+struct ManagedInstancesTimings {
+  /// scaleInAfter when infrastructureOptimization is not given ("default behaviour"; AWS
+  /// publishes no figure). Assumption: cluster auto scaling's 15 one-minute datapoints.
+  SimDuration default_scale_in_after = 900s;
+  /// Every instance is drained from this age on (AWS Batch "ECS Managed Instances instance
+  /// draining": "initiates draining at day 14 from instance launch").
+  SimDuration maintenance_drain_after = std::chrono::hours(24 * 14);
+  /// A draining instance still running tasks is terminated at this age (21 days: read in an AWS
+  /// sample citing the patching page; unconfirmed).
+  SimDuration maintenance_terminate_after = std::chrono::hours(24 * 21);
+  /// ENI trunking (on for Managed Instances): task ENIs per vCPU of the instance. The ECS
+  /// guide's one example: c5.large (2 vCPU) takes 10 awsvpc tasks with trunking.
+  double trunk_task_enis_per_vcpu = 5.0;
+  int trunk_task_enis_max = 120;  ///< cap on task ENIs per instance (assumption)
+};
+
 struct TimingsConfig {
   AutoScalingTimings auto_scaling;
   FargateTimings fargate;
@@ -86,6 +103,7 @@ struct TimingsConfig {
   LoadBalancerTimings load_balancer;
   SpotTimings spot;
   Ec2Timings ec2;
+  ManagedInstancesTimings managed_instances;
 };
 
 }  // namespace ecsim
