@@ -28,6 +28,15 @@ const std::vector<Kind>& kinds() {
     autoScalingGroup: {MinSize: 0, MaxSize: 20, InstanceType: m5.large, AvailabilityZones: [us-east-1a, us-east-1b],
                        NewInstancesProtectedFromScaleIn: true}
 )"},
+      {"MANAGED_INSTANCES", "[{capacityProvider: grp, weight: 1}]",
+       R"(capacityProviders:
+  - name: grp
+    managedInstancesProvider:
+      instanceLaunchTemplate:
+        networkConfiguration: {subnets: [subnet-1, subnet-2]}
+        instanceRequirements: {vCpuCount: {min: 2, max: 4}, memoryMiB: {min: 4096}}
+      infrastructureOptimization: {scaleInAfter: 120}
+)"},
   };
   return k;
 }
@@ -41,7 +50,7 @@ account: {fargateVcpuQuota: {onDemand: 4, spot: 4}, fargateLaunchRate: {burst: 3
 )" + k.providers + R"(clusters: [{clusterName: c, capacityProviders: [FARGATE, FARGATE_SPOT)" +
          (k.providers.empty() ? "" : ", grp") + R"(]}]
 taskDefinitions:
-  - {family: web, requiresCompatibilities: [FARGATE, EC2], networkMode: awsvpc, cpu: "512", memory: "1024",
+  - {family: web, requiresCompatibilities: [FARGATE, EC2, MANAGED_INSTANCES], networkMode: awsvpc, cpu: "512", memory: "1024",
      containerDefinitions: [{name: web, image: web:1}], ecsim: {imageSizeMiB: 100}}
 services:
   - {serviceName: web, taskDefinition: web:1, desiredCount: 4, capacityProviderStrategy: )" + k.strategy + R"(}
@@ -78,7 +87,7 @@ TEST_P(CapacityConformance, GrantsWithinLimitsReleasesEverythingAndReplays) {
   // 30 minutes in, the service is whole at 12 (Fargate: the 4-vCPU quota holds 8 tasks of 0.5).
   sim->run_until(at_millis(30 * 60'000));
   const auto& s = sim->services()[0];
-  const bool fargate = GetParam().name != "ASG_MANAGED";
+  const bool fargate = GetParam().name.rfind("FARGATE", 0) == 0;
   EXPECT_EQ(s.running, fargate ? 8 : 12);
   EXPECT_EQ(s.healthy, s.running);
   sim->run();

@@ -391,3 +391,90 @@ services:
 
 }  // namespace
 }  // namespace ecsim::scenarios
+
+namespace ecsim::scenarios {
+namespace {
+
+// A Managed Instances provider's candidate types: instanceRequirements over the bundled table.
+std::vector<std::string> mi_types(const std::string& requirements, const std::string& extra = "") {
+  const auto cfg = load_yaml(R"(ecsim: 1
+name: t
+duration: 1h
+capacityProviders:
+  - name: mi
+    managedInstancesProvider:
+      instanceLaunchTemplate:
+        networkConfiguration: {subnets: [subnet-1]}
+)" + requirements + extra + R"(
+clusters: [{clusterName: c, capacityProviders: [mi]}]
+taskDefinitions: [{family: web, requiresCompatibilities: [MANAGED_INSTANCES], networkMode: awsvpc, cpu: "256", memory: "512",
+                   containerDefinitions: [{name: web, image: web:1}]}]
+)");
+  std::vector<std::string> out;
+  for (int t : cfg.asg_providers.at(0).instance_types) out.push_back(cfg.instance_types[static_cast<std::size_t>(t)].name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(LoaderManagedInstances, InstanceRequirementsSelectFromTheTable) {
+  // m5 2-4 vCPU: m5.large and m5.xlarge; m5d/m5n/m5zn are excluded by the pattern "m5.*".
+  EXPECT_EQ(mi_types(R"(        instanceRequirements: {vCpuCount: {min: 2, max: 4}, memoryMiB: {min: 1024}, allowedInstanceTypes: [m5.*]}
+)"),
+            (std::vector<std::string>{"m5.large", "m5.xlarge"}));
+  // Burstable types only when asked for; 1-vCPU types never.
+  const auto t3 = mi_types(R"(        instanceRequirements: {vCpuCount: {min: 1, max: 2}, memoryMiB: {min: 1024, max: 8192},
+                               allowedInstanceTypes: [t3.*], burstablePerformance: included}
+)");
+  EXPECT_EQ(t3, (std::vector<std::string>{"t3.large", "t3.medium", "t3.small"}));
+  EXPECT_THROW(mi_types(R"(        instanceRequirements: {vCpuCount: {min: 1, max: 2}, memoryMiB: {min: 1024}, allowedInstanceTypes: [t3.*]}
+)"),
+               ScenarioError);
+  // cpuManufacturers from the family: m6a is AMD, m6g Graviton (ARM64), m6i Intel.
+  EXPECT_EQ(mi_types(R"(        instanceRequirements: {vCpuCount: {min: 2, max: 2}, memoryMiB: {min: 1024},
+                               allowedInstanceTypes: [m6a.*, m6g.*, m6i.*], cpuManufacturers: [amd]}
+)"),
+            (std::vector<std::string>{"m6a.large"}));
+  EXPECT_EQ(mi_types(R"(        instanceRequirements: {vCpuCount: {min: 2, max: 2}, memoryMiB: {min: 1024},
+                               allowedInstanceTypes: [m6a.*, m6g.*, m6i.*], cpuManufacturers: [amazon-web-services]}
+)"),
+            (std::vector<std::string>{"m6g.large"}));
+}
+
+TEST(LoaderManagedInstances, DefaultsAreGeneralPurposeTypesOnDemandAndTheDocumentedTimers) {
+  const auto cfg = load_yaml(R"(ecsim: 1
+name: t
+duration: 1h
+capacityProviders:
+  - name: mi
+    managedInstancesProvider:
+      instanceLaunchTemplate: {networkConfiguration: {subnets: [subnet-1]}}
+clusters: [{clusterName: c, capacityProviders: [mi]}]
+taskDefinitions: [{family: web, requiresCompatibilities: [MANAGED_INSTANCES], networkMode: awsvpc, cpu: "256", memory: "512",
+                   containerDefinitions: [{name: web, image: web:1}]}]
+)");
+  const auto& a = cfg.asg_providers.at(0);
+  ASSERT_TRUE(a.managed_instances);
+  EXPECT_FALSE(a.managed_instances->spot);
+  EXPECT_EQ(a.managed_instances->scale_in_after, std::optional<SimDuration>(std::chrono::seconds(900)));
+  EXPECT_EQ(cfg.timings.managed_instances.maintenance_drain_after, std::chrono::hours(24 * 14));
+  ASSERT_FALSE(a.instance_types.empty());
+  for (int t : a.instance_types) {
+    const auto& it = cfg.instance_types[static_cast<std::size_t>(t)];
+    EXPECT_EQ(it.name[0], 'm') << it.name;
+    EXPECT_GE(it.vcpu, 2) << it.name;
+    EXPECT_EQ(it.architecture, CpuArchitecture::kX86_64) << it.name;
+    EXPECT_NEAR(it.management_fee_usd_per_hour, it.on_demand_usd_per_hour * 0.037 / 0.306, 1e-12) << it.name;
+  }
+  // No candidate is beaten on every resource by a cheaper one.
+  for (int t : a.instance_types)
+    for (int o : a.instance_types) {
+      const auto& x = cfg.instance_types[static_cast<std::size_t>(t)];
+      const auto& y = cfg.instance_types[static_cast<std::size_t>(o)];
+      EXPECT_FALSE(y.on_demand_usd_per_hour < x.on_demand_usd_per_hour && y.vcpu >= x.vcpu && y.memory_mib >= x.memory_mib &&
+                   y.max_enis >= x.max_enis && y.gpus >= x.gpus)
+          << y.name << " dominates " << x.name;
+    }
+}
+
+}  // namespace
+}  // namespace ecsim::scenarios

@@ -137,7 +137,8 @@ void Loader::read_managed_instances(Fields& f, AsgProviderConfig& a) {
   std::vector<detail::Ec2TypeRow> rows;
   for (auto& r : detail::ec2_instance_types(cfg_.region)) {
     const auto& t = r.type;
-    if (t.vcpu < 2) continue;  // Managed Instances never launch nano, micro or 1-vCPU types
+    // Managed Instances never launch nano, micro or 1-vCPU types.
+    if (t.vcpu < 2 || t.name.find(".nano") != std::string::npos || t.name.find(".micro") != std::string::npos) continue;
     if (!ir_node.IsDefined()) {
       if (r.category != "m" || r.bare_metal) continue;
       std::size_t k = 1;

@@ -87,7 +87,8 @@ void Loader::read_timeline(const YAML::Node& n) {
       std::optional<int> found;
       for (std::size_t k = 0; k < cfg_.asg_providers.size(); ++k) {
         const auto& a = cfg_.asg_providers[k];
-        if (!allow_asg || !a.mixed || a.on_demand_percent_above_base >= 100) continue;
+        const bool spot = a.managed_instances ? a.managed_instances->spot : a.mixed && a.on_demand_percent_above_base < 100;
+        if (!allow_asg || !spot) continue;
         valid.push_back(a.name);
         if (a.name == *name) found = kNumBuiltinProviders + static_cast<int>(k);
       }
