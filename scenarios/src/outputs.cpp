@@ -359,6 +359,7 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
                          {"spotUsdPerHour", t.spot_usd_per_hour},
                          {"spotAdvisorBand", spot_band_name(t.spot_band)},
                          {"source", t.price_source}};
+      if (t.management_fee_usd_per_hour > 0) ec2[t.name]["managementFeeUsdPerHour"] = r6(t.management_fee_usd_per_hour);
     }
     if (!cfg.instance_types.empty()) {
       pj["ec2"] = ec2;
