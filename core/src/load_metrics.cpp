@@ -86,11 +86,15 @@ void LoadMetrics::on(const events::LoadChange& e) {
   if (auto next = s.load->next_change()) sched_.at(*next, events::LoadChange{e.service});
 }
 
-void LoadMetrics::on(const events::MetricTick&) {
+// One tick per resolution: standard services every timings.autoScaling.metricPeriod, those
+// with 20-second metrics (monitoring.metricConfigurations) every highResolutionPeriod.
+void LoadMetrics::on(const events::MetricTick& e) {
   const auto& at = w_.config.timings.auto_scaling;
-  const SimDuration period = at.metric_period;
+  const SimDuration period = e.high_resolution ? at.high_resolution_period : at.metric_period;
+  const SimDuration lag = e.high_resolution ? at.high_resolution_publication_lag : at.publication_lag;
   const double period_ms = static_cast<double>(period.count());
   for (std::size_t i = 0; i < w_.services.size(); ++i) {
+    if (w_.config.services[i].high_resolution_metrics() != e.high_resolution) continue;
     auto& s = w_.services[i];
     accumulate(static_cast<int>(i));
     // Memory follows CPU on each revision's idle-to-full-load line; with several revisions
@@ -108,16 +112,17 @@ void LoadMetrics::on(const events::MetricTick&) {
     s.acc_busy_ms = s.acc_running_ms = s.acc_healthy_ms = s.acc_requests = 0;
     if (s.scaler) s.unpublished.push_back(d);
   }
-  if (at.publication_lag <= SimDuration{0}) {
-    published_.on(events::MetricPublish{});  // no lag: visible within this tick
+  if (lag <= SimDuration{0}) {
+    published_.on(events::MetricPublish{e.high_resolution});  // no lag: visible within this tick
   } else {
-    sched_.at(sched_.now() + at.publication_lag, events::MetricPublish{});
+    sched_.at(sched_.now() + lag, events::MetricPublish{e.high_resolution});
   }
-  sched_.at(sched_.now() + period, events::MetricTick{});
+  sched_.at(sched_.now() + period, events::MetricTick{e.high_resolution});
 }
 
-void ScalingDriver::on(const events::MetricPublish&) {
+void ScalingDriver::on(const events::MetricPublish& e) {
   for (std::size_t i = 0; i < w_.services.size(); ++i) {
+    if (w_.config.services[i].high_resolution_metrics() != e.high_resolution) continue;
     auto& s = w_.services[i];
     if (!s.scaler || s.unpublished.empty()) continue;
     const MetricDatapoint d = s.unpublished.front();

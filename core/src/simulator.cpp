@@ -128,7 +128,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     world_.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, td.network_mode == NetworkMode::kAwsvpc, td.host_ports, td.gpus});
   world_.services.resize(config_.services.size());
   if (!scalers.empty() && scalers.size() != world_.services.size()) throw std::invalid_argument("one scaler slot per service");
-  bool metrics = false;
+  bool metrics = false, high_resolution_metrics = false;
   for (std::size_t i = 0; i < world_.services.size(); ++i) {
     auto& s = world_.services[i];
     const auto& sc = config_.services[i];
@@ -155,12 +155,14 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     s.load = make_load_source(sc.load, config_.start_unix_seconds);
     s.demand_rps = s.load->rate();
     if (auto next = s.load->next_change()) loop_.at(*next, LoadChange{service});
-    metrics = metrics || s.scaler || !std::holds_alternative<std::monostate>(sc.load);
+    const bool measured = s.scaler || !std::holds_alternative<std::monostate>(sc.load);
+    (sc.high_resolution_metrics() ? high_resolution_metrics : metrics) |= measured;
     s.desired_stats.set(now(), s.desired);
     s.running_stats.set(now(), 0);
     services_.schedule_reconcile(service, now());
   }
-  if (metrics) loop_.at(now() + config_.timings.auto_scaling.metric_period, MetricTick{});
+  if (metrics) loop_.at(now() + config_.timings.auto_scaling.metric_period, MetricTick{false});
+  if (high_resolution_metrics) loop_.at(now() + config_.timings.auto_scaling.high_resolution_period, MetricTick{true});
 
   batch_->start();
 

@@ -21,15 +21,22 @@ const char* metric_name(MetricType m) {
   return "?";
 }
 
+// The generated alarms' period: one datapoint, 60 s, or 20 s for a HighResolution metric (how
+// many 20-second datapoints AWS's alarms take is not published: ecsim keeps the counts).
+SimDuration alarm_period(const TargetTrackingConfig& c, const AutoScalingTimings& t) {
+  return c.high_resolution ? t.high_resolution_period : SimDuration{60'000};
+}
+
 class TargetTracking final : public ScalingPolicy {
  public:
   TargetTracking(std::string name, const TargetTrackingConfig& c, const AutoScalingTimings& t)
       : name_(std::move(name)),
         config_(c),
-        high_(AlarmConfig{c.metric, Statistic::kAverage, c.target_value, Comparison::kGreaterThan, 1,
+        high_(AlarmConfig{c.metric, Statistic::kAverage, c.target_value, Comparison::kGreaterThan, alarm_period(c, t),
                           t.target_tracking_scale_out_datapoints, t.target_tracking_scale_out_datapoints}),
         low_(AlarmConfig{c.metric, Statistic::kAverage, c.target_value * t.target_tracking_scale_in_factor,
-                         Comparison::kLessThan, 1, t.target_tracking_scale_in_datapoints, t.target_tracking_scale_in_datapoints}) {}
+                         Comparison::kLessThan, alarm_period(c, t), t.target_tracking_scale_in_datapoints,
+                         t.target_tracking_scale_in_datapoints}) {}
 
   const std::string& name() const override { return name_; }
   SimDuration scale_out_cooldown() const override { return config_.scale_out_cooldown; }
@@ -38,7 +45,8 @@ class TargetTracking final : public ScalingPolicy {
   bool scales_in() const override { return !config_.disable_scale_in; }
 
   ScalingDecision evaluate(const MetricDatapoint& d, SimTime, int desired, int base) override {
-    // Alarms evaluate 1-minute periods; high-resolution datapoints are averaged into them.
+    // Alarms evaluate their periods (1 minute, or 20 s on a HighResolution metric); finer
+    // datapoints are averaged into them.
     const bool closed = high_.add(d);
     low_.add(d);
     if (!closed) return {};
@@ -48,19 +56,20 @@ class TargetTracking final : public ScalingPolicy {
       const int p = proportional_capacity(base, *v, config_.target_value);
       if (p > desired)
         return {ScalingDecision::Direction::kOut, p,
-                fmt::format("AlarmHigh {} {:.4g} > {:.4g} for {} datapoints", metric_name(config_.metric), *v,
+                fmt::format("AlarmHigh {} {:.4g} > {:.4g} for {} datapoints", metric_label(), *v,
                             config_.target_value, high_.config().evaluation_periods)};
     } else if (!config_.disable_scale_in && low_.in_alarm()) {
       const int p = proportional_capacity(desired, *v, config_.target_value);
       if (p < desired)
         return {ScalingDecision::Direction::kIn, p,
-                fmt::format("AlarmLow {} {:.4g} < {:.4g} for {} datapoints", metric_name(config_.metric), *v,
+                fmt::format("AlarmLow {} {:.4g} < {:.4g} for {} datapoints", metric_label(), *v,
                             low_.config().threshold, low_.config().evaluation_periods)};
     }
     return {};
   }
 
  private:
+  std::string metric_label() const { return std::string(metric_name(config_.metric)) + (config_.high_resolution ? "HighResolution" : ""); }
   std::string name_;
   TargetTrackingConfig config_;
   MetricAlarm high_, low_;

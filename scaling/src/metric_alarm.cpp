@@ -30,7 +30,7 @@ bool MetricAlarm::add(const MetricDatapoint& d) {
   if (auto v = metric_value(d, config_.metric)) partial_.push_back(*v);
   // A period closes with the datapoint that ends on a whole multiple of it (aligned to t=0).
   const std::int64_t end_ms = to_millis(d.start + d.period);
-  if (end_ms % (static_cast<std::int64_t>(config_.period_minutes) * 60'000) != 0) return false;
+  if (end_ms % config_.period.count() != 0) return false;
   std::optional<double> stat;
   if (!partial_.empty()) {
     const double sum = std::accumulate(partial_.begin(), partial_.end(), 0.0);

@@ -102,6 +102,21 @@ TEST(ManagedInstances, PacksSeveralTasksPerInstanceWithTrunkedEnis) {
   EXPECT_EQ(enis.count("INSTANCE_LAUNCHED"), 2u);
 }
 
+TEST(ManagedInstances, TasksOfTwoQueuesShareOneInstance) {
+  // Two services, two task definitions (two queues), one 1-vCPU task each: one m5.large
+  // (2 vCPU) takes both in the same decision.
+  const std::string two = web(1) + R"(  - {serviceName: api, taskDefinition: api:1, desiredCount: 1,
+     networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-a, subnet-b]}}}
+)";
+  std::string yaml = mi_scenario("5m", kLargeOnly, "    cpu: \"1024\"\n    memory: \"1024\"", two);
+  yaml.replace(yaml.find("services:"), 0, R"(  - {family: api, requiresCompatibilities: [MANAGED_INSTANCES], networkMode: awsvpc, cpu: "1024", memory: "1024",
+     containerDefinitions: [{name: api, image: api:1}], ecsim: {imageSizeMiB: 100}}
+)");
+  auto r = testing::run_yaml(yaml);
+  EXPECT_EQ(r.count("INSTANCE_LAUNCHED"), 1u);
+  EXPECT_EQ(r.count("TASK_RUNNING"), 2u);
+}
+
 TEST(ManagedInstances, LaunchesInTheLeastUsedZoneOfTheSubnets) {
   // 10 tasks of 1 vCPU: 2 per m5.large, one instance after another, zones a, b, a, b, a.
   auto r = testing::run_yaml(mi_scenario("5m", kLargeOnly, "    cpu: \"1024\"\n    memory: \"1024\"", web(10)));

@@ -211,7 +211,7 @@ TEST(StepScaling, AdjustmentTypesAndBounds) {
   cfg.max_capacity = 100;
   AutoScalingTimings timings;
   StepScalingConfig st;
-  st.alarm = AlarmConfig{MetricType::kCpuUtilization, Statistic::kAverage, 80, Comparison::kGreaterThan, 1, 1, 1};
+  st.alarm = AlarmConfig{MetricType::kCpuUtilization, Statistic::kAverage, 80, Comparison::kGreaterThan, std::chrono::minutes(1), 1, 1};
   st.steps = {{0.0, 10.0, 1}, {10.0, std::nullopt, 3}};
   st.cooldown = 60s;
   auto run_one = [&](AdjustmentType type, std::vector<StepAdjustment> steps, double cpu, int desired, int magnitude = 0) {
@@ -235,7 +235,7 @@ TEST(StepScaling, AdjustmentTypesAndBounds) {
 }
 
 TEST(MetricAlarm, DatapointsToAlarmOutOfEvaluationPeriodsOverFiveMinutePeriods) {
-  MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kAverage, 50, Comparison::kGreaterThan, 5, 3, 2});
+  MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kAverage, 50, Comparison::kGreaterThan, std::chrono::minutes(5), 3, 2});
   // Periods of 5 datapoints: averages 40, 60, 45, 70 -> breaching: no, yes, no, yes.
   const double v[] = {40, 40, 40, 40, 40, 60, 60, 60, 60, 60, 45, 45, 45, 45, 45, 70, 70, 70, 70, 70};
   std::vector<bool> closed, alarm;
@@ -249,7 +249,7 @@ TEST(MetricAlarm, DatapointsToAlarmOutOfEvaluationPeriodsOverFiveMinutePeriods) 
 // M of N counts at least M: three breaching periods of three still alarm at 2 of 3, and the
 // count follows the window as periods leave it (the ring of the last N).
 TEST(MetricAlarm, MoreBreachingPeriodsThanDatapointsToAlarmStillAlarm) {
-  MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kAverage, 50, Comparison::kGreaterThan, 1, 3, 2});
+  MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kAverage, 50, Comparison::kGreaterThan, std::chrono::minutes(1), 3, 2});
   std::vector<bool> alarm;
   for (int m = 0; m < 7; ++m) {
     a.add(dp(m, m < 4 ? 90 : 10));  // breaching 4 periods, then 3 not
@@ -264,7 +264,7 @@ TEST(MetricAlarm, MoreBreachingPeriodsThanDatapointsToAlarmStillAlarm) {
 }
 
 TEST(MetricAlarm, MissingDataDoesNotBreach) {
-  MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kMaximum, 50, Comparison::kGreaterThan, 1, 2, 2});
+  MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kMaximum, 50, Comparison::kGreaterThan, std::chrono::minutes(1), 2, 2});
   a.add(dp(0, 90));
   a.add(MetricDatapoint{at_millis(60'000), std::chrono::minutes(1), std::nullopt, std::nullopt, std::nullopt});
   EXPECT_FALSE(a.in_alarm());

@@ -183,7 +183,7 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
       ctx_.error(alarm["periodSeconds"], al.sub("periodSeconds"), "must be a multiple of 60 (ECS metrics are 1-minute datapoints)");
       ok = false;
     }
-    cfg.alarm.period_minutes = static_cast<int>(*v / 60);
+    cfg.alarm.period = std::chrono::seconds(*v);
   }
   if (auto v = al.integer("evaluationPeriods", 1, 1440)) cfg.alarm.evaluation_periods = static_cast<int>(*v);
   cfg.alarm.datapoints_to_alarm = cfg.alarm.evaluation_periods;

@@ -34,8 +34,8 @@ struct TimelineAction { int index; };
 // load, metrics, auto scaling, outputs
 struct SampleTick {};
 struct LoadChange { int service; };
-struct MetricTick {};
-struct MetricPublish {};
+struct MetricTick { bool high_resolution = false; };     ///< datapoints of the services at that resolution
+struct MetricPublish { bool high_resolution = false; };
 struct ScheduledScaling { int service; };
 
 using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterruption, RunTaskArrival,

@@ -14,7 +14,7 @@ namespace ecsim::scaling {
 /// The value of `metric` in a datapoint, if ECS published one.
 std::optional<double> metric_value(const MetricDatapoint& d, MetricType metric);
 
-/// Evaluates an alarm the way CloudWatch does: each period (period_minutes of 1-minute
+/// Evaluates an alarm the way CloudWatch does: each period (a whole number of the service's
 /// datapoints, aligned to t=0) yields one statistic; the alarm is in ALARM when at least
 /// datapoints_to_alarm of the last evaluation_periods statistics breach the threshold.
 /// Missing data (no datapoint in a period) counts as not breaching.

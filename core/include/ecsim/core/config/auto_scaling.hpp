@@ -24,6 +24,8 @@ struct TargetTrackingConfig {
   SimDuration scale_out_cooldown = 300s;
   SimDuration scale_in_cooldown = 300s;
   bool disable_scale_in = false;
+  /// An ...HighResolution predefined metric: the alarms read the service's 20-second datapoints.
+  bool high_resolution = false;
 };
 
 enum class Comparison { kGreaterThan, kGreaterThanOrEqual, kLessThan, kLessThanOrEqual };
@@ -36,7 +38,7 @@ struct AlarmConfig {
   Statistic statistic = Statistic::kAverage;
   double threshold = 0;
   Comparison comparison = Comparison::kGreaterThan;
-  int period_minutes = 1;
+  SimDuration period = 60s;  ///< a whole number of the service's datapoints, aligned to t=0
   int evaluation_periods = 1;
   int datapoints_to_alarm = 1;
 };

@@ -38,6 +38,10 @@ struct ServiceConfig {
   PlacementRulesConfig placement;
   LoadConfig load;
   std::optional<AutoScalingConfig> auto_scaling;
+  /// monitoring.metricConfigurations: CPUUtilization / MemoryUtilization at 20 s.
+  bool cpu_high_resolution = false, memory_high_resolution = false;
+  /// The service's datapoints come every timings.autoScaling.highResolutionPeriod.
+  bool high_resolution_metrics() const { return cpu_high_resolution || memory_high_resolution; }
 };
 
 }  // namespace ecsim

@@ -47,6 +47,11 @@ struct SpotTimings {
 struct AutoScalingTimings {
   SimDuration metric_period = 1min;        ///< ECS service metrics: 1-minute datapoints
   SimDuration publication_lag = 60s;       ///< datapoint end -> visible to alarms
+  /// Services with monitoring.metricConfigurations at resolutionSeconds 20 (CreateService).
+  SimDuration high_resolution_period = 20s;
+  /// Their datapoints' lag: AWS publishes none ("optimized metric publishing"); assumption:
+  /// one period, as the standard lag is one 60-second period.
+  SimDuration high_resolution_publication_lag = 20s;
   int target_tracking_scale_out_datapoints = 3;  ///< 3 of 3 above target
   int target_tracking_scale_in_datapoints = 15;  ///< 15 of 15 below the low threshold
   double target_tracking_scale_in_factor = 0.9;  ///< low threshold = factor * target
