@@ -147,3 +147,54 @@ TEST(BatchArrivals, FailedTasksOfTheFirstGroupAreCounted) {
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+// A service at 75 % CPU against a 50 % target from t = 0 (4 tasks, RUNNING at 24.5 s).
+std::string busy_service(const std::string& metric, const std::string& monitoring, const std::string& extra = "") {
+  return testing::fargate_scenario("10m", R"(services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 4
+    launchType: FARGATE
+    load: {constant: {requestsPerSecond: 300}})" + monitoring + R"(
+    autoScaling:
+      MinCapacity: 1
+      MaxCapacity: 50
+      policies:
+        - {PolicyName: cpu50, PolicyType: TargetTrackingScaling,
+           TargetTrackingScalingPolicyConfiguration: {TargetValue: 50, ScaleOutCooldown: 600,
+             PredefinedMetricSpecification: {PredefinedMetricType: )" + metric + R"(}}}
+)" + extra, ", capacity: {requestsPerSecond: 100}");
+}
+
+const char* kFast = "\n    monitoring: {metricConfigurations: [{metricNames: [CPUUtilization], resolutionSeconds: 20}]}";
+
+TEST(HighResolutionMetrics, TargetTrackingActsOnThree20SecondDatapointsPlusTheirLag) {
+  // 20-second periods: 0-20 s has no running task (no datapoint); 20-40, 40-60 and 60-80 s
+  // average 75 % over the running tasks' time: the third closes at 80 s, visible 20 s later.
+  auto fast = testing::run_yaml(busy_service("ECSServiceAverageCPUUtilizationHighResolution", kFast));
+  ASSERT_FALSE(fast.times("SERVICE_SCALING_ACTIVITY").empty());
+  EXPECT_EQ(fast.times("SERVICE_SCALING_ACTIVITY")[0], 100);
+  // The 60-second metric of the same service: 3 minutes + 60 s.
+  auto slow = testing::run_yaml(busy_service("ECSServiceAverageCPUUtilization", ""));
+  EXPECT_EQ(slow.times("SERVICE_SCALING_ACTIVITY")[0], 240);
+  // The lag is a setting: 60 s instead of 20 s moves the action 40 s later.
+  auto lagged = testing::run_yaml(busy_service("ECSServiceAverageCPUUtilizationHighResolution", kFast,
+                                               "timings: {autoScaling: {highResolutionPublicationLag: 60s}}\n"));
+  EXPECT_EQ(lagged.times("SERVICE_SCALING_ACTIVITY")[0], 140);
+  // 20-second metrics with a standard policy: the alarms still take 1-minute periods (closing
+  // at 60, 120, 180 s), but the datapoints arrive 20 s after their period.
+  auto mixed = testing::run_yaml(busy_service("ECSServiceAverageCPUUtilization", kFast));
+  EXPECT_EQ(mixed.times("SERVICE_SCALING_ACTIVITY")[0], 200);
+}
+
+TEST(HighResolutionMetrics, AHighResolutionPolicyNeedsTheServicesMetricAt20Seconds) {
+  EXPECT_THROW(testing::load_yaml(busy_service("ECSServiceAverageCPUUtilizationHighResolution", "")), scenarios::ScenarioError);
+  EXPECT_THROW(testing::load_yaml(busy_service("ECSServiceAverageMemoryUtilizationHighResolution", kFast)), scenarios::ScenarioError);
+}
+
+}  // namespace
+}  // namespace ecsim

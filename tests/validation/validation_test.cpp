@@ -159,6 +159,27 @@ std::vector<Row> experiments() {
     rows.push_back({"5d. ... 22 tasks, On-Demand / Spot", ws, "7 / 15", second_split, "exact", second_split == "7 / 15"});
     rows.push_back({"5e. ... on instances, On-Demand + Spot", ws, "2 + 4", second_instances, "exact", second_instances == "2 + 4"});
   }
+  {
+    // The load doubles at 20 min; from then to the first scale-out, and to its first task RUNNING.
+    auto r = run_file("reaction_times");
+    const auto& log = *r.log;
+    const double step = 1200;
+    std::map<std::string, double> trigger, running;
+    for (std::size_t i = 0; i < log.t.size(); ++i) {
+      if (log.t[i] < step) continue;
+      if (log.kind[i] == "SERVICE_SCALING_ACTIVITY" && !trigger.count(log.service[i])) trigger[log.service[i]] = log.t[i] - step;
+      if (log.kind[i] == "TASK_RUNNING" && !running.count(log.service[i])) running[log.service[i]] = log.t[i] - step;
+    }
+    const std::string what = "AWS benchmark at the 20-second metrics launch (What's New, as reported)";
+    auto within = [](double v, double m) { return std::abs(v - m) <= 0.2 * m; };
+    rows.push_back({"6a. load step to scale-out trigger, 60-second metrics", what, "363 s", fmt1(trigger["standard"]) + " s",
+                    "+-20 % (load shape unpublished)", within(trigger["standard"], 363)});
+    rows.push_back({"6b. ... 20-second metrics (HighResolution target tracking)", what, "86 s", fmt1(trigger["fast"]) + " s",
+                    "+-20 %", within(trigger["fast"], 86)});
+    rows.push_back({"6c. load step to new tasks running, 60-second metrics", what, "386 s", fmt1(running["standard"]) + " s", "+-20 %",
+                    within(running["standard"], 386)});
+    rows.push_back({"6d. ... 20-second metrics", what, "109 s", fmt1(running["fast"]) + " s", "+-20 %", within(running["fast"], 109)});
+  }
   return rows;
 }
 
@@ -193,7 +214,19 @@ std::string report(const std::vector<Row>& rows) {
        "- Experiment 5: the service goes from 10 to 22 tasks at 10 min, before the On-Demand\n"
        "  group's 15 low datapoints would scale in the instance that binpack emptied (4 tasks of\n"
        "  420 CPU / 1,680 MiB fit one m5.large); the workshop does not say when it scaled. The\n"
-       "  split is base 2 then 1:3; each m5.large registers 2,048 CPU and 7,936 MiB, 4 tasks.\n";
+       "  split is base 2 then 1:3; each m5.large registers 2,048 CPU and 7,936 MiB, 4 tasks.\n"
+       "- Experiment 6: ecsim's trigger is the documented alarm rule: 3 of 3 datapoints above the\n"
+       "  target, each visible one publication lag after its period ends: 3 x 60 + 60 = 240 s, and\n"
+       "  with 20-second metrics 3 x 20 + 20 = 80 s. The 20-second lag (timings.autoScaling\n"
+       "  .highResolutionPublicationLag) and the 3 datapoints of the 20-second alarms are\n"
+       "  assumptions (AWS publishes neither). AWS's 363 s for 60-second metrics is 123 s more than\n"
+       "  the documented rule gives; ecsim models no mechanism for it (CloudWatch's alarm\n"
+       "  evaluation schedule, ECS's metric aggregation delay and the load shape of AWS's test are\n"
+       "  not published) and reports 6a and 6c as they come out. The step after the trigger is\n"
+       "  Fargate's task start (24.5 s here; AWS: 23 s in both cases). After its first action the\n"
+       "  60-second policy acts again at the end of its 60 s cooldown on a datapoint from before\n"
+       "  the new tasks ran (4 -> 6 -> 9 -> 11 tasks for a load that needs 6): ecsim does what the\n"
+       "  alarms and the cooldown rule say; whether AWS discounts such datapoints is not documented.\n";
   return o.str();
 }
 
@@ -210,7 +243,8 @@ TEST(Validation, ReportIsCurrentAndChecksPass) {
   EXPECT_EQ(have.str(), text) << "VALIDATION.md is stale: refresh it (see the file's header) and review the diff";
   // Every check passes except the known deviation of experiment 1 (see the report).
   for (const auto& r : rows) {
-    const bool known_deviation = r.experiment == "1. ... 3000 running at";
+    const bool known_deviation = r.experiment == "1. ... 3000 running at" ||
+                                 r.experiment.rfind("6a.", 0) == 0 || r.experiment.rfind("6c.", 0) == 0;
     if (!known_deviation) {
       EXPECT_TRUE(r.pass) << r.experiment << ": " << r.simulated << " vs " << r.measured;
     }

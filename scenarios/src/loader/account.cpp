@@ -55,6 +55,12 @@ void Loader::read_timings(const YAML::Node& n) {
       else as.metric_period = *v;
     }
     if (auto v = f.duration("metricPublicationLag")) as.publication_lag = *v;
+    if (auto v = f.duration("highResolutionPeriod", false, SimDuration{1000})) {
+      if (v->count() % 1000 != 0 || 60000 % v->count() != 0)
+        ctx_.error(f.node()["highResolutionPeriod"], f.sub("highResolutionPeriod"), "must divide a minute (1s, 5s, 10s, 20s, 30s)");
+      else as.high_resolution_period = *v;
+    }
+    if (auto v = f.duration("highResolutionPublicationLag")) as.high_resolution_publication_lag = *v;
     if (auto v = f.integer("targetTrackingScaleOutDatapoints", 1, 100)) as.target_tracking_scale_out_datapoints = static_cast<int>(*v);
     if (auto v = f.integer("targetTrackingScaleInDatapoints", 1, 100)) as.target_tracking_scale_in_datapoints = static_cast<int>(*v);
     if (auto v = f.number("targetTrackingScaleInFactor", 0.01, 1)) as.target_tracking_scale_in_factor = *v;

@@ -4,12 +4,15 @@
 
 namespace ecsim::scenarios::loader {
 
-std::optional<MetricType> Loader::read_metric_type(Fields& f, const std::string& key, bool required) {
+std::optional<MetricType> Loader::read_metric_type(Fields& f, const std::string& key, bool required, bool* high_resolution) {
   static const std::vector<std::string> kTypes = {"ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization",
-                                                  "ALBRequestCountPerTarget"};
-  auto v = f.choice(key, kTypes, required);
+                                                  "ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilizationHighResolution",
+                                                  "ECSServiceAverageMemoryUtilizationHighResolution"};
+  auto v = f.choice(key, high_resolution ? kTypes : std::vector<std::string>(kTypes.begin(), kTypes.begin() + 3), required);
   if (!v) return std::nullopt;
-  return static_cast<MetricType>(std::find(kTypes.begin(), kTypes.end(), *v) - kTypes.begin());
+  const auto k = std::find(kTypes.begin(), kTypes.end(), *v) - kTypes.begin();
+  if (high_resolution) *high_resolution = k >= 3;
+  return static_cast<MetricType>(k >= 3 ? k - 3 : k);
 }
 
 std::optional<AutoScalingConfig> Loader::read_auto_scaling(const YAML::Node& n, const std::string& path) {
@@ -106,7 +109,9 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
     // A CustomizedMetricSpecification is refused by the field table; it replaces the predefined one.
     Fields pm(ctx_, c.get("PredefinedMetricSpecification", !c.has("CustomizedMetricSpecification")), c.sub("PredefinedMetricSpecification"),
               "PredefinedMetricSpecification");
-    auto metric = read_metric_type(pm, "PredefinedMetricType", true);
+    bool high_resolution = false;
+    auto metric = read_metric_type(pm, "PredefinedMetricType", true, &high_resolution);
+    cfg.high_resolution = high_resolution;
     if (auto v = c.integer("ScaleOutCooldown", 0, 86400)) cfg.scale_out_cooldown = std::chrono::seconds(*v);
     if (auto v = c.integer("ScaleInCooldown", 0, 86400)) cfg.scale_in_cooldown = std::chrono::seconds(*v);
     if (auto v = c.boolean("DisableScaleIn")) cfg.disable_scale_in = *v;

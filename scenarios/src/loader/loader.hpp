@@ -224,7 +224,9 @@ class Loader {
   void read_load(Fields& f, ServiceConfig& s);
 
   // --- autoScaling ---------------------------------------------------------------------------
-  std::optional<MetricType> read_metric_type(Fields& f, const std::string& key, bool required);
+  /// A predefined metric type; `high_resolution` (target tracking only) accepts the
+  /// ...HighResolution types and says whether it was one.
+  std::optional<MetricType> read_metric_type(Fields& f, const std::string& key, bool required, bool* high_resolution = nullptr);
 
   std::optional<AutoScalingConfig> read_auto_scaling(const YAML::Node& n, const std::string& path);
 

@@ -93,7 +93,40 @@ void Loader::read_services(const YAML::Node& n) {
       s.load_balanced = lbs.size() > 0;
     }
     read_load(f, s);
+    {
+      // monitoring.metricConfigurations: the resolution of CPUUtilization and MemoryUtilization.
+      Fields mon(ctx_, f.get("monitoring"), f.sub("monitoring"), "MonitoringConfiguration");
+      auto list = mon.get("metricConfigurations");
+      if (list.IsDefined() && detail::expect_sequence(ctx_, list, mon.sub("metricConfigurations")))
+        for (std::size_t k = 0; k < list.size(); ++k) {
+          Fields mc(ctx_, list[k], idx(mon.sub("metricConfigurations"), k), "MetricConfiguration");
+          auto res = mc.integer("resolutionSeconds", 20, 60, true);
+          if (res && *res != 20 && *res != 60)
+            ctx_.error(list[k]["resolutionSeconds"], mc.sub("resolutionSeconds"), "must be 20 or 60, got " + std::to_string(*res));
+          auto names = mc.get("metricNames", true);
+          if (!names.IsDefined() || !detail::expect_sequence(ctx_, names, mc.sub("metricNames"))) continue;
+          for (std::size_t j = 0; j < names.size(); ++j) {
+            auto name = detail::scalar_string(ctx_, names[j], idx(mc.sub("metricNames"), j));
+            if (!name) continue;
+            if (*name != "CPUUtilization" && *name != "MemoryUtilization") {
+              ctx_.error(names[j], idx(mc.sub("metricNames"), j), "unknown metric '" + *name + "'; expected one of: CPUUtilization, MemoryUtilization");
+              continue;
+            }
+            (*name == "CPUUtilization" ? s.cpu_high_resolution : s.memory_high_resolution) = res && *res == 20;
+          }
+        }
+    }
     if (auto a = f.get("autoScaling"); a.IsDefined()) s.auto_scaling = read_auto_scaling(a, f.sub("autoScaling"));
+    if (s.auto_scaling)
+      for (const auto& p : s.auto_scaling->policies)
+        if (const auto* tt = std::get_if<TargetTrackingConfig>(&p.kind); tt && tt->high_resolution) {
+          const bool cpu = tt->metric == MetricType::kCpuUtilization;
+          if (cpu ? !s.cpu_high_resolution : !s.memory_high_resolution)
+            ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
+                       "policy '" + p.name + "' tracks a HighResolution metric, which needs the service's " +
+                           (cpu ? "CPUUtilization" : "MemoryUtilization") + " at 20 seconds: add monitoring: {metricConfigurations: [{metricNames: [" +
+                           (cpu ? "CPUUtilization" : "MemoryUtilization") + "], resolutionSeconds: 20}]}");
+        }
     if (td && cfg_.task_definitions[*td].requests_per_second <= 0) {
       const bool needs = !std::holds_alternative<std::monostate>(s.load) || s.auto_scaling;
       if (needs)
