@@ -395,9 +395,7 @@ services:
 namespace ecsim::scenarios {
 namespace {
 
-// A Managed Instances provider's candidate types: instanceRequirements over the bundled table.
-std::vector<std::string> mi_types(const std::string& requirements, const std::string& extra = "") {
-  const auto cfg = load_yaml(R"(ecsim: 1
+const std::string kMiHead = R"(ecsim: 1
 name: t
 duration: 1h
 capacityProviders:
@@ -405,11 +403,16 @@ capacityProviders:
     managedInstancesProvider:
       instanceLaunchTemplate:
         networkConfiguration: {subnets: [subnet-1]}
-)" + requirements + extra + R"(
+)";
+const std::string kMiTail = R"(
 clusters: [{clusterName: c, capacityProviders: [mi]}]
 taskDefinitions: [{family: web, requiresCompatibilities: [MANAGED_INSTANCES], networkMode: awsvpc, cpu: "256", memory: "512",
                    containerDefinitions: [{name: web, image: web:1}]}]
-)");
+)";
+
+// A Managed Instances provider's candidate types: instanceRequirements over the bundled table.
+std::vector<std::string> mi_types(const std::string& requirements, const std::string& extra = "") {
+  const auto cfg = load_yaml(kMiHead + requirements + extra + kMiTail);
   std::vector<std::string> out;
   for (int t : cfg.asg_providers.at(0).instance_types) out.push_back(cfg.instance_types[static_cast<std::size_t>(t)].name);
   std::sort(out.begin(), out.end());
@@ -441,17 +444,7 @@ TEST(LoaderManagedInstances, InstanceRequirementsSelectFromTheTable) {
 }
 
 TEST(LoaderManagedInstances, DefaultsAreGeneralPurposeTypesOnDemandAndTheDocumentedTimers) {
-  const auto cfg = load_yaml(R"(ecsim: 1
-name: t
-duration: 1h
-capacityProviders:
-  - name: mi
-    managedInstancesProvider:
-      instanceLaunchTemplate: {networkConfiguration: {subnets: [subnet-1]}}
-clusters: [{clusterName: c, capacityProviders: [mi]}]
-taskDefinitions: [{family: web, requiresCompatibilities: [MANAGED_INSTANCES], networkMode: awsvpc, cpu: "256", memory: "512",
-                   containerDefinitions: [{name: web, image: web:1}]}]
-)");
+  const auto cfg = load_yaml(kMiHead + kMiTail);
   const auto& a = cfg.asg_providers.at(0);
   ASSERT_TRUE(a.managed_instances);
   EXPECT_FALSE(a.managed_instances->spot);

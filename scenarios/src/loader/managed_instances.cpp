@@ -5,32 +5,16 @@
 #include <cmath>
 
 #include "loader/loader.hpp"
+#include "ecsim/placement/query.hpp"
 #include "price_table.hpp"
 
 namespace ecsim::scenarios::loader {
 
 namespace {
 
-// EC2's instance type patterns: '*' matches any run of characters ("c6i.*", "m6*.*", "r*").
-bool glob_match(const std::string& pattern, const std::string& name) {
-  std::size_t p = 0, n = 0, star = std::string::npos, mark = 0;
-  while (n < name.size()) {
-    if (p < pattern.size() && pattern[p] == name[n]) {
-      ++p;
-      ++n;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = n;
-    } else if (star != std::string::npos) {
-      p = star + 1;
-      n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
+// EC2's instance type patterns: '*' matches any run of characters ("c6i.*", "m6*.*", "r*"),
+// as in the cluster query language.
+bool glob_match(const std::string& pattern, const std::string& name) { return placement::wildcard_match(pattern, name); }
 
 struct Range {
   std::optional<double> min, max;
