@@ -104,10 +104,14 @@ double CostModel::management_fee(int provider, SimTime until) const {
   double fee = a->management_fee_usd;
   for (auto id : a->members) {
     const auto& in = w_.instances[id - 1];
-    const auto& type = w_.config.instance_types[in.type];
-    if (type.management_fee_usd_per_hour > 0) fee += instance_cost(in, until) * type.management_fee_usd_per_hour / hourly_rate(in, type);
+    if (const double share = fee_share(in); share > 0) fee += instance_cost(in, until) * share;
   }
   return fee;
+}
+
+double CostModel::fee_share(const ContainerInstance& in) const {
+  const auto& type = w_.config.instance_types[in.type];
+  return type.management_fee_usd_per_hour > 0 ? type.management_fee_usd_per_hour / hourly_rate(in, type) : 0.0;
 }
 
 void CostModel::advance_split(ContainerInstance& in, SimTime now) const {

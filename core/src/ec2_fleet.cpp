@@ -357,9 +357,7 @@ void Ec2Fleet::terminate_instance(std::uint32_t id, const std::string& why) {
   done.terminated_at = sched_.now() + w_.config.timings.ec2.instance_shutdown;
   done.cost_usd = cost_.instance_cost(done, done.terminated_at);
   a.instance_cost_usd += done.cost_usd;
-  if (const double fee = w_.config.instance_types[done.type].management_fee_usd_per_hour; fee > 0)
-    a.management_fee_usd += done.cost_usd * fee / (fee + (done.spot ? w_.config.instance_types[done.type].spot_usd_per_hour
-                                                                     : w_.config.instance_types[done.type].on_demand_usd_per_hour));
+  a.management_fee_usd += done.cost_usd * cost_.fee_share(done);
   ++a.instances_terminated;
   a.members.erase(std::find(a.members.begin(), a.members.end(), id));
   rec_.emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);

@@ -135,6 +135,10 @@ TEST(ManagedInstances, AnIdleInstanceIsTerminatedScaleInAfterItsLastTaskStopped)
   ASSERT_EQ(stopped.size(), 2u);
   EXPECT_EQ(r.times("INSTANCE_TERMINATED"), (std::vector<double>{stopped.back() + 300}));
   EXPECT_EQ(r.sim->providers()[2].asg->idle_terminations, 1);
+  // The terminated instance's fee stays counted: its share of the instance's cost.
+  const double fee = 0.096 * 0.037 / 0.306;
+  EXPECT_NEAR(r.sim->management_fee(2, r.sim->now()), r.sim->provider_cost(2, r.sim->now()) * fee / (0.096 + fee), 1e-12);
+  EXPECT_GT(r.sim->management_fee(2, r.sim->now()), 0.0);
   // scaleInAfter -1: infrastructure optimization is off, the instance stays.
   auto kept = testing::run_yaml(yaml, {"capacityProviders[mi].managedInstancesProvider.infrastructureOptimization.scaleInAfter=-1"});
   EXPECT_EQ(kept.count("INSTANCE_TERMINATED"), 0u);

@@ -27,6 +27,8 @@ class CostModel {
   double instance_cost(const ContainerInstance& instance, SimTime until) const;
   /// Of a Managed Instances provider's cost to `until`, the management fee.
   double management_fee(int provider, SimTime until) const;
+  /// The share of an instance's cost that is the management fee (0 outside Managed Instances).
+  double fee_share(const ContainerInstance& instance) const;
   /// Instance cost no task reserved (booting, empty or idle capacity, the minimum).
   double unallocated_cost(int provider, SimTime until) const;
   /// The instance's cumulative cost per reserved vCPU and per reserved GB at `until`.
