@@ -225,8 +225,11 @@ std::string report(const std::vector<Row>& rows) {
        "  not published) and reports 6a and 6c as they come out. The step after the trigger is\n"
        "  Fargate's task start (24.5 s here; AWS: 23 s in both cases). After its first action the\n"
        "  60-second policy acts again at the end of its 60 s cooldown on a datapoint from before\n"
-       "  the new tasks ran (4 -> 6 -> 9 -> 11 tasks for a load that needs 6): ecsim does what the\n"
-       "  alarms and the cooldown rule say; whether AWS discounts such datapoints is not documented.\n";
+       "  the new tasks ran (4 -> 6 -> 9 -> 11 tasks for a load that needs 6). That is what AWS\n"
+       "  documents: the policy \"won't increase the desired capacity again unless either a larger\n"
+       "  scale out is triggered or the cooldown period ends\" (Application Auto Scaling, target\n"
+       "  tracking cooldowns); nothing documented discounts datapoints from before an action, so a\n"
+       "  ScaleOutCooldown shorter than metric lag + task start overshoots under constant load.\n";
   return o.str();
 }
 
