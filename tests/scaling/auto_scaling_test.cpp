@@ -114,6 +114,29 @@ services:
   EXPECT_EQ(r.sim->services()[0].running, 6);
 }
 
+TEST(ScheduledActions, CronFiresNoEarlierThanItsStartTime) {
+  // Every hour on the hour, from StartTime 05:30: the first firing is 06:00 (21600 s); the
+  // 01:00 to 05:00 ones are before StartTime.
+  auto r = ecsim::testing::run_yaml(ecsim::testing::fargate_scenario("10h", R"Y(
+start: "2024-03-01T00:00:00Z"
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 2
+    launchType: FARGATE
+    autoScaling:
+      MinCapacity: 2
+      MaxCapacity: 20
+      scheduledActions:
+        - ScheduledActionName: hourly
+          Schedule: "cron(0 * * * ? *)"
+          StartTime: "2024-03-01T05:30:00Z"
+          ScalableTargetAction: {MinCapacity: 6, MaxCapacity: 20}
+)Y", ", capacity: {requestsPerSecond: 10}"));
+  EXPECT_EQ(r.times("SERVICE_SCALING_ACTIVITY"), std::vector<double>{21600});
+}
+
 // A user's UpdateService left the desired count above MaxCapacity; a scheduled time at which
 // no action fires changes nothing (only a firing action clamps to the new bounds).
 TEST(AutoScaler, NoScheduledActionFiringMeansNoAction) {
