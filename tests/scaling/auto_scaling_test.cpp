@@ -91,9 +91,10 @@ TEST(TargetTrackingTimeline, HighResolutionDatapointsAverageIntoMinuteAlarms) {
   EXPECT_EQ(r.sim->services()[0].desired_stats.max(), 13);
 }
 
-TEST(ScheduledActions, CronRaisesMinCapacityOnTime) {
-  // 2024-03-01 is a Friday: cron(0 8 ? * MON-FRI *) fires at 08:00 UTC = 28800 s.
-  auto r = ecsim::testing::run_yaml(ecsim::testing::fargate_scenario("10h", R"Y(
+// A 2-task service from 2024-03-01 00:00 UTC (a Friday) with one scheduled action raising
+// MinCapacity to 6; `extra` adds fields to the action.
+ecsim::testing::Ran run_scheduled(const std::string& schedule, const std::string& extra = "") {
+  return ecsim::testing::run_yaml(ecsim::testing::fargate_scenario("10h", R"Y(
 start: "2024-03-01T00:00:00Z"
 services:
   - serviceName: web
@@ -105,10 +106,15 @@ services:
       MinCapacity: 2
       MaxCapacity: 20
       scheduledActions:
-        - ScheduledActionName: business-hours
-          Schedule: "cron(0 8 ? * MON-FRI *)"
+        - ScheduledActionName: raise
+          Schedule: ")Y" + schedule + R"Y("
           ScalableTargetAction: {MinCapacity: 6, MaxCapacity: 20}
-)Y", ", capacity: {requestsPerSecond: 10}"));
+)Y" + extra, ", capacity: {requestsPerSecond: 10}"));
+}
+
+TEST(ScheduledActions, CronRaisesMinCapacityOnTime) {
+  // 2024-03-01 is a Friday: cron(0 8 ? * MON-FRI *) fires at 08:00 UTC = 28800 s.
+  auto r = run_scheduled("cron(0 8 ? * MON-FRI *)");
   EXPECT_EQ(r.times("SERVICE_SCALING_ACTIVITY"), std::vector<double>{28800});
   EXPECT_EQ(r.sim->services()[0].desired, 6);
   EXPECT_EQ(r.sim->services()[0].running, 6);
@@ -117,23 +123,7 @@ services:
 TEST(ScheduledActions, CronFiresNoEarlierThanItsStartTime) {
   // Every hour on the hour, from StartTime 05:30: the first firing is 06:00 (21600 s); the
   // 01:00 to 05:00 ones are before StartTime.
-  auto r = ecsim::testing::run_yaml(ecsim::testing::fargate_scenario("10h", R"Y(
-start: "2024-03-01T00:00:00Z"
-services:
-  - serviceName: web
-    cluster: c
-    taskDefinition: web:1
-    desiredCount: 2
-    launchType: FARGATE
-    autoScaling:
-      MinCapacity: 2
-      MaxCapacity: 20
-      scheduledActions:
-        - ScheduledActionName: hourly
-          Schedule: "cron(0 * * * ? *)"
-          StartTime: "2024-03-01T05:30:00Z"
-          ScalableTargetAction: {MinCapacity: 6, MaxCapacity: 20}
-)Y", ", capacity: {requestsPerSecond: 10}"));
+  auto r = run_scheduled("cron(0 * * * ? *)", "          StartTime: \"2024-03-01T05:30:00Z\"\n");
   EXPECT_EQ(r.times("SERVICE_SCALING_ACTIVITY"), std::vector<double>{21600});
 }
 
