@@ -33,10 +33,7 @@ SimDuration Ec2Fleet::instance_jittered(SimDuration d) {
 void Ec2Fleet::asg_reconcile(int provider) {
   auto& a = *w_.providers[provider].asg;
   const auto& ac = w_.config.asg(provider);
-  if (ac.managed_instances) {
-    a.desired = a.in_service_units;  // no Auto Scaling group: ECS launches and retires each instance
-    return;
-  }
+  if (ac.managed_instances) return;  // no Auto Scaling group: ECS launches and retires each instance
   // DesiredCapacity counts capacity units (WeightedCapacity; one per instance without weights).
   // Launches may overshoot it by less than one instance's weight; scale-in never goes below it.
   while (a.in_service_units < a.desired) launch_instance(provider);
@@ -139,7 +136,6 @@ void Ec2Fleet::launch(int provider, std::size_t pick, int zone, bool spot) {
   ++a.in_service_per_zone[static_cast<std::size_t>(zone)];
   if (!spot) a.on_demand_units_in_service += w_.instances.back().weight;
   ++a.instances_launched;
-  if (ac.managed_instances) a.desired = a.in_service_units;
   a.instance_stats.set(sched_.now(), a.in_service);
   if (rec_.enabled())
     rec_.emit(RecordKind::kInstanceLaunched, nullptr, -1,

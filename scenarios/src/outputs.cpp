@@ -415,7 +415,8 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
       pj["registrationsRefused"] = a.registrations_refused;
       pj["instancesTerminated"] = a.instances_terminated;
       pj["instanceCount"] = level(a.instance_stats, end);
-      pj["desiredCapacity"] = a.desired;
+      // Managed Instances have no desired capacity of their own: the instances in service.
+      pj["desiredCapacity"] = cfg.asg(p).managed_instances ? a.in_service_units : a.desired;
       pj["managedScalingActions"] = a.scaling_actions;
       pj["capacityProviderReservation"] = r6(a.reservation);
       // costUsd = what the tasks were allocated (their services' and groups' costUsd) + this.

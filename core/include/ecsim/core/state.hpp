@@ -230,7 +230,7 @@ struct ContainerInstance {
 
 /// An Auto Scaling group behind a capacity provider, and its managed scaling.
 struct AsgState {
-  int desired = 0;     ///< DesiredCapacity
+  int desired = 0;     ///< DesiredCapacity (unused by Managed Instances: ECS sizes them instance by instance)
   int in_service = 0;  ///< launching, booting or ACTIVE
   int in_service_units = 0;  ///< their capacity units (WeightedCapacity; = in_service without weights)
   // Kept in step as instances launch, leave service and gain or lose their last service task
