@@ -21,6 +21,10 @@ namespace {
 using Resources = Eigen::Array4d;  // cpu units, memory MiB, task ENIs, GPUs
 
 Resources need_of(const TaskDemand& d) { return Resources(d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0, d.gpus); }
+/// What an instance of the type registers with ECS: CPU units, memory less the reserve, task ENIs, GPUs.
+Resources registered(const InstanceTypeConfig& t, const Ec2Timings& et, int task_enis) {
+  return Resources(t.vcpu * 1024.0, t.memory_mib - et.reserved_memory_mib, task_enis, t.gpus);
+}
 
 /// Tasks of one (task definition, rules) queue that found no room.
 struct Group {
@@ -135,7 +139,7 @@ void Ec2Fleet::on(const events::ManagedInstancesProvision& e) {
       daemons += need_of(w_.demand_of(w_.services[s].primary_task_definition));
   auto room_of = [&](int type) -> Resources {
     const auto& it = w_.config.instance_types[static_cast<std::size_t>(type)];
-    return Resources(it.vcpu * 1024.0, it.memory_mib - et.reserved_memory_mib, mi_task_enis(it, e.provider), it.gpus) - daemons;
+    return registered(it, et, mi_task_enis(it, e.provider)) - daemons;
   };
   auto consume = [&](const std::vector<int>& taken) {
     for (std::size_t g = 0; g < groups.size(); ++g) left[g] -= taken[g];
@@ -195,7 +199,7 @@ bool Ec2Fleet::mi_fits_elsewhere(const ContainerInstance& in) const {
     const auto& o = w_.instances[id - 1];
     if (o.id == in.id || o.state != InstanceState::kActive || !o.in_service || o.consolidating) continue;
     const auto& it = w_.config.instance_types[static_cast<std::size_t>(o.type)];
-    Resources room(it.vcpu * 1024.0, it.memory_mib - et.reserved_memory_mib, mi_task_enis(it, o.provider), it.gpus);
+    Resources room = registered(it, et, mi_task_enis(it, o.provider));
     for (auto slot : o.task_slots) {
       const Task& t = w_.tasks[slot];
       if (t.instance == o.id && t.state != TaskState::kStopped) room -= need_of(w_.demand_of(t.task_definition));
