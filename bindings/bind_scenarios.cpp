@@ -65,6 +65,9 @@ py::dict table(const scenarios::TimeseriesTable& ts) {
   d["costUsd"] = column(ts.cost_usd);
   d["capacityProvider"] = column(ts.capacity_provider);
   d["servedRequestsPerSecond"] = column(ts.served_requests_per_second);
+  d["forecastLoad"] = column(ts.forecast_load);
+  d["forecastCapacity"] = column(ts.forecast_capacity);
+  d["scheduledCapacity"] = column(ts.scheduled_capacity);
   return d;
 }
 py::dict table(const scenarios::TasksTable& tk) {

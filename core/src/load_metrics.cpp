@@ -71,6 +71,8 @@ void LoadMetrics::accumulate(int service) {
   if (s.running > 0) {
     s.acc_running_ms += dt_ms;
     s.acc_busy_ms += shape.busy_share * dt_ms;
+    s.acc_task_ms += s.running * dt_ms;
+    s.acc_busy_task_ms += shape.busy_share * s.running * dt_ms;
   }
   if (demand > shape.served_rps && demand > 0) {
     s.overloaded_ms += static_cast<std::int64_t>(dt_ms);
@@ -105,11 +107,15 @@ void LoadMetrics::on(const events::MetricTick& e) {
       const double cpu = 100.0 * s.acc_busy_ms / s.acc_running_ms;
       d.cpu_percent = cpu;
       d.memory_percent = shape.idle_memory + (shape.full_memory - shape.idle_memory) * cpu / 100.0;
+      d.cpu_total_percent = 100.0 * s.acc_busy_task_ms / period_ms;
+      d.memory_total_percent = (shape.idle_memory * s.acc_task_ms + (shape.full_memory - shape.idle_memory) * s.acc_busy_task_ms) / period_ms;
       s.cpu_samples.add(cpu);
     }
     const double mean_healthy = s.acc_healthy_ms / period_ms;
     if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;
+    d.requests = s.acc_requests;
     s.acc_busy_ms = s.acc_running_ms = s.acc_healthy_ms = s.acc_requests = 0;
+    s.acc_task_ms = s.acc_busy_task_ms = 0;
     if (s.scaler) s.unpublished.push_back(d);
   }
   if (lag <= SimDuration{0}) {
@@ -137,10 +143,24 @@ void ScalingDriver::schedule_next(int service) {
   }
 }
 
+void ScalingDriver::schedule_first(int service) {
+  if (auto first = w_.services[service].scaler->first_scheduled()) {
+    if (*first <= horizon_) sched_.at(*first, events::ScheduledScaling{service});
+  }
+}
+
 void ScalingDriver::on(const events::ScheduledScaling& e) {
   auto& s = w_.services[e.service];
-  apply(e.service, s.scaler->on_scheduled(sched_.now(), s.desired));
+  auto action = s.scaler->on_scheduled(sched_.now(), s.desired);
+  emit_notes(e.service);
+  apply(e.service, action);
   schedule_next(e.service);
+}
+
+void ScalingDriver::emit_notes(int service) {
+  auto notes = w_.services[service].scaler->take_notes();
+  if (!rec_.enabled()) return;
+  for (auto& n : notes) rec_.emit(RecordKind::kPredictiveForecast, nullptr, service, std::move(n));
 }
 
 void ScalingDriver::apply(int service, const std::optional<ScalingAction>& action) {

@@ -252,6 +252,48 @@ std::unique_ptr<LoadSource> make_load_source(const LoadConfig& load, std::int64_
       load);
 }
 
+std::vector<HourlyDemand> demand_history(const LoadConfig& load, std::int64_t start_unix, std::int64_t from_unix) {
+  std::vector<HourlyDemand> out;
+  if (from_unix >= start_unix || std::holds_alternative<std::monostate>(load)) return out;
+  std::int64_t data_from_ms = from_unix * 1000;
+  LoadConfig shifted = load;
+  if (auto* d = std::get_if<DiurnalLoad>(&shifted)) d->phase -= std::chrono::seconds(start_unix - from_unix);
+  if (const auto* t = std::get_if<TraceLoad>(&load)) {
+    CsvTraceReader first(t->path, t->time_column, t->value_column);
+    std::int64_t ms = 0;
+    double v = 0;
+    if (!first.next(&ms, &v)) return out;
+    data_from_ms = std::max(data_from_ms, ms);
+  }
+  auto source = make_load_source(shifted, from_unix);
+  const std::int64_t end_ms = (start_unix - from_unix) * 1000;  // t relative to `from`
+  std::int64_t at = 0;
+  auto integrate = [&](std::int64_t a, std::int64_t b, double rps) {
+    a = std::max(a, data_from_ms - from_unix * 1000);
+    while (a < b) {
+      const std::int64_t unix_ms = from_unix * 1000 + a;
+      const std::int64_t hour = unix_ms / 3'600'000 * 3600;
+      const std::int64_t cut = std::min(b, (hour + 3600) * 1000 - from_unix * 1000);
+      if (out.empty() || out.back().hour_unix != hour) out.push_back(HourlyDemand{hour, 0, 0});
+      const double secs = static_cast<double>(cut - a) / 1000.0;
+      auto& h = out.back();
+      h.mean_rps = (h.mean_rps * h.covered_seconds + rps * secs) / (h.covered_seconds + secs);
+      h.covered_seconds += secs;
+      a = cut;
+    }
+  };
+  while (at < end_ms) {
+    const double rps = source->rate();
+    const auto next = source->next_change();
+    const std::int64_t until = next ? std::min(end_ms, to_millis(*next)) : end_ms;
+    integrate(at, until, rps);
+    if (!next || to_millis(*next) >= end_ms) break;
+    at = to_millis(*next);
+    source->advance(*next);
+  }
+  return out;
+}
+
 std::vector<BatchArrival> read_batch_trace(const TraceArrivals& tr, std::int64_t start_unix_seconds) {
   std::ifstream in(tr.path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read trace file " + tr.path);

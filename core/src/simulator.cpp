@@ -61,6 +61,7 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kInstanceTerminated: return "INSTANCE_TERMINATED";
     case RecordKind::kInstanceSpotInterruptionWarning: return "EC2_SPOT_INTERRUPTION_WARNING";
     case RecordKind::kManagedScaling: return "MANAGED_SCALING_ACTIVITY";
+    case RecordKind::kPredictiveForecast: return "PREDICTIVE_SCALING_FORECAST";
   }
   return "?";
 }
@@ -150,7 +151,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       s.scaler = std::move(scalers[i]);
       // RegisterScalableTarget: the desired count is brought inside [MinCapacity, MaxCapacity].
       s.desired = std::clamp(s.desired, s.scaler->min_capacity(), std::max(s.scaler->min_capacity(), s.scaler->max_capacity()));
-      scaling_.schedule_next(service);
+      scaling_.schedule_first(service);
     }
     s.load = make_load_source(sc.load, config_.start_unix_seconds);
     s.demand_rps = s.load->rate();

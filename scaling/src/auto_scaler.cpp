@@ -199,7 +199,9 @@ std::optional<ScalingAction> AutoScaler::on_datapoint(const MetricDatapoint& d, 
   else if (!step_ins.empty()) ins = &step_ins;
   if (!ins) return std::nullopt;
   const Vote w = largest(*ins);  // the smallest reduction any policy asks for
-  const int to = clamp(w.capacity);
+  int to = clamp(w.capacity);
+  // "The larger wins": no scale-in below the capacity predictive scaling holds for this hour.
+  if (auto floor = scale_in_floor(now)) to = std::max(to, clamp(*floor));
   if (to >= desired) return std::nullopt;
   for (const auto& v : *ins) policies_[v.policy].in_until = now + policies_[v.policy].policy->scale_in_cooldown();
   return ScalingAction{to, policies_[w.policy].policy->name(), w.reason};
@@ -214,15 +216,42 @@ std::optional<std::int64_t> AutoScaler::fire_time(const Scheduled& s, std::int64
   return t;
 }
 
-std::optional<SimTime> AutoScaler::next_scheduled(SimTime after) const {
+std::optional<SimTime> AutoScaler::next_time(SimTime after, bool inclusive) const {
   const std::int64_t after_unix = start_unix_ + to_millis(after) / 1000;
-  std::optional<std::int64_t> best;
+  std::optional<SimTime> best;
   for (const auto& s : scheduled_) {
     auto t = fire_time(s, after_unix);
+    if (t && (!best || at_millis((*t - start_unix_) * 1000) < *best)) best = at_millis((*t - start_unix_) * 1000);
+  }
+  for (const auto& ps : policies_) {
+    auto t = ps.policy->next_wakeup(after, inclusive);
     if (t && (!best || *t < *best)) best = t;
   }
-  if (!best) return std::nullopt;
-  return at_millis((*best - start_unix_) * 1000);
+  return best;
+}
+
+std::optional<SimTime> AutoScaler::next_scheduled(SimTime after) const { return next_time(after, false); }
+
+std::optional<SimTime> AutoScaler::first_scheduled() const { return next_time(SimTime{}, true); }
+
+std::optional<int> AutoScaler::scale_in_floor(SimTime now) const {
+  std::optional<int> floor;
+  for (const auto& ps : policies_)
+    if (auto f = ps.policy->scale_in_floor(now); f && (!floor || *f > *floor)) floor = f;
+  return floor;
+}
+
+std::optional<ForecastView> AutoScaler::forecast(SimTime now) const {
+  for (const auto& ps : policies_)
+    if (auto f = ps.policy->forecast(now)) return f;
+  return std::nullopt;
+}
+
+std::vector<std::string> AutoScaler::take_notes() {
+  std::vector<std::string> out;
+  for (auto& ps : policies_)
+    for (auto& n : ps.policy->take_notes()) out.push_back(std::move(n));
+  return out;
 }
 
 std::optional<ScalingAction> AutoScaler::on_scheduled(SimTime now, int desired) {
@@ -236,29 +265,51 @@ std::optional<ScalingAction> AutoScaler::on_scheduled(SimTime now, int desired) 
     name = s.config.name;
     reason = fmt::format("{} sets MinCapacity={} MaxCapacity={}", s.config.schedule, min_, max_);
   }
-  if (name.empty()) return std::nullopt;
-  const int to = clamp(desired);
-  if (to == desired) return std::nullopt;
+  // Policies on their own clock (predictive scaling): they raise capacity, never lower it.
+  int to = clamp(desired);
+  for (auto& ps : policies_) {
+    auto w = ps.policy->next_wakeup(now, true);
+    if (!w || *w != now) continue;
+    ScalingDecision d = ps.policy->on_wakeup(now, desired, min_, max_);
+    if (d.raise_max_capacity && *d.raise_max_capacity > max_) max_ = *d.raise_max_capacity;
+    if (d.direction == ScalingDecision::Direction::kOut && clamp(d.new_capacity) > to) {
+      to = clamp(d.new_capacity);
+      name = ps.policy->name();
+      reason = d.reason;
+    }
+  }
+  if (name.empty() || to == desired) return std::nullopt;
   return ScalingAction{to, name, reason};
 }
 
-std::unique_ptr<ScalingPolicy> make_policy(std::string name, const TargetTrackingConfig& config, const AutoScalingTimings& timings) {
-  return make_target_tracking(std::move(name), config, timings);
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const TargetTrackingConfig& config, const PolicyContext& context) {
+  return make_target_tracking(std::move(name), config, context.timings);
 }
 
-std::unique_ptr<ScalingPolicy> make_policy(std::string name, const StepScalingConfig& config, const AutoScalingTimings&) {
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const StepScalingConfig& config, const PolicyContext&) {
   return make_step_scaling(std::move(name), config);
+}
+
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const PredictiveScalingConfig& config, const PolicyContext& context) {
+  return make_predictive_scaling(std::move(name), config, context);
+}
+
+std::unique_ptr<AutoScaler> make_auto_scaler(const AutoScalingConfig& config, const PolicyContext& context) {
+  auto scaler = std::make_unique<AutoScaler>(config, context.timings, context.start_unix_seconds);
+  for (const auto& p : config.policies) {
+    // One make_policy overload per policy kind: a kind added to ScalingPolicyConfig::kind
+    // without one does not compile (never a silent fallback to another kind).
+    std::visit([&](const auto& kind) { scaler->add_policy(make_policy(p.name, kind, context)); }, p.kind);
+  }
+  return scaler;
 }
 
 std::unique_ptr<AutoScaler> make_auto_scaler(const AutoScalingConfig& config, const AutoScalingTimings& timings,
                                              std::int64_t start_unix_seconds) {
-  auto scaler = std::make_unique<AutoScaler>(config, timings, start_unix_seconds);
-  for (const auto& p : config.policies) {
-    // One make_policy overload per policy kind: a kind added to ScalingPolicyConfig::kind
-    // without one does not compile (never a silent fallback to another kind).
-    std::visit([&](const auto& kind) { scaler->add_policy(make_policy(p.name, kind, timings)); }, p.kind);
-  }
-  return scaler;
+  PolicyContext context;
+  context.timings = timings;
+  context.start_unix_seconds = start_unix_seconds;
+  return make_auto_scaler(config, context);
 }
 
 }  // namespace ecsim::scaling

@@ -63,6 +63,7 @@ struct TimeseriesRow {
   double cost_usd = 0;
   std::string provider;  // empty on service rows
   std::optional<double> served;  // requests/s the healthy tasks serve (service rows)
+  std::optional<ForecastView> forecast;  // a predictive policy's forecast (service rows)
 };
 
 // Service rows, then capacity provider rows: `desired` holds the EC2 instances in service
@@ -73,14 +74,15 @@ void for_each_timeseries_row(const Simulator& sim, SimTime now, F&& f) {
   for (std::size_t i = 0; i < sim.services().size(); ++i) {
     const auto& s = sim.services()[i];
     f(TimeseriesRow{now, cfg.services[i].name, s.desired, s.provisioning + s.pending, s.running, s.healthy, s.cpu_percent,
-                    s.demand_rps, sim.service_cost(static_cast<int>(i), now), {}, s.served_rps});
+                    s.demand_rps, sim.service_cost(static_cast<int>(i), now), {}, s.served_rps,
+                    s.scaler ? s.scaler->forecast(now) : std::nullopt});
   }
   for (int p = 0; p < cfg.num_providers(); ++p) {
     const auto& ps = sim.providers()[p];
     std::optional<std::int64_t> instances;
     if (ps.asg) instances = ps.asg->in_service;
     f(TimeseriesRow{now, {}, instances, ps.provisioning + ps.pending, ps.running, std::nullopt, std::nullopt, std::nullopt,
-                    sim.provider_cost(p, now), cfg.provider_name(p), std::nullopt});
+                    sim.provider_cost(p, now), cfg.provider_name(p), std::nullopt, std::nullopt});
   }
 }
 
@@ -212,7 +214,10 @@ void TimeseriesCsvWriter::on_sample(const Simulator& sim, SimTime now) {
     out_ << t << ',' << csv_field(std::string(r.service)) << ',' << opt(r.desired, integer) << ',' << opt(r.pending, integer) << ','
          << opt(r.running, integer) << ',' << opt(r.healthy, integer) << ',' << opt(r.cpu, num) << ','
          << opt(r.requests_per_second, num) << ',' << money(r.cost_usd) << ',' << csv_field(r.provider) << ','
-         << opt(r.served, num) << '\n';
+         << opt(r.served, num) << ',';
+    const ForecastView fv = r.forecast.value_or(ForecastView{});
+    auto count = [](int v) { return std::to_string(v); };
+    out_ << opt(fv.load, num) << ',' << opt(fv.capacity, count) << ',' << opt(fv.scheduled, count) << '\n';
   });
 }
 
@@ -272,6 +277,11 @@ void TimeseriesTable::on_sample(const Simulator& sim, SimTime now) {
     cost_usd.push_back(r.cost_usd);
     capacity_provider.push(r.provider);
     served_requests_per_second.push_back(r.served.value_or(kNaN));
+    const ForecastView fv = r.forecast.value_or(ForecastView{});
+    forecast_load.push_back(fv.load.value_or(kNaN));
+    auto count = [](const std::optional<int>& v) { return v ? std::optional<std::int64_t>(*v) : std::nullopt; };
+    push(forecast_capacity, count(fv.capacity));
+    push(scheduled_capacity, count(fv.scheduled));
   });
 }
 

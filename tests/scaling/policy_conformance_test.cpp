@@ -52,7 +52,7 @@ std::vector<Sample> samples() {
 
 std::unique_ptr<ScalingPolicy> build(const ScalingPolicyConfig& c) {
   const AutoScalingTimings timings;
-  return std::visit([&](const auto& kind) { return make_policy(c.name, kind, timings); }, c.kind);
+  return std::visit([&](const auto& kind) { return make_policy(c.name, kind, scaling::PolicyContext{timings}); }, c.kind);
 }
 
 // A day of one-minute datapoints: metrics swing between idle and overload (seeded), with

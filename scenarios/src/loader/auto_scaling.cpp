@@ -92,11 +92,34 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
   if (!f.valid()) return std::nullopt;
   ScalingPolicyConfig p;
   p.name = f.str("PolicyName", true).value_or("");
-  auto type = f.choice("PolicyType", {"TargetTrackingScaling", "StepScaling"}, true);
+  auto type = f.choice("PolicyType", {"TargetTrackingScaling", "StepScaling", "PredictiveScaling"}, true);
   auto tt = f.get("TargetTrackingScalingPolicyConfiguration");
   auto st = f.get("StepScalingPolicyConfiguration");
+  auto ps = f.get("PredictiveScalingPolicyConfiguration");
   auto alarm = f.get("alarm");
+  auto forecaster = f.get("forecaster");
   if (!type) return std::nullopt;
+  if (*type != "PredictiveScaling") {
+    if (ps.IsDefined()) ctx_.error(ps, f.sub("PredictiveScalingPolicyConfiguration"), "not used with PolicyType " + *type);
+    if (forecaster.IsDefined()) ctx_.error(forecaster, f.sub("forecaster"), "only a PredictiveScaling policy has a forecaster");
+  }
+  if (*type == "PredictiveScaling") {
+    for (const char* key : {"TargetTrackingScalingPolicyConfiguration", "StepScalingPolicyConfiguration", "alarm"})
+      if (f.has(key)) ctx_.error(f.get(key), f.sub(key), "not used with PolicyType PredictiveScaling");
+    if (!ps.IsDefined()) {
+      ctx_.error(n, f.sub("PredictiveScalingPolicyConfiguration"), "required for PolicyType PredictiveScaling");
+      return std::nullopt;
+    }
+    auto cfg = read_predictive(ps, f.sub("PredictiveScalingPolicyConfiguration"));
+    if (forecaster.IsDefined()) {
+      Fields fc(ctx_, forecaster, f.sub("forecaster"));
+      fc.choice("type", {"SameHourMean"}, true);
+      if (auto v = fc.integer("days", 1, 14); v && cfg) cfg->forecaster_days = static_cast<int>(*v);
+    }
+    if (!cfg) return std::nullopt;
+    p.kind = *cfg;
+    return p;
+  }
   if (*type == "TargetTrackingScaling") {
     if (!tt.IsDefined()) {
       ctx_.error(n, f.sub("TargetTrackingScalingPolicyConfiguration"), "required for PolicyType TargetTrackingScaling");
@@ -202,6 +225,92 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
   if (!ok) return std::nullopt;
   p.kind = cfg;
   return p;
+}
+
+std::optional<PredictiveScalingConfig> Loader::read_predictive(const YAML::Node& n, const std::string& path) {
+  Fields c(ctx_, n, path, "PredictiveScalingPolicyConfiguration");
+  if (!c.valid()) return std::nullopt;
+  PredictiveScalingConfig cfg;
+  bool ok = true;
+  if (auto m = c.choice("Mode", {"ForecastOnly", "ForecastAndScale"})) cfg.forecast_and_scale = *m == "ForecastAndScale";
+  // "The amount of time ... the start time can be advanced": 0-3600 s, below the forecast's 1-hour interval.
+  if (auto v = c.integer("SchedulingBufferTime", 0, 3600)) {
+    if (*v >= 3600) {
+      ctx_.error(n["SchedulingBufferTime"], c.sub("SchedulingBufferTime"), "must be less than the forecast's 3600-second interval");
+      ok = false;
+    }
+    cfg.scheduling_buffer = std::chrono::seconds(*v);
+  }
+  auto breach = c.choice("MaxCapacityBreachBehavior", {"HonorMaxCapacity", "IncreaseMaxCapacity"});
+  cfg.increase_max_capacity = breach && *breach == "IncreaseMaxCapacity";
+  auto buffer = c.integer("MaxCapacityBuffer", 0, 100);
+  if (buffer) cfg.max_capacity_buffer_percent = static_cast<int>(*buffer);
+  if (cfg.increase_max_capacity && !buffer) {
+    ctx_.error(n, c.sub("MaxCapacityBuffer"), "required with MaxCapacityBreachBehavior IncreaseMaxCapacity");
+    ok = false;
+  }
+  if (!cfg.increase_max_capacity && buffer) {
+    ctx_.error(n["MaxCapacityBuffer"], c.sub("MaxCapacityBuffer"), "only used with MaxCapacityBreachBehavior IncreaseMaxCapacity");
+    ok = false;
+  }
+  auto specs = c.get("MetricSpecifications", true);
+  if (!specs.IsDefined()) return std::nullopt;
+  if (!detail::expect_sequence(ctx_, specs, c.sub("MetricSpecifications"))) return std::nullopt;
+  if (specs.size() != 1) {
+    ctx_.error(specs, c.sub("MetricSpecifications"), "give exactly one metric specification (AWS supports one)");
+    return std::nullopt;
+  }
+  const std::string sp = idx(c.sub("MetricSpecifications"), 0);
+  Fields m(ctx_, specs[0], sp, "PredictiveScalingMetricSpecification");
+  if (!m.valid()) return std::nullopt;
+  auto target = m.number("TargetValue", 1e-9, 1e12, true);
+  if (target) cfg.target_value = *target;
+  else ok = false;
+  // The families: a metric pair's name, its load metric's and its scaling metric's.
+  static const std::vector<std::string> kPairs = {"ECSServiceCPUUtilization", "ECSServiceMemoryUtilization", "ALBRequestCount"};
+  static const std::vector<std::string> kLoads = {"ECSServiceTotalCPUUtilization", "ECSServiceTotalMemoryUtilization", "TotalALBRequestCount"};
+  static const std::vector<std::string> kScalings = {"ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization",
+                                                     "ALBRequestCountPerTarget"};
+  auto family = [](const std::vector<std::string>& list, const std::string& v) { return std::find(list.begin(), list.end(), v) - list.begin(); };
+  const bool pair = m.has("PredefinedMetricPairSpecification");
+  std::optional<std::ptrdiff_t> fam;
+  if (pair) {
+    for (const char* key : {"PredefinedLoadMetricSpecification", "PredefinedScalingMetricSpecification"})
+      if (m.has(key)) {
+        ctx_.error(m.get(key), m.sub(key), "give a PredefinedMetricPairSpecification or a load and a scaling metric, not both");
+        ok = false;
+      }
+    Fields pf(ctx_, m.get("PredefinedMetricPairSpecification"), m.sub("PredefinedMetricPairSpecification"),
+              "PredictiveScalingPredefinedMetricPairSpecification");
+    if (auto v = pf.choice("PredefinedMetricType", kPairs, true)) fam = family(kPairs, *v);
+  } else if (!m.has("CustomizedLoadMetricSpecification") && !m.has("CustomizedScalingMetricSpecification") &&
+             !m.has("CustomizedCapacityMetricSpecification")) {
+    Fields lf(ctx_, m.get("PredefinedLoadMetricSpecification", true), m.sub("PredefinedLoadMetricSpecification"),
+              "PredictiveScalingPredefinedLoadMetricSpecification");
+    Fields sf(ctx_, m.get("PredefinedScalingMetricSpecification", true), m.sub("PredefinedScalingMetricSpecification"),
+              "PredictiveScalingPredefinedScalingMetricSpecification");
+    auto l = lf.valid() ? lf.choice("PredefinedMetricType", kLoads, true) : std::nullopt;
+    auto s = sf.valid() ? sf.choice("PredefinedMetricType", kScalings, true) : std::nullopt;
+    if (l && s) {
+      if (family(kLoads, *l) != family(kScalings, *s)) {
+        ctx_.error(m.node(), m.path(),
+                   "a load metric of one family with a scaling metric of another (" + *l + " with " + *s +
+                       ") is not modelled: AWS learns how the two relate, which ecsim does not; use the pair " +
+                       kPairs[static_cast<std::size_t>(family(kLoads, *l))] + " or " + kPairs[static_cast<std::size_t>(family(kScalings, *s))]);
+        ok = false;
+      } else {
+        fam = family(kLoads, *l);
+      }
+    }
+  }
+  if (!fam) return std::nullopt;
+  cfg.metric = static_cast<PredictiveMetric>(*fam);
+  if (cfg.metric != PredictiveMetric::kAlbRequestCount && cfg.target_value > 100) {
+    ctx_.error(specs[0]["TargetValue"], m.sub("TargetValue"), "a utilization target is a percentage (at most 100)");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return cfg;
 }
 
 }  // namespace ecsim::scenarios::loader

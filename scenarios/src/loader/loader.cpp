@@ -232,14 +232,63 @@ std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t rep
   return build(config, replication, {});
 }
 
+namespace {
+
+// Predictive scaling's history before t=0: the service's demand per hour over its history
+// window, as the policy's load metric (CPU: the tasks' summed utilization serving it all at
+// the task definition's requestsPerSecond; ALB: requests per minute).
+std::vector<scaling::HourlyLoad> predictive_history(const ScenarioConfig& config, const ServiceConfig& s,
+                                                    const PredictiveScalingConfig& p) {
+  std::vector<scaling::HourlyLoad> out;
+  const auto max_s = config.timings.auto_scaling.predictive_max_history.count() / 1000;
+  std::int64_t from = 0;
+  switch (s.load_history.kind) {
+    case LoadHistory::Kind::kNone: return out;
+    case LoadHistory::Kind::kDefault:
+      if (!std::holds_alternative<TraceLoad>(s.load)) return out;
+      from = config.start_unix_seconds - max_s;
+      break;
+    case LoadHistory::Kind::kFrom: from = std::max(s.load_history.from_unix_seconds, config.start_unix_seconds - max_s); break;
+  }
+  const double per_task = config.task_definitions[s.task_definition].requests_per_second;
+  for (const auto& h : demand_history(s.load, config.start_unix_seconds, from)) {
+    double load = 0;
+    switch (p.metric) {
+      case PredictiveMetric::kCpu: load = per_task > 0 ? 100.0 * h.mean_rps / per_task : 0.0; break;
+      case PredictiveMetric::kAlbRequestCount: load = 60.0 * h.mean_rps; break;
+      case PredictiveMetric::kMemory: continue;  // refused by the loader
+    }
+    out.push_back(scaling::HourlyLoad{h.hour_unix, load, h.covered_seconds});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication, ExtraPolicies extra) {
+  return build(config, replication, std::move(extra), {});
+}
+
+std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication, ExtraPolicies extra,
+                                 ExtraForecasters forecasters) {
   std::vector<std::unique_ptr<ServiceScaler>> scalers;
   for (const auto& s : config.services) {
     if (!s.auto_scaling) {
       scalers.push_back(nullptr);
       continue;
     }
-    auto scaler = scaling::make_auto_scaler(*s.auto_scaling, config.timings.auto_scaling, config.start_unix_seconds);
+    scaling::PolicyContext context;
+    context.timings = config.timings.auto_scaling;
+    context.start_unix_seconds = config.start_unix_seconds;
+    for (const auto& p : s.auto_scaling->policies)
+      if (const auto* pc = std::get_if<PredictiveScalingConfig>(&p.kind)) {
+        context.history = predictive_history(config, s, *pc);
+        if (auto it = forecasters.find(s.name); it != forecasters.end()) {
+          context.forecaster = std::move(it->second);
+          forecasters.erase(it);
+        }
+      }
+    auto scaler = scaling::make_auto_scaler(*s.auto_scaling, context);
     if (auto it = extra.find(s.name); it != extra.end()) {
       for (auto& p : it->second) scaler->add_policy(std::move(p));
       extra.erase(it);
@@ -249,6 +298,9 @@ std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t rep
   if (!extra.empty())
     throw std::invalid_argument("policies for service '" + extra.begin()->first +
                                 "': no such service with autoScaling (give it MinCapacity and MaxCapacity)");
+  if (!forecasters.empty())
+    throw std::invalid_argument("forecaster for service '" + forecasters.begin()->first +
+                                "': no such service with a PredictiveScaling policy");
   return std::make_unique<Simulator>(config, placement::make_default_placer(), std::move(scalers), replication);
 }
 

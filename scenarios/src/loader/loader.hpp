@@ -231,6 +231,7 @@ class Loader {
   std::optional<AutoScalingConfig> read_auto_scaling(const YAML::Node& n, const std::string& path);
 
   std::optional<ScalingPolicyConfig> read_policy(const YAML::Node& n, const std::string& path);
+  std::optional<PredictiveScalingConfig> read_predictive(const YAML::Node& n, const std::string& path);
 
   // --- runTasks -----------------------------------------------------------------------------------
   void read_run_tasks(const YAML::Node& n);

@@ -127,6 +127,26 @@ void Loader::read_services(const YAML::Node& n) {
                            (cpu ? "CPUUtilization" : "MemoryUtilization") + " at 20 seconds: add monitoring: {metricConfigurations: [{metricNames: [" +
                            (cpu ? "CPUUtilization" : "MemoryUtilization") + "], resolutionSeconds: 20}]}");
         }
+    if (s.auto_scaling) {
+      int predictive = 0;
+      for (const auto& p : s.auto_scaling->policies) {
+        const auto* pc = std::get_if<PredictiveScalingConfig>(&p.kind);
+        if (!pc) continue;
+        if (++predictive == 2)
+          ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
+                     "a second PredictiveScaling policy ('" + p.name + "') is not modelled: ecsim runs one per service; keep one");
+        const bool history = s.load_history.kind == LoadHistory::Kind::kFrom ||
+                             (s.load_history.kind == LoadHistory::Kind::kDefault && std::holds_alternative<TraceLoad>(s.load));
+        if (pc->metric == PredictiveMetric::kMemory && history)
+          ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
+                     "policy '" + p.name + "': ECSServiceMemoryUtilization learnt from the load before `start` is not modelled "
+                     "(the history gives requests, not how many tasks held them in memory): use ECSServiceCPUUtilization or "
+                     "ALBRequestCount, or set load.history: none so that the policy learns from the run's own datapoints");
+        if (pc->metric == PredictiveMetric::kAlbRequestCount && !s.load_balanced)
+          ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
+                     "policy '" + p.name + "' forecasts ALBRequestCount, which needs the service behind a load balancer (loadBalancers)");
+      }
+    }
     if (td && cfg_.task_definitions[*td].requests_per_second <= 0) {
       const bool needs = !std::holds_alternative<std::monostate>(s.load) || s.auto_scaling;
       if (needs)
@@ -245,6 +265,28 @@ void Loader::read_load(Fields& f, ServiceConfig& s) {
     s.load = tl;
   } else l.get("trace");
   if (kinds != 1) ctx_.error(n, l.path(), "give exactly one of: constant, diurnal, trace");
+  // The load before `start` that predictive scaling learns from.
+  if (auto h = l.get("history"); h.IsDefined()) {
+    if (h.IsScalar()) {
+      if (h.as<std::string>() == "none") s.load_history.kind = LoadHistory::Kind::kNone;
+      else ctx_.error(h, l.sub("history"), "expected `none` or a mapping with `start` (a UTC time) or `days`");
+    } else {
+      Fields hf(ctx_, h, l.sub("history"));
+      auto start = hf.str("start");
+      auto days = hf.number("days", 1.0 / 24.0, 3650);
+      if (start && days) ctx_.error(h, hf.path(), "give `start` or `days`, not both");
+      else if (start) {
+        auto ms = parse_utc_millis(*start);
+        if (!ms) ctx_.error(h["start"], hf.sub("start"), "'" + *start + "' is not a UTC time like \"2024-03-01T08:00:00Z\"");
+        else if (*ms / 1000 >= cfg_.start_unix_seconds) ctx_.error(h["start"], hf.sub("start"), "the history must start before the run's `start`");
+        else s.load_history = LoadHistory{LoadHistory::Kind::kFrom, *ms / 1000};
+      } else if (days) {
+        s.load_history = LoadHistory{LoadHistory::Kind::kFrom, cfg_.start_unix_seconds - static_cast<std::int64_t>(std::llround(*days * 86400))};
+      } else if (hf.valid()) {
+        ctx_.error(h, hf.path(), "give `start` (a UTC time) or `days`");
+      }
+    }
+  }
 }
 
 }  // namespace ecsim::scenarios::loader

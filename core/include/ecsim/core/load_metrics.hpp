@@ -37,9 +37,12 @@ class ScalingDriver {
   void on(const events::ScheduledScaling& e);
   /// Schedules the service's next scheduled action (within the horizon).
   void schedule_next(int service);
+  /// Schedules its first one, at or after t=0 (a predictive forecast is due at creation).
+  void schedule_first(int service);
 
  private:
   void apply(int service, const std::optional<ScalingAction>& action);
+  void emit_notes(int service);
   World& w_;
   ModelScheduler& sched_;
   const Recorder& rec_;

@@ -30,6 +30,17 @@ class LoadSource {
 /// Throws std::runtime_error if a trace cannot be read.
 std::unique_ptr<LoadSource> make_load_source(const LoadConfig& load, std::int64_t start_unix_seconds);
 
+/// One UTC hour of demand before t=0: the mean requests/s over the part of the hour with data.
+struct HourlyDemand {
+  std::int64_t hour_unix = 0;
+  double mean_rps = 0;
+  double covered_seconds = 0;
+};
+/// The demand of a load over [from, start) (Unix seconds), per UTC hour, replayed exactly as a
+/// run from `from` would replay it. A trace has data from its first row on; a constant or
+/// diurnal load everywhere (the diurnal curve keeps its phase relative to `start`).
+std::vector<HourlyDemand> demand_history(const LoadConfig& load, std::int64_t start_unix_seconds, std::int64_t from_unix_seconds);
+
 /// Reads a CSV trace row by row: the time column (ms since the Unix epoch) and a value.
 class CsvTraceReader {
  public:

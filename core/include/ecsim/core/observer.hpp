@@ -39,6 +39,7 @@ enum class RecordKind {
   kInstanceTerminated,
   kInstanceSpotInterruptionWarning,
   kManagedScaling,
+  kPredictiveForecast,
 };
 
 /// The events.csv spelling of a kind (ECS-style upper snake case).

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ecsim/core/time.hpp"
 
@@ -18,6 +19,20 @@ struct MetricDatapoint {
   std::optional<double> cpu_percent;
   std::optional<double> memory_percent;
   std::optional<double> requests_per_target;  ///< ALBRequestCountPerTarget: requests per healthy target in the period
+  /// The load metrics of predictive scaling: the sum over the running tasks of their CPU and
+  /// memory utilization (percent, averaged over the period; absent with cpu_percent), and the
+  /// requests that reached the service in the period (RequestCount's Sum).
+  std::optional<double> cpu_total_percent;
+  std::optional<double> memory_total_percent;
+  double requests = 0;
+};
+
+/// What a predictive scaling policy holds for one instant (timeseries.csv): the forecast of the
+/// hour that contains it and the capacity it has scheduled now (SchedulingBufferTime earlier).
+struct ForecastView {
+  std::optional<double> load;          ///< the load forecast of this hour
+  std::optional<int> capacity;         ///< the capacity forecast of this hour
+  std::optional<int> scheduled;        ///< the capacity applied now (ForecastAndScale only)
 };
 
 /// What a scaling policy or scheduled action did: the new desired count and why.
@@ -41,6 +56,13 @@ class ServiceScaler {
   virtual std::optional<SimTime> next_scheduled(SimTime after) const = 0;
   /// Runs the scheduled actions due at `now`.
   virtual std::optional<ScalingAction> on_scheduled(SimTime now, int desired) = 0;
+  /// The first scheduled time at or after t=0 (a predictive forecast can be due at t=0;
+  /// scheduled actions fire strictly after it, as next_scheduled(0) gives).
+  virtual std::optional<SimTime> first_scheduled() const { return next_scheduled(SimTime{}); }
+  /// The predictive forecast in force at `now`, if the scaler has a predictive policy.
+  virtual std::optional<ForecastView> forecast(SimTime) const { return std::nullopt; }
+  /// Notes for the event log (forecasts made, maximum capacity raised) since the last call.
+  virtual std::vector<std::string> take_notes() { return {}; }
 };
 
 }  // namespace ecsim

@@ -183,6 +183,7 @@ struct ServiceState {
   std::unique_ptr<ServiceScaler> scaler;
   SimTime acc_last{};
   double acc_busy_ms = 0, acc_running_ms = 0, acc_healthy_ms = 0, acc_requests = 0;
+  double acc_task_ms = 0, acc_busy_task_ms = 0;  ///< running tasks and their busy share, integrated (task-ms)
   std::deque<MetricDatapoint> unpublished;
 };
 

@@ -11,6 +11,7 @@
 #include "ecsim/core/config.hpp"
 #include "ecsim/core/service_scaler.hpp"
 #include "ecsim/scaling/metric_alarm.hpp"
+#include "ecsim/scaling/predictive.hpp"
 #include "ecsim/scaling/schedule.hpp"
 #include "ecsim/scaling/scaling_policy.hpp"
 
@@ -23,8 +24,9 @@ std::unique_ptr<ScalingPolicy> make_target_tracking(std::string name, const Targ
 /// Step scaling: one alarm, step adjustments relative to its threshold.
 std::unique_ptr<ScalingPolicy> make_step_scaling(std::string name, const StepScalingConfig& config);
 /// The policy registry: one overload per alternative of ScalingPolicyConfig::kind.
-std::unique_ptr<ScalingPolicy> make_policy(std::string name, const TargetTrackingConfig& config, const AutoScalingTimings& timings);
-std::unique_ptr<ScalingPolicy> make_policy(std::string name, const StepScalingConfig& config, const AutoScalingTimings& timings);
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const TargetTrackingConfig& config, const PolicyContext& context);
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const StepScalingConfig& config, const PolicyContext& context);
+std::unique_ptr<ScalingPolicy> make_policy(std::string name, const PredictiveScalingConfig& config, const PolicyContext& context);
 
 /// The ServiceScaler the simulator drives.
 class AutoScaler final : public ServiceScaler {
@@ -37,7 +39,10 @@ class AutoScaler final : public ServiceScaler {
   int max_capacity() const override { return max_; }
   std::optional<ScalingAction> on_datapoint(const MetricDatapoint& d, SimTime now, int desired) override;
   std::optional<SimTime> next_scheduled(SimTime after) const override;
+  std::optional<SimTime> first_scheduled() const override;
   std::optional<ScalingAction> on_scheduled(SimTime now, int desired) override;
+  std::optional<ForecastView> forecast(SimTime now) const override;
+  std::vector<std::string> take_notes() override;
 
  private:
   struct PolicyState {
@@ -51,7 +56,10 @@ class AutoScaler final : public ServiceScaler {
     Schedule schedule;
   };
   std::optional<std::int64_t> fire_time(const Scheduled& s, std::int64_t after_unix) const;
+  std::optional<SimTime> next_time(SimTime after, bool inclusive) const;
   int clamp(int v) const;
+  /// The highest capacity any policy holds as a floor for scale-in now (predictive scaling).
+  std::optional<int> scale_in_floor(SimTime now) const;
 
   int min_, max_;
   std::int64_t start_unix_;
@@ -60,6 +68,7 @@ class AutoScaler final : public ServiceScaler {
 };
 
 /// Builds the scaler for a service's AutoScalingConfig with the built-in policies.
+std::unique_ptr<AutoScaler> make_auto_scaler(const AutoScalingConfig& config, const PolicyContext& context);
 std::unique_ptr<AutoScaler> make_auto_scaler(const AutoScalingConfig& config, const AutoScalingTimings& timings,
                                              std::int64_t start_unix_seconds);
 

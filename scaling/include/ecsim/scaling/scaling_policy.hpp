@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ecsim/core/service_scaler.hpp"
 #include "ecsim/core/time.hpp"
@@ -18,6 +19,8 @@ struct ScalingDecision {
   Direction direction = Direction::kNone;
   int new_capacity = 0;
   std::string reason;
+  /// A new MaxCapacity for the scalable target (predictive IncreaseMaxCapacity), kept after.
+  std::optional<int> raise_max_capacity;
 };
 
 /// The behaviour every scaling policy implements: datapoints and `now` in, a decision out.
@@ -35,6 +38,19 @@ class ScalingPolicy {
   virtual bool needs_consensus_to_scale_in() const { return false; }
   /// Whether this policy can ever ask for scale-in (DisableScaleIn: no).
   virtual bool scales_in() const { return true; }
+
+  /// Policies that act on a clock of their own (predictive scaling's hourly schedule and its
+  /// forecast refreshes): the first wake-up strictly after `after` (at or after it when
+  /// `inclusive`), and what to do then. `min`/`max` are the scalable target's bounds now.
+  virtual std::optional<SimTime> next_wakeup(SimTime /*after*/, bool /*inclusive*/) const { return std::nullopt; }
+  virtual ScalingDecision on_wakeup(SimTime /*now*/, int /*desired*/, int /*min*/, int /*max*/) { return {}; }
+  /// The capacity below which no other policy may scale in now (predictive: the capacity it
+  /// has scheduled for this hour, "the larger wins").
+  virtual std::optional<int> scale_in_floor(SimTime /*now*/) const { return std::nullopt; }
+  /// The forecast in force at `now` (outputs), for a predictive policy.
+  virtual std::optional<ForecastView> forecast(SimTime /*now*/) const { return std::nullopt; }
+  /// Notes for the event log since the last call (a forecast was made).
+  virtual std::vector<std::string> take_notes() { return {}; }
 };
 
 /// Target tracking's proportional rule: ceil(current * metric / target). Integer-exact for

@@ -21,7 +21,8 @@ namespace ecsim::scenarios {
 
 /// Header of timeseries.csv: the contract's columns, then ecsim's additions.
 inline constexpr const char* kTimeseriesCsvHeader =
-    "t,service,desired,pending,running,healthy,cpu,requestsPerSecond,costUsd,capacityProvider,servedRequestsPerSecond";
+    "t,service,desired,pending,running,healthy,cpu,requestsPerSecond,costUsd,capacityProvider,servedRequestsPerSecond,"
+    "forecastLoad,forecastCapacity,scheduledCapacity";
 
 /// Writes one timeseries.csv row per sample per service and per capacity provider.
 class TimeseriesCsvWriter : public Observer {
@@ -80,9 +81,9 @@ class EventTable : public Observer {
 class TimeseriesTable : public Observer {
  public:
   void on_sample(const Simulator& sim, SimTime now) override;
-  std::vector<double> t, cpu, requests_per_second, cost_usd, served_requests_per_second;
+  std::vector<double> t, cpu, requests_per_second, cost_usd, served_requests_per_second, forecast_load;
   TextColumn service, capacity_provider;
-  IntColumn desired, pending, running, healthy;
+  IntColumn desired, pending, running, healthy, forecast_capacity, scheduled_capacity;
 };
 
 /// tasks.csv as columns; times are seconds, NaN when the task never got there.

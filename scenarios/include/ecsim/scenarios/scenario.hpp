@@ -11,6 +11,7 @@
 
 #include "ecsim/core/config.hpp"
 #include "ecsim/core/simulator.hpp"
+#include "ecsim/scaling/predictive.hpp"
 #include "ecsim/scaling/scaling_policy.hpp"
 
 namespace ecsim::scenarios {
@@ -78,6 +79,11 @@ std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t rep
 /// `autoScaling` for its MinCapacity/MaxCapacity). Throws std::invalid_argument otherwise.
 using ExtraPolicies = std::map<std::string, std::vector<std::unique_ptr<scaling::ScalingPolicy>>>;
 std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication, ExtraPolicies extra);
+/// Same, with forecasters that replace the built-in one of services' PredictiveScaling policies
+/// (each named service needs one). Throws std::invalid_argument otherwise.
+using ExtraForecasters = std::map<std::string, std::shared_ptr<scaling::Forecaster>>;
+std::unique_ptr<Simulator> build(const ScenarioConfig& config, std::uint64_t replication, ExtraPolicies extra,
+                                 ExtraForecasters forecasters);
 
 /// The valid Fargate memory values (MiB) for a cpu value (CPU units); empty if cpu is invalid.
 std::vector<int> fargate_memory_choices(int cpu_units);

@@ -57,9 +57,30 @@ struct StepScalingConfig {
   AlarmConfig alarm;
 };
 
+/// The load metric a predictive scaling policy forecasts, with its scaling metric: a predefined
+/// metric pair (or the same family's load and scaling metrics given one by one).
+enum class PredictiveMetric {
+  kCpu,              ///< ECSServiceCPUUtilization: load ECSServiceTotalCPUUtilization, scaling ...AverageCPUUtilization
+  kMemory,           ///< ECSServiceMemoryUtilization: load ...TotalMemoryUtilization, scaling ...AverageMemoryUtilization
+  kAlbRequestCount,  ///< ALBRequestCount: load TotalALBRequestCount, scaling ALBRequestCountPerTarget (per minute)
+};
+
+/// PutScalingPolicy with PolicyType PredictiveScaling (PredictiveScalingPolicyConfiguration).
+struct PredictiveScalingConfig {
+  PredictiveMetric metric = PredictiveMetric::kCpu;
+  double target_value = 70;        ///< the scaling metric's target: capacity = ceil(load / target)
+  bool forecast_and_scale = false;  ///< Mode: ForecastOnly (default) or ForecastAndScale
+  SimDuration scheduling_buffer = 300s;  ///< SchedulingBufferTime: capacity applied this much before each hour
+  bool increase_max_capacity = false;    ///< MaxCapacityBreachBehavior IncreaseMaxCapacity
+  int max_capacity_buffer_percent = 0;   ///< MaxCapacityBuffer
+  /// ecsim's built-in forecaster (AWS does not publish its model): the mean of the same hour of
+  /// the day over the last `forecaster_days` days of history.
+  int forecaster_days = 7;
+};
+
 struct ScalingPolicyConfig {
   std::string name;
-  std::variant<TargetTrackingConfig, StepScalingConfig> kind;
+  std::variant<TargetTrackingConfig, StepScalingConfig, PredictiveScalingConfig> kind;
 };
 
 /// PutScheduledAction: `schedule` is at(...), rate(...) or cron(...) in UTC.

@@ -39,4 +39,15 @@ struct TraceLoad {
 };
 using LoadConfig = std::variant<std::monostate, ConstantLoad, DiurnalLoad, TraceLoad>;
 
+/// The load before t=0 that a predictive scaling policy learns from (`load.history`).
+struct LoadHistory {
+  enum class Kind {
+    kDefault,  ///< a trace's rows before `start` (at most predictiveMaxHistory); a formula load: none
+    kNone,     ///< no history: the policy learns from the run's own datapoints
+    kFrom,     ///< the load from `from_unix_seconds` to `start` (a formula load is evaluated there)
+  };
+  Kind kind = Kind::kDefault;
+  std::int64_t from_unix_seconds = 0;
+};
+
 }  // namespace ecsim

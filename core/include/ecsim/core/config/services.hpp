@@ -37,6 +37,7 @@ struct ServiceConfig {
   bool daemon = false;  ///< schedulingStrategy DAEMON: one task per active container instance
   PlacementRulesConfig placement;
   LoadConfig load;
+  LoadHistory load_history;
   std::optional<AutoScalingConfig> auto_scaling;
   /// monitoring.metricConfigurations: CPUUtilization / MemoryUtilization at 20 s.
   bool cpu_high_resolution = false, memory_high_resolution = false;

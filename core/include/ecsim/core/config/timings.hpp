@@ -55,6 +55,13 @@ struct AutoScalingTimings {
   int target_tracking_scale_out_datapoints = 3;  ///< 3 of 3 above target
   int target_tracking_scale_in_datapoints = 15;  ///< 15 of 15 below the low threshold
   double target_tracking_scale_in_factor = 0.9;  ///< low threshold = factor * target
+  /// Predictive scaling (Application Auto Scaling user guide, "How predictive scaling works"):
+  /// "at least 24 hours of data" before the first forecast, "up to the past 14 days" analysed,
+  /// "an hourly forecast ... for the next 48 hours", "updated every 6 hours".
+  SimDuration predictive_min_history = 24h;
+  SimDuration predictive_max_history = 14 * 24h;
+  int predictive_forecast_hours = 48;
+  SimDuration predictive_refresh = 6h;
 };
 /// EC2 container instances and cluster auto scaling.
 struct Ec2Timings {
