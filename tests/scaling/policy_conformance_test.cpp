@@ -35,8 +35,18 @@ ScalingPolicyConfig step(AdjustmentType type, Comparison cmp, double threshold, 
   return {"step", c};
 }
 
+ScalingPolicyConfig predictive(PredictiveMetric m, double target) {
+  PredictiveScalingConfig c;
+  c.metric = m;
+  c.target_value = target;
+  c.forecast_and_scale = true;
+  return {"predictive", c};
+}
+
 std::vector<Sample> samples() {
   return {
+      {"PredictiveCpu", predictive(PredictiveMetric::kCpu, 50)},
+      {"PredictiveAlbRequests", predictive(PredictiveMetric::kAlbRequestCount, 100)},
       {"TargetTrackingCpu", tt(MetricType::kCpuUtilization, 50)},
       {"TargetTrackingMemory", tt(MetricType::kMemoryUtilization, 60)},
       {"TargetTrackingAlbRequests", tt(MetricType::kAlbRequestCountPerTarget, 1000)},
@@ -50,9 +60,12 @@ std::vector<Sample> samples() {
   };
 }
 
+// Every kind gets the same context: a day of history before t=0 whose hour h held 100 h
+// (CPU: percent summed over tasks; ALB: requests a minute), so clock-driven kinds act too.
 std::unique_ptr<ScalingPolicy> build(const ScalingPolicyConfig& c) {
-  const AutoScalingTimings timings;
-  return std::visit([&](const auto& kind) { return make_policy(c.name, kind, scaling::PolicyContext{timings}); }, c.kind);
+  PolicyContext ctx;
+  for (int h = 0; h < 24; ++h) ctx.history.push_back(HourlyLoad{(h - 24) * 3600LL, 100.0 * h + 100.0, 3600});
+  return std::visit([&](const auto& kind) { return make_policy(c.name, kind, ctx); }, c.kind);
 }
 
 // A day of one-minute datapoints: metrics swing between idle and overload (seeded), with
@@ -67,6 +80,9 @@ std::vector<MetricDatapoint> datapoints(std::uint64_t seed) {
       d.cpu_percent = std::clamp(load, 0.0, 100.0);
       d.memory_percent = 20 + 0.6 * *d.cpu_percent;
       d.requests_per_target = 20 * *d.cpu_percent;
+      d.cpu_total_percent = 10 * *d.cpu_percent;
+      d.memory_total_percent = 10 * *d.memory_percent;
+      d.requests = 10 * *d.requests_per_target;
     }
     out.push_back(d);
   }
@@ -76,8 +92,19 @@ std::vector<MetricDatapoint> datapoints(std::uint64_t seed) {
 std::vector<std::tuple<int, int, std::string>> run(ScalingPolicy& p, const std::vector<MetricDatapoint>& ds) {
   std::vector<std::tuple<int, int, std::string>> out;
   const int desired = 10;
+  SimTime clock{};
+  bool first = true;
   for (const auto& d : ds) {
-    const auto dec = p.evaluate(d, d.start + d.period + SimDuration{60'000}, desired, desired);
+    const SimTime now = d.start + d.period + SimDuration{60'000};
+    // A kind on its own clock wakes at the times it names, in order, up to this datapoint.
+    for (auto w = p.next_wakeup(clock, first); w && *w <= now; w = p.next_wakeup(clock, false)) {
+      EXPECT_GE(*w, clock) << "wake-ups must not go back in time";
+      first = false;
+      clock = *w;
+      const auto dec = p.on_wakeup(*w, desired, 1, 100);
+      out.emplace_back(static_cast<int>(dec.direction), dec.new_capacity, dec.reason);
+    }
+    const auto dec = p.evaluate(d, now, desired, desired);
     out.emplace_back(static_cast<int>(dec.direction), dec.new_capacity, dec.reason);
   }
   return out;
