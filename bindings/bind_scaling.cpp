@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <stdexcept>
+
 #include "bindings.hpp"
 #include "ecsim/scaling/scaling_policy.hpp"
 
@@ -33,6 +36,30 @@ scaling::ScalingDecision PythonPolicy::evaluate(const MetricDatapoint& d, SimTim
   if (capacity > desired) return {D::kOut, capacity, "python policy"};
   if (capacity < desired) return {D::kIn, capacity, "python policy"};
   return {};
+}
+
+PythonForecaster::PythonForecaster(py::object obj) : obj_(std::move(obj)) {
+  name_ = py::hasattr(obj_, "name") ? std::string(py::str(obj_.attr("name"))) : std::string("python");
+}
+
+PythonForecaster::~PythonForecaster() {
+  py::gil_scoped_acquire gil;
+  obj_ = py::object();
+}
+
+std::vector<double> PythonForecaster::forecast(const std::vector<scaling::HourlyLoad>& history, std::int64_t first_hour_unix,
+                                               int hours) {
+  py::gil_scoped_acquire gil;
+  py::list h;
+  for (const auto& x : history) h.append(py::make_tuple(x.hour_unix, x.load, x.covered_seconds));
+  py::object r = obj_.attr("forecast")(h, first_hour_unix, hours);
+  auto out = r.cast<std::vector<double>>();
+  if (static_cast<int>(out.size()) != hours)
+    throw std::runtime_error("forecaster '" + name_ + "' returned " + std::to_string(out.size()) + " values; " +
+                             std::to_string(hours) + " hourly values are needed");
+  for (double v : out)
+    if (!std::isfinite(v) || v < 0) throw std::runtime_error("forecaster '" + name_ + "' returned a negative or non-finite load");
+  return out;
 }
 
 void bind_scaling(py::module_& m) {

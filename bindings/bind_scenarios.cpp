@@ -140,18 +140,21 @@ auto run_interruptibly(Simulator& sim, Body&& body) -> decltype(body()) {
 // Builds and runs one configured scenario (the GIL released while C++ alone works) and returns
 // the summary and the outputs asked for.
 py::dict run_config(const ScenarioConfig& cfg, std::uint64_t replication, bool events, bool timeseries, bool tasks,
-                    const py::dict& policies, bool csv) {
+                    const py::dict& policies, bool csv, const py::dict& forecasters = py::dict()) {
   scenarios::ExtraPolicies extra;
   for (auto [service, list] : policies)
     for (auto p : list) extra[py::str(service)].push_back(std::make_unique<PythonPolicy>(py::reinterpret_borrow<py::object>(p)));
-  const bool python_policies = !extra.empty();
+  scenarios::ExtraForecasters extra_forecasters;
+  for (auto [service, f] : forecasters)
+    extra_forecasters[py::str(service)] = std::make_shared<PythonForecaster>(py::reinterpret_borrow<py::object>(f));
+  const bool python_policies = !extra.empty() || !extra_forecasters.empty();
   std::unique_ptr<Simulator> sim;
   try {
     if (python_policies) {
-      sim = scenarios::build(cfg, replication, std::move(extra));
+      sim = scenarios::build(cfg, replication, std::move(extra), std::move(extra_forecasters));
     } else {
       py::gil_scoped_release release;
-      sim = scenarios::build(cfg, replication, std::move(extra));
+      sim = scenarios::build(cfg, replication, std::move(extra), std::move(extra_forecasters));
     }
   } catch (const std::invalid_argument& e) {
     throw py::value_error(e.what());
@@ -230,16 +233,17 @@ void bind_scenarios(py::module_& m) {
   m.def(
       "run",
       [](const scenarios::ScenarioSource& src, std::optional<std::uint64_t> seed, std::uint64_t replication, bool events,
-         bool timeseries, bool tasks, const py::dict& policies, bool csv) {
+         bool timeseries, bool tasks, const py::dict& policies, bool csv, const py::dict& forecasters) {
         std::optional<ScenarioConfig> cfg;
         {
           py::gil_scoped_release release;  // loading is C++ only: other Python threads go on
           cfg.emplace(configure(src, seed));
         }
-        return run_config(*cfg, replication, events, timeseries, tasks, policies, csv);
+        return run_config(*cfg, replication, events, timeseries, tasks, policies, csv, forecasters);
       },
       py::arg("source"), py::arg("seed") = py::none(), py::arg("replication") = 0, py::arg("events") = true,
       py::arg("timeseries") = true, py::arg("tasks") = false, py::arg("policies") = py::dict(), py::arg("csv") = false,
+      py::arg("forecasters") = py::dict(),
       "Run a scenario to its horizon without the GIL. Returns the summary JSON and, per output, column tables\n"
       "(csv=False) or the CSV texts (csv=True).");
   m.def(

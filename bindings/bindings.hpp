@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "ecsim/scaling/predictive.hpp"
 #include "ecsim/scaling/scaling_policy.hpp"
 
 namespace ecsim::bindings {
@@ -29,6 +30,21 @@ class PythonPolicy final : public scaling::ScalingPolicy {
   py::object obj_;
   std::string name_;
   SimDuration out_{}, in_{};
+};
+
+/// Adapts a Python object with `name` and `forecast(history, first_hour, hours) -> list[float]`
+/// to the C++ Forecaster interface: `history` is a list of (hour start in Unix seconds, mean
+/// load, covered seconds) tuples, oldest first; `first_hour` a Unix time on the hour.
+class PythonForecaster final : public scaling::Forecaster {
+ public:
+  explicit PythonForecaster(py::object obj);
+  ~PythonForecaster() override;
+  std::string name() const override { return name_; }
+  std::vector<double> forecast(const std::vector<scaling::HourlyLoad>& history, std::int64_t first_hour_unix, int hours) override;
+
+ private:
+  py::object obj_;
+  std::string name_;
 };
 
 void bind_core(py::module_& m);

@@ -233,3 +233,44 @@ def test_a_python_policy_changes_the_outcome():
     assert acts["detail"].str.contains("policy=floor7").all()
     with pytest.raises(ValueError, match="no such service"):
         ecsim.run(sc, policies={"nope": [Floor7()]})
+
+
+class Flat(ecsim.Forecaster):
+    """Forecasts 1,200 % of summed CPU for every hour: 20 tasks at the 60 % target."""
+
+    name = "flat1200"
+
+    def __init__(self):
+        self.calls = []
+
+    def forecast(self, history, first_hour, hours):
+        self.calls.append((len(history), history[0][0], history[-1][0], first_hour, hours))
+        return [1200.0] * hours
+
+
+def test_a_python_forecaster_replaces_the_built_in_one():
+    sc = ecsim.load(ROOT / "scenarios" / "examples" / "worldcup_predictive.yaml").set("duration", "3h")
+    f = Flat()
+    res = ecsim.run(sc, forecasters={"site": f})
+    start = 898473600  # 1998-06-22T00:00:00Z
+    # One forecast, at creation: 14 days of hourly history ending the hour before start.
+    assert f.calls == [(336, start - 336 * 3600, start - 3600, start, 48)]
+    ev = res.events
+    forecasts = ev[ev["kind"] == "PREDICTIVE_SCALING_FORECAST"]
+    assert forecasts["detail"].str.contains("forecaster=flat1200").all() and len(forecasts) == 1
+    ts = res.timeseries[res.timeseries["service"] == "site"]
+    assert (ts["forecastCapacity"] == 20).all() and (ts["scheduledCapacity"] == 20).all()
+    assert ts["forecastLoad"].eq(1200.0).all()
+    assert ts["desired"].min() == 20  # raised at t=0 (before the first sample) and never scaled in below
+    with pytest.raises(ValueError, match="no such service with a PredictiveScaling policy"):
+        ecsim.run(sc, forecasters={"nope": Flat()})
+
+
+def test_a_forecaster_that_returns_the_wrong_length_is_an_error():
+    class Short(ecsim.Forecaster):
+        def forecast(self, history, first_hour, hours):
+            return [1.0]
+
+    sc = ecsim.load(ROOT / "scenarios" / "examples" / "worldcup_predictive.yaml").set("duration", "1h")
+    with pytest.raises(RuntimeError, match="returned 1 values; 48 hourly values are needed"):
+        ecsim.run(sc, forecasters={"site": Short()})

@@ -19,6 +19,7 @@ from . import _core
 from ._core import ScenarioError, Simulator, clamp_capacity, distribute_tasks, proportional_capacity
 
 __all__ = [
+    "Forecaster",
     "Result",
     "Scenario",
     "ScenarioError",
@@ -201,15 +202,37 @@ class ScalingPolicy:
         raise NotImplementedError
 
 
+class Forecaster:
+    """Base class for a predictive scaling forecaster written in Python. It replaces ecsim's
+    built-in one (the mean of the same hour over the last days) for a service's PredictiveScaling
+    policy: pass it to run(..., forecasters={"service": MyForecaster()}).
+
+    forecast() gets the history the policy holds (at most 14 days): a list of
+    (hour_start_unix_seconds, mean_load, covered_seconds) tuples, oldest first, where the load is
+    the policy's load metric (CPU or memory: the tasks' utilization summed, percent; ALB: requests
+    a minute). It returns `hours` hourly loads from `first_hour` (Unix seconds, on the hour).
+    ecsim turns each into capacity, ceil(load / TargetValue), and schedules it as AWS does.
+    It is called once per forecast (every 6 hours), so a slow model costs little.
+    """
+
+    name = "python-forecaster"
+
+    def forecast(self, history: list[tuple[int, float, float]], first_hour: int, hours: int) -> list[float]:
+        raise NotImplementedError
+
+
 def run(scenario: Scenario, seed: int | None = None, replication: int = 0, *, events: bool = True,
         timeseries: bool = True, tasks: bool = False,
-        policies: dict[str, list[ScalingPolicy]] | None = None, csv: bool = False) -> Result:
+        policies: dict[str, list[ScalingPolicy]] | None = None, csv: bool = False,
+        forecasters: dict[str, Forecaster] | None = None) -> Result:
     """Runs a scenario to its horizon. Releases the GIL while it runs, so threads run in parallel.
 
     `policies` adds Python ScalingPolicy objects to services by name (the service needs
-    `autoScaling` for its bounds). `csv=True` also keeps the exact CSV texts
-    (`Result.events_csv`), as the command line writes them."""
-    return Result(_core.run(scenario._source, seed, replication, events, timeseries, tasks, policies or {}, csv))
+    `autoScaling` for its bounds). `forecasters` replaces the built-in forecaster of services'
+    PredictiveScaling policies by name (see Forecaster). `csv=True` also keeps the exact CSV
+    texts (`Result.events_csv`), as the command line writes them."""
+    return Result(_core.run(scenario._source, seed, replication, events, timeseries, tasks, policies or {}, csv,
+                            forecasters or {}))
 
 
 def aws_fields() -> list[dict[str, Any]]:
