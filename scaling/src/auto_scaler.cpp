@@ -247,6 +247,12 @@ std::optional<ForecastView> AutoScaler::forecast(SimTime now) const {
   return std::nullopt;
 }
 
+std::optional<ForecastStats> AutoScaler::forecast_stats() const {
+  for (const auto& ps : policies_)
+    if (auto f = ps.policy->forecast_stats()) return f;
+  return std::nullopt;
+}
+
 std::vector<std::string> AutoScaler::take_notes() {
   std::vector<std::string> out;
   for (auto& ps : policies_)

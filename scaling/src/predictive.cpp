@@ -149,8 +149,12 @@ class PredictiveScaling final : public ScalingPolicy {
                                         config_.scheduling_buffer.count() > 0
                                             ? fmt::format(", {} s early", config_.scheduling_buffer.count() / 1000)
                                             : std::string());
-    if (d.raise_max_capacity) notes_.push_back(fmt::format("policy={} raises MaxCapacity from {} to {}", name_, max, *d.raise_max_capacity));
+    if (d.raise_max_capacity) {
+      notes_.push_back(fmt::format("policy={} raises MaxCapacity from {} to {}", name_, max, *d.raise_max_capacity));
+      stats_.max_capacity_raised_to = d.raise_max_capacity;
+    }
     if (to > desired) {
+      ++stats_.capacity_raises;
       d.direction = ScalingDecision::Direction::kOut;
       d.new_capacity = to;
       d.reason = why;
@@ -177,11 +181,33 @@ class PredictiveScaling final : public ScalingPolicy {
 
   std::vector<std::string> take_notes() override { return std::exchange(notes_, {}); }
 
+  std::optional<ForecastStats> forecast_stats() const override {
+    ForecastStats out = stats_;
+    Score s = scored_;
+    for (const auto& [hour, b] : history_) score(s, hour, b);
+    out.hours_compared = s.hours;
+    out.mean_absolute_percent_error = s.hours > 0 ? s.ape_sum / s.hours : 0.0;
+    return out;
+  }
+
  private:
   struct Bucket {
     double weighted = 0;  // load x seconds
     double seconds = 0;
   };
+  struct Score {
+    int hours = 0;
+    double ape_sum = 0;  // absolute percentage errors, summed
+  };
+
+  // A whole hour with a forecast in force when it began and a non-zero load adds its error.
+  void score(Score& s, std::int64_t hour, const Bucket& b) const {
+    auto it = predicted_.find(hour);
+    if (it == predicted_.end() || b.seconds < 3600.0 - 1e-6 || b.weighted <= 0) return;
+    const double actual = b.weighted / b.seconds;
+    ++s.hours;
+    s.ape_sum += 100.0 * std::abs(it->second - actual) / actual;
+  }
 
   std::int64_t unix_ms(SimTime t) const { return ctx_.start_unix_seconds * 1000 + to_millis(t); }
   SimTime sim_time(std::int64_t unix_ms) const { return at_millis(unix_ms - ctx_.start_unix_seconds * 1000); }
@@ -213,7 +239,11 @@ class PredictiveScaling final : public ScalingPolicy {
     const std::int64_t now_unix = floor_div(unix_ms(now), 1000);
     const std::int64_t window_start = now_unix - ctx_.timings.predictive_max_history.count() / 1000;
     // Hours wholly before the window are forgotten.
-    while (!history_.empty() && history_.begin()->first + kHour <= window_start) history_.erase(history_.begin());
+    while (!history_.empty() && history_.begin()->first + kHour <= window_start) {
+      score(scored_, history_.begin()->first, history_.begin()->second);
+      predicted_.erase(history_.begin()->first);
+      history_.erase(history_.begin());
+    }
     std::vector<HourlyLoad> history;
     double covered = 0;
     for (const auto& [hour, b] : history_) {
@@ -233,6 +263,12 @@ class PredictiveScaling final : public ScalingPolicy {
     load_.resize(static_cast<std::size_t>(hours), load_.empty() ? 0.0 : load_.back());
     capacity_.clear();
     for (double l : load_) capacity_.push_back(predictive_capacity(l, config_.target_value));
+    ++stats_.forecasts;
+    // The forecast in force when an hour begins is the one its error is measured against.
+    for (std::size_t i = 0; i < load_.size(); ++i) {
+      const std::int64_t hour = first_hour_ + static_cast<std::int64_t>(i) * kHour;
+      if (hour >= now_unix || !predicted_.count(hour)) predicted_[hour] = load_[i];
+    }
     const auto peak = std::max_element(capacity_.begin(), capacity_.end()) - capacity_.begin();
     notes_.push_back(fmt::format("policy={} metric={} forecaster={} history={:.4g}h from={} hours={} capacity={}..{} peak={}", name_,
                                  metric_pair_name(config_.metric), ctx_.forecaster->name(), covered / 3600.0, utc_hour(first_hour_),
@@ -248,6 +284,9 @@ class PredictiveScaling final : public ScalingPolicy {
   std::vector<double> load_;
   std::vector<int> capacity_;
   std::vector<std::string> notes_;
+  std::map<std::int64_t, double> predicted_;  // hour -> the load forecast in force when it began
+  Score scored_;                              // hours already forgotten
+  ForecastStats stats_;
 };
 
 }  // namespace

@@ -408,6 +408,14 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
     }
     sj["deployments"] = deps;
     sj["scalingActions"] = s.scaling_actions;
+    if (auto fs = s.scaler ? s.scaler->forecast_stats() : std::nullopt) {
+      Json pj{{"forecasts", fs->forecasts},
+              {"scaleOuts", fs->capacity_raises},
+              {"hoursCompared", fs->hours_compared},
+              {"loadForecastMeanAbsolutePercentError", r6(fs->mean_absolute_percent_error)}};
+      pj["maxCapacityRaisedTo"] = fs->max_capacity_raised_to ? Json(*fs->max_capacity_raised_to) : Json(nullptr);
+      sj["predictiveScaling"] = pj;
+    }
     services[cfg.services[i].name] = sj;
   }
   j["services"] = services;

@@ -171,11 +171,31 @@ TEST(PredictiveScaling, HonorsMaxCapacityOrRaisesItWithTheBuffer) {
   auto s = scaler(c, flat, 1, 40);
   EXPECT_EQ(s->on_scheduled(at_s(0), 1)->desired, 50);
   EXPECT_EQ(s->max_capacity(), 55);  // 50 x 1.10, and it stays
+  EXPECT_EQ(s->forecast_stats()->max_capacity_raised_to, 55);
   EXPECT_NE(s->take_notes().back().find("raises MaxCapacity from 40 to 55"), std::string::npos);
   c.max_capacity_buffer_percent = 0;
   auto z = scaler(c, flat, 1, 40);
   EXPECT_EQ(z->on_scheduled(at_s(0), 1)->desired, 50);
   EXPECT_EQ(z->max_capacity(), 50);
+}
+
+TEST(PredictiveScaling, ForecastErrorIsMeasuredOnWholeHours) {
+  // Forecast 600 for every hour; the run measures 660 in hour 0 and 500 in hour 1 (whole hours),
+  // and 30 minutes of hour 2 (not compared): (60/660 + 100/500) / 2 = 14.5454...%.
+  auto s = scaler(config(), daily_history(1, [](int) { return 600.0; }));
+  s->on_scheduled(at_s(0), 1);
+  for (int m = 0; m < 150; ++m) {
+    MetricDatapoint d{at_s(m * 60), 60s};
+    d.cpu_total_percent = m < 60 ? 660 : 500;
+    s->on_datapoint(d, at_s(m * 60 + 60), 10);
+  }
+  auto st = s->forecast_stats();
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->forecasts, 1);
+  EXPECT_EQ(st->capacity_raises, 1);
+  EXPECT_EQ(st->hours_compared, 2);
+  EXPECT_NEAR(st->mean_absolute_percent_error, (60.0 / 660 + 100.0 / 500) / 2 * 100, 1e-9);
+  EXPECT_FALSE(st->max_capacity_raised_to);
 }
 
 TEST(PredictiveScaling, ForecastOnlyWritesTheForecastAndNeverActs) {

@@ -35,6 +35,17 @@ struct ForecastView {
   std::optional<int> scheduled;        ///< the capacity applied now (ForecastAndScale only)
 };
 
+/// How a predictive policy's forecasts did over the run (summary.json): forecasts made and, for
+/// each whole hour of the run that had one, the error of the load forecast in force when the
+/// hour began against the load measured.
+struct ForecastStats {
+  int forecasts = 0;
+  int capacity_raises = 0;      ///< scale-outs the policy made
+  int hours_compared = 0;
+  double mean_absolute_percent_error = 0;
+  std::optional<int> max_capacity_raised_to;  ///< IncreaseMaxCapacity's last raise
+};
+
 /// What a scaling policy or scheduled action did: the new desired count and why.
 struct ScalingAction {
   int desired = 0;
@@ -61,6 +72,7 @@ class ServiceScaler {
   virtual std::optional<SimTime> first_scheduled() const { return next_scheduled(SimTime{}); }
   /// The predictive forecast in force at `now`, if the scaler has a predictive policy.
   virtual std::optional<ForecastView> forecast(SimTime) const { return std::nullopt; }
+  virtual std::optional<ForecastStats> forecast_stats() const { return std::nullopt; }
   /// Notes for the event log (forecasts made, maximum capacity raised) since the last call.
   virtual std::vector<std::string> take_notes() { return {}; }
 };

@@ -42,6 +42,7 @@ class AutoScaler final : public ServiceScaler {
   std::optional<SimTime> first_scheduled() const override;
   std::optional<ScalingAction> on_scheduled(SimTime now, int desired) override;
   std::optional<ForecastView> forecast(SimTime now) const override;
+  std::optional<ForecastStats> forecast_stats() const override;
   std::vector<std::string> take_notes() override;
 
  private:

@@ -49,6 +49,7 @@ class ScalingPolicy {
   virtual std::optional<int> scale_in_floor(SimTime /*now*/) const { return std::nullopt; }
   /// The forecast in force at `now` (outputs), for a predictive policy.
   virtual std::optional<ForecastView> forecast(SimTime /*now*/) const { return std::nullopt; }
+  virtual std::optional<ForecastStats> forecast_stats() const { return std::nullopt; }
   /// Notes for the event log since the last call (a forecast was made).
   virtual std::vector<std::string> take_notes() { return {}; }
 };
