@@ -18,21 +18,7 @@ constexpr std::int64_t kHour = 3600;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-std::string utc_hour(std::int64_t at_unix) {
-  // Civil date from days since the epoch (Howard Hinnant's algorithm).
-  const std::int64_t days = floor_div(at_unix, 86400);
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = floor_div(z, 146097);
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = yoe + era * 400 + (m <= 2);
-  const std::int64_t secs = at_unix - days * 86400;
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}Z", y, m, d, secs / 3600, secs % 3600 / 60);
-}
+std::string utc_hour(std::int64_t at_unix) { return format_utc(at_unix * 1000); }
 
 class SameHourMean final : public Forecaster {
  public:

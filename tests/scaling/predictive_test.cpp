@@ -95,10 +95,10 @@ TEST(PredictiveScaling, ForecastsAtCreationAndSchedulesEachHourTheBufferEarly) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->desired, 10);
   EXPECT_EQ(a->policy, "forecast");
-  EXPECT_NE(a->reason.find("forecast capacity 10 for the hour from 1998-06-22T00:00Z"), std::string::npos) << a->reason;
+  EXPECT_NE(a->reason.find("forecast capacity 10 for the hour from 1998-06-22T00:00:00Z"), std::string::npos) << a->reason;
   auto notes = s->take_notes();
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_NE(notes[0].find("history=24h from=1998-06-22T00:00Z hours=48 capacity=2..20 peak=1998-06-22T01:00Z"), std::string::npos)
+  EXPECT_NE(notes[0].find("history=24h from=1998-06-22T00:00:00Z hours=48 capacity=2..20 peak=1998-06-22T01:00:00Z"), std::string::npos)
       << notes[0];
   // Hour 1 is applied 300 s before it starts.
   EXPECT_EQ(s->next_scheduled(at_s(0)), at_s(3300));
@@ -145,7 +145,7 @@ TEST(PredictiveScaling, RefreshesEverySixHoursAndNeedsADayOfHistory) {
   auto a = s->on_scheduled(at_s(6 * kH), 1);
   ASSERT_TRUE(a);
   EXPECT_EQ(a->desired, 10);
-  EXPECT_NE(s->take_notes()[0].find("history=24h from=1998-06-22T06:00Z"), std::string::npos);
+  EXPECT_NE(s->take_notes()[0].find("history=24h from=1998-06-22T06:00:00Z"), std::string::npos);
 }
 
 TEST(PredictiveScaling, OnlyTheLastFourteenDaysAreUsed) {
