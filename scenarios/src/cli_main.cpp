@@ -87,6 +87,7 @@ void print_human_summary(const std::string& summary_text, const std::filesystem:
                              rt["waitSeconds"]["p95"].get<double>());
   }
   std::cout << "  outputs: " << dir.string() << '\n';
+  std::cout << "  report:  python -m ecsim report " << dir.string() << "   (one HTML file with the charts; needs plotly)\n";
 }
 
 // `ecsim compare A.yaml B.yaml ...`: every option is validated first (all problems of all
@@ -138,6 +139,7 @@ int run_compare_command(const std::vector<std::string>& files, const std::vector
       }
       std::cout << fmt::format("(means over {} replication{}; every summary metric per run: {})\n", replications,
                                replications == 1 ? "" : "s", (dir / "compare.csv").string());
+      std::cout << "(charts of one option: ecsim run OPTION.yaml --out DIR, then python -m ecsim report DIR)\n";
     }
     if (g_interrupt) {
       std::cerr << fmt::format("\necsim: interrupted; {} keeps the finished runs, the others are marked interrupted\n",

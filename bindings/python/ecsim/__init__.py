@@ -20,6 +20,7 @@ from ._core import ScenarioError, Simulator, clamp_capacity, distribute_tasks, p
 
 __all__ = [
     "Forecaster",
+    "report",
     "Result",
     "Scenario",
     "ScenarioError",
@@ -243,3 +244,4 @@ def aws_fields() -> list[dict[str, Any]]:
 
 
 from ._sweep import compare, sweep  # noqa: E402  (needs Scenario and run)
+from ._report import report  # noqa: E402
