@@ -4,6 +4,8 @@
 #include "ecsim/core/cost_model.hpp"
 
 #include <algorithm>
+#include <numeric>
+#include <tuple>
 
 namespace ecsim {
 
@@ -117,6 +119,167 @@ double CostModel::fee_share(const ContainerInstance& in) const {
 void CostModel::advance_split(ContainerInstance& in, SimTime now) const {
   std::tie(in.usd_per_reserved_vcpu, in.usd_per_reserved_gb) = split_marks(in, now);
   in.split_at = std::max(in.split_at, billed_until(in, now));
+}
+
+// --- Savings Plans ---------------------------------------------------------------------------
+namespace {
+constexpr std::int64_t kHourMs = 3'600'000;
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// Adds `qty` units over [a, b) (Unix ms) to usage[hour - first][slot], split at UTC hours.
+void spread(std::vector<double>& usage, std::size_t slots, std::int64_t first_hour, std::size_t slot, std::int64_t a,
+            std::int64_t b, double qty) {
+  while (a < b) {
+    const std::int64_t hour = floor_div(a, kHourMs);
+    const std::int64_t cut = std::min(b, (hour + 1) * kHourMs);
+    const auto h = static_cast<std::size_t>(hour - first_hour);
+    if (h * slots + slot < usage.size()) usage[h * slots + slot] += qty * static_cast<double>(cut - a) / kMsPerHour;
+    a = cut;
+  }
+}
+
+// The Fargate slots of a task: 0/1 x86 vCPU and GB, 2/3 ARM.
+std::size_t fargate_slot(const TaskDefinitionConfig& td) { return td.architecture == CpuArchitecture::kArm64 ? 2 : 0; }
+
+// An EC2 Instance plan covers its family ("m5" covers m5.large, not m5a.large) in its region.
+bool in_family(const std::string& type, const std::string& family) {
+  return type.size() > family.size() && type.compare(0, family.size(), family) == 0 && type[family.size()] == '.';
+}
+}  // namespace
+
+void CostModel::book_fargate_usage(World& w, const Task& t, SimTime from, SimTime to) {
+  if (is_spot(t.provider) || to <= from) return;
+  const auto& td = w.config.task_definitions[t.task_definition];
+  const std::int64_t start_ms = w.config.start_unix_seconds * 1000;
+  const std::int64_t first_hour = floor_div(start_ms, kHourMs);
+  std::int64_t a = start_ms + to_millis(from);
+  const std::int64_t b = start_ms + to_millis(to);
+  const std::size_t slot = fargate_slot(td);
+  while (a < b) {
+    const std::int64_t hour = floor_div(a, kHourMs);
+    const std::int64_t cut = std::min(b, (hour + 1) * kHourMs);
+    const auto h = static_cast<std::size_t>(hour - first_hour);
+    if (w.fargate_usage_by_hour.size() <= h) w.fargate_usage_by_hour.resize(h + 1, {0, 0, 0, 0});
+    const double hours = static_cast<double>(cut - a) / kMsPerHour;
+    w.fargate_usage_by_hour[h][slot] += td.cpu_units / 1024.0 * hours;
+    w.fargate_usage_by_hour[h][slot + 1] += td.memory_mib / 1024.0 * hours;
+    a = cut;
+  }
+}
+
+Bill CostModel::bill(SimTime until) const {
+  const auto& cfg = w_.config;
+  const auto& pr = cfg.pricing;
+  Bill b;
+  const std::int64_t start_ms = cfg.start_unix_seconds * 1000;
+  const std::int64_t end_ms = start_ms + to_millis(until);
+  const std::int64_t first_hour = floor_div(start_ms, kHourMs);
+  const std::int64_t hours = std::max<std::int64_t>(1, floor_div(end_ms - 1, kHourMs) - first_hour + 1);
+  // Usage slots: the four Fargate ones, then one per EC2 instance type (On-Demand instance-hours).
+  const std::size_t slots = 4 + cfg.instance_types.size();
+  std::vector<double> od(slots, 0.0);
+  od[0] = pr.fargate_x86.usd_per_vcpu_hour;
+  od[1] = pr.fargate_x86.usd_per_gb_hour;
+  od[2] = pr.fargate_arm.usd_per_vcpu_hour;
+  od[3] = pr.fargate_arm.usd_per_gb_hour;
+  for (std::size_t k = 0; k < cfg.instance_types.size(); ++k) od[4 + k] = cfg.instance_types[k].on_demand_usd_per_hour;
+  std::vector<double> usage(static_cast<std::size_t>(hours) * slots, 0.0);
+  for (std::size_t h = 0; h < w_.fargate_usage_by_hour.size() && h < static_cast<std::size_t>(hours); ++h)
+    for (std::size_t k = 0; k < 4; ++k) usage[h * slots + k] += w_.fargate_usage_by_hour[h][k];
+  double fargate_list = 0, fargate_usage_cost = 0;
+  for (int p = 0; p < kNumBuiltinProviders; ++p) {
+    const double c = provider_cost(p, until);
+    if (is_spot(p)) b.spot += c;
+    else fargate_list += c;
+  }
+  for (const Task& t : w_.tasks) {
+    if (!World::live(t) || cfg.is_asg(t.provider) || is_spot(t.provider) || !t.has_pulled || until <= t.pull_started) continue;
+    const auto& td = cfg.task_definitions[t.task_definition];
+    const std::size_t slot = fargate_slot(td);
+    const std::int64_t a = start_ms + to_millis(t.pull_started);
+    spread(usage, slots, first_hour, slot, a, end_ms, td.cpu_units / 1024.0);
+    spread(usage, slots, first_hour, slot + 1, a, end_ms, td.memory_mib / 1024.0);
+  }
+  for (std::size_t h = 0; h < static_cast<std::size_t>(hours); ++h)
+    for (std::size_t k = 0; k < 4; ++k) fargate_usage_cost += usage[h * slots + k] * od[k];
+  b.other += fargate_list - fargate_usage_cost;  // ephemeral storage above 20 GiB
+  for (const auto& in : w_.instances) {
+    const double cost = instance_cost(in, until);
+    const double fee = cost * fee_share(in);
+    b.other += fee;
+    if (in.spot) {
+      b.spot += cost - fee;
+      continue;
+    }
+    const SimTime end = billed_until(in, until);
+    if (end <= in.launched) continue;
+    SimDuration billed = end - in.launched;
+    if (in.state == InstanceState::kTerminated) billed = std::max(billed, pr.ec2_minimum_billed);
+    const std::int64_t a = start_ms + to_millis(in.launched);
+    spread(usage, slots, first_hour, 4 + static_cast<std::size_t>(in.type), a, a + billed.count(), 1.0);
+  }
+  // Each hour: every plan's commitment for the part of the hour the run and its term share;
+  // EC2 Instance plans first, then Compute plans; within each, the (plan, usage) pairs with the
+  // highest savings percentage first (ties: the lower rate), until commitment or usage runs out.
+  const auto& plans = pr.savings_plans;
+  b.plans.assign(plans.size(), {});
+  auto rate_of = [&](const SavingsPlanConfig& p, std::size_t slot) -> std::optional<double> {
+    switch (slot) {
+      case 0: return p.fargate_vcpu;
+      case 1: return p.fargate_gb;
+      case 2: return p.fargate_arm_vcpu;
+      case 3: return p.fargate_arm_gb;
+      default: {
+        const std::size_t k = slot - 4;
+        if (p.type == SavingsPlanConfig::Type::kEc2Instance && !in_family(cfg.instance_types[k].name, p.instance_family))
+          return std::nullopt;
+        return k < p.ec2.size() ? p.ec2[k] : std::nullopt;
+      }
+    }
+  };
+  struct Pair {
+    int order;  // 0: EC2 Instance plans, 1: Compute
+    double savings, rate;
+    std::size_t plan, slot;
+  };
+  std::vector<Pair> pairs;
+  std::vector<bool> eligible(slots, false);
+  for (std::size_t p = 0; p < plans.size(); ++p)
+    for (std::size_t k = 0; k < slots; ++k)
+      if (auto r = rate_of(plans[p], k); r && od[k] > 0) {
+        pairs.push_back({plans[p].type == SavingsPlanConfig::Type::kEc2Instance ? 0 : 1, 1.0 - *r / od[k], *r, p, k});
+        eligible[k] = true;
+      }
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) {
+    return std::tie(x.order, y.savings, x.rate, x.plan, x.slot) < std::tie(y.order, x.savings, y.rate, y.plan, y.slot);
+  });
+  std::vector<double> left(plans.size());
+  for (std::int64_t h = 0; h < hours; ++h) {
+    const std::int64_t hour_start = (first_hour + h) * kHourMs, hour_end = hour_start + kHourMs;
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+      const std::int64_t from = std::max({hour_start, start_ms, plans[p].start_unix_seconds * 1000});
+      const std::int64_t to = std::min({hour_end, end_ms, (plans[p].start_unix_seconds + plans[p].duration_seconds) * 1000});
+      left[p] = to > from ? plans[p].commitment_usd_per_hour * static_cast<double>(to - from) / kMsPerHour : 0.0;
+      b.plans[p].committed += left[p];
+      if (to > from) ++b.plans[p].hours;
+    }
+    double* u = &usage[static_cast<std::size_t>(h) * slots];
+    for (std::size_t k = 0; k < slots; ++k)
+      if (eligible[k]) b.eligible_on_demand += u[k] * od[k];
+    for (const Pair& x : pairs) {
+      if (left[x.plan] <= 0 || u[x.slot] <= 0) continue;
+      const double q = std::min(u[x.slot], left[x.plan] / x.rate);
+      left[x.plan] -= q * x.rate;
+      u[x.slot] -= q;
+      b.plans[x.plan].used += q * x.rate;
+      b.plans[x.plan].covered_on_demand += q * od[x.slot];
+      b.savings_plan_covered += q * x.rate;
+      b.covered_on_demand += q * od[x.slot];
+    }
+    for (std::size_t k = 0; k < slots; ++k) b.on_demand += u[k] * od[k];
+    b.unused_commitment += std::accumulate(left.begin(), left.end(), 0.0);
+  }
+  return b;
 }
 
 }  // namespace ecsim

@@ -288,6 +288,7 @@ void Simulator::handle(const ProviderWake& e) {
 double Simulator::accrued_cost(const Task& t, SimTime until) const { return cost_.accrued_cost(t, until); }
 double Simulator::service_cost(int service, SimTime until) const { return cost_.service_cost(service, until); }
 double Simulator::provider_cost(int provider, SimTime until) const { return cost_.provider_cost(provider, until); }
+Bill Simulator::bill(SimTime until) const { return cost_.bill(until); }
 double Simulator::instance_cost(const ContainerInstance& in, SimTime until) const { return cost_.instance_cost(in, until); }
 double Simulator::management_fee(int provider, SimTime until) const { return cost_.management_fee(provider, until); }
 double Simulator::unallocated_cost(int provider, SimTime until) const { return cost_.unallocated_cost(provider, until); }

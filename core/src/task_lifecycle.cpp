@@ -494,6 +494,7 @@ void TaskLifecycle::finalize_stop(std::uint32_t slot) {
   if (t.has_pulled && t.instance == 0) {
     const auto billed = std::max(w_.config.pricing.fargate_minimum_billed, sched_.now() - t.pull_started);
     t.cost_usd = cost_.accrued_cost(t, t.pull_started + billed);
+    CostModel::book_fargate_usage(w_, t, t.pull_started, t.pull_started + billed);
   }
   p.cost_usd += t.cost_usd;
   set_state(t, TaskState::kStopped);

@@ -350,7 +350,37 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
     total += c;
     by_provider[cfg.provider_name(p)] = r6(c);
   }
-  j["cost"] = Json{{"totalUsd", r6(total)}, {"byCapacityProvider", by_provider}};
+  // What is paid: Savings Plans settle each hour; byCapacityProvider stays at the list rates.
+  const Bill bill = sim.bill(end);
+  const bool plans = !cfg.pricing.savings_plans.empty();
+  j["cost"] = Json{{"totalUsd", r6(plans ? bill.total() : total)}, {"byCapacityProvider", by_provider}};
+  j["cost"]["byPricingModel"] = Json{{"savingsPlanCoveredUsd", r6(bill.savings_plan_covered)},
+                                     {"unusedCommitmentUsd", r6(bill.unused_commitment)},
+                                     {"onDemandUsd", r6(bill.on_demand)},
+                                     {"spotUsd", r6(bill.spot)},
+                                     {"otherUsd", r6(bill.other)}};
+  if (plans) {
+    j["cost"]["listPriceUsd"] = r6(total);
+    Json sps = Json::array();
+    for (std::size_t k = 0; k < cfg.pricing.savings_plans.size(); ++k) {
+      const auto& p = cfg.pricing.savings_plans[k];
+      const auto& b = bill.plans[k];
+      Json pj{{"planType", p.type == SavingsPlanConfig::Type::kCompute ? "Compute" : "EC2Instance"},
+              {"commitmentUsdPerHour", p.commitment_usd_per_hour},
+              {"paymentOption", p.payment_option},
+              {"hours", b.hours},
+              {"committedUsd", r6(b.committed)},
+              {"usedUsd", r6(b.used)},
+              {"utilizationPercent", r6(b.committed > 0 ? 100.0 * b.used / b.committed : 0.0)},
+              {"coveredOnDemandEquivalentUsd", r6(b.covered_on_demand)},
+              {"savingsUsd", r6(b.covered_on_demand - b.committed)},
+              {"ratesSource", p.rates_source}};
+      if (!p.instance_family.empty()) pj["instanceFamily"] = p.instance_family;
+      sps.push_back(pj);
+    }
+    j["cost"]["savingsPlans"] = sps;
+    j["cost"]["savingsPlanCoveragePercent"] = r6(bill.eligible_on_demand > 0 ? 100.0 * bill.covered_on_demand / bill.eligible_on_demand : 0.0);
+  }
   // Every rate the run used, with the table row (or override) it came from.
   {
     const auto& pr = cfg.pricing;

@@ -160,6 +160,7 @@ void Loader::read_pricing(const YAML::Node& n) {
     if (ec2_price_overrides_.IsDefined() && !ec2_price_overrides_.IsMap())
       ctx_.error(ec2_price_overrides_, "pricing.ec2.instanceTypes", "expected a mapping of instance type to {onDemandUsdPerHour, spotUsdPerHour}");
   }
+  savings_plans_ = p.get("savingsPlans");
   {
     Fields mi(ctx_, p.get("managedInstances"), "pricing.managedInstances");
     if (auto v = mi.number("managementFeePercentOfOnDemand", 0, 1000)) pr.managed_instances_fee_fraction = *v / 100.0;
@@ -276,6 +277,132 @@ void Loader::check_fargate_rates() {
   ctx_.error(region_node_, "pricing.fargate",
              "the bundled price table has no Fargate rates for region '" + cfg_.region + "', and the scenario runs Fargate tasks; "
              "regions with rates: " + detail::join(detail::fargate_regions()) + " (or give pricing.fargate.usdPerVcpuHour and usdPerGbHour)");
+}
+
+// pricing.savingsPlans: each plan's type, commitment, term and rates. No public table of
+// Savings Plans rates is bundled (scenarios/data/PRICES-README.md), so every rate the run could
+// use must be given: per usage type under `rates`, or as a percentage off On-Demand under
+// `savingsPercent`. A usage the plan could cover without a rate is an error, never skipped.
+void Loader::read_savings_plans() {
+  const YAML::Node& n = savings_plans_;
+  if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "pricing.savingsPlans")) return;
+  const auto on_fargate = [&](bool arm) {
+    auto uses = [&](const std::vector<StrategyItem>& st, int td) {
+      return std::any_of(st.begin(), st.end(), [](const StrategyItem& it) { return it.provider == static_cast<int>(ProviderKind::kFargate); }) &&
+             (cfg_.task_definitions[static_cast<std::size_t>(td)].architecture == CpuArchitecture::kArm64) == arm;
+    };
+    return std::any_of(cfg_.services.begin(), cfg_.services.end(), [&](const ServiceConfig& s) { return uses(s.strategy, s.task_definition); }) ||
+           std::any_of(cfg_.run_tasks.begin(), cfg_.run_tasks.end(), [&](const RunTaskGroupConfig& g) { return uses(g.strategy, g.task_definition); });
+  };
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string path = idx("pricing.savingsPlans", i);
+    Fields f(ctx_, n[i], path);
+    if (!f.valid()) continue;
+    SavingsPlanConfig sp;
+    auto type = f.choice("planType", {"Compute", "EC2Instance"}, true);
+    if (type) sp.type = *type == "Compute" ? SavingsPlanConfig::Type::kCompute : SavingsPlanConfig::Type::kEc2Instance;
+    if (auto v = f.number("commitment", 0, 5000, true)) sp.commitment_usd_per_hour = *v;
+    if (auto v = f.integer("durationSeconds", 1, 1'000'000'000)) {
+      if (*v != 31'536'000 && *v != 94'608'000)
+        ctx_.error(n[i]["durationSeconds"], f.sub("durationSeconds"), "must be 31536000 (1 year) or 94608000 (3 years)");
+      sp.duration_seconds = *v;
+    }
+    if (auto v = f.choice("paymentOption", {"NO_UPFRONT", "PARTIAL_UPFRONT", "ALL_UPFRONT"})) sp.payment_option = *v;
+    sp.start_unix_seconds = cfg_.start_unix_seconds;
+    if (auto v = f.str("start")) {
+      if (auto ms = parse_utc_millis(*v)) sp.start_unix_seconds = *ms / 1000;
+      else ctx_.error(n[i]["start"], f.sub("start"), "'" + *v + "' is not a UTC time like \"2024-03-01T00:00:00Z\"");
+    }
+    Fields e(ctx_, f.get("ecsim"), f.sub("ecsim"));
+    auto family = e.str("instanceFamily");
+    auto region = e.str("region");
+    if (sp.type == SavingsPlanConfig::Type::kEc2Instance) {
+      if (!family) ctx_.error(n[i], f.sub("ecsim.instanceFamily"), "an EC2Instance plan covers one instance family: give ecsim.instanceFamily (for example m5)");
+      else sp.instance_family = *family;
+      if (region && *region != cfg_.region)
+        ctx_.error(n[i]["ecsim"]["region"], e.sub("region"), "the plan's region '" + *region + "' is not the scenario's ('" + cfg_.region +
+                                                                 "'): it would cover nothing");
+    } else if (family || region) {
+      ctx_.error(f.get("ecsim"), f.sub("ecsim"), "a Compute plan covers every family and region: remove ecsim.instanceFamily and region");
+    }
+    e.finish();
+    Fields pct(ctx_, f.get("savingsPercent"), f.sub("savingsPercent"));
+    auto pct_fargate = pct.number("fargate", 0, 100);
+    auto pct_ec2 = pct.number("ec2", 0, 100);
+    pct.finish();
+    Fields r(ctx_, f.get("rates"), f.sub("rates"));
+    auto fargate_rates = [&](const char* key, std::optional<double>* vcpu, std::optional<double>* gb, const FargateRate& od) {
+      Fields fr(ctx_, r.get(key), r.sub(key));
+      *vcpu = fr.number("vcpuHour", 0, 1e6);
+      *gb = fr.number("gbHour", 0, 1e6);
+      fr.finish();
+      if (!*vcpu && pct_fargate) *vcpu = od.usd_per_vcpu_hour * (1 - *pct_fargate / 100);
+      if (!*gb && pct_fargate) *gb = od.usd_per_gb_hour * (1 - *pct_fargate / 100);
+    };
+    if (!type) {
+      r.get("ec2");
+      r.get("fargate");
+      r.get("fargateArm");
+      continue;  // reported: which usage it covers is unknown
+    }
+    if (sp.type == SavingsPlanConfig::Type::kCompute) {
+      fargate_rates("fargate", &sp.fargate_vcpu, &sp.fargate_gb, cfg_.pricing.fargate_x86);
+      fargate_rates("fargateArm", &sp.fargate_arm_vcpu, &sp.fargate_arm_gb, cfg_.pricing.fargate_arm);
+      for (bool arm : {false, true}) {
+        const bool missing = arm ? !(sp.fargate_arm_vcpu && sp.fargate_arm_gb) : !(sp.fargate_vcpu && sp.fargate_gb);
+        if (missing && on_fargate(arm))
+          ctx_.error(n[i], f.sub("rates"), std::string("the scenario runs Fargate ") + (arm ? "ARM" : "x86") +
+                                               " tasks On-Demand, which a Compute plan covers: give rates." + (arm ? "fargateArm" : "fargate") +
+                                               " {vcpuHour, gbHour} (DescribeSavingsPlansOfferingRates gives them) or savingsPercent.fargate");
+      }
+    } else {
+      for (const char* key : {"fargate", "fargateArm"})
+        if (r.has(key)) ctx_.error(r.get(key), r.sub(key), "EC2 Instance Savings Plans do not cover Fargate: remove it");
+      if (pct_fargate) ctx_.error(f.get("savingsPercent")["fargate"], pct.sub("fargate"), "EC2 Instance Savings Plans do not cover Fargate: remove it");
+    }
+    auto ec2 = r.get("ec2");
+    if (ec2.IsDefined() && !ec2.IsMap()) ctx_.error(ec2, r.sub("ec2"), "expected a mapping of instance type to its Savings Plan rate (USD per hour)");
+    sp.ec2.assign(cfg_.instance_types.size(), std::nullopt);
+    std::vector<std::string> missing;
+    for (std::size_t k = 0; k < cfg_.instance_types.size(); ++k) {
+      const auto& t = cfg_.instance_types[k];
+      const bool covers = sp.type == SavingsPlanConfig::Type::kCompute ||
+                          (t.name.size() > sp.instance_family.size() && t.name.compare(0, sp.instance_family.size(), sp.instance_family) == 0 &&
+                           t.name[sp.instance_family.size()] == '.');
+      if (!covers) continue;
+      if (ec2.IsMap() && ec2[t.name].IsDefined()) {
+        try {
+          sp.ec2[k] = ec2[t.name].as<double>();
+        } catch (const YAML::Exception&) {
+          ctx_.error(ec2[t.name], r.sub("ec2." + t.name), "expected a rate in USD per hour");
+        }
+      } else if (pct_ec2) {
+        sp.ec2[k] = t.on_demand_usd_per_hour * (1 - *pct_ec2 / 100);
+      } else {
+        missing.push_back(t.name);
+      }
+    }
+    if (ec2.IsMap())
+      for (auto it = ec2.begin(); it != ec2.end(); ++it) {
+        const auto name = it->first.as<std::string>();
+        const bool known = std::any_of(cfg_.instance_types.begin(), cfg_.instance_types.end(), [&](const InstanceTypeConfig& t) { return t.name == name; });
+        if (!known) ctx_.error(it->first, r.sub("ec2"), "'" + name + "' is not an instance type of any capacity provider here");
+        else if (sp.type == SavingsPlanConfig::Type::kEc2Instance && !sp.instance_family.empty() &&
+                 !(name.size() > sp.instance_family.size() && name.compare(0, sp.instance_family.size(), sp.instance_family) == 0 &&
+                   name[sp.instance_family.size()] == '.'))
+          ctx_.error(it->first, r.sub("ec2"), "'" + name + "' is not in the plan's family " + sp.instance_family +
+                                                  ": an EC2 Instance plan covers one family; use a Compute plan for several");
+      }
+    if (!missing.empty())
+      ctx_.error(n[i], f.sub("rates.ec2"), "no rate for " + detail::join(missing) + " (instance types this plan covers): give rates.ec2.<type> "
+                                           "(DescribeSavingsPlansOfferingRates gives them) or savingsPercent.ec2");
+    r.get("ec2");
+    r.finish();
+    sp.rates_source = std::string(f.has("rates") ? "pricing.savingsPlans[].rates" : "") + (f.has("rates") && f.has("savingsPercent") ? " and " : "") +
+                      (f.has("savingsPercent") ? "savingsPercent off the On-Demand rates" : "");
+    f.finish();
+    if (type) cfg_.pricing.savings_plans.push_back(std::move(sp));
+  }
 }
 
 }  // namespace ecsim::scenarios::loader

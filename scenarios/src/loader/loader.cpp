@@ -119,6 +119,7 @@ ScenarioConfig Loader::load(const YAML::Node& root) {
   read_run_tasks(top.get("runTasks"));
   read_timeline(top.get("timeline"));
   check_fargate_rates();
+  read_savings_plans();
   // Top-level keys starting with "x-" hold YAML anchors for merge keys (as in Docker Compose).
   for (auto it = root.begin(); it != root.end(); ++it)
     if (it->first.IsScalar() && it->first.Scalar().rfind("x-", 0) == 0) top.get(it->first.Scalar());

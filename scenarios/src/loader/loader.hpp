@@ -232,6 +232,7 @@ class Loader {
 
   std::optional<ScalingPolicyConfig> read_policy(const YAML::Node& n, const std::string& path);
   std::optional<PredictiveScalingConfig> read_predictive(const YAML::Node& n, const std::string& path);
+  void read_savings_plans();
 
   // --- runTasks -----------------------------------------------------------------------------------
   void read_run_tasks(const YAML::Node& n);
@@ -259,6 +260,7 @@ class Loader {
   bool task_level_cpu_ = false, task_level_memory_ = false;
   std::vector<std::string> provider_names_;
   YAML::Node ec2_price_overrides_;
+  YAML::Node savings_plans_;                  // pricing.savingsPlans, read after the providers
 };
 
 }  // namespace ecsim::scenarios::loader

@@ -13,6 +13,24 @@ namespace ecsim {
 /// (60 s minimum). On EC2 a task is allocated a share of its instance's cost by AWS split cost
 /// allocation: the instance price is cut into a CPU part and a memory part by weighted
 /// capacity, each part shared by the tasks reserving that resource. All reads are of `World`.
+/// The bill by pricing model (summary.json's cost.byPricingModel): Savings Plans settle each
+/// UTC hour of the run; the rest is at the On-Demand and Spot rates.
+struct Bill {
+  double savings_plan_covered = 0;  ///< commitment used: eligible usage at the plans' rates
+  double unused_commitment = 0;     ///< commitment paid that no usage used
+  double on_demand = 0;             ///< On-Demand usage the plans did not cover
+  double spot = 0;                  ///< Fargate Spot and EC2 Spot
+  double other = 0;                 ///< Fargate ephemeral storage, Managed Instances' fee
+  double eligible_on_demand = 0;    ///< On-Demand-equivalent of the usage plans could cover
+  double covered_on_demand = 0;     ///< ... of the part they did cover
+  struct Plan {
+    double committed = 0, used = 0, covered_on_demand = 0;
+    int hours = 0;  ///< hours of the run within its term (partial first and last hours count)
+  };
+  std::vector<Plan> plans;
+  double total() const { return savings_plan_covered + unused_commitment + on_demand + spot + other; }
+};
+
 class CostModel {
  public:
   explicit CostModel(const World& w) : w_(w) {}
@@ -35,6 +53,10 @@ class CostModel {
   std::pair<double, double> split_marks(const ContainerInstance& in, SimTime until) const;
   /// Brings the instance's cumulative split-cost values up to `now` (before its reservations change).
   void advance_split(ContainerInstance& in, SimTime now) const;
+  /// The bill up to `until`, Savings Plans applied hour by hour.
+  Bill bill(SimTime until) const;
+  /// Books a stopped On-Demand Fargate task's billed interval by hour (Savings Plans only).
+  static void book_fargate_usage(World& w, const Task& t, SimTime from, SimTime to);
 
  private:
   const World& w_;

@@ -104,6 +104,8 @@ class Simulator final {
   double service_cost(int service, SimTime until) const;
   /// Same for a capacity provider: Fargate tasks, or EC2 instances (60 s minimum).
   double provider_cost(int provider, SimTime until) const;
+  /// The bill by pricing model, Savings Plans applied hour by hour.
+  Bill bill(SimTime until) const;
   /// Cost of an instance from launch to `until` (or its termination), 60 s minimum.
   double instance_cost(const ContainerInstance& instance, SimTime until) const;
   /// Of a Managed Instances provider's cost to `until`, the management fee.

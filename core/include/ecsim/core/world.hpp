@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct World {
   std::vector<RunTaskGroupState> groups;
   std::vector<ClusterState> clusters;
   std::vector<ContainerInstance> instances;
+  /// Savings Plans: On-Demand Fargate usage of stopped tasks per UTC hour of the run (x86 vCPU-h,
+  /// x86 GB-h, ARM vCPU-h, ARM GB-h); kept only when the scenario has plans.
+  std::vector<std::array<double, 4>> fargate_usage_by_hour;
   std::vector<TaskDemand> demands;  ///< per task definition
 
   const TaskDemand& demand_of(int task_definition) const { return demands[static_cast<std::size_t>(task_definition)]; }

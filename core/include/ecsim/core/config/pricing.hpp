@@ -21,6 +21,23 @@ struct FargateRate {
   double usd_per_gb_hour = 0.0;
   std::string source;  ///< the table row or override it came from (reported in summary.json)
 };
+/// A Savings Plan (`pricing.savingsPlans[]`): a USD-per-hour commitment charged every hour of
+/// its term, against which eligible On-Demand usage is charged at the plan's rates.
+struct SavingsPlanConfig {
+  enum class Type { kCompute, kEc2Instance };
+  Type type = Type::kCompute;
+  double commitment_usd_per_hour = 0;
+  std::int64_t start_unix_seconds = 0;          ///< the term starts (default: the run's start)
+  std::int64_t duration_seconds = 31'536'000;  ///< 1 year (or 94,608,000: 3 years)
+  std::string payment_option = "NO_UPFRONT";   ///< the rates given are this option's effective rates
+  std::string instance_family;                 ///< EC2Instance: the family covered ("m5")
+  /// The plan's rates, USD per unit-hour; nullopt: not covered. Fargate (x86 and ARM) vCPU and
+  /// GB; EC2 per instance type, indexed like ScenarioConfig::instance_types.
+  std::optional<double> fargate_vcpu, fargate_gb, fargate_arm_vcpu, fargate_arm_gb;
+  std::vector<std::optional<double>> ec2;
+  std::string rates_source;  ///< where the rates came from (the scenario's own or a percentage)
+};
+
 struct PricingConfig {
   FargateRate fargate_x86;
   FargateRate fargate_arm;
@@ -38,6 +55,7 @@ struct PricingConfig {
   /// price ("Amazon ECS pricing" page, transcribed 2026-09-20), is 12.09 %; that the fee is
   /// that share for every type is an assumption (pricing.managedInstances).
   double managed_instances_fee_fraction = 0.037 / 0.306;
+  std::vector<SavingsPlanConfig> savings_plans;
 };
 
 }  // namespace ecsim
