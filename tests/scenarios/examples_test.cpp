@@ -22,7 +22,7 @@ std::vector<std::string> examples() {
   std::vector<std::string> out;
   const fs::path root = fs::path(ECSIM_SOURCE_DIR) / "scenarios" / "examples";
   for (const auto& e : fs::recursive_directory_iterator(root))
-    if (e.path().extension() == ".yaml" && e.path().stem().string().find("grid") == std::string::npos)
+    if (e.path().extension() == ".yaml" && e.path().stem().extension() != ".grid")  // NAME.grid.yaml: a sweep grid
       out.push_back(fs::relative(e.path(), root).replace_extension().string());
   std::sort(out.begin(), out.end());
   return out;

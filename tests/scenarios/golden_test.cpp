@@ -87,7 +87,8 @@ std::vector<fs::path> oracle_scenarios() {
   std::vector<fs::path> out;
   for (const char* dir : {"scenarios/examples", "tests/golden", "tests/validation"})
     for (const auto& e : fs::recursive_directory_iterator(kSource / dir))
-      if (e.path().extension() == ".yaml") out.push_back(fs::relative(e.path(), kSource));
+      if (e.path().extension() == ".yaml" && e.path().stem().extension() != ".grid")  // NAME.grid.yaml: a sweep grid
+        out.push_back(fs::relative(e.path(), kSource));
   std::sort(out.begin(), out.end());
   return out;
 }
