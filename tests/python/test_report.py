@@ -50,6 +50,7 @@ def test_summary_section_holds_the_summary_numbers(predictive_dir):
     assert f"<td>{site['scalingActions']}</td>" in s
     assert f"{site['predictiveScaling']['loadForecastMeanAbsolutePercentError']:.1f} %" in s
     assert "<td>FARGATE</td>" in s
+    assert "id='pricing-models'" in s and f"<td>{summary['cost']['byPricingModel']['onDemandUsd']:,.4f}</td>" in s
 
 
 def test_each_chart_section_plots_its_series(predictive_dir):
@@ -68,6 +69,13 @@ def test_an_ec2_run_from_python_charts_its_instances(tmp_path):
     parts = sections(path.read_text())
     assert "ec2-od instances" in parts["providers"]
     assert "<title>EC2 what-if</title>" in path.read_text()
+
+
+def test_savings_plans_are_reported(tmp_path):
+    res = ecsim.run(ecsim.load(ROOT / "scenarios" / "examples" / "savings_plans" / "fargate_compute_plan.yaml").set("duration", "6h"))
+    s = sections(ecsim.report(res, tmp_path / "sp.html").read_text())["summary"]
+    plan = res.summary["cost"]["savingsPlans"][0]
+    assert f"Savings Plan 0: Compute, 0.15 USD/h, utilization {plan['utilizationPercent']:.1f} %" in s
 
 
 def test_a_run_without_timeseries_says_so(tmp_path):

@@ -105,6 +105,17 @@ def _summary_tables(summary: dict) -> str:
     providers = ("<table><thead><tr><th>capacity provider</th><th>tasks launched</th><th>Spot interruptions</th>"
                  "<th>instances launched</th><th>cost USD</th></tr></thead><tbody>" + "".join(prows) + "</tbody></table>")
     cost = summary.get("cost", {})
+    model = cost.get("byPricingModel")
+    if model:
+        labels = {"savingsPlanCoveredUsd": "Savings Plan covered", "unusedCommitmentUsd": "unused commitment",
+                  "onDemandUsd": "On-Demand", "spotUsd": "Spot", "otherUsd": "other (storage, fees)"}
+        providers += ("<table id='pricing-models'><thead><tr>" + "".join(f"<th>{v}</th>" for v in labels.values())
+                      + "</tr></thead><tbody><tr>" + "".join(f"<td>{model.get(k, 0):,.4f}</td>" for k in labels)
+                      + "</tr></tbody></table>")
+    for i, plan in enumerate(cost.get("savingsPlans", [])):
+        providers += (f"<p>Savings Plan {i}: {html.escape(plan['planType'])}, {plan['commitmentUsdPerHour']} USD/h, "
+                      f"utilization {plan['utilizationPercent']:.1f} %, savings {plan['savingsUsd']:,.4f} USD "
+                      f"(rates: {html.escape(plan.get('ratesSource', ''))}).</p>")
     head = (f"<p class='big'>Total cost <b>{cost.get('totalUsd', 0):,.4f} USD</b> over "
             f"{summary.get('simulatedSeconds', 0) / 3600:,.1f} h simulated, seed {html.escape(str(summary.get('seed', '')))}.</p>")
     return head + services + providers
