@@ -141,10 +141,6 @@ void spread(std::vector<double>& usage, std::size_t slots, std::int64_t first_ho
 // The Fargate slots of a task: 0/1 x86 vCPU and GB, 2/3 ARM.
 std::size_t fargate_slot(const TaskDefinitionConfig& td) { return td.architecture == CpuArchitecture::kArm64 ? 2 : 0; }
 
-// An EC2 Instance plan covers its family ("m5" covers m5.large, not m5a.large) in its region.
-bool in_family(const std::string& type, const std::string& family) {
-  return type.size() > family.size() && type.compare(0, family.size(), family) == 0 && type[family.size()] == '.';
-}
 }  // namespace
 
 void CostModel::book_fargate_usage(World& w, const Task& t, SimTime from, SimTime to) {
@@ -231,7 +227,7 @@ Bill CostModel::bill(SimTime until) const {
       case 3: return p.fargate_arm_gb;
       default: {
         const std::size_t k = slot - 4;
-        if (p.type == SavingsPlanConfig::Type::kEc2Instance && !in_family(cfg.instance_types[k].name, p.instance_family))
+        if (p.type == SavingsPlanConfig::Type::kEc2Instance && !in_instance_family(cfg.instance_types[k].name, p.instance_family))
           return std::nullopt;
         return k < p.ec2.size() ? p.ec2[k] : std::nullopt;
       }

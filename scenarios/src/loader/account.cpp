@@ -366,9 +366,7 @@ void Loader::read_savings_plans() {
     std::vector<std::string> missing;
     for (std::size_t k = 0; k < cfg_.instance_types.size(); ++k) {
       const auto& t = cfg_.instance_types[k];
-      const bool covers = sp.type == SavingsPlanConfig::Type::kCompute ||
-                          (t.name.size() > sp.instance_family.size() && t.name.compare(0, sp.instance_family.size(), sp.instance_family) == 0 &&
-                           t.name[sp.instance_family.size()] == '.');
+      const bool covers = sp.type == SavingsPlanConfig::Type::kCompute || in_instance_family(t.name, sp.instance_family);
       if (!covers) continue;
       if (ec2.IsMap() && ec2[t.name].IsDefined()) {
         try {
@@ -388,8 +386,7 @@ void Loader::read_savings_plans() {
         const bool known = std::any_of(cfg_.instance_types.begin(), cfg_.instance_types.end(), [&](const InstanceTypeConfig& t) { return t.name == name; });
         if (!known) ctx_.error(it->first, r.sub("ec2"), "'" + name + "' is not an instance type of any capacity provider here");
         else if (sp.type == SavingsPlanConfig::Type::kEc2Instance && !sp.instance_family.empty() &&
-                 !(name.size() > sp.instance_family.size() && name.compare(0, sp.instance_family.size(), sp.instance_family) == 0 &&
-                   name[sp.instance_family.size()] == '.'))
+                 !in_instance_family(name, sp.instance_family))
           ctx_.error(it->first, r.sub("ec2"), "'" + name + "' is not in the plan's family " + sp.instance_family +
                                                   ": an EC2 Instance plan covers one family; use a Compute plan for several");
       }

@@ -38,6 +38,12 @@ struct SavingsPlanConfig {
   std::string rates_source;  ///< where the rates came from (the scenario's own or a percentage)
 };
 
+/// Whether an EC2 Instance Savings Plan's family covers an instance type: "m5" covers m5.large,
+/// not m5a.large.
+inline bool in_instance_family(const std::string& type, const std::string& family) {
+  return !family.empty() && type.size() > family.size() && type.compare(0, family.size(), family) == 0 && type[family.size()] == '.';
+}
+
 struct PricingConfig {
   FargateRate fargate_x86;
   FargateRate fargate_arm;
