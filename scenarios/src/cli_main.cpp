@@ -87,7 +87,8 @@ void print_human_summary(const std::string& summary_text, const std::filesystem:
                              rt["waitSeconds"]["p95"].get<double>());
   }
   std::cout << "  outputs: " << dir.string() << '\n';
-  std::cout << "  report:  python -m ecsim report " << dir.string() << "   (one HTML file with the charts; needs plotly)\n";
+  std::cout << "  report:  python -m ecsim report " << dir.string()
+            << "   (one HTML file with the charts; needs the ecsim Python package and plotly, README: A report to look at)\n";
 }
 
 // `ecsim compare A.yaml B.yaml ...`: every option is validated first (all problems of all
