@@ -175,6 +175,7 @@ py::dict run_config(const ScenarioConfig& cfg, std::uint64_t replication, bool e
     d["events"] = py::str(out.events_csv);
     d["timeseries"] = py::str(out.timeseries_csv);
     d["tasks"] = py::str(out.tasks_csv);
+    d["billing"] = py::str(out.billing_csv);
     return d;
   }
   auto out = run_interruptibly(*sim, [&] { return scenarios::run_to_tables(*sim, events, timeseries, tasks); });
@@ -183,6 +184,7 @@ py::dict run_config(const ScenarioConfig& cfg, std::uint64_t replication, bool e
   d["events"] = out.events ? py::object(table(*out.events)) : py::object(py::none());
   d["timeseries"] = out.timeseries ? py::object(table(*out.timeseries)) : py::object(py::none());
   d["tasks"] = out.tasks ? py::object(table(*out.tasks)) : py::object(py::none());
+  d["billing"] = py::str(out.billing_csv);
   return d;
 }
 

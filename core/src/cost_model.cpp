@@ -138,27 +138,32 @@ void spread(std::vector<double>& usage, std::size_t slots, std::int64_t first_ho
   }
 }
 
-// The Fargate slots of a task: 0/1 x86 vCPU and GB, 2/3 ARM.
-std::size_t fargate_slot(const TaskDefinitionConfig& td) { return td.architecture == CpuArchitecture::kArm64 ? 2 : 0; }
-
+// A task's Fargate slots: its vCPU slot (its GB slot follows), On-Demand 0-3, Spot 4-7.
+std::size_t fargate_slot(const TaskDefinitionConfig& td, bool spot) {
+  return (spot ? 4 : 0) + (td.architecture == CpuArchitecture::kArm64 ? 2 : 0);
+}
+constexpr std::size_t kStorageSlot = 8;
 }  // namespace
 
 void CostModel::book_fargate_usage(World& w, const Task& t, SimTime from, SimTime to) {
-  if (is_spot(t.provider) || to <= from) return;
+  if (to <= from) return;
   const auto& td = w.config.task_definitions[t.task_definition];
   const std::int64_t start_ms = w.config.start_unix_seconds * 1000;
   const std::int64_t first_hour = floor_div(start_ms, kHourMs);
   std::int64_t a = start_ms + to_millis(from);
   const std::int64_t b = start_ms + to_millis(to);
-  const std::size_t slot = fargate_slot(td);
+  const std::size_t slot = fargate_slot(td, is_spot(t.provider));
+  const double storage = std::max(0, td.ephemeral_storage_gib - 20);
   while (a < b) {
     const std::int64_t hour = floor_div(a, kHourMs);
     const std::int64_t cut = std::min(b, (hour + 1) * kHourMs);
     const auto h = static_cast<std::size_t>(hour - first_hour);
-    if (w.fargate_usage_by_hour.size() <= h) w.fargate_usage_by_hour.resize(h + 1, {0, 0, 0, 0});
+    if (w.fargate_usage_by_hour.size() <= h) w.fargate_usage_by_hour.resize(h + 1, {});
     const double hours = static_cast<double>(cut - a) / kMsPerHour;
-    w.fargate_usage_by_hour[h][slot] += td.cpu_units / 1024.0 * hours;
-    w.fargate_usage_by_hour[h][slot + 1] += td.memory_mib / 1024.0 * hours;
+    auto& u = w.fargate_usage_by_hour[h];
+    u[slot] += td.cpu_units / 1024.0 * hours;
+    u[slot + 1] += td.memory_mib / 1024.0 * hours;
+    u[kStorageSlot] += storage * hours;
     a = cut;
   }
 }
@@ -171,49 +176,56 @@ Bill CostModel::bill(SimTime until) const {
   const std::int64_t end_ms = start_ms + to_millis(until);
   const std::int64_t first_hour = floor_div(start_ms, kHourMs);
   const std::int64_t hours = std::max<std::int64_t>(1, floor_div(end_ms - 1, kHourMs) - first_hour + 1);
-  // Usage slots: the four Fargate ones, then one per EC2 instance type (On-Demand instance-hours).
-  const std::size_t slots = 4 + cfg.instance_types.size();
-  std::vector<double> od(slots, 0.0);
-  od[0] = pr.fargate_x86.usd_per_vcpu_hour;
-  od[1] = pr.fargate_x86.usd_per_gb_hour;
-  od[2] = pr.fargate_arm.usd_per_vcpu_hour;
-  od[3] = pr.fargate_arm.usd_per_gb_hour;
-  for (std::size_t k = 0; k < cfg.instance_types.size(); ++k) od[4 + k] = cfg.instance_types[k].on_demand_usd_per_hour;
+  b.first_hour_unix = first_hour * 3600;
+  b.hourly.assign(static_cast<std::size_t>(hours), {});
+  // Usage slots: the nine Fargate ones (World::fargate_usage_by_hour), then one per EC2 instance
+  // type (On-Demand instance-hours). Spot and the fee go straight to their hours in USD.
+  const std::size_t nf = World::kFargateUsageSlots;
+  const std::size_t slots = nf + cfg.instance_types.size();
+  std::vector<double> rate(slots, 0.0);
+  const FargateRate* fr[4] = {&pr.fargate_x86, &pr.fargate_arm, &pr.fargate_spot_x86, &pr.fargate_spot_arm};
+  for (std::size_t k = 0; k < 4; ++k) {
+    rate[2 * k] = fr[k]->usd_per_vcpu_hour;
+    rate[2 * k + 1] = fr[k]->usd_per_gb_hour;
+  }
+  rate[kStorageSlot] = pr.ephemeral_usd_per_gb_hour;
+  for (std::size_t k = 0; k < cfg.instance_types.size(); ++k) rate[nf + k] = cfg.instance_types[k].on_demand_usd_per_hour;
   std::vector<double> usage(static_cast<std::size_t>(hours) * slots, 0.0);
   for (std::size_t h = 0; h < w_.fargate_usage_by_hour.size() && h < static_cast<std::size_t>(hours); ++h)
-    for (std::size_t k = 0; k < 4; ++k) usage[h * slots + k] += w_.fargate_usage_by_hour[h][k];
-  double fargate_list = 0, fargate_usage_cost = 0;
-  for (int p = 0; p < kNumBuiltinProviders; ++p) {
-    const double c = provider_cost(p, until);
-    if (is_spot(p)) b.spot += c;
-    else fargate_list += c;
-  }
+    for (std::size_t k = 0; k < nf; ++k) usage[h * slots + k] += w_.fargate_usage_by_hour[h][k];
   for (const Task& t : w_.tasks) {
-    if (!World::live(t) || cfg.is_asg(t.provider) || is_spot(t.provider) || !t.has_pulled || until <= t.pull_started) continue;
+    if (!World::live(t) || cfg.is_asg(t.provider) || !t.has_pulled || until <= t.pull_started) continue;
     const auto& td = cfg.task_definitions[t.task_definition];
-    const std::size_t slot = fargate_slot(td);
+    const std::size_t slot = fargate_slot(td, is_spot(t.provider));
     const std::int64_t a = start_ms + to_millis(t.pull_started);
     spread(usage, slots, first_hour, slot, a, end_ms, td.cpu_units / 1024.0);
     spread(usage, slots, first_hour, slot + 1, a, end_ms, td.memory_mib / 1024.0);
+    spread(usage, slots, first_hour, kStorageSlot, a, end_ms, std::max(0, td.ephemeral_storage_gib - 20));
   }
-  for (std::size_t h = 0; h < static_cast<std::size_t>(hours); ++h)
-    for (std::size_t k = 0; k < 4; ++k) fargate_usage_cost += usage[h * slots + k] * od[k];
-  b.other += fargate_list - fargate_usage_cost;  // ephemeral storage above 20 GiB
+  // Spot instances and the Managed Instances fee: USD per hour, spread into one-slot series.
+  std::vector<double> spot_usd(static_cast<std::size_t>(hours), 0.0), fee_usd(static_cast<std::size_t>(hours), 0.0);
   for (const auto& in : w_.instances) {
-    const double cost = instance_cost(in, until);
-    const double fee = cost * fee_share(in);
-    b.other += fee;
-    if (in.spot) {
-      b.spot += cost - fee;
-      continue;
-    }
     const SimTime end = billed_until(in, until);
     if (end <= in.launched) continue;
     SimDuration billed = end - in.launched;
     if (in.state == InstanceState::kTerminated) billed = std::max(billed, pr.ec2_minimum_billed);
     const std::int64_t a = start_ms + to_millis(in.launched);
-    spread(usage, slots, first_hour, 4 + static_cast<std::size_t>(in.type), a, a + billed.count(), 1.0);
+    const auto& type = cfg.instance_types[in.type];
+    if (type.management_fee_usd_per_hour > 0) spread(fee_usd, 1, first_hour, 0, a, a + billed.count(), type.management_fee_usd_per_hour);
+    if (in.spot) spread(spot_usd, 1, first_hour, 0, a, a + billed.count(), type.spot_usd_per_hour);
+    else spread(usage, slots, first_hour, nf + static_cast<std::size_t>(in.type), a, a + billed.count(), 1.0);
   }
+  for (std::size_t h = 0; h < static_cast<std::size_t>(hours); ++h) {
+    const double* u = &usage[h * slots];
+    auto& hb = b.hourly[h];
+    for (std::size_t k = 4; k < 8; ++k) hb.spot += u[k] * rate[k];
+    hb.spot += spot_usd[h];
+    hb.other = u[kStorageSlot] * rate[kStorageSlot] + fee_usd[h];
+  }
+  // The usage plans can cover: On-Demand Fargate (slots 0-3) and On-Demand EC2.
+  std::vector<double> od(slots, 0.0);
+  for (std::size_t k = 0; k < 4; ++k) od[k] = rate[k];
+  for (std::size_t k = nf; k < slots; ++k) od[k] = rate[k];
   // Each hour: every plan's commitment for the part of the hour the run and its term share;
   // EC2 Instance plans first, then Compute plans; within each, the (plan, usage) pairs with the
   // highest savings percentage first (ties: the lower rate), until commitment or usage runs out.
@@ -226,7 +238,8 @@ Bill CostModel::bill(SimTime until) const {
       case 2: return p.fargate_arm_vcpu;
       case 3: return p.fargate_arm_gb;
       default: {
-        const std::size_t k = slot - 4;
+        if (slot < nf) return std::nullopt;  // Spot and storage: never covered
+        const std::size_t k = slot - nf;
         if (p.type == SavingsPlanConfig::Type::kEc2Instance && !in_instance_family(cfg.instance_types[k].name, p.instance_family))
           return std::nullopt;
         return k < p.ec2.size() ? p.ec2[k] : std::nullopt;
@@ -251,6 +264,7 @@ Bill CostModel::bill(SimTime until) const {
   });
   std::vector<double> left(plans.size());
   for (std::int64_t h = 0; h < hours; ++h) {
+    auto& hb = b.hourly[static_cast<std::size_t>(h)];
     const std::int64_t hour_start = (first_hour + h) * kHourMs, hour_end = hour_start + kHourMs;
     for (std::size_t p = 0; p < plans.size(); ++p) {
       const std::int64_t from = std::max({hour_start, start_ms, plans[p].start_unix_seconds * 1000});
@@ -269,11 +283,18 @@ Bill CostModel::bill(SimTime until) const {
       u[x.slot] -= q;
       b.plans[x.plan].used += q * x.rate;
       b.plans[x.plan].covered_on_demand += q * od[x.slot];
-      b.savings_plan_covered += q * x.rate;
+      hb.savings_plan_covered += q * x.rate;
       b.covered_on_demand += q * od[x.slot];
     }
-    for (std::size_t k = 0; k < slots; ++k) b.on_demand += u[k] * od[k];
-    b.unused_commitment += std::accumulate(left.begin(), left.end(), 0.0);
+    for (std::size_t k = 0; k < slots; ++k) hb.on_demand += u[k] * od[k];
+    hb.unused_commitment = std::accumulate(left.begin(), left.end(), 0.0);
+  }
+  for (const auto& hb : b.hourly) {
+    b.savings_plan_covered += hb.savings_plan_covered;
+    b.unused_commitment += hb.unused_commitment;
+    b.on_demand += hb.on_demand;
+    b.spot += hb.spot;
+    b.other += hb.other;
   }
   return b;
 }

@@ -326,6 +326,7 @@ RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks
                       static_cast<Observer*>(out.tasks.get())})
     if (o) sim.remove_observer(o);
   out.summary_json = summary_json(sim, wall);
+  out.billing_csv = billing_csv(sim);
   return out;
 }
 
@@ -524,6 +525,18 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
   return j.dump(2) + "\n";
 }
 
+std::string billing_csv(const Simulator& sim) {
+  const Bill bill = sim.bill(sim.now());
+  std::string out = std::string(kBillingCsvHeader) + "\n";
+  const std::int64_t start = sim.config().start_unix_seconds;
+  for (std::size_t h = 0; h < bill.hourly.size(); ++h) {
+    const auto& b = bill.hourly[h];
+    out += std::to_string(bill.first_hour_unix + static_cast<std::int64_t>(h) * 3600 - start) + ',' + money(b.savings_plan_covered) + ',' +
+           money(b.unused_commitment) + ',' + money(b.on_demand) + ',' + money(b.spot) + ',' + money(b.other) + '\n';
+  }
+  return out;
+}
+
 std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, const std::function<void(double)>& progress) {
   std::filesystem::create_directories(dir);
   const auto& run = sim.config().run;
@@ -579,6 +592,15 @@ std::string run_to_directory(Simulator& sim, const std::filesystem::path& dir, c
   if (ev) limited("events.csv", ev->file().truncated(), ev->file().bytes_written());
   if (tk) limited("tasks.csv", tk->file().truncated(), tk->file().bytes_written());
   std::string summary = summary_json(sim, wall, notices);
+  if (run.write_billing) {
+    try {
+      OutputFile f(dir / "billing.csv");
+      f.write_all(billing_csv(sim));
+      f.close();
+    } catch (const std::exception& e) {
+      errors.emplace_back(e.what());
+    }
+  }
   if (run.write_summary) {
     try {
       OutputFile f(dir / "summary.json");
@@ -610,7 +632,7 @@ RunOutputs run_in_memory(Simulator& sim, bool events, bool timeseries, bool task
   if (ev) sim.remove_observer(&*ev);
   if (ts) sim.remove_observer(&*ts);
   if (tk) sim.remove_observer(&*tk);
-  return RunOutputs{summary_json(sim, wall), ev_text.str(), ts_text.str(), tk_text.str()};
+  return RunOutputs{summary_json(sim, wall), ev_text.str(), ts_text.str(), tk_text.str(), billing_csv(sim)};
 }
 
 }  // namespace ecsim::scenarios

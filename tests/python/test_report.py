@@ -14,7 +14,7 @@ import ecsim
 ROOT = Path(__file__).resolve().parents[2]
 PREDICTIVE = ROOT / "scenarios" / "examples" / "worldcup_predictive.yaml"
 EC2 = ROOT / "scenarios" / "examples" / "cost_compare" / "4_ec2_on_demand.yaml"
-CHARTS = ["chart-tasks", "chart-load", "chart-providers", "chart-cost", "chart-events"]
+CHARTS = ["chart-tasks", "chart-load", "chart-providers", "chart-cost", "chart-pricing-models", "chart-events"]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,8 @@ def predictive_dir(tmp_path_factory):
     """`ecsim run` outputs of six hours of the predictive example, written by the CLI."""
     out = tmp_path_factory.mktemp("run")
     cli = ROOT / "build" / "dev" / "bin" / "ecsim"
-    subprocess.run([str(cli), "run", str(PREDICTIVE), "--out", str(out), "-q", "--set", "duration=6h"], check=True)
+    subprocess.run([str(cli), "run", str(PREDICTIVE), "--out", str(out), "-q", "--set", "duration=6h",
+                    "--set", "run.outputs=[summary, timeseries, events, billing]"], check=True)
     return out
 
 
@@ -58,7 +59,7 @@ def test_each_chart_section_plots_its_series(predictive_dir):
     assert "site desired" in parts["tasks"] and "site running" in parts["tasks"] and "site healthy" in parts["tasks"]
     assert "site demand" in parts["load"] and "site forecast capacity (tasks)" in parts["load"]
     assert "FARGATE running tasks" in parts["providers"]
-    assert '"stackgroup":"cost"' in parts["cost"]
+    assert '"stackgroup":"cost"' in parts["cost"] and '"stackgroup":"model"' in parts["cost"]
     assert "SERVICE_SCALING_ACTIVITY" in parts["events"] and "PREDICTIVE_SCALING_FORECAST" in parts["events"]
     assert "TASK_RUNNING" not in parts["events"], "task-by-task events stay off the timeline"
 
@@ -73,9 +74,20 @@ def test_an_ec2_run_from_python_charts_its_instances(tmp_path):
 
 def test_savings_plans_are_reported(tmp_path):
     res = ecsim.run(ecsim.load(ROOT / "scenarios" / "examples" / "savings_plans" / "fargate_compute_plan.yaml").set("duration", "6h"))
-    s = sections(ecsim.report(res, tmp_path / "sp.html").read_text())["summary"]
+    parts = sections(ecsim.report(res, tmp_path / "sp.html").read_text())
     plan = res.summary["cost"]["savingsPlans"][0]
-    assert f"Savings Plan 0: Compute, 0.15 USD/h, utilization {plan['utilizationPercent']:.1f} %" in s
+    assert f"Savings Plan 0: Compute, 0.15 USD/h, utilization {plan['utilizationPercent']:.1f} %" in parts["summary"]
+    assert "Savings Plan covered" in parts["cost"] and "unused commitment" in parts["cost"]
+
+
+def test_billing_adds_up_to_the_total_hour_by_hour():
+    res = ecsim.run(ecsim.load(ROOT / "scenarios" / "examples" / "savings_plans" / "fargate_compute_plan.yaml").set("duration", "6h"))
+    b = res.billing
+    assert list(b["t"]) == [0, 3600, 7200, 10800, 14400, 18000]
+    cols = ["savingsPlanCoveredUsd", "unusedCommitmentUsd", "onDemandUsd", "spotUsd", "otherUsd"]
+    assert abs(b[cols].to_numpy().sum() - res.summary["cost"]["totalUsd"]) < 1e-4
+    # Every hour pays the whole commitment: covered + unused = 0.15 USD.
+    assert ((b["savingsPlanCoveredUsd"] + b["unusedCommitmentUsd"]) - 0.15).abs().max() < 2e-6
 
 
 def test_a_run_without_timeseries_says_so(tmp_path):

@@ -148,6 +148,18 @@ class Result:
         return self._frame("events")
 
     @property
+    def billing(self):
+        """billing.csv as a DataFrame: one row per UTC hour (t, the hour's start in seconds since
+        t=0), the cost by pricing model in USD: savingsPlanCoveredUsd, unusedCommitmentUsd,
+        onDemandUsd, spotUsd, otherUsd. They sum to summary['cost']['totalUsd']."""
+        if "billing" not in self._frames:
+            import pandas as pd
+
+            text = self._raw.get("billing")
+            self._frames["billing"] = pd.read_csv(io.StringIO(text)) if text else None
+        return self._frames["billing"]
+
+    @property
     def timeseries(self):
         """timeseries.csv as a DataFrame: one row per sample per service and provider."""
         return self._frame("timeseries")

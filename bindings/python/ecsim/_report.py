@@ -48,6 +48,8 @@ def _load_dir(out_dir: Path):
     raw: dict[str, Any] = {"summary": summary_path.read_text(), "events": None, "timeseries": None, "tasks": None}
     if (out_dir / "timeseries.csv").is_file():
         raw["timeseries"] = (out_dir / "timeseries.csv").read_text()
+    if (out_dir / "billing.csv").is_file():
+        raw["billing"] = (out_dir / "billing.csv").read_text()
     result = Result(raw)
     events = None
     if (out_dir / "events.csv").is_file():
@@ -57,7 +59,7 @@ def _load_dir(out_dir: Path):
                                  dtype={"kind": "string", "service": "string", "detail": "string", "instance": "string"}):
             keep.append(chunk[chunk["kind"].isin(TIMELINE_KINDS)])
         events = pd.concat(keep, ignore_index=True) if keep else None
-    return result.summary, result.timeseries, events
+    return result.summary, result.timeseries, events, result.billing
 
 
 def _thin(df):
@@ -178,6 +180,23 @@ def _cost_figure(go, ts) -> str:
     return _figure_html(fig, "chart-cost")
 
 
+PRICING_MODELS = [("savingsPlanCoveredUsd", "Savings Plan covered"), ("unusedCommitmentUsd", "unused commitment"),
+                  ("onDemandUsd", "On-Demand"), ("spotUsd", "Spot"), ("otherUsd", "other (storage, fees)")]
+
+
+def _pricing_model_figure(go, billing) -> str:
+    if billing is None or not len(billing):
+        return ("<p class='note'>Cost by pricing model over time: add billing to run.outputs "
+                "(the Python API always has it).</p>")
+    fig = go.Figure()
+    t = _hours(billing["t"].clip(lower=0) + 3600)  # each hour's amount, shown at its end
+    for col, label in PRICING_MODELS:
+        fig.add_trace(go.Scatter(x=t, y=billing[col].cumsum(), mode="lines", stackgroup="model", name=label))
+    fig.update_layout(title="Cost so far by pricing model (what is paid, Savings Plans settled hourly; stacked)",
+                      xaxis_title="hours since start", yaxis_title="USD")
+    return _figure_html(fig, "chart-pricing-models")
+
+
 def _events_figure(go, events) -> str:
     fig = go.Figure()
     kinds = 0
@@ -213,11 +232,12 @@ def report(source: Any, path: str | Path | None = None, title: str | None = None
     go, offline = _plotly()
     if isinstance(source, (str, Path)):
         out_dir = Path(source)
-        summary, ts, events = _load_dir(out_dir)
+        summary, ts, events, billing = _load_dir(out_dir)
         target = Path(path) if path else out_dir / "report.html"
     else:
         summary, ts = source.summary, source.timeseries
         events = source.events
+        billing = source.billing
         if events is not None:
             events = events[events["kind"].astype(str).isin(TIMELINE_KINDS)]
         target = Path(path) if path else Path("report.html")
@@ -228,10 +248,12 @@ def report(source: Any, path: str | Path | None = None, title: str | None = None
             ("tasks", "Tasks", _tasks_figure(go, ts)),
             ("load", "Load", _load_figure(go, ts)),
             ("providers", "Capacity", _providers_figure(go, ts)),
-            ("cost", "Cost", _cost_figure(go, ts)),
+            ("cost", "Cost", _cost_figure(go, ts) + _pricing_model_figure(go, billing)),
         ]
     else:
         sections.append(("tasks", "Tasks", "<p class='note'>No timeseries in this run: add timeseries to run.outputs.</p>"))
+        if billing is not None and len(billing):
+            sections.append(("cost", "Cost", _pricing_model_figure(go, billing)))
     sections.append(("events", "Events", _events_figure(go, events) if events is not None else
                      "<p class='note'>No events in this run: add events to run.outputs.</p>"))
     body = "".join(f"<section id='{sid}'><h2>{html.escape(h)}</h2>{content}</section>" for sid, h, content in sections)

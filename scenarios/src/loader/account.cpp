@@ -254,8 +254,8 @@ void Loader::read_run(const YAML::Node& n) {
   read_memory_limit(r.get("memoryLimit"), r.sub("memoryLimit"));
   auto outs = r.get("outputs");
   if (outs.IsDefined() && detail::expect_sequence(ctx_, outs, "run.outputs")) {
-    run.write_summary = run.write_timeseries = run.write_events = run.write_tasks = false;
-    const std::vector<std::string> valid = {"summary", "timeseries", "events", "tasks"};
+    run.write_summary = run.write_timeseries = run.write_events = run.write_tasks = run.write_billing = false;
+    const std::vector<std::string> valid = {"summary", "timeseries", "events", "tasks", "billing"};
     for (std::size_t i = 0; i < outs.size(); ++i) {
       auto s = detail::scalar_string(ctx_, outs[i], idx("run.outputs", i));
       if (!s) continue;
@@ -263,6 +263,7 @@ void Loader::read_run(const YAML::Node& n) {
       else if (*s == "timeseries") run.write_timeseries = true;
       else if (*s == "events") run.write_events = true;
       else if (*s == "tasks") run.write_tasks = true;
+      else if (*s == "billing") run.write_billing = true;
       else ctx_.error(outs[i], idx("run.outputs", i), "unknown output '" + *s + "'; expected one of: " + detail::join(valid));
     }
   }

@@ -32,6 +32,7 @@ struct RunConfig {
   bool write_timeseries = true;
   bool write_events = true;
   bool write_tasks = false;
+  bool write_billing = false;  ///< billing.csv: the bill by pricing model, hour by hour
   int replications = 1;
   /// The run stops (outputs complete up to then) when more tasks than this are live at once:
   /// a backlog of millions of waiting tasks would otherwise grow until the machine kills the

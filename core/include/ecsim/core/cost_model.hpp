@@ -28,6 +28,12 @@ struct Bill {
     int hours = 0;  ///< hours of the run within its term (partial first and last hours count)
   };
   std::vector<Plan> plans;
+  /// The same five amounts for each UTC hour of the run, from the hour that holds t = 0.
+  struct Hour {
+    double savings_plan_covered = 0, unused_commitment = 0, on_demand = 0, spot = 0, other = 0;
+  };
+  std::vector<Hour> hourly;
+  std::int64_t first_hour_unix = 0;  ///< the first hour's start, Unix seconds
   double total() const { return savings_plan_covered + unused_commitment + on_demand + spot + other; }
 };
 

@@ -29,9 +29,11 @@ struct World {
   std::vector<RunTaskGroupState> groups;
   std::vector<ClusterState> clusters;
   std::vector<ContainerInstance> instances;
-  /// Savings Plans: On-Demand Fargate usage of stopped tasks per UTC hour of the run (x86 vCPU-h,
-  /// x86 GB-h, ARM vCPU-h, ARM GB-h); kept only when the scenario has plans.
-  std::vector<std::array<double, 4>> fargate_usage_by_hour;
+  /// The bill by pricing model: the Fargate usage of stopped tasks per UTC hour of the run,
+  /// On-Demand then Spot (x86 vCPU-h, x86 GB-h, ARM vCPU-h, ARM GB-h each), then ephemeral
+  /// storage GB-h above the included 20 GiB.
+  static constexpr std::size_t kFargateUsageSlots = 9;
+  std::vector<std::array<double, kFargateUsageSlots>> fargate_usage_by_hour;
   std::vector<TaskDemand> demands;  ///< per task definition
 
   const TaskDemand& demand_of(int task_definition) const { return demands[static_cast<std::size_t>(task_definition)]; }

@@ -106,8 +106,15 @@ struct RunTables {
   std::unique_ptr<EventTable> events;
   std::unique_ptr<TimeseriesTable> timeseries;
   std::unique_ptr<TasksTable> tasks;
+  std::string billing_csv;  ///< always (small: one row per hour)
 };
 RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks);
+
+/// billing.csv: one row per UTC hour of the run, `t` the hour's start in seconds since t = 0
+/// (the first may be negative when the run starts inside an hour), then the five pricing models
+/// in USD (they sum to summary.json's cost.totalUsd).
+inline constexpr const char* kBillingCsvHeader = "t,savingsPlanCoveredUsd,unusedCommitmentUsd,onDemandUsd,spotUsd,otherUsd";
+std::string billing_csv(const Simulator& sim);
 
 /// summary.json's content for a finished simulator, as JSON text (2-space indent);
 /// `run_notices` are appended to the scenario's notices (outputs cut short, ...).
@@ -124,6 +131,7 @@ struct RunOutputs {
   std::string events_csv;      ///< empty unless asked for
   std::string timeseries_csv;  ///< empty unless asked for
   std::string tasks_csv;       ///< empty unless asked for
+  std::string billing_csv;     ///< always (small: one row per hour)
 };
 /// Runs a simulator to its horizon and returns its outputs as text.
 RunOutputs run_in_memory(Simulator& sim, bool events, bool timeseries, bool tasks);
