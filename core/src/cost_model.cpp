@@ -123,19 +123,15 @@ void CostModel::advance_split(ContainerInstance& in, SimTime now) const {
 
 // --- Savings Plans ---------------------------------------------------------------------------
 namespace {
-constexpr std::int64_t kHourMs = 3'600'000;
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+constexpr std::int64_t kHourMs = kMsPerUtcHour;
 
 // Adds `qty` units over [a, b) (Unix ms) to usage[hour - first][slot], split at UTC hours.
 void spread(std::vector<double>& usage, std::size_t slots, std::int64_t first_hour, std::size_t slot, std::int64_t a,
             std::int64_t b, double qty) {
-  while (a < b) {
-    const std::int64_t hour = floor_div(a, kHourMs);
-    const std::int64_t cut = std::min(b, (hour + 1) * kHourMs);
+  for_each_utc_hour(a, b, [&](std::int64_t hour, std::int64_t ms) {
     const auto h = static_cast<std::size_t>(hour - first_hour);
-    if (h * slots + slot < usage.size()) usage[h * slots + slot] += qty * static_cast<double>(cut - a) / kMsPerHour;
-    a = cut;
-  }
+    if (h * slots + slot < usage.size()) usage[h * slots + slot] += qty * static_cast<double>(ms) / kMsPerHour;
+  });
 }
 
 // A task's Fargate slots: its vCPU slot (its GB slot follows), On-Demand 0-3, Spot 4-7.
@@ -150,22 +146,17 @@ void CostModel::book_fargate_usage(World& w, const Task& t, SimTime from, SimTim
   const auto& td = w.config.task_definitions[t.task_definition];
   const std::int64_t start_ms = w.config.start_unix_seconds * 1000;
   const std::int64_t first_hour = floor_div(start_ms, kHourMs);
-  std::int64_t a = start_ms + to_millis(from);
-  const std::int64_t b = start_ms + to_millis(to);
   const std::size_t slot = fargate_slot(td, is_spot(t.provider));
   const double storage = std::max(0, td.ephemeral_storage_gib - 20);
-  while (a < b) {
-    const std::int64_t hour = floor_div(a, kHourMs);
-    const std::int64_t cut = std::min(b, (hour + 1) * kHourMs);
+  for_each_utc_hour(start_ms + to_millis(from), start_ms + to_millis(to), [&](std::int64_t hour, std::int64_t ms) {
     const auto h = static_cast<std::size_t>(hour - first_hour);
     if (w.fargate_usage_by_hour.size() <= h) w.fargate_usage_by_hour.resize(h + 1, {});
-    const double hours = static_cast<double>(cut - a) / kMsPerHour;
+    const double hours = static_cast<double>(ms) / kMsPerHour;
     auto& u = w.fargate_usage_by_hour[h];
     u[slot] += td.cpu_units / 1024.0 * hours;
     u[slot + 1] += td.memory_mib / 1024.0 * hours;
     u[kStorageSlot] += storage * hours;
-    a = cut;
-  }
+  });
 }
 
 Bill CostModel::bill(SimTime until) const {

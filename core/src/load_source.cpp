@@ -270,17 +270,13 @@ std::vector<HourlyDemand> demand_history(const LoadConfig& load, std::int64_t st
   std::int64_t at = 0;
   auto integrate = [&](std::int64_t a, std::int64_t b, double rps) {
     a = std::max(a, data_from_ms - from_unix * 1000);
-    while (a < b) {
-      const std::int64_t unix_ms = from_unix * 1000 + a;
-      const std::int64_t hour = unix_ms / 3'600'000 * 3600;
-      const std::int64_t cut = std::min(b, (hour + 3600) * 1000 - from_unix * 1000);
-      if (out.empty() || out.back().hour_unix != hour) out.push_back(HourlyDemand{hour, 0, 0});
-      const double secs = static_cast<double>(cut - a) / 1000.0;
+    for_each_utc_hour(from_unix * 1000 + a, from_unix * 1000 + b, [&](std::int64_t hour, std::int64_t ms) {
+      if (out.empty() || out.back().hour_unix != hour * 3600) out.push_back(HourlyDemand{hour * 3600, 0, 0});
+      const double secs = static_cast<double>(ms) / 1000.0;
       auto& h = out.back();
       h.mean_rps = (h.mean_rps * h.covered_seconds + rps * secs) / (h.covered_seconds + secs);
       h.covered_seconds += secs;
-      a = cut;
-    }
+    });
   };
   while (at < end_ms) {
     const double rps = source->rate();

@@ -16,8 +16,6 @@ namespace {
 
 constexpr std::int64_t kHour = 3600;
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 std::string utc_hour(std::int64_t at_unix) { return format_utc(at_unix * 1000); }
 
 class SameHourMean final : public Forecaster {
@@ -81,14 +79,9 @@ class PredictiveScaling final : public ScalingPolicy {
   ScalingDecision evaluate(const MetricDatapoint& d, SimTime, int, int) override {
     if (auto v = predictive_load(d, config_.metric)) {
       const std::int64_t from = unix_ms(d.start);
-      const std::int64_t to = from + d.period.count();
       // A datapoint that straddles an hour boundary is split between the two hours.
-      for (std::int64_t a = from; a < to;) {
-        const std::int64_t hour = floor_div(a, kHour * 1000) * kHour;
-        const std::int64_t b = std::min(to, (hour + kHour) * 1000);
-        add(hour, *v, static_cast<double>(b - a) / 1000.0);
-        a = b;
-      }
+      for_each_utc_hour(from, from + d.period.count(),
+                        [&](std::int64_t hour, std::int64_t ms) { add(hour * kHour, *v, static_cast<double>(ms) / 1000.0); });
     }
     return {};
   }

@@ -38,6 +38,23 @@ constexpr SimTime at_millis(std::int64_t ms) { return SimTime{SimDuration{ms}}; 
 /// Converts seconds from an edge (YAML, Python) to simulated time, rounding to the nearest ms.
 inline SimDuration seconds(double s) { return SimDuration{std::llround(s * 1000.0)}; }
 
+/// Division that rounds toward minus infinity (times before 1970 stay in the right hour).
+constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+inline constexpr std::int64_t kMsPerUtcHour = 3'600'000;
+
+/// Calls f(hour, overlap_ms) for each UTC hour that [from_ms, to_ms) (Unix ms) overlaps, in
+/// order; `hour` is the hour's index (its start is hour x 3600 s).
+template <class F>
+void for_each_utc_hour(std::int64_t from_ms, std::int64_t to_ms, F&& f) {
+  while (from_ms < to_ms) {
+    const std::int64_t hour = floor_div(from_ms, kMsPerUtcHour);
+    const std::int64_t cut = to_ms < (hour + 1) * kMsPerUtcHour ? to_ms : (hour + 1) * kMsPerUtcHour;
+    f(hour, cut - from_ms);
+    from_ms = cut;
+  }
+}
+
 /// Formats seconds since t=0 with millisecond precision and no trailing zeros ("12.5", "60").
 std::string format_seconds(SimTime t);
 /// The same text written into `out` (at least 32 bytes); returns its length.
