@@ -289,6 +289,8 @@ void Loader::read_savings_plans() {
   if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "pricing.savingsPlans")) return;
   const auto on_fargate = [&](bool arm) {
     auto uses = [&](const std::vector<StrategyItem>& st, int td) {
+      // A task definition that did not resolve (reported elsewhere) says nothing here.
+      if (td < 0 || static_cast<std::size_t>(td) >= cfg_.task_definitions.size()) return false;
       return std::any_of(st.begin(), st.end(), [](const StrategyItem& it) { return it.provider == static_cast<int>(ProviderKind::kFargate); }) &&
              (cfg_.task_definitions[static_cast<std::size_t>(td)].architecture == CpuArchitecture::kArm64) == arm;
     };
