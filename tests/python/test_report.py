@@ -65,11 +65,21 @@ def test_each_chart_section_plots_its_series(predictive_dir):
 
 
 def test_an_ec2_run_from_python_charts_its_instances(tmp_path):
-    res = ecsim.run(ecsim.load(EC2).set("duration", "6h"))
+    res = ecsim.run(ecsim.load(EC2).set("duration", "1d"))  # managed scaling acts at 12:46
     path = ecsim.report(res, tmp_path / "ec2.html", title="EC2 what-if")
     parts = sections(path.read_text())
     assert "ec2-od instances" in parts["providers"]
     assert "<title>EC2 what-if</title>" in path.read_text()
+    # Managed scaling's events have no service: shown without one, never as "nan".
+    assert "MANAGED_SCALING_ACTIVITY" in parts["events"] and "nan:" not in parts["events"]
+
+
+def test_an_ec2_output_folder_with_service_less_events(tmp_path):
+    cli = ROOT / "build" / "dev" / "bin" / "ecsim"
+    subprocess.run([str(cli), "run", str(EC2), "--out", str(tmp_path), "-q", "--set", "duration=1d",
+                    "--set", "run.outputs=[summary, timeseries, events]"], check=True)
+    parts = sections(ecsim.report(tmp_path).read_text())
+    assert "MANAGED_SCALING_ACTIVITY" in parts["events"] and "<NA>" not in parts["events"]
 
 
 def test_savings_plans_are_reported(tmp_path):

@@ -204,7 +204,10 @@ def _events_figure(go, events) -> str:
         for kind, g in events.groupby("kind", observed=True):
             kinds += 1
             g = g.iloc[:MAX_POINTS]
-            text = [f"{s or ''}: {d or ''}" for s, d in zip(g["service"].astype(object), g["detail"].astype(object))]
+            # Events about a provider or an instance have no service (NA or NaN): show them as "".
+            service = g["service"].astype("string").fillna("")
+            detail = g["detail"].astype("string").fillna("")
+            text = [f"{s}: {d}" for s, d in zip(service, detail)]
             fig.add_trace(go.Scatter(x=_hours(g["t"]), y=[str(kind)] * len(g), mode="markers", name=str(kind),
                                      text=text, hovertemplate="%{x:.3f} h<br>%{text}<extra></extra>"))
     fig.update_layout(title="Scaling, deployment and placement events (hover for details)", xaxis_title="hours since start",
