@@ -74,11 +74,26 @@ void print_human_summary(const std::string& summary_text, const std::filesystem:
   std::cout << fmt::format("  cost: {:.4f} USD", j["cost"]["totalUsd"].get<double>());
   for (auto& [k, v] : j["cost"]["byCapacityProvider"].items()) std::cout << fmt::format("  {} {:.4f}", k, v.get<double>());
   std::cout << '\n';
+  if (j["cost"].contains("savingsPlans")) {
+    const auto& c = j["cost"];
+    std::cout << fmt::format("  savings plans: list price {:.4f} USD, paid {:.4f}; coverage {:.1f} %", c["listPriceUsd"].get<double>(),
+                             c["totalUsd"].get<double>(), c["savingsPlanCoveragePercent"].get<double>());
+    for (const auto& p : c["savingsPlans"])
+      std::cout << fmt::format("; {} {} USD/h: utilization {:.1f} %, savings {:.4f} USD", p["planType"].get<std::string>(),
+                               p["commitmentUsdPerHour"].get<double>(), p["utilizationPercent"].get<double>(), p["savingsUsd"].get<double>());
+    std::cout << '\n';
+  }
   for (auto& [name, s] : j["services"].items()) {
     std::cout << fmt::format("  service {}: desired {}-{} (mean {:.1f}), running mean {:.1f}, {} started, {} stopped, cost {:.4f} USD\n",
                              name, s["desiredCount"]["min"].get<int>(), s["desiredCount"]["max"].get<int>(),
                              s["desiredCount"]["mean"].get<double>(), s["runningCount"]["mean"].get<double>(),
                              s["tasksStarted"].get<std::int64_t>(), s["tasksStopped"].get<std::int64_t>(), s["costUsd"].get<double>());
+    if (s.contains("predictiveScaling")) {
+      const auto& p = s["predictiveScaling"];
+      std::cout << fmt::format("    predictive scaling: {} forecasts, {} scale-outs, load forecast error {:.1f} % over {} hours\n",
+                               p["forecasts"].get<int>(), p["scaleOuts"].get<int>(), p["loadForecastMeanAbsolutePercentError"].get<double>(),
+                               p["hoursCompared"].get<int>());
+    }
   }
   const auto& rt = j["runTasks"];
   if (rt["submitted"].get<std::int64_t>() > 0) {
