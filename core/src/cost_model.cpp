@@ -4,6 +4,8 @@
 #include "ecsim/core/cost_model.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 #include <numeric>
 #include <tuple>
 
@@ -121,7 +123,23 @@ void CostModel::advance_split(ContainerInstance& in, SimTime now) const {
   in.split_at = std::max(in.split_at, billed_until(in, now));
 }
 
-// --- Savings Plans ---------------------------------------------------------------------------
+std::optional<double> normalization_factor(const std::string& instance_type) {
+  const auto dot = instance_type.find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  const std::string size = instance_type.substr(dot + 1);
+  static const std::pair<const char*, double> kFixed[] = {{"nano", 0.25}, {"micro", 0.5}, {"small", 1}, {"medium", 2},
+                                                          {"large", 4},   {"xlarge", 8}};
+  for (const auto& [name, f] : kFixed)
+    if (size == name) return f;
+  // "Nxlarge": 8 N.
+  const auto x = size.find("xlarge");
+  if (x == std::string::npos || x == 0 || x + 6 != size.size()) return std::nullopt;
+  for (std::size_t i = 0; i < x; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(size[i]))) return std::nullopt;
+  return 8.0 * std::stod(size.substr(0, x));
+}
+
+// --- Savings Plans and Reserved Instances -----------------------------------------------------
 namespace {
 constexpr std::int64_t kHourMs = kMsPerUtcHour;
 
@@ -253,6 +271,23 @@ Bill CostModel::bill(SimTime until) const {
   std::sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) {
     return std::tie(x.order, y.savings, x.rate, x.plan, x.slot) < std::tie(y.order, x.savings, y.rate, y.plan, y.slot);
   });
+  // Each Reserved Instance's family slots: its own type first, then by size, smallest first.
+  const auto& ris = pr.reserved_instances;
+  b.reservations.assign(ris.size(), {});
+  std::vector<double> ri_factor(ris.size(), 0.0);
+  std::vector<std::vector<std::size_t>> ri_slots(ris.size());
+  for (std::size_t r = 0; r < ris.size(); ++r) {
+    ri_factor[r] = normalization_factor(ris[r].instance_type).value_or(0.0);
+    const std::string family = ris[r].instance_type.substr(0, ris[r].instance_type.find('.'));
+    for (std::size_t k = 0; k < cfg.instance_types.size(); ++k)
+      if (in_instance_family(cfg.instance_types[k].name, family) && normalization_factor(cfg.instance_types[k].name))
+        ri_slots[r].push_back(nf + k);
+    std::stable_sort(ri_slots[r].begin(), ri_slots[r].end(), [&](std::size_t a, std::size_t c) {
+      const bool own_a = cfg.instance_types[a - nf].name == ris[r].instance_type, own_c = cfg.instance_types[c - nf].name == ris[r].instance_type;
+      if (own_a != own_c) return own_a;
+      return *normalization_factor(cfg.instance_types[a - nf].name) < *normalization_factor(cfg.instance_types[c - nf].name);
+    });
+  }
   std::vector<double> left(plans.size());
   for (std::int64_t h = 0; h < hours; ++h) {
     auto& hb = b.hourly[static_cast<std::size_t>(h)];
@@ -265,6 +300,31 @@ Bill CostModel::bill(SimTime until) const {
       if (to > from) ++b.plans[p].hours;
     }
     double* u = &usage[static_cast<std::size_t>(h) * slots];
+    // Reserved Instances first ("EC2 Reserved Instances first"): each covers instance-hours of
+    // its family by normalized units, its own size first, then the others smallest first.
+    for (std::size_t r = 0; r < ris.size(); ++r) {
+      const auto& ri = ris[r];
+      const std::int64_t from = std::max({hour_start, start_ms, ri.start_unix_seconds * 1000});
+      const std::int64_t to = std::min({hour_end, end_ms, (ri.start_unix_seconds + ri.duration_seconds) * 1000});
+      if (to <= from) continue;
+      const double fraction = static_cast<double>(to - from) / kMsPerHour;
+      const double paid = ri.count * ri.usd_per_hour * fraction;
+      auto& rb = b.reservations[r];
+      rb.paid += paid;
+      ++rb.hours;
+      hb.reserved_instances += paid;
+      double units = ri.count * ri_factor[r] * fraction;
+      rb.units += units;
+      for (std::size_t k : ri_slots[r]) {
+        if (units <= 0) break;
+        const double f = *normalization_factor(cfg.instance_types[k - nf].name);
+        const double q = std::min(u[k], units / f);
+        u[k] -= q;
+        units -= q * f;
+        rb.used_units += q * f;
+        rb.covered_on_demand += q * od[k];
+      }
+    }
     for (std::size_t k = 0; k < slots; ++k)
       if (eligible[k]) b.eligible_on_demand += u[k] * od[k];
     for (const Pair& x : pairs) {
@@ -281,6 +341,7 @@ Bill CostModel::bill(SimTime until) const {
     hb.unused_commitment = std::accumulate(left.begin(), left.end(), 0.0);
   }
   for (const auto& hb : b.hourly) {
+    b.reserved_instances += hb.reserved_instances;
     b.savings_plan_covered += hb.savings_plan_covered;
     b.unused_commitment += hb.unused_commitment;
     b.on_demand += hb.on_demand;

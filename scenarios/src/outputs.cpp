@@ -353,9 +353,10 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
   }
   // What is paid: Savings Plans settle each hour; byCapacityProvider stays at the list rates.
   const Bill bill = sim.bill(end);
-  const bool plans = !cfg.pricing.savings_plans.empty();
+  const bool plans = !cfg.pricing.savings_plans.empty() || !cfg.pricing.reserved_instances.empty();
   j["cost"] = Json{{"totalUsd", r6(plans ? bill.total() : total)}, {"byCapacityProvider", by_provider}};
-  j["cost"]["byPricingModel"] = Json{{"savingsPlanCoveredUsd", r6(bill.savings_plan_covered)},
+  j["cost"]["byPricingModel"] = Json{{"reservedInstanceUsd", r6(bill.reserved_instances)},
+                                     {"savingsPlanCoveredUsd", r6(bill.savings_plan_covered)},
                                      {"unusedCommitmentUsd", r6(bill.unused_commitment)},
                                      {"onDemandUsd", r6(bill.on_demand)},
                                      {"spotUsd", r6(bill.spot)},
@@ -380,6 +381,21 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
       sps.push_back(pj);
     }
     j["cost"]["savingsPlans"] = sps;
+    Json ris = Json::array();
+    for (std::size_t k = 0; k < cfg.pricing.reserved_instances.size(); ++k) {
+      const auto& ri = cfg.pricing.reserved_instances[k];
+      const auto& b = bill.reservations[k];
+      ris.push_back(Json{{"instanceType", ri.instance_type},
+                         {"count", ri.count},
+                         {"usdPerHour", ri.usd_per_hour},
+                         {"hours", b.hours},
+                         {"paidUsd", r6(b.paid)},
+                         {"utilizationPercent", r6(b.units > 0 ? 100.0 * b.used_units / b.units : 0.0)},
+                         {"coveredOnDemandEquivalentUsd", r6(b.covered_on_demand)},
+                         {"savingsUsd", r6(b.covered_on_demand - b.paid)},
+                         {"rateSource", ri.rate_source}});
+    }
+    j["cost"]["reservedInstances"] = ris;
     j["cost"]["savingsPlanCoveragePercent"] = r6(bill.eligible_on_demand > 0 ? 100.0 * bill.covered_on_demand / bill.eligible_on_demand : 0.0);
   }
   // Every rate the run used, with the table row (or override) it came from.
@@ -531,7 +547,8 @@ std::string billing_csv(const Simulator& sim) {
   const std::int64_t start = sim.config().start_unix_seconds;
   for (std::size_t h = 0; h < bill.hourly.size(); ++h) {
     const auto& b = bill.hourly[h];
-    out += std::to_string(bill.first_hour_unix + static_cast<std::int64_t>(h) * 3600 - start) + ',' + money(b.savings_plan_covered) + ',' +
+    out += std::to_string(bill.first_hour_unix + static_cast<std::int64_t>(h) * 3600 - start) + ',' + money(b.reserved_instances) + ',' +
+           money(b.savings_plan_covered) + ',' +
            money(b.unused_commitment) + ',' + money(b.on_demand) + ',' + money(b.spot) + ',' + money(b.other) + '\n';
   }
   return out;

@@ -200,6 +200,19 @@ Ec2TypeRow from_us_east_1_row(const std::vector<std::string>& c) {
 }
 }  // namespace
 
+std::optional<std::pair<double, std::string>> ec2_reserved_rate(const std::string& name, const std::string& region, int years) {
+  std::optional<std::pair<double, std::string>> out;
+  for_each_row(region_rows(), [&](const std::vector<std::string>& c) {
+    if (c[0] != region || c[1] != name) return true;
+    const std::string& v = years == 3 ? c[8] : c[7];
+    if (!v.empty())
+      out = std::pair<double, std::string>{to_double(v), "scenarios/data/aws_ec2_linux_prices_by_region.csv row " + region + " " + name + " (" +
+                                                           std::to_string(years) + "-year Standard RI, No Upfront, snapshot of 2019-04-05)"};
+    return false;
+  });
+  return out;
+}
+
 std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name, const std::string& region) {
   std::optional<Ec2TypeRow> out;
   if (region != "us-east-1") {

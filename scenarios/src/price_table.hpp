@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct Ec2TypeRow {
   bool has_bandwidth = false;  ///< network_bandwidth_mbps known (us-east-1 table)
 };
 std::optional<Ec2TypeRow> ec2_instance_type(const std::string& name, const std::string& region);
+/// A type's Standard Reserved Instance rate, No Upfront (effective USD per hour), for a 1- or
+/// 3-year term in the region, with the table row it came from; nullopt if the table has none.
+std::optional<std::pair<double, std::string>> ec2_reserved_rate(const std::string& name, const std::string& region, int years);
 /// Every priced type with sizes in the region's table.
 std::vector<Ec2TypeRow> ec2_instance_types(const std::string& region);
 /// Every type name in the region's table (for suggestions).

@@ -140,5 +140,51 @@ TEST(SavingsPlans, ThePlanTermLimitsTheHoursCharged) {
   EXPECT_EQ(c["savingsPlans"][0]["hours"], 1);
 }
 
+// Reserved Instances: the same two instances (m5.large and c5.large at 0.1 USD/h On-Demand).
+std::string with_reservations(const std::string& ris, const std::string& plans = "") {
+  std::string yaml = fargate(plans.empty() ? "    []" : plans, kGroups);
+  const std::string anchor = "  savingsPlans:\n";
+  return yaml.replace(yaml.find(anchor), anchor.size(), "  reservedInstances:\n" + ris + "\n" + anchor);
+}
+
+TEST(ReservedInstances, ARegionalReservationCoversItsTypeAndIsPaidEveryHour) {
+  auto c = cost(with_reservations("    - {instanceType: m5.large, count: 1, usdPerHour: 0.06}"));
+  EXPECT_NEAR(c["byPricingModel"]["reservedInstanceUsd"].get<double>(), 0.12, 1e-6);
+  EXPECT_NEAR(c["byPricingModel"]["onDemandUsd"].get<double>(), 0.2 + 0.05 * (kHour0 + 4), 1e-6);  // c5 and Fargate
+  const auto& r = c["reservedInstances"][0];
+  EXPECT_NEAR(r["utilizationPercent"].get<double>(), 100, 1e-6);
+  EXPECT_NEAR(r["coveredOnDemandEquivalentUsd"].get<double>(), 0.2, 1e-6);
+  EXPECT_NEAR(r["savingsUsd"].get<double>(), 0.08, 1e-6);
+  EXPECT_NEAR(c["totalUsd"].get<double>(), 0.12 + 0.2 + 0.05 * (kHour0 + 4), 1e-6);
+}
+
+TEST(ReservedInstances, SizeFlexibilityCoversSmallerSizesByNormalizedUnits) {
+  // An m5.xlarge reservation is 8 units; the m5.large instance uses 4: half of it is used.
+  auto c = cost(with_reservations("    - {instanceType: m5.xlarge, count: 1, usdPerHour: 0.12}"));
+  EXPECT_NEAR(c["reservedInstances"][0]["utilizationPercent"].get<double>(), 50, 1e-6);
+  EXPECT_NEAR(c["reservedInstances"][0]["coveredOnDemandEquivalentUsd"].get<double>(), 0.2, 1e-6);
+  EXPECT_NEAR(c["byPricingModel"]["reservedInstanceUsd"].get<double>(), 0.24, 1e-6);
+  EXPECT_EQ(normalization_factor("m5.2xlarge"), 16.0);
+  EXPECT_EQ(normalization_factor("t3.nano"), 0.25);
+  EXPECT_FALSE(normalization_factor("m5.metal"));
+}
+
+TEST(ReservedInstances, ApplyBeforeSavingsPlans) {
+  // The m5 instance is the reservation's: the m5 EC2 Instance plan finds nothing and is unused.
+  auto c = cost(with_reservations("    - {instanceType: m5.large, count: 1, usdPerHour: 0.06}",
+                                  "    - {planType: EC2Instance, commitment: 0.06, rates: {ec2: {m5.large: 0.06}}, ecsim: {instanceFamily: m5}}"));
+  EXPECT_NEAR(c["savingsPlans"][0]["usedUsd"].get<double>(), 0, 1e-9);
+  EXPECT_NEAR(c["byPricingModel"]["unusedCommitmentUsd"].get<double>(), 0.12, 1e-6);
+  EXPECT_NEAR(c["reservedInstances"][0]["coveredOnDemandEquivalentUsd"].get<double>(), 0.2, 1e-6);
+}
+
+TEST(ReservedInstances, TheBundledRateIsTheTablesOneYearNoUpfront) {
+  auto c = cost(with_reservations("    - {instanceType: m5.large, count: 2}"));
+  const auto& r = c["reservedInstances"][0];
+  EXPECT_DOUBLE_EQ(r["usdPerHour"].get<double>(), 0.061);
+  EXPECT_NE(r["rateSource"].get<std::string>().find("1-year Standard RI, No Upfront, snapshot of 2019-04-05"), std::string::npos);
+  EXPECT_NEAR(r["utilizationPercent"].get<double>(), 50, 1e-6);  // two reserved, one m5.large runs
+}
+
 }  // namespace
 }  // namespace ecsim

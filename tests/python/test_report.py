@@ -94,7 +94,7 @@ def test_billing_adds_up_to_the_total_hour_by_hour():
     res = ecsim.run(ecsim.load(ROOT / "scenarios" / "examples" / "savings_plans" / "fargate_compute_plan.yaml").set("duration", "6h"))
     b = res.billing
     assert list(b["t"]) == [0, 3600, 7200, 10800, 14400, 18000]
-    cols = ["savingsPlanCoveredUsd", "unusedCommitmentUsd", "onDemandUsd", "spotUsd", "otherUsd"]
+    cols = ["reservedInstanceUsd", "savingsPlanCoveredUsd", "unusedCommitmentUsd", "onDemandUsd", "spotUsd", "otherUsd"]
     assert abs(b[cols].to_numpy().sum() - res.summary["cost"]["totalUsd"]) < 1e-4
     # Every hour pays the whole commitment: covered + unused = 0.15 USD.
     assert ((b["savingsPlanCoveredUsd"] + b["unusedCommitmentUsd"]) - 0.15).abs().max() < 2e-6

@@ -150,7 +150,7 @@ class Result:
     @property
     def billing(self):
         """billing.csv as a DataFrame: one row per UTC hour (t, the hour's start in seconds since
-        t=0), the cost by pricing model in USD: savingsPlanCoveredUsd, unusedCommitmentUsd,
+        t=0), the cost by pricing model in USD: reservedInstanceUsd, savingsPlanCoveredUsd, unusedCommitmentUsd,
         onDemandUsd, spotUsd, otherUsd. They sum to summary['cost']['totalUsd']."""
         if "billing" not in self._frames:
             import pandas as pd

@@ -109,7 +109,7 @@ def _summary_tables(summary: dict) -> str:
     cost = summary.get("cost", {})
     model = cost.get("byPricingModel")
     if model:
-        labels = {"savingsPlanCoveredUsd": "Savings Plan covered", "unusedCommitmentUsd": "unused commitment",
+        labels = {"reservedInstanceUsd": "Reserved Instances", "savingsPlanCoveredUsd": "Savings Plan covered", "unusedCommitmentUsd": "unused commitment",
                   "onDemandUsd": "On-Demand", "spotUsd": "Spot", "otherUsd": "other (storage, fees)"}
         providers += ("<table id='pricing-models'><thead><tr>" + "".join(f"<th>{v}</th>" for v in labels.values())
                       + "</tr></thead><tbody><tr>" + "".join(f"<td>{model.get(k, 0):,.4f}</td>" for k in labels)
@@ -180,7 +180,7 @@ def _cost_figure(go, ts) -> str:
     return _figure_html(fig, "chart-cost")
 
 
-PRICING_MODELS = [("savingsPlanCoveredUsd", "Savings Plan covered"), ("unusedCommitmentUsd", "unused commitment"),
+PRICING_MODELS = [("reservedInstanceUsd", "Reserved Instances"), ("savingsPlanCoveredUsd", "Savings Plan covered"), ("unusedCommitmentUsd", "unused commitment"),
                   ("onDemandUsd", "On-Demand"), ("spotUsd", "Spot"), ("otherUsd", "other (storage, fees)")]
 
 

@@ -161,6 +161,7 @@ void Loader::read_pricing(const YAML::Node& n) {
       ctx_.error(ec2_price_overrides_, "pricing.ec2.instanceTypes", "expected a mapping of instance type to {onDemandUsdPerHour, spotUsdPerHour}");
   }
   savings_plans_ = p.get("savingsPlans");
+  reserved_instances_ = p.get("reservedInstances");
   {
     Fields mi(ctx_, p.get("managedInstances"), "pricing.managedInstances");
     if (auto v = mi.number("managementFeePercentOfOnDemand", 0, 1000)) pr.managed_instances_fee_fraction = *v / 100.0;
@@ -284,7 +285,65 @@ void Loader::check_fargate_rates() {
 // Savings Plans rates is bundled (scenarios/data/PRICES-README.md), so every rate the run could
 // use must be given: per usage type under `rates`, or as a percentage off On-Demand under
 // `savingsPercent`. A usage the plan could cover without a rate is an error, never skipped.
+// pricing.reservedInstances: regional Standard RIs, No Upfront, Linux. The rate is the bundled
+// table's (1- or 3-year, a 2019 snapshot, 2019-era types) unless `usdPerHour` gives one.
+void Loader::read_reserved_instances() {
+  const YAML::Node& n = reserved_instances_;
+  if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "pricing.reservedInstances")) return;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string path = idx("pricing.reservedInstances", i);
+    Fields f(ctx_, n[i], path);
+    if (!f.valid()) continue;
+    ReservedInstanceConfig ri;
+    auto type = f.str("instanceType", true);
+    if (auto v = f.integer("count", 1, 100000)) ri.count = static_cast<int>(*v);
+    if (auto v = f.integer("durationSeconds", 1, 1'000'000'000)) {
+      if (*v != 31'536'000 && *v != 94'608'000)
+        ctx_.error(n[i]["durationSeconds"], f.sub("durationSeconds"), "must be 31536000 (1 year) or 94608000 (3 years)");
+      ri.duration_seconds = *v;
+    }
+    ri.start_unix_seconds = cfg_.start_unix_seconds;
+    if (auto v = f.str("start")) {
+      if (auto ms = parse_utc_millis(*v)) ri.start_unix_seconds = *ms / 1000;
+      else ctx_.error(n[i]["start"], f.sub("start"), "'" + *v + "' is not a UTC time like \"2024-03-01T00:00:00Z\"");
+    }
+    if (auto v = f.choice("offeringClass", {"standard", "convertible"}); v && *v == "convertible")
+      ctx_.error(n[i]["offeringClass"], f.sub("offeringClass"),
+                 "convertible Reserved Instances are not modelled (no rates are bundled and exchanges change the reservation): use standard");
+    if (auto v = f.choice("offeringType", {"No Upfront", "Partial Upfront", "All Upfront"}); v && *v != "No Upfront" && !f.has("usdPerHour"))
+      ctx_.error(n[i]["offeringType"], f.sub("offeringType"),
+                 "the bundled rates are No Upfront: give usdPerHour, the effective hourly rate (upfront amortised), for " + *v);
+    auto rate = f.number("usdPerHour", 0, 1e6);
+    f.finish();
+    if (!type) continue;
+    ri.instance_type = *type;
+    const bool used = std::any_of(cfg_.instance_types.begin(), cfg_.instance_types.end(),
+                                  [&](const InstanceTypeConfig& t) { return in_instance_family(t.name, type->substr(0, type->find('.'))); });
+    if (!normalization_factor(*type)) {
+      ctx_.error(n[i]["instanceType"], f.sub("instanceType"), "'" + *type + "': size flexibility of this size is not modelled (metal or an unknown "
+                                                                "size): reserve a sized type such as m5.large");
+      continue;
+    }
+    if (!used)
+      ctx_.error(n[i]["instanceType"], f.sub("instanceType"), "no capacity provider here runs the " + type->substr(0, type->find('.')) +
+                                                                " family: this reservation would cover nothing");
+    if (rate) {
+      ri.usd_per_hour = *rate;
+      ri.rate_source = "pricing.reservedInstances[].usdPerHour (scenario)";
+    } else if (auto r = detail::ec2_reserved_rate(*type, cfg_.region, ri.duration_seconds == 94'608'000 ? 3 : 1)) {
+      ri.usd_per_hour = r->first;
+      ri.rate_source = r->second;
+    } else {
+      ctx_.error(n[i]["instanceType"], f.sub("instanceType"), "the bundled table has no Standard RI rate for " + *type + " in " + cfg_.region +
+                                                                " (its RI rates are a 2019 snapshot): give usdPerHour");
+      continue;
+    }
+    cfg_.pricing.reserved_instances.push_back(std::move(ri));
+  }
+}
+
 void Loader::read_savings_plans() {
+  read_reserved_instances();
   const YAML::Node& n = savings_plans_;
   if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "pricing.savingsPlans")) return;
   const auto on_fargate = [&](bool arm) {

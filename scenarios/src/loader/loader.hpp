@@ -233,6 +233,7 @@ class Loader {
   std::optional<ScalingPolicyConfig> read_policy(const YAML::Node& n, const std::string& path);
   std::optional<PredictiveScalingConfig> read_predictive(const YAML::Node& n, const std::string& path);
   void read_savings_plans();
+  void read_reserved_instances();
 
   // --- runTasks -----------------------------------------------------------------------------------
   void read_run_tasks(const YAML::Node& n);
@@ -261,6 +262,7 @@ class Loader {
   std::vector<std::string> provider_names_;
   YAML::Node ec2_price_overrides_;
   YAML::Node savings_plans_;                  // pricing.savingsPlans, read after the providers
+  YAML::Node reserved_instances_;             // pricing.reservedInstances, likewise
 };
 
 }  // namespace ecsim::scenarios::loader

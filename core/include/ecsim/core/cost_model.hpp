@@ -16,6 +16,7 @@ namespace ecsim {
 /// The bill by pricing model (summary.json's cost.byPricingModel): Savings Plans settle each
 /// UTC hour of the run; the rest is at the On-Demand and Spot rates.
 struct Bill {
+  double reserved_instances = 0;    ///< Reserved Instances' hourly fees, used or not
   double savings_plan_covered = 0;  ///< commitment used: eligible usage at the plans' rates
   double unused_commitment = 0;     ///< commitment paid that no usage used
   double on_demand = 0;             ///< On-Demand usage the plans did not cover
@@ -28,13 +29,18 @@ struct Bill {
     int hours = 0;  ///< hours of the run within its term (partial first and last hours count)
   };
   std::vector<Plan> plans;
-  /// The same five amounts for each UTC hour of the run, from the hour that holds t = 0.
+  struct Reservation {
+    double paid = 0, used_units = 0, units = 0, covered_on_demand = 0;
+    int hours = 0;
+  };
+  std::vector<Reservation> reservations;
+  /// The same amounts for each UTC hour of the run, from the hour that holds t = 0.
   struct Hour {
-    double savings_plan_covered = 0, unused_commitment = 0, on_demand = 0, spot = 0, other = 0;
+    double reserved_instances = 0, savings_plan_covered = 0, unused_commitment = 0, on_demand = 0, spot = 0, other = 0;
   };
   std::vector<Hour> hourly;
   std::int64_t first_hour_unix = 0;  ///< the first hour's start, Unix seconds
-  double total() const { return savings_plan_covered + unused_commitment + on_demand + spot + other; }
+  double total() const { return reserved_instances + savings_plan_covered + unused_commitment + on_demand + spot + other; }
 };
 
 class CostModel {

@@ -111,9 +111,9 @@ struct RunTables {
 RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks);
 
 /// billing.csv: one row per UTC hour of the run, `t` the hour's start in seconds since t = 0
-/// (the first may be negative when the run starts inside an hour), then the five pricing models
+/// (the first may be negative when the run starts inside an hour), then the six pricing models
 /// in USD (they sum to summary.json's cost.totalUsd).
-inline constexpr const char* kBillingCsvHeader = "t,savingsPlanCoveredUsd,unusedCommitmentUsd,onDemandUsd,spotUsd,otherUsd";
+inline constexpr const char* kBillingCsvHeader = "t,reservedInstanceUsd,savingsPlanCoveredUsd,unusedCommitmentUsd,onDemandUsd,spotUsd,otherUsd";
 std::string billing_csv(const Simulator& sim);
 
 /// summary.json's content for a finished simulator, as JSON text (2-space indent);

@@ -38,6 +38,22 @@ struct SavingsPlanConfig {
   std::string rates_source;  ///< where the rates came from (the scenario's own or a percentage)
 };
 
+/// A regional Standard Reserved Instance, No Upfront, Linux (`pricing.reservedInstances[]`):
+/// `count` instances of `instance_type` paid every hour of the term at `usd_per_hour` each,
+/// covering On-Demand instance-hours of its family by normalized size (size flexibility).
+struct ReservedInstanceConfig {
+  std::string instance_type;
+  int count = 1;
+  std::int64_t start_unix_seconds = 0;
+  std::int64_t duration_seconds = 31'536'000;
+  double usd_per_hour = 0;  ///< effective hourly rate of one instance
+  std::string rate_source;
+};
+
+/// EC2's normalization factor of an instance size (nano 0.25 ... large 4, xlarge 8, Nxlarge
+/// 8N), the unit of a Reserved Instance's size flexibility; nullopt for metal and unknown sizes.
+std::optional<double> normalization_factor(const std::string& instance_type);
+
 /// Whether an EC2 Instance Savings Plan's family covers an instance type: "m5" covers m5.large,
 /// not m5a.large.
 inline bool in_instance_family(const std::string& type, const std::string& family) {
@@ -62,6 +78,7 @@ struct PricingConfig {
   /// that share for every type is an assumption (pricing.managedInstances).
   double managed_instances_fee_fraction = 0.037 / 0.306;
   std::vector<SavingsPlanConfig> savings_plans;
+  std::vector<ReservedInstanceConfig> reserved_instances;
 };
 
 }  // namespace ecsim
