@@ -7,13 +7,16 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <sstream>
+#include <unordered_map>
 
 namespace ecsim::scenarios::detail {
 
 extern const char* const kFargatePricesCsv;  // generated from scenarios/data/aws_fargate_prices_by_region.csv
 extern const char* const kEc2TypesCsv;       // generated from scenarios/data/aws_ec2_us-east-1_linux_prices_specs.csv
 extern const char* const kEc2RegionsCsv;     // generated from scenarios/data/aws_ec2_linux_prices_by_region.csv
+extern const char* const kEc2SpotCsv;        // generated from scenarios/data/aws_ec2_spot_advisor_linux_by_region.csv
 
 namespace {
 
@@ -138,6 +141,29 @@ const std::vector<std::vector<std::string>>& region_rows() {
   return rows;
 }
 
+// The Spot Instance Advisor's Linux figures by region (2025-06): savings % against On-Demand and
+// the interruption band, keyed "region/type". Parsed once.
+struct SpotAdvice {
+  int savings_pct = 0;
+  int band = 4;
+};
+// On-Demand x (1 - savings). The table's On-Demand prices have at most 5 decimals and the
+// savings are whole percents, so the exact product has at most 7: rounding to 1e-8 changes no
+// price, it only drops floating-point noise (0.214 x 0.44 prints 0.09416, not 0.09415999999999998).
+double spot_estimate(double on_demand, int savings_pct) { return std::round(on_demand * (100 - savings_pct) * 1e6) / 1e8; }
+
+const std::unordered_map<std::string, SpotAdvice>& spot_advice() {
+  static const std::unordered_map<std::string, SpotAdvice> table = [] {
+    std::unordered_map<std::string, SpotAdvice> out;
+    for (const auto& c : split_table(kEc2SpotCsv, 4)) {
+      const int band = band_index(c[3]);
+      if (band >= 0) out[c[0] + "/" + c[1]] = SpotAdvice{static_cast<int>(to_double(c[2])), band};
+    }
+    return out;
+  }();
+  return table;
+}
+
 }  // namespace
 
 namespace {
@@ -167,11 +193,18 @@ Ec2TypeRow from_region_row(const std::vector<std::string>& c) {
   r.type.gpus = static_cast<int>(to_double(c[4]));
   r.has_price = !c[6].empty();
   r.type.on_demand_usd_per_hour = to_double(c[6]);
-  r.has_spot_data = false;  // no per-region Spot estimate is bundled
-  r.type.spot_band = 4;
-  r.type.spot_usd_per_hour = r.type.on_demand_usd_per_hour;
+  // Spot: the same derivation as the us-east-1 table, On-Demand x (1 - the Advisor's savings).
+  const auto& advice = spot_advice();
+  const auto it = advice.find(c[0] + "/" + c[1]);
+  r.has_spot_data = it != advice.end() && r.has_price;
+  r.type.spot_band = r.has_spot_data ? it->second.band : 4;
+  r.type.spot_usd_per_hour =
+      r.has_spot_data ? spot_estimate(r.type.on_demand_usd_per_hour, it->second.savings_pct) : r.type.on_demand_usd_per_hour;
   r.type.max_enis = default_max_enis(r.type.vcpu);
-  r.source = "scenarios/data/aws_ec2_linux_prices_by_region.csv row " + c[0] + " " + c[1] + " (On-Demand " + c[14] + ")";
+  r.source = "scenarios/data/aws_ec2_linux_prices_by_region.csv row " + c[0] + " " + c[1] + " (On-Demand " + c[14] +
+             (r.has_spot_data ? "; Spot = On-Demand x (1 - " + std::to_string(it->second.savings_pct) +
+                                    "% Spot Advisor savings), aws_ec2_spot_advisor_linux_by_region.csv 2025-06)"
+                              : "; no Spot Advisor data)");
   describe_family(r);
   return r;
 }

@@ -21,7 +21,8 @@ std::optional<double> fargate_ephemeral_rate(const std::string& region);
 std::vector<std::string> fargate_regions();
 
 /// An EC2 instance type: in us-east-1 from the us-east-1 table (prices, size, Spot savings and
-/// band), elsewhere from the by-region table (On-Demand and size; no Spot estimate).
+/// band), elsewhere from the by-region table (On-Demand and size) joined with the Spot Advisor's
+/// savings and band for the region (aws_ec2_spot_advisor_linux_by_region.csv).
 /// `has_spot_data` is false where no Spot estimate exists.
 struct Ec2TypeRow {
   InstanceTypeConfig type;

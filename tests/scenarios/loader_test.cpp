@@ -346,7 +346,8 @@ services:
 }
 
 // Regions: EC2 prices and sizes from the by-region table; Fargate rates checked only when the
-// scenario runs Fargate tasks; Spot on EC2 outside us-east-1 needs a given Spot price.
+// scenario runs Fargate tasks; Spot on EC2 outside us-east-1 from the region's Spot Advisor
+// figures, or a given Spot price where the Advisor has none.
 TEST(Regions, EachRegionUsesItsOwnRowsAndOnlyWhatIsUsedIsChecked) {
   const std::string ec2_only = R"(ecsim: 1
 name: west
@@ -370,23 +371,37 @@ services:
   const auto west = load_yaml(in("us-west-2"));
   EXPECT_DOUBLE_EQ(west.instance_types[0].on_demand_usd_per_hour, 0.096);
   EXPECT_EQ(west.instance_types[0].price_source,
-            "scenarios/data/aws_ec2_linux_prices_by_region.csv row us-west-2 m5.large (On-Demand 2024-04-04)");
+            "scenarios/data/aws_ec2_linux_prices_by_region.csv row us-west-2 m5.large (On-Demand 2024-04-04; Spot = On-Demand x "
+            "(1 - 62% Spot Advisor savings), aws_ec2_spot_advisor_linux_by_region.csv 2025-06)");
+  // us-west-2 m5.large in the Advisor's 2025-06 feed: 62 % savings, band "10-15%" (index 2).
+  EXPECT_EQ(west.instance_types[0].spot_usd_per_hour, 0.03648);  // 0.096 x 0.38, to 1e-8
+  EXPECT_EQ(west.instance_types[0].spot_band, 2);
   const auto ireland = load_yaml(in("eu-west-1"));
   EXPECT_DOUBLE_EQ(ireland.instance_types[0].on_demand_usd_per_hour, 0.107);
+  EXPECT_EQ(ireland.instance_types[0].spot_usd_per_hour, 0.04601);  // 0.107 x 0.43 (57 %), "5-10%"
+  EXPECT_EQ(ireland.instance_types[0].spot_band, 1);
   // il-central-1 has EC2 rows but no Fargate rates: fine while nothing runs on Fargate.
   EXPECT_NO_THROW(load_yaml(in("il-central-1")));
   // Fargate in eu-west-1: its own row.
   const auto f = load_yaml(fargate_scenario("1h", kService) + "region: eu-west-1\n");
   EXPECT_DOUBLE_EQ(f.pricing.fargate_x86.usd_per_vcpu_hour, 0.04048);
-  // A Spot-capable group outside us-east-1 without a Spot price is refused.
-  std::string spot = in("us-west-2");
-  spot.replace(spot.find("InstanceType: m5.large}"), std::string("InstanceType: m5.large}").size(),
-               "MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 0}, "
-               "LaunchTemplate: {Overrides: [{InstanceType: m5.large}]}}}");
+  // A Spot-capable group of a type the region's Advisor figures lack (t2.nano in us-west-2) is
+  // refused without a Spot price; m5.large there has one.
+  auto spot_group = [&](const std::string& type) {
+    std::string y = in("us-west-2");
+    y.replace(y.find("InstanceType: m5.large}"), std::string("InstanceType: m5.large}").size(),
+              "MixedInstancesPolicy: {InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 0}, "
+              "LaunchTemplate: {Overrides: [{InstanceType: " + type + "}]}}}");
+    y.replace(y.find("memory: \"512\""), 13, "memory: \"128\"");  // fits a t2.nano's 512 MiB
+    return y;
+  };
+  EXPECT_TRUE(errors_of(spot_group("m5.large")).empty());
+  const std::string spot = spot_group("t2.nano");
   const auto errs = errors_of(spot);
   ASSERT_EQ(errs.size(), 1u);
-  EXPECT_NE(errs[0].find("no Spot price estimate for m5.large in us-west-2"), std::string::npos) << errs[0];
-  EXPECT_NO_THROW(load_yaml(spot + "pricing: {ec2: {instanceTypes: {m5.large: {spotUsdPerHour: 0.04}}}}\n"));
+  EXPECT_NE(errs[0].find("no Spot price estimate for t2.nano in us-west-2"), std::string::npos) << errs[0];
+  const auto given = load_yaml(spot + "pricing: {ec2: {instanceTypes: {t2.nano: {spotUsdPerHour: 0.002}}}}\n");
+  EXPECT_DOUBLE_EQ(given.instance_types[0].spot_usd_per_hour, 0.002);
 }
 
 }  // namespace

@@ -214,7 +214,7 @@ void Loader::apply_price_override(InstanceTypeConfig& t, bool has_spot_data, con
   if (may_use_spot && !has_spot_data && !spot_price_given)
     ctx_.error(at, "pricing.ec2.instanceTypes." + t.name + ".spotUsdPerHour",
                "the bundled tables have no Spot price estimate for " + t.name + " in " + cfg_.region +
-                   " (Spot Advisor data exists for us-east-1 only): give pricing.ec2.instanceTypes." + t.name +
+                   " (the Spot Advisor snapshot of 2025-06 has no entry for it): give pricing.ec2.instanceTypes." + t.name +
                    ".spotUsdPerHour, or keep the group On-Demand");
 }
 
