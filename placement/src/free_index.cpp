@@ -1,169 +1,149 @@
-// Treap with subtree maxima for first-fit queries.
+// Sorted blocks with per-block maxima for first-fit queries.
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/placement/free_index.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace ecsim::placement {
 
-namespace {
-std::uint32_t hash_priority(std::uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x7feb352dU;
-  x ^= x >> 15;
-  x *= 0x846ca68bU;
-  x ^= x >> 16;
-  return x;
+FreeIndex::FreeIndex(std::size_t block_capacity) : capacity_(block_capacity) {
+  if (capacity_ < 2) throw std::invalid_argument("FreeIndex: a block holds at least 2 entries");
 }
-}  // namespace
 
-void FreeIndex::pull(int t) {
-  Node& n = nodes_[static_cast<std::size_t>(t)];
-  n.max_other = n.other;
-  n.max_enis = n.enis;
-  n.max_other2 = n.other2;
-  for (int c : {n.left, n.right}) {
-    if (c < 0) continue;
-    n.max_other = std::max(n.max_other, nodes_[static_cast<std::size_t>(c)].max_other);
-    n.max_enis = std::max(n.max_enis, nodes_[static_cast<std::size_t>(c)].max_enis);
-    n.max_other2 = std::max(n.max_other2, nodes_[static_cast<std::size_t>(c)].max_other2);
+void FreeIndex::recompute(Block& b) {
+  b.max_other = b.max_enis = b.max_other2 = 0;
+  bool first = true;
+  for (const Entry& e : b.entries) {
+    if (first) {
+      b.max_other = e.other;
+      b.max_enis = e.enis;
+      b.max_other2 = e.other2;
+      first = false;
+      continue;
+    }
+    b.max_other = std::max(b.max_other, e.other);
+    b.max_enis = std::max(b.max_enis, e.enis);
+    b.max_other2 = std::max(b.max_other2, e.other2);
   }
 }
 
-void FreeIndex::split(int t, Key k, int* l, int* r) {
-  if (t < 0) {
-    *l = *r = -1;
+void FreeIndex::widen(Block& b, const Entry& e) {
+  if (b.entries.size() == 1) {
+    b.max_other = e.other;
+    b.max_enis = e.enis;
+    b.max_other2 = e.other2;
     return;
   }
-  Node& n = nodes_[static_cast<std::size_t>(t)];
-  if (n.key < k) {
-    split(n.right, k, &nodes_[static_cast<std::size_t>(t)].right, r);
-    *l = t;
-  } else {
-    split(n.left, k, l, &nodes_[static_cast<std::size_t>(t)].left);
-    *r = t;
-  }
-  pull(t);
+  b.max_other = std::max(b.max_other, e.other);
+  b.max_enis = std::max(b.max_enis, e.enis);
+  b.max_other2 = std::max(b.max_other2, e.other2);
 }
 
-int FreeIndex::merge(int l, int r) {
-  if (l < 0) return r;
-  if (r < 0) return l;
-  if (nodes_[static_cast<std::size_t>(l)].priority > nodes_[static_cast<std::size_t>(r)].priority) {
-    nodes_[static_cast<std::size_t>(l)].right = merge(nodes_[static_cast<std::size_t>(l)].right, r);
-    pull(l);
-    return l;
-  }
-  nodes_[static_cast<std::size_t>(r)].left = merge(l, nodes_[static_cast<std::size_t>(r)].left);
-  pull(r);
-  return r;
+std::size_t FreeIndex::block_of(Key k) const {
+  // The last block whose first key is <= k (block 0 for keys before every block).
+  const auto it = std::upper_bound(firsts_.begin(), firsts_.end(), k);
+  return it == firsts_.begin() ? 0 : static_cast<std::size_t>(it - firsts_.begin()) - 1;
+}
+
+std::size_t FreeIndex::position(const Block& b, Key k) {
+  const auto it = std::lower_bound(b.entries.begin(), b.entries.end(), k, [](const Entry& e, Key x) { return e.k() < x; });
+  return static_cast<std::size_t>(it - b.entries.begin());
 }
 
 void FreeIndex::insert(std::uint32_t dense, int key, int other, int enis, int other2) {
-  if (node_of_.size() <= dense) node_of_.resize(dense + 1, -1);
-  if (node_of_[dense] >= 0) erase(dense);
-  int t;
-  if (!free_nodes_.empty()) {
-    t = free_nodes_.back();
-    free_nodes_.pop_back();
-  } else {
-    t = static_cast<int>(nodes_.size());
-    nodes_.emplace_back();
+  if (present_.size() <= dense) {
+    present_.resize(dense + 1, 0);
+    key_of_.resize(dense + 1, 0);
   }
-  Node& n = nodes_[static_cast<std::size_t>(t)];
-  n = Node{};
-  n.key = {key, dense};
-  n.other = other;
-  n.enis = enis;
-  n.other2 = other2;
-  n.priority = hash_priority(dense);
-  pull(t);
-  node_of_[dense] = t;
-  root_ = insert_at(root_, t);
+  if (present_[dense]) erase(dense);
+  const Entry e{key, dense, other, enis, other2};
+  if (blocks_.empty()) {
+    blocks_.emplace_back();
+    blocks_.back().entries.reserve(capacity_);
+    firsts_.push_back(e.k());
+  }
+  const std::size_t bi = block_of(e.k());
+  Block& b = blocks_[bi];
+  const std::size_t pos = position(b, e.k());
+  b.entries.insert(b.entries.begin() + static_cast<std::ptrdiff_t>(pos), e);
+  widen(b, e);
+  if (pos == 0) firsts_[bi] = e.k();
+  present_[dense] = 1;
+  key_of_[dense] = key;
   ++size_;
-}
-
-// Descends to where the node's priority puts it and splits only the subtree there (one
-// descent; a split of the whole tree and two merges took three).
-int FreeIndex::insert_at(int t, int x) {
-  if (t < 0) return x;
-  Node& nx = nodes_[static_cast<std::size_t>(x)];
-  Node& n = nodes_[static_cast<std::size_t>(t)];
-  if (nx.priority > n.priority) {
-    split(t, nx.key, &nx.left, &nx.right);
-    pull(x);
-    return x;
+  if (b.entries.size() > capacity_) {
+    // Split in halves; both get their maxima recounted.
+    Block upper;
+    upper.entries.reserve(capacity_);
+    const std::size_t half = b.entries.size() / 2;
+    upper.entries.assign(b.entries.begin() + static_cast<std::ptrdiff_t>(half), b.entries.end());
+    b.entries.resize(half);
+    recompute(b);
+    recompute(upper);
+    const Key first = upper.entries.front().k();
+    blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(bi) + 1, std::move(upper));
+    firsts_.insert(firsts_.begin() + static_cast<std::ptrdiff_t>(bi) + 1, first);
   }
-  if (nx.key < n.key) n.left = insert_at(n.left, x);
-  else n.right = insert_at(n.right, x);
-  pull(t);
-  return t;
-}
-
-// Descends to the node and puts the merge of its children in its place.
-int FreeIndex::erase_at(int t, Key k, int target) {
-  Node& n = nodes_[static_cast<std::size_t>(t)];
-  if (t == target) return merge(n.left, n.right);
-  if (k < n.key) n.left = erase_at(n.left, k, target);
-  else n.right = erase_at(n.right, k, target);
-  pull(t);
-  return t;
 }
 
 void FreeIndex::erase(std::uint32_t dense) {
-  if (dense >= node_of_.size() || node_of_[dense] < 0) return;
-  const int t = node_of_[dense];
-  const Key k = nodes_[static_cast<std::size_t>(t)].key;
-  root_ = erase_at(root_, k, t);
-  node_of_[dense] = -1;
-  free_nodes_.push_back(t);
+  if (dense >= present_.size() || !present_[dense]) return;
+  const Key k{key_of_[dense], dense};
+  const std::size_t bi = block_of(k);
+  Block& b = blocks_[bi];
+  const std::size_t pos = position(b, k);
+  const Entry gone = b.entries[pos];
+  b.entries.erase(b.entries.begin() + static_cast<std::ptrdiff_t>(pos));
+  present_[dense] = 0;
   --size_;
+  if (b.entries.empty()) {
+    blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(bi));
+    firsts_.erase(firsts_.begin() + static_cast<std::ptrdiff_t>(bi));
+    return;
+  }
+  if (pos == 0) firsts_[bi] = b.entries.front().k();
+  if (gone.other == b.max_other || gone.enis == b.max_enis || gone.other2 == b.max_other2) recompute(b);
+  // Merge a small block into its neighbour so the block count stays about size / capacity.
+  if (bi + 1 < blocks_.size() && b.entries.size() + blocks_[bi + 1].entries.size() <= capacity_ / 2) {
+    Block& next = blocks_[bi + 1];
+    b.entries.insert(b.entries.end(), next.entries.begin(), next.entries.end());
+    b.max_other = std::max(b.max_other, next.max_other);
+    b.max_enis = std::max(b.max_enis, next.max_enis);
+    b.max_other2 = std::max(b.max_other2, next.max_other2);
+    blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(bi) + 1);
+    firsts_.erase(firsts_.begin() + static_cast<std::ptrdiff_t>(bi) + 1);
+  }
 }
 
 void FreeIndex::update(std::uint32_t dense, int other, int enis, int other2) {
-  if (dense >= node_of_.size() || node_of_[dense] < 0) return;
-  const int target = node_of_[dense];
-  const Key k = nodes_[static_cast<std::size_t>(target)].key;
-  int path[128];  // a treap's depth is O(log n); deeper paths fall back to erase + insert
-  int depth = 0;
-  for (int t = root_; t >= 0 && depth < 128;) {
-    path[depth++] = t;
-    if (t == target) break;
-    const Node& n = nodes_[static_cast<std::size_t>(t)];
-    t = k < n.key ? n.left : n.right;
-  }
-  if (depth == 0 || path[depth - 1] != target) {
-    insert(dense, k.first, other, enis, other2);
-    return;
-  }
-  Node& n = nodes_[static_cast<std::size_t>(target)];
-  n.other = other;
-  n.enis = enis;
-  n.other2 = other2;
-  for (int i = depth - 1; i >= 0; --i) pull(path[i]);
-}
-
-int FreeIndex::first_fit(int t, Key from, int need_other, int need_enis, int need_other2) const {
-  while (t >= 0) {
-    const Node& n = nodes_[static_cast<std::size_t>(t)];
-    if (n.max_other < need_other || n.max_enis < need_enis || n.max_other2 < need_other2) return -1;
-    if (n.key < from) {
-      t = n.right;  // everything on the left is smaller still
-      continue;
-    }
-    const int in_left = first_fit(n.left, from, need_other, need_enis, need_other2);
-    if (in_left >= 0) return in_left;
-    if (n.other >= need_other && n.enis >= need_enis && n.other2 >= need_other2) return t;
-    t = n.right;
-  }
-  return -1;
+  if (dense >= present_.size() || !present_[dense]) return;
+  const Key k{key_of_[dense], dense};
+  Block& b = blocks_[block_of(k)];
+  Entry& e = b.entries[position(b, k)];
+  const bool shrinks = (e.other == b.max_other && other < e.other) || (e.enis == b.max_enis && enis < e.enis) ||
+                       (e.other2 == b.max_other2 && other2 < e.other2);
+  e.other = other;
+  e.enis = enis;
+  e.other2 = other2;
+  if (shrinks) recompute(b);
+  else widen(b, e);
 }
 
 bool FreeIndex::first_fit(Key from, int need_other, int need_enis, Key* found, int need_other2) const {
-  const int t = first_fit(root_, from, need_other, need_enis, need_other2);
-  if (t < 0) return false;
-  *found = nodes_[static_cast<std::size_t>(t)].key;
-  return true;
+  if (blocks_.empty()) return false;
+  for (std::size_t bi = block_of(from); bi < blocks_.size(); ++bi) {
+    const Block& b = blocks_[bi];
+    if (b.max_other < need_other || b.max_enis < need_enis || b.max_other2 < need_other2) continue;
+    for (std::size_t i = position(b, from); i < b.entries.size(); ++i) {
+      const Entry& e = b.entries[i];
+      if (e.other >= need_other && e.enis >= need_enis && e.other2 >= need_other2) {
+        *found = e.k();
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace ecsim::placement

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 
 #include "ecsim/core/rng.hpp"
@@ -28,8 +29,12 @@ std::optional<FreeIndex::Key> reference(const std::map<std::uint32_t, Entry>& al
   return best;
 }
 
-TEST(FreeIndex, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
-  FreeIndex index;
+// Small blocks split, merge and empty often; the default size holds all 300 in 1-3 blocks.
+class FreeIndexBlocks : public ::testing::TestWithParam<std::size_t> {};
+INSTANTIATE_TEST_SUITE_P(Capacities, FreeIndexBlocks, ::testing::Values(2, 3, 8, FreeIndex::kDefaultBlockCapacity));
+
+TEST_P(FreeIndexBlocks, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
+  FreeIndex index(GetParam());
   std::map<std::uint32_t, Entry> all;
   Rng rng(5);
   auto draw = [&](int n) { return static_cast<int>(rng.uniform_index(static_cast<std::size_t>(n))); };
@@ -62,6 +67,8 @@ TEST(FreeIndex, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
     ASSERT_EQ(index.size(), all.size());
   }
 }
+
+TEST(FreeIndex, RefusesBlocksOfFewerThanTwoEntries) { EXPECT_THROW(FreeIndex(1), std::invalid_argument); }
 
 }  // namespace
 }  // namespace ecsim::placement

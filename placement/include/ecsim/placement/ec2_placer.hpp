@@ -27,13 +27,13 @@ namespace ecsim::placement {
 ///  3. the final tie-break is the instance that registered first.
 /// Steps 1-3 amount to the lexicographic minimum of a per-instance key, which is what the
 /// reference scan computes. Rules of the common shape "[spread by availability zone,]
-/// binpack" use an index instead: per (memberOf class, provider, zone) treaps ordered by
-/// (free resource, registration order) that carry the subtree maxima of the other resource
-/// and of free ENIs, so the first instance that fits is one descent, not a scan (instances
+/// binpack" use an index instead: per (memberOf class, provider, zone) FreeIndex blocks
+/// ordered by (free resource, registration order) that carry the maxima of the other resource
+/// and of free ENIs, so the first instance that fits is found without a scan (instances
 /// failing the memberOf constraints are not in their class's index at all). Rules shaped
 /// "[spread by availability zone,] spread by instanceId" (ECS's default for services) use
-/// per (rules, provider, zone) treaps ordered by (the group's tasks on the instance,
-/// registration order) with the subtree maxima of free memory, CPU and ENIs; they are kept
+/// per (rules, provider, zone) indexes ordered by (the group's tasks on the instance,
+/// registration order) with the maxima of free memory, CPU and ENIs; they are kept
 /// for every such rules, so a reservation updates each of them on its instance.
 class Ec2Placer final : public InstancePlacer {
  public:
