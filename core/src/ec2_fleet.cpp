@@ -367,15 +367,31 @@ void Ec2Fleet::pump(int provider) {
   if (!placer_) return;
   auto& a = *w_.providers[provider].asg;
   // Queues in order of their oldest task; each places tasks until one does not fit.
-  std::vector<std::pair<std::uint64_t, std::size_t>> order;
-  for (std::size_t q = 0; q < a.waiting.size(); ++q) {
+  // (A placed task can stop at once and pump again: a nested pump gets its own list.)
+  std::vector<std::pair<std::uint64_t, std::size_t>> nested;
+  auto& order = pump_depth_ == 0 ? pump_order_ : nested;
+  struct Depth {
+    int& d;
+    explicit Depth(int& x) : d(++x) {}
+    ~Depth() { --d; }
+  } depth(pump_depth_);
+  order.clear();
+  for (std::size_t i = 0; i < a.nonempty.size();) {
+    const std::size_t q = a.nonempty[i];
     auto& w = a.waiting[q];
     while (!w.slots.empty()) {
       const Task& t = w_.tasks[w.slots.front()];
       if (t.state != TaskState::kStopped && t.phase == TaskPhase::kWaitingForCapacity) break;
       w.slots.pop_front();
     }
-    if (!w.slots.empty()) order.emplace_back(w_.tasks[w.slots.front()].id, q);
+    if (w.slots.empty()) {
+      w.listed = false;
+      a.nonempty[i] = a.nonempty.back();
+      a.nonempty.pop_back();
+      continue;
+    }
+    order.emplace_back(w_.tasks[w.slots.front()].id, q);
+    ++i;
   }
   std::sort(order.begin(), order.end());
   for (const auto& [head, q] : order) {
@@ -494,6 +510,10 @@ void AsgProvider::enqueue(std::uint32_t slot) {
                         [&](const AsgState::WaitQueue& w) { return w.rules == rules && w.task_definition == t.task_definition; });
   if (q == waiting.end()) q = waiting.insert(waiting.end(), AsgState::WaitQueue{rules, t.task_definition, {}});
   q->slots.push_back(slot);
+  if (!q->listed) {
+    q->listed = true;
+    w_.providers[provider_].asg->nonempty.push_back(static_cast<std::size_t>(q - waiting.begin()));
+  }
 }
 
 void AsgProvider::set_spot_capacity(bool, std::optional<SimDuration>) {

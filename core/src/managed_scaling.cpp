@@ -75,9 +75,13 @@ void ManagedScaling::on(const events::ManagedScalingTick& e) {
   int to = a.desired;
   std::string why;
   if (a.high_streak >= et.scale_out_datapoints) {
-    for (auto id : a.members) {
-      const auto& in = w_.instances[id - 1];
-      if (in.in_service && sched_.now() - in.launched < ms.instance_warmup) return;  // warm-up blocks scale-out
+    // Warm-up blocks scale-out. Members are in launch order, so the newest in service
+    // decides whether any is still warming up.
+    for (auto it = a.members.rbegin(); it != a.members.rend(); ++it) {
+      const auto& in = w_.instances[*it - 1];
+      if (!in.in_service) continue;
+      if (sched_.now() - in.launched < ms.instance_warmup) return;
+      break;
     }
     const int tracked = static_cast<int>(std::ceil(std::max(n, 1) * reservation / target - 1e-9));
     int step = std::clamp(tracked - n, ms.minimum_step, ms.maximum_step);

@@ -76,6 +76,8 @@ class Ec2Fleet {
   const CostModel& cost_;
   TaskControl& tasks_;
   std::unique_ptr<InstancePlacer> placer_;
+  std::vector<std::pair<std::uint64_t, std::size_t>> pump_order_;  // pump's scratch: (head task id, queue)
+  int pump_depth_ = 0;
   Rng placement_rng_;         ///< ec2/placement
   Rng instance_spot_rng_;     ///< ec2/spot-interruptions
   Rng instance_latency_rng_;  ///< ec2/instance-latency

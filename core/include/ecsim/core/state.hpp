@@ -260,8 +260,12 @@ struct AsgState {
     /// The head task (id) that found no room at capacity_version; 0: none. Until capacity
     /// grows, trying it again would fail again.
     std::uint64_t failed_head = 0, failed_version = 0;
+    bool listed = false;  ///< in `nonempty`
   };
   std::vector<WaitQueue> waiting;
+  /// Indices of the queues that may hold tasks (listed at enqueue, dropped by the pump that
+  /// finds them empty), so a pump visits what waits, not every queue ever made.
+  std::vector<std::size_t> nonempty;
   /// Counts the events that can give a waiting task room: an instance registered, a task's
   /// resources released. Placing tasks, draining and removing instances only take room away.
   std::uint64_t capacity_version = 0;
