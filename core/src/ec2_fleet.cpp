@@ -39,18 +39,24 @@ void Ec2Fleet::asg_reconcile(int provider) {
   while (a.in_service_units < a.desired) launch_instance(provider);
   while (a.in_service_units > a.desired) {
     // Default termination policy: the zone with the most instances, then (our tie-break)
-    // an instance without tasks, then the newest.
+    // an instance without tasks, then the newest: the largest (zone count, idle, id).
+    // Members are in launch (id) order, so a scan from the newest can stop at the first
+    // idle instance of a fullest zone: nothing after it can rank higher.
     const auto& per_zone = a.in_service_per_zone;
+    const bool protect = ac.managed_termination_protection;
+    if (protect && a.in_service_with_tasks >= a.in_service) break;  // every instance is protected
+    int fullest = 0;
+    for (int z : ac.zones) fullest = std::max(fullest, per_zone[static_cast<std::size_t>(z)]);
     std::uint32_t victim = 0;
-    std::tuple<int, int, std::uint32_t> best{-1, -1, 0};
-    for (auto id : a.members) {
-      const auto& in = w_.instances[id - 1];
-      if (!in.in_service) continue;
-      if (ac.managed_termination_protection && in.service_tasks > 0) continue;
-      const std::tuple<int, int, std::uint32_t> key{per_zone[in.zone], in.service_tasks == 0 ? 1 : 0, id};
+    std::pair<int, int> best{-1, -1};  // (instances in its zone, idle)
+    for (auto it = a.members.rbegin(); it != a.members.rend(); ++it) {
+      const auto& in = w_.instances[*it - 1];
+      if (!in.in_service || (protect && in.service_tasks > 0)) continue;
+      const std::pair<int, int> key{per_zone[static_cast<std::size_t>(in.zone)], in.service_tasks == 0 ? 1 : 0};
       if (key > best) {
         best = key;
-        victim = id;
+        victim = *it;
+        if (key.first >= fullest && key.second == 1) break;
       }
     }
     if (victim == 0) break;  // every instance is protected: the scale-in waits
