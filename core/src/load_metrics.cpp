@@ -171,7 +171,7 @@ void ScalingDriver::apply(int service, const std::optional<ScalingAction>& actio
   ++s.scaling_actions;
   if (rec_.enabled())
     rec_.emit(RecordKind::kScalingActivity, nullptr, service,
-         "policy=" + action->policy + " from=" + std::to_string(s.desired) + " to=" + std::to_string(to) + " reason=" + action->reason);
+         "policy=" + action->policy + " from=" + std::to_string(s.desired) + " to=" + std::to_string(to) + " reason=" + action->reason.str());
   desired_.set_desired(service, to, "autoScaling");
 }
 

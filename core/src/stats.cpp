@@ -39,19 +39,21 @@ double BinnedSamples::value_of(std::size_t bin) const {
   return static_cast<double>(bin) * resolution_;
 }
 
-constexpr std::size_t kBatch = 512;  // buffered samples per set before they are counted
+constexpr std::size_t kBatch = 512;             // dense mode: buffered samples per set before they are counted
+constexpr std::size_t kSparseSamples = 1 << 16;  // samples kept as a list before the bins are allocated
 
-void BinnedSamples::flush() const {
-  if (pending_.empty()) return;
+void BinnedSamples::densify() const {
   if (bins_.empty()) bins_.assign(relative_ > 0 ? kLogBins : static_cast<std::size_t>(std::round(max_value_ / resolution_)) + 1, 0);
   for (auto b : pending_) ++bins_[b];
   pending_.clear();
 }
 
 void BinnedSamples::add(double v) {
-  if (pending_.capacity() == 0) pending_.reserve(kBatch);
-  pending_.push_back(static_cast<std::uint32_t>(bin_of(v)));
-  if (pending_.size() >= kBatch) flush();
+  const bool dense = !bins_.empty();
+  if (pending_.capacity() == 0) pending_.reserve(dense ? kBatch : 64);
+  const auto bin = static_cast<std::uint32_t>(bin_of(v));
+  pending_.push_back(bin);
+  if (pending_.size() >= (dense ? kBatch : kSparseSamples)) densify();
   max_ = count_ ? std::max(max_, v) : v;
   ++count_;
   sum_ += v;
@@ -59,8 +61,13 @@ void BinnedSamples::add(double v) {
 
 double BinnedSamples::percentile(double p) const {
   if (count_ == 0) return 0.0;
-  flush();
   const auto rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))), 1, count_);
+  if (bins_.empty()) {  // sparse: every sample is in pending_, in any order
+    const auto nth = pending_.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+    std::nth_element(pending_.begin(), nth, pending_.end());
+    return std::min(value_of(*nth), max_);
+  }
+  densify();
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < bins_.size(); ++b) {
     seen += bins_[b];
@@ -71,10 +78,13 @@ double BinnedSamples::percentile(double p) const {
 
 void BinnedSamples::merge(const BinnedSamples& other) {
   if (other.count_ == 0) return;
-  flush();
-  other.flush();
-  if (bins_.empty()) bins_.assign(other.bins_.size(), 0);
-  for (std::size_t b = 0; b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
+  if (bins_.empty() && other.bins_.empty() && pending_.size() + other.pending_.size() < kSparseSamples) {
+    pending_.insert(pending_.end(), other.pending_.begin(), other.pending_.end());
+  } else {
+    densify();
+    for (auto b : other.pending_) ++bins_[b];
+    for (std::size_t b = 0; b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
+  }
   max_ = count_ ? std::max(max_, other.max_) : other.max_;
   count_ += other.count_;
   sum_ += other.sum_;

@@ -55,15 +55,17 @@ class TargetTracking final : public ScalingPolicy {
     if (high_.in_alarm()) {
       const int p = proportional_capacity(base, *v, config_.target_value);
       if (p > desired)
-        return {ScalingDecision::Direction::kOut, p,
-                fmt::format("AlarmHigh {} {:.4g} > {:.4g} for {} datapoints", metric_label(), *v,
-                            config_.target_value, high_.config().evaluation_periods)};
+        return {ScalingDecision::Direction::kOut, p, LazyText::deferred([this, v = *v] {
+                  return fmt::format("AlarmHigh {} {:.4g} > {:.4g} for {} datapoints", metric_label(), v, config_.target_value,
+                                     high_.config().evaluation_periods);
+                })};
     } else if (!config_.disable_scale_in && low_.in_alarm()) {
       const int p = proportional_capacity(desired, *v, config_.target_value);
       if (p < desired)
-        return {ScalingDecision::Direction::kIn, p,
-                fmt::format("AlarmLow {} {:.4g} < {:.4g} for {} datapoints", metric_label(), *v,
-                            low_.config().threshold, low_.config().evaluation_periods)};
+        return {ScalingDecision::Direction::kIn, p, LazyText::deferred([this, v = *v] {
+                  return fmt::format("AlarmLow {} {:.4g} < {:.4g} for {} datapoints", metric_label(), v, low_.config().threshold,
+                                     low_.config().evaluation_periods);
+                })};
     }
     return {};
   }
@@ -116,8 +118,9 @@ class StepScaling final : public ScalingPolicy {
       }
     }
     target = std::max(0, target);
-    const std::string reason = fmt::format("alarm {} {:.4g} vs threshold {:.4g}", metric_name(config_.alarm.metric), *stat,
-                                           config_.alarm.threshold);
+    const auto reason = LazyText::deferred([this, v = *stat] {
+      return fmt::format("alarm {} {:.4g} vs threshold {:.4g}", metric_name(config_.alarm.metric), v, config_.alarm.threshold);
+    });
     if (target > desired) return {ScalingDecision::Direction::kOut, target, reason};
     if (target < desired) return {ScalingDecision::Direction::kIn, target, reason};
     return {};
@@ -158,7 +161,7 @@ std::optional<ScalingAction> AutoScaler::on_datapoint(const MetricDatapoint& d, 
   struct Vote {
     int capacity;
     std::size_t policy;
-    std::string reason;
+    LazyText reason;
   };
   std::vector<Vote> outs, consensus_ins, step_ins;
   bool any_consensus = false, consensus = true;
@@ -262,7 +265,8 @@ std::vector<std::string> AutoScaler::take_notes() {
 
 std::optional<ScalingAction> AutoScaler::on_scheduled(SimTime now, int desired) {
   const std::int64_t now_unix = start_unix_ + to_millis(now) / 1000;
-  std::string name, reason;
+  std::string name;
+  LazyText reason;
   for (const auto& s : scheduled_) {
     auto t = fire_time(s, now_unix - 1);
     if (!t || *t != now_unix) continue;

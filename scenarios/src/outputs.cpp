@@ -330,7 +330,36 @@ RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks
   return out;
 }
 
+namespace {
+Json summary_document(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices);
+
+// Leaves as "a.b.c" -> text (strings as they are, numbers and booleans as JSON spells them);
+// lists (deployments, notices) do not fit one cell.
+void flatten(const Json& j, const std::string& prefix, std::map<std::string, std::string>* out) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) flatten(*it, prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+  } else if (j.is_array()) {
+    return;
+  } else if (j.is_string()) {
+    (*out)[prefix] = j.get<std::string>();
+  } else {
+    (*out)[prefix] = j.dump();
+  }
+}
+}  // namespace
+
 std::string summary_json(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices) {
+  return summary_document(sim, wall_seconds, run_notices).dump(2) + "\n";
+}
+
+std::map<std::string, std::string> summary_metrics(const Simulator& sim, double wall_seconds) {
+  std::map<std::string, std::string> out;
+  flatten(summary_document(sim, wall_seconds, {}), "", &out);
+  return out;
+}
+
+namespace {
+Json summary_document(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices) {
   const auto& cfg = sim.config();
   const SimTime end = sim.now();
   Json j;
@@ -538,8 +567,9 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
                        {"groups", groups}};
   j["notices"] = cfg.notices;
   for (const auto& n : run_notices) j["notices"].push_back(n);
-  return j.dump(2) + "\n";
+  return j;
 }
+}  // namespace
 
 std::string billing_csv(const Simulator& sim) {
   const Bill bill = sim.bill(sim.now());

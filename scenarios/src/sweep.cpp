@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -17,22 +18,6 @@
 #include "ecsim/scenarios/outputs.hpp"
 
 namespace ecsim::scenarios {
-
-namespace {
-
-void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::string, std::string>* out) {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) flatten(*it, prefix.empty() ? it.key() : prefix + "." + it.key(), out);
-  } else if (j.is_array()) {
-    return;  // lists (deployments, notices) do not fit one cell
-  } else if (j.is_string()) {
-    (*out)[prefix] = j.get<std::string>();
-  } else {
-    (*out)[prefix] = j.dump();
-  }
-}
-
-}  // namespace
 
 SweepGrid read_sweep_grid(const std::filesystem::path& file) {
   const std::string name = file.string();
@@ -121,11 +106,13 @@ void run_jobs(const std::vector<Job>& sources, std::vector<SweepRow>& rows, unsi
         auto cfg = sources[i].scenario->load(sources[i].overrides);
         auto sim = build(cfg, static_cast<std::uint64_t>(row.replication));
         sim->set_interrupt_flag(interrupt);
-        const auto out = run_in_memory(*sim, false, false, false);
+        const auto t0 = std::chrono::steady_clock::now();
+        sim->run();
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (sim->interrupted())
           row.error = sim->stop_reason().empty() ? "interrupted at simulated time " + format_seconds(sim->now()) + "s"
                                                  : "stopped at simulated time " + format_seconds(sim->now()) + "s: " + sim->stop_reason();
-        else flatten(nlohmann::json::parse(out.summary_json), "", &row.metrics);
+        else row.metrics = summary_metrics(*sim, wall);
       } catch (const ScenarioError& e) {
         row.error = e.errors().empty() ? e.what() : e.errors().front().str();
       } catch (const std::exception& e) {

@@ -333,7 +333,20 @@ Fields::Fields(Ctx& ctx, const YAML::Node& node, std::string path, std::string s
       ctx_.error(node_, path_.empty() ? "(top level)" : path_, "expected a mapping of keys to values, got " + describe(node_));
     valid_ = false;
     finished_ = true;
+    return;
   }
+  entries_.reserve(node_.size());
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    Entry e{it->first, it->second, nullptr};
+    if (e.key.IsScalar()) e.name = &e.key.Scalar();
+    entries_.push_back(std::move(e));
+  }
+}
+
+const YAML::Node* Fields::find(const std::string& key) const {
+  for (const auto& e : entries_)
+    if (e.name && *e.name == key) return &e.value;
+  return nullptr;
 }
 
 Fields::~Fields() {
@@ -349,16 +362,16 @@ Fields::~Fields() {
 
 bool Fields::has(const std::string& key) const {
   if (!valid_) return false;
-  const YAML::Node& c = node_;  // const access never inserts into the map
-  return c[key].IsDefined() && !c[key].IsNull();
+  const YAML::Node* n = find(key);
+  return n && n->IsDefined() && !n->IsNull();
 }
 
 bool Fields::has_pascal(const std::string& key) const {
   if (!valid_ || shape_.empty() || key.empty() || !std::islower(static_cast<unsigned char>(key[0]))) return false;
   std::string pascal = key;
   pascal[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(pascal[0])));
-  const YAML::Node& c = node_;
-  return c[pascal].IsDefined();
+  const YAML::Node* n = find(pascal);
+  return n && n->IsDefined();
 }
 
 YAML::Node Fields::get(const std::string& key, bool required) {
@@ -366,16 +379,13 @@ YAML::Node Fields::get(const std::string& key, bool required) {
     throw std::logic_error("the loader reads " + shape_ + "." + key + ", which the AWS field table does not list");
   known_.push_back(key);
   if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
-  const YAML::Node& c = node_;  // const access never inserts into the map
-  YAML::Node n = c[key];
-  // A missing key gives an invalid "zombie" node whose type queries throw: hand back a
-  // plain undefined node instead.
-  if (!n.IsDefined() || n.IsNull()) {
+  const YAML::Node* found = find(key);
+  if (!found || !found->IsDefined() || found->IsNull()) {
     // Given in CloudFormation's spelling: finish() reports that, once for the mapping.
     if (required && !has_pascal(key)) ctx_.error(node_, sub(key), "required field '" + key + "' is missing");
     return YAML::Node(YAML::NodeType::Undefined);
   }
-  return n;
+  return *found;
 }
 
 std::optional<std::string> Fields::str(const std::string& key, bool required) {
@@ -432,17 +442,18 @@ void Fields::finish() {
   // Nothing was read: the loader stopped at an error it reported; listing every key as
   // unknown (with nothing to choose from) would only bury that error.
   if (known_.empty() && shape_.empty() && !ctx_.ok()) return;
-  for (auto it = node_.begin(); it != node_.end(); ++it) {
-    if (!it->first.IsScalar()) {
-      ctx_.error(it->first, path_, "keys must be plain names");
+  for (const auto& e : entries_) {
+    const auto* it = &e;  // (key, value) as a mapping iterator gives them
+    if (!e.name) {
+      ctx_.error(e.key, path_, "keys must be plain names");
       continue;
     }
-    const std::string key = it->first.Scalar();
+    const std::string& key = *e.name;
     if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
     if (const AwsField* f = shape_.empty() ? nullptr : find_aws_field(shape_, key)) {
       switch (f->cls) {
         case FieldClass::kInert: ctx_.note_ignored_aws_field(shape_, key); continue;
-        case FieldClass::kRefused: ctx_.error(it->first, sub(key), std::string(f->note)); continue;
+        case FieldClass::kRefused: ctx_.error(it->key, sub(key), std::string(f->note)); continue;
         case FieldClass::kModelled:
         case FieldClass::kExtension:
           throw std::logic_error("the loader did not read " + shape_ + "." + key + ", which the AWS field table lists as " +
@@ -455,7 +466,7 @@ void Fields::finish() {
       std::string camel = key;
       camel[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(camel[0])));
       if (find_aws_field(shape_, camel)) {
-        if (pascal_.empty()) pascal_mark_ = it->first.Mark();
+        if (pascal_.empty()) pascal_mark_ = it->key.Mark();
         pascal_.emplace_back(key, camel);
         continue;
       }
@@ -475,7 +486,7 @@ void Fields::finish() {
     if (auto c = closest(key, all)) msg += " (did you mean '" + *c + "'?)";
     msg += "; expected one of: " + join(valid);
     if (!shape_.empty()) msg += " (or a field of " + shape_ + " without effect: `ecsim fields` lists them)";
-    ctx_.error(it->first, sub(key), msg);
+    ctx_.error(it->key, sub(key), msg);
   }
   if (!pascal_.empty()) {
     std::vector<std::string> from, to;

@@ -88,10 +88,20 @@ class Fields {
   void finish();
 
  private:
+  /// The value of `key`: the first entry spelled so (undefined node when absent).
+  const YAML::Node* find(const std::string& key) const;
+
   Ctx& ctx_;
   YAML::Node node_;
   std::string path_;
   std::string shape_;
+  // The mapping's entries, read once: yaml-cpp looks a key up by converting every key of the
+  // mapping to a new string, which made lookups most of a sweep point's load.
+  struct Entry {
+    YAML::Node key, value;
+    const std::string* name = nullptr;  // the key's text (null: not a scalar); lives in the tree
+  };
+  std::vector<Entry> entries_;
   std::vector<std::pair<std::string, std::string>> pascal_;  // CloudFormation spellings seen (key, API name)
   YAML::Mark pascal_mark_;
   std::vector<std::string> known_;

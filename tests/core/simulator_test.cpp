@@ -1,10 +1,13 @@
 // The Fargate model: hand-computed timelines and costs.
 #include "ecsim/core/memory.hpp"
+#include "ecsim/core/rng.hpp"
 #include "ecsim/core/simulator.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 
 #include <map>
 #include <thread>
@@ -402,6 +405,45 @@ TEST(BinnedSamples, NearestRankOnTheBinsInFixedMemory) {
   v.merge(w);
   EXPECT_EQ(v.count(), 10u);
   EXPECT_NEAR(v.percentile(60), 2.0, 0.002);
+}
+
+// A sample set is a sorted list up to 65,536 samples and dense bins beyond: the same
+// percentiles either way, through adds between reads and merges across the two modes.
+TEST(BinnedSamples, TheListAndTheBinsGiveTheSamePercentiles) {
+  Rng rng(11);
+  auto draw = [&] { return static_cast<double>(rng.uniform_index(1000000)) / 10000.0; };  // 0 .. 100
+  std::vector<double> all;
+  BinnedSamples s(0.01, 100.0);
+  // Reference: nearest rank over the samples rounded to their bins.
+  auto reference = [&](double p) {
+    std::vector<double> v;
+    for (double x : all) v.push_back(std::round(x / 0.01) * 0.01);
+    std::sort(v.begin(), v.end());
+    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+    return std::min(v[std::max<std::size_t>(rank, 1) - 1], *std::max_element(all.begin(), all.end()));
+  };
+  for (int round = 0; round < 3; ++round) {  // 0: list; 1: bins (past 65,536); 2: bins again
+    const int n = round == 1 ? 70000 : 5000;
+    for (int i = 0; i < n; ++i) {
+      all.push_back(draw());
+      s.add(all.back());
+    }
+    for (double p : {1.0, 50.0, 95.0, 99.0, 100.0}) EXPECT_NEAR(s.percentile(p), reference(p), 1e-9) << "round " << round << " p" << p;
+  }
+  // Merges: list into list, list into bins, bins into list.
+  BinnedSamples small(0.01, 100.0), other(0.01, 100.0);
+  for (double v : {3.0, 1.0, 2.0}) small.add(v);
+  for (double v : {5.0, 4.0}) other.add(v);
+  small.merge(other);
+  EXPECT_EQ(small.count(), 5u);
+  EXPECT_DOUBLE_EQ(small.percentile(40), 2.0);
+  EXPECT_DOUBLE_EQ(small.percentile(100), 5.0);
+  BinnedSamples big = s;
+  big.merge(small);
+  EXPECT_EQ(big.count(), s.count() + 5);
+  small.merge(s);
+  EXPECT_EQ(small.count(), s.count() + 5);
+  for (double p : {1.0, 50.0, 99.0}) EXPECT_DOUBLE_EQ(small.percentile(p), big.percentile(p)) << p;
 }
 
 // An interrupt stops the run at an event boundary; the run then ends there, not at the

@@ -102,10 +102,10 @@ std::vector<std::tuple<int, int, std::string>> run(ScalingPolicy& p, const std::
       first = false;
       clock = *w;
       const auto dec = p.on_wakeup(*w, desired, 1, 100);
-      out.emplace_back(static_cast<int>(dec.direction), dec.new_capacity, dec.reason);
+      out.emplace_back(static_cast<int>(dec.direction), dec.new_capacity, dec.reason.str());
     }
     const auto dec = p.evaluate(d, now, desired, desired);
-    out.emplace_back(static_cast<int>(dec.direction), dec.new_capacity, dec.reason);
+    out.emplace_back(static_cast<int>(dec.direction), dec.new_capacity, dec.reason.str());
   }
   return out;
 }

@@ -95,7 +95,7 @@ TEST(PredictiveScaling, ForecastsAtCreationAndSchedulesEachHourTheBufferEarly) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->desired, 10);
   EXPECT_EQ(a->policy, "forecast");
-  EXPECT_NE(a->reason.find("forecast capacity 10 for the hour from 1998-06-22T00:00:00Z"), std::string::npos) << a->reason;
+  EXPECT_NE(a->reason.str().find("forecast capacity 10 for the hour from 1998-06-22T00:00:00Z"), std::string::npos) << a->reason.str();
   auto notes = s->take_notes();
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_NE(notes[0].find("history=24h from=1998-06-22T00:00:00Z hours=48 capacity=2..20 peak=1998-06-22T01:00:00Z"), std::string::npos)

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ecsim/core/lazy_text.hpp"
 #include "ecsim/core/time.hpp"
 
 namespace ecsim {
@@ -50,7 +51,7 @@ struct ForecastStats {
 struct ScalingAction {
   int desired = 0;
   std::string policy;  ///< PolicyName or ScheduledActionName
-  std::string reason;
+  LazyText reason;
 };
 
 /// A service's scalable target with its policies and scheduled actions. The simulator calls

@@ -18,7 +18,7 @@ struct ScalingDecision {
   enum class Direction { kNone, kOut, kIn };
   Direction direction = Direction::kNone;
   int new_capacity = 0;
-  std::string reason;
+  LazyText reason;  ///< formatted only for the event log
   /// A new MaxCapacity for the scalable target (predictive IncreaseMaxCapacity), kept after.
   std::optional<int> raise_max_capacity;
 };

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -119,6 +120,9 @@ std::string billing_csv(const Simulator& sim);
 /// summary.json's content for a finished simulator, as JSON text (2-space indent);
 /// `run_notices` are appended to the scenario's notices (outputs cut short, ...).
 std::string summary_json(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices = {});
+/// summary.json's leaves flattened to "a.b.c" -> text, lists left out (a sweep's columns):
+/// what parsing summary_json() and flattening it gives, without the text in between.
+std::map<std::string, std::string> summary_metrics(const Simulator& sim, double wall_seconds);
 
 /// Runs a simulator with the outputs its config asks for written into `dir`.
 /// Returns summary.json's text. `progress` (may be null) is called with the fraction done.
