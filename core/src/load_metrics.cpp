@@ -133,6 +133,10 @@ void ScalingDriver::on(const events::MetricPublish& e) {
     if (!s.scaler || s.unpublished.empty()) continue;
     const MetricDatapoint d = s.unpublished.front();
     s.unpublished.pop_front();
+    // "Application Auto Scaling turns off scale-in processes while Amazon ECS deployments are
+    // in progress ... scale-out processes continue" (ECS guide, service auto scaling).
+    s.scaler->suspend_dynamic_scale_in(w_.config.timings.auto_scaling.suspend_scale_in_during_deployments &&
+                                       !s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress);
     apply(static_cast<int>(i), s.scaler->on_datapoint(d, sched_.now(), s.desired));
   }
 }

@@ -201,6 +201,12 @@ std::optional<ScalingAction> AutoScaler::on_datapoint(const MetricDatapoint& d, 
   if (any_consensus && consensus && !consensus_ins.empty()) ins = &consensus_ins;
   else if (!step_ins.empty()) ins = &step_ins;
   if (!ins) return std::nullopt;
+  // Suspended (an ECS deployment in progress): the policies are triggered but remove no
+  // capacity and start no cooldown; their alarms stay in ALARM and act once it resumes.
+  if (scale_in_suspended_) {
+    ++suspended_scale_ins_;
+    return std::nullopt;
+  }
   const Vote w = largest(*ins);  // the smallest reduction any policy asks for
   int to = clamp(w.capacity);
   // "The larger wins": no scale-in below the capacity predictive scaling holds for this hour.

@@ -484,6 +484,9 @@ Json summary_document(const Simulator& sim, double wall_seconds, const std::vect
     }
     sj["deployments"] = deps;
     sj["scalingActions"] = s.scaling_actions;
+    // Datapoints at which target tracking or step scaling asked for a scale-in that a
+    // deployment in progress held back.
+    if (s.scaler) sj["scaleInsSuspendedDuringDeployments"] = s.scaler->suspended_scale_ins();
     if (auto fs = s.scaler ? s.scaler->forecast_stats() : std::nullopt) {
       Json pj{{"forecasts", fs->forecasts},
               {"scaleOuts", fs->capacity_raises},

@@ -4,7 +4,10 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "ecsim/core/load_source.hpp"
+#include "ecsim/scenarios/outputs.hpp"
 #include "ecsim/core/stats.hpp"
 #include "ecsim/placement/fargate_placer.hpp"
 #include "test_util.hpp"
@@ -194,6 +197,76 @@ TEST(HighResolutionMetrics, TargetTrackingActsOnThree20SecondDatapointsPlusTheir
 TEST(HighResolutionMetrics, AHighResolutionPolicyNeedsTheServicesMetricAt20Seconds) {
   EXPECT_THROW(testing::load_yaml(busy_service("ECSServiceAverageCPUUtilizationHighResolution", "")), scenarios::ScenarioError);
   EXPECT_THROW(testing::load_yaml(busy_service("ECSServiceAverageMemoryUtilizationHighResolution", kFast)), scenarios::ScenarioError);
+}
+
+}  // namespace
+}  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+// 10 tasks at 20 % CPU against a 50 % target: AlarmLow (< 45 %) holds its 15 datapoints at
+// 960 s, the first scale-in. web:2 (120 s app start) is deployed at 900 s: its tasks are
+// healthy and the old ones gone at 1046.5 s.
+std::string idle_service(const std::string& extra) {
+  return testing::fargate_scenario("30m", R"(  - family: web
+    revision: 2
+    requiresCompatibilities: [FARGATE]
+    networkMode: awsvpc
+    cpu: "512"
+    memory: "1024"
+    containerDefinitions:
+      - {name: web, image: web:2, essential: true}
+    ecsim: {imageSizeMiB: 100, appStartTime: 120s, capacity: {requestsPerSecond: 100}}
+services:
+  - serviceName: web
+    cluster: c
+    taskDefinition: web:1
+    desiredCount: 10
+    launchType: FARGATE
+    load: {constant: {requestsPerSecond: 200}}
+    autoScaling:
+      MinCapacity: 1
+      MaxCapacity: 50
+      policies:
+        - {PolicyName: cpu50, PolicyType: TargetTrackingScaling,
+           TargetTrackingScalingPolicyConfiguration: {TargetValue: 50, ScaleInCooldown: 300,
+             PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilization}}}
+)" + extra, ", capacity: {requestsPerSecond: 100}");
+}
+
+const char* kDeployAt900 = "timeline:\n  - {at: 15m, updateService: {service: web, taskDefinition: \"web:2\"}}\n";
+
+TEST(ScaleInDuringDeployments, IsSuspendedUntilTheDeploymentCompletesThenActsAtTheNextDatapoint) {
+  auto none = testing::run_yaml(idle_service(""));
+  ASSERT_FALSE(none.times("SERVICE_SCALING_ACTIVITY").empty());
+  EXPECT_EQ(none.times("SERVICE_SCALING_ACTIVITY")[0], 960);
+  auto held = testing::run_yaml(idle_service(kDeployAt900));
+  ASSERT_EQ(held.times("SERVICE_DEPLOYMENT_COMPLETED").size(), 1u);
+  EXPECT_EQ(held.times("SERVICE_DEPLOYMENT_COMPLETED")[0], 1046.5);
+  // The datapoints visible at 960 and 1020 s ask for a scale-in and are held; 1080 s is the
+  // first one after the deployment: the alarm is still in ALARM, and it scales in from 10.
+  ASSERT_FALSE(held.times("SERVICE_SCALING_ACTIVITY").empty());
+  EXPECT_EQ(held.times("SERVICE_SCALING_ACTIVITY")[0], 1080);
+  const auto summary = nlohmann::json::parse(scenarios::summary_json(*held.sim, 0));
+  EXPECT_EQ(summary["services"]["web"]["scaleInsSuspendedDuringDeployments"], 2);
+  EXPECT_EQ(nlohmann::json::parse(scenarios::summary_json(*none.sim, 0))["services"]["web"]["scaleInsSuspendedDuringDeployments"], 0);
+  // The setting off (a what-if): the deployment holds nothing back.
+  auto off = testing::run_yaml(idle_service(std::string(kDeployAt900) + "timings: {autoScaling: {suspendScaleInDuringDeployments: false}}\n"));
+  EXPECT_EQ(off.times("SERVICE_SCALING_ACTIVITY")[0], 960);
+}
+
+TEST(ScaleInDuringDeployments, ScaleOutContinues) {
+  // busy_service scales out at 240 s; a forced deployment in progress from 220 s (done at 246.5 s) does not stop it.
+  auto plain = testing::run_yaml(busy_service("ECSServiceAverageCPUUtilization", ""));
+  auto deploying = testing::run_yaml(busy_service("ECSServiceAverageCPUUtilization", "",
+                                                  "timeline:\n  - {at: 220s, updateService: {service: web, forceNewDeployment: true}}\n"));
+  ASSERT_FALSE(deploying.times("SERVICE_DEPLOYMENT_IN_PROGRESS").empty());
+  EXPECT_EQ(deploying.times("SERVICE_DEPLOYMENT_IN_PROGRESS")[0], 220);
+  ASSERT_FALSE(deploying.times("SERVICE_DEPLOYMENT_COMPLETED").empty());
+  EXPECT_GT(deploying.times("SERVICE_DEPLOYMENT_COMPLETED")[0], 240);
+  EXPECT_EQ(plain.times("SERVICE_SCALING_ACTIVITY")[0], 240);
+  EXPECT_EQ(deploying.times("SERVICE_SCALING_ACTIVITY")[0], 240);
 }
 
 }  // namespace

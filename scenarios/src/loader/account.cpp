@@ -64,6 +64,7 @@ void Loader::read_timings(const YAML::Node& n) {
     if (auto v = f.integer("targetTrackingScaleOutDatapoints", 1, 100)) as.target_tracking_scale_out_datapoints = static_cast<int>(*v);
     if (auto v = f.integer("targetTrackingScaleInDatapoints", 1, 100)) as.target_tracking_scale_in_datapoints = static_cast<int>(*v);
     if (auto v = f.number("targetTrackingScaleInFactor", 0.01, 1)) as.target_tracking_scale_in_factor = *v;
+    if (auto v = f.boolean("suspendScaleInDuringDeployments")) as.suspend_scale_in_during_deployments = *v;
     if (auto v = f.duration("predictiveMinHistory")) as.predictive_min_history = *v;
     if (auto v = f.duration("predictiveMaxHistory", false, SimDuration{3'600'000})) as.predictive_max_history = *v;
     if (auto v = f.integer("predictiveForecastHours", 1, 720)) as.predictive_forecast_hours = static_cast<int>(*v);

@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,11 @@ class ServiceScaler {
   virtual std::optional<ForecastStats> forecast_stats() const { return std::nullopt; }
   /// Notes for the event log (forecasts made, maximum capacity raised) since the last call.
   virtual std::vector<std::string> take_notes() { return {}; }
+  /// DynamicScalingInSuspended: target tracking and step scaling remove no capacity while
+  /// set (Application Auto Scaling sets it while an ECS deployment is in progress).
+  virtual void suspend_dynamic_scale_in(bool suspended) { (void)suspended; }
+  /// Scale-ins a policy asked for while suspended (not carried out, no cooldown started).
+  virtual std::int64_t suspended_scale_ins() const { return 0; }
 };
 
 }  // namespace ecsim

@@ -44,6 +44,8 @@ class AutoScaler final : public ServiceScaler {
   std::optional<ForecastView> forecast(SimTime now) const override;
   std::optional<ForecastStats> forecast_stats() const override;
   std::vector<std::string> take_notes() override;
+  void suspend_dynamic_scale_in(bool suspended) override { scale_in_suspended_ = suspended; }
+  std::int64_t suspended_scale_ins() const override { return suspended_scale_ins_; }
 
  private:
   struct PolicyState {
@@ -64,6 +66,8 @@ class AutoScaler final : public ServiceScaler {
 
   int min_, max_;
   std::int64_t start_unix_;
+  bool scale_in_suspended_ = false;
+  std::int64_t suspended_scale_ins_ = 0;
   std::vector<PolicyState> policies_;
   std::vector<Scheduled> scheduled_;
 };

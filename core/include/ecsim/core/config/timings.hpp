@@ -55,6 +55,10 @@ struct AutoScalingTimings {
   int target_tracking_scale_out_datapoints = 3;  ///< 3 of 3 above target
   int target_tracking_scale_in_datapoints = 15;  ///< 15 of 15 below the low threshold
   double target_tracking_scale_in_factor = 0.9;  ///< low threshold = factor * target
+  /// "Application Auto Scaling turns off scale-in processes while Amazon ECS deployments are in
+  /// progress ... However, scale-out processes continue" (ECS developer guide, troubleshooting
+  /// service auto scaling). Off only for what-ifs.
+  bool suspend_scale_in_during_deployments = true;
   /// Predictive scaling (Application Auto Scaling user guide, "How predictive scaling works"):
   /// "at least 24 hours of data" before the first forecast, "up to the past 14 days" analysed,
   /// "an hourly forecast ... for the next 48 hours", "updated every 6 hours".
