@@ -42,6 +42,7 @@ void RollingUpdate::step(int service, int old_counted, bool halted, ServiceOps& 
       }
       const Task& t = ops.task(live[k]);
       if (!t.counts_toward_desired || runs_primary(s, t)) continue;
+      if (ops.is_protected(live[k])) continue;  // "not terminated until protectionEnabled is unset or expires"
       if (!t.healthy) unhealthy.push_back(live[k]);
       else if (healthy.size() < may_stop_healthy) healthy.push_back(live[k]);
     }

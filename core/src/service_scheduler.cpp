@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <functional>
 #include <string>
 
 namespace ecsim {
@@ -65,6 +66,13 @@ void ServiceScheduler::flush() {
 void ServiceScheduler::reconcile(int service) {
   auto& s = w_.services[service];
   const auto& sc = w_.config.services[service];
+  // The next protection to end brings a reconcile (earlier ones asked for still come first).
+  auto& ex = s.protection_expiries;
+  while (!ex.empty() && ex.front() <= sched_.now()) {
+    std::pop_heap(ex.begin(), ex.end(), std::greater<>());
+    ex.pop_back();
+  }
+  if (!ex.empty()) schedule_reconcile(service, ex.front());
   if (sc.daemon) {
     reconcile_daemon(service);
     return;
@@ -121,7 +129,7 @@ void ServiceScheduler::scale_in(int service) {
   for (std::size_t k = 0; k < s.live.size(); ++k) {
     const std::uint32_t slot = s.live[k];
     const Task& t = w_.tasks[slot];
-    if (!t.counts_toward_desired) continue;
+    if (!t.counts_toward_desired || is_protected(slot)) continue;  // protected: kept through scale-in
     if (t.state != TaskState::kRunning) not_running.push_back(slot);
     else buckets[static_cast<std::size_t>(t.strategy_item)][static_cast<std::size_t>(t.zone + 1)].emplace_back(k, slot);
   }
@@ -129,7 +137,16 @@ void ServiceScheduler::scale_in(int service) {
   for (auto it = not_running.rbegin(); it != not_running.rend() && s.counted > s.desired; ++it)
     tasks_.stop_task(*it, why, /*failed=*/false);
   while (s.counted > s.desired) {
-    const std::size_t item = placer_.choose_provider_to_shrink(sc.strategy, s.per_item);
+    std::size_t item = placer_.choose_provider_to_shrink(sc.strategy, s.per_item);
+    auto left = [&](std::size_t i) {
+      return std::any_of(buckets[i].begin(), buckets[i].end(), [](const auto& z) { return !z.empty(); });
+    };
+    if (!left(item)) {  // what is left of that provider is protected: the first one with tasks to stop
+      std::size_t i = 0;
+      while (i < buckets.size() && !left(i)) ++i;
+      if (i == buckets.size()) break;  // every task left is protected: they stay until it ends
+      item = i;
+    }
     auto& zones = buckets[item];
     // The fullest zone; among equally full zones the newest task.
     std::size_t best = zones.size();
@@ -147,6 +164,38 @@ void ServiceScheduler::scale_in(int service) {
     zones[best].pop_back();
     tasks_.stop_task(victim, why, /*failed=*/false);
   }
+}
+
+// UpdateTaskProtection on the service's oldest RUNNING tasks. As ECS does, the call fails
+// (DEPLOYMENT_BLOCKED) when it would leave more tasks protected than the desired count.
+void ServiceScheduler::update_task_protection(const UpdateTaskProtectionAction& a) {
+  auto& s = w_.services[a.service];
+  const SimTime now = sched_.now();
+  std::vector<std::uint32_t> chosen;
+  int protected_other = 0;
+  for (auto slot : s.live) {
+    const Task& t = w_.tasks[slot];
+    const bool candidate = t.state == TaskState::kRunning && t.counts_toward_desired;
+    if (candidate && static_cast<int>(chosen.size()) < a.count) chosen.push_back(slot);
+    else if (now < t.protected_until) ++protected_other;
+  }
+  const int protected_after = protected_other + (a.enabled ? static_cast<int>(chosen.size()) : 0);
+  if (a.enabled && protected_after > s.desired) {
+    rec_.emit(RecordKind::kTaskProtection, nullptr, a.service,
+              "failed=DEPLOYMENT_BLOCKED tasks=" + std::to_string(chosen.size()) + " protected=" + std::to_string(protected_other) +
+                  " desiredCount=" + std::to_string(s.desired));
+    return;
+  }
+  for (auto slot : chosen) w_.tasks[slot].protected_until = a.enabled ? now + a.expires : SimTime{};
+  if (a.enabled && !chosen.empty()) {
+    s.protection_expiries.push_back(now + a.expires);
+    std::push_heap(s.protection_expiries.begin(), s.protection_expiries.end(), std::greater<>());
+  }
+  rec_.emit(RecordKind::kTaskProtection, nullptr, a.service,
+            "protectionEnabled=" + std::string(a.enabled ? "true" : "false") + " tasks=" + std::to_string(chosen.size()) +
+                (a.enabled ? " expiresInMinutes=" + std::to_string(a.expires.count() / 60000) : std::string()) +
+                " protected=" + std::to_string(protected_after));
+  request_reconcile(a.service);
 }
 
 // --- ServiceOps: what the deployment strategy may do ------------------------------------------

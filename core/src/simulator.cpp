@@ -62,6 +62,7 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kInstanceSpotInterruptionWarning: return "EC2_SPOT_INTERRUPTION_WARNING";
     case RecordKind::kManagedScaling: return "MANAGED_SCALING_ACTIVITY";
     case RecordKind::kPredictiveForecast: return "PREDICTIVE_SCALING_FORECAST";
+    case RecordKind::kTaskProtection: return "TASK_PROTECTION_UPDATED";
   }
   return "?";
 }
@@ -321,7 +322,8 @@ void Simulator::handle(const TimelineAction& e) {
                                                        /*is_rollback=*/false, a.force_new_deployment);
                         },
                         [&](const SpotInterruptionsAction& a) { capacity_[a.provider]->reclaim_spot(a.fraction); },
-                        [&](const SpotCapacityAction& a) { capacity_[a.provider]->set_spot_capacity(a.available, a.duration); }},
+                        [&](const SpotCapacityAction& a) { capacity_[a.provider]->set_spot_capacity(a.available, a.duration); },
+                        [&](const UpdateTaskProtectionAction& a) { services_.update_task_protection(a); }},
              entry.action);
 }
 

@@ -36,6 +36,7 @@ const std::vector<AwsShape> kShapes = {
     // ECS
     {"CreateService", "ecs", {"CreateServiceRequest", "Service"}, "services[]"},
     {"UpdateService", "ecs", {"UpdateServiceRequest"}, "timeline[].updateService"},
+    {"UpdateTaskProtection", "ecs", {"UpdateTaskProtectionRequest"}, "timeline[].updateTaskProtection"},
     {"DeploymentConfiguration", "ecs", {"DeploymentConfiguration"}, "services[].deploymentConfiguration"},
     {"DeploymentCircuitBreaker", "ecs", {"DeploymentCircuitBreaker"}, "services[].deploymentConfiguration.deploymentCircuitBreaker"},
     {"ThresholdConfiguration", "ecs", {"ThresholdConfiguration"}, "...deploymentCircuitBreaker.thresholdConfiguration"},
@@ -150,6 +151,14 @@ const std::vector<AwsField> kFields = {
     {"CreateService", "resourceManagementType", I, kState},
     {"CreateService", "load", X, "the requests the service serves"},
     {"CreateService", "autoScaling", X, "RegisterScalableTarget with its policies and scheduled actions"},
+
+    // --- UpdateTaskProtection (timeline) -----------------------------------------------------
+    {"UpdateTaskProtection", "cluster", M, "must name the service's cluster"},
+    {"UpdateTaskProtection", "tasks", R, "task ids are not modelled (a scenario has none before it runs): give service and count, the service's oldest RUNNING tasks"},
+    {"UpdateTaskProtection", "protectionEnabled", M, "neither scale-in nor a deployment stops a protected task"},
+    {"UpdateTaskProtection", "expiresInMinutes", M, "1-2880, default 120"},
+    {"UpdateTaskProtection", "service", X, "the service whose tasks are protected"},
+    {"UpdateTaskProtection", "count", X, "how many of its oldest RUNNING tasks"},
 
     // --- UpdateService (timeline) ---------------------------------------------------------
     {"UpdateService", "service", M, ""},

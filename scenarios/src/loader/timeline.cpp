@@ -6,7 +6,34 @@ namespace ecsim::scenarios::loader {
 
 void Loader::read_timeline(const YAML::Node& n) {
   if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "timeline")) return;
-  const std::vector<std::string> actions = {"updateService", "spotInterruptions", "spotCapacity"};
+  const std::vector<std::string> actions = {"updateService", "updateTaskProtection", "spotInterruptions", "spotCapacity"};
+  // `service` (required) names a service, and `cluster` (optional) must be its cluster.
+  auto service_of = [&](Fields& u, int* service) -> bool {
+    auto name = u.str("service", true);
+    bool found = false;
+    if (name) {
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < cfg_.services.size(); ++k) {
+        if (!cfg_.services[k].name.empty()) names.push_back(cfg_.services[k].name);
+        if (cfg_.services[k].name == *name) {
+          *service = static_cast<int>(k);
+          found = true;
+        }
+      }
+      if (!found) ctx_.error(u.node()["service"], u.sub("service"), "no service named '" + *name + "'; services: " + detail::join_or_none(names));
+    }
+    bool ok = found;
+    if (u.has("cluster")) {
+      auto c = find_cluster(u);
+      if (c && found && *c != cfg_.services[*service].cluster) {
+        ctx_.error(u.node()["cluster"], u.sub("cluster"), "service '" + *name + "' is in cluster '" +
+                                                            cfg_.clusters[cfg_.services[*service].cluster].name + "'");
+        ok = false;
+      }
+      ok = ok && c.has_value();
+    } else u.get("cluster");
+    return ok;
+  };
   for (std::size_t i = 0; i < n.size(); ++i) {
     const std::string path = idx("timeline", i);
     Fields f(ctx_, n[i], path);
@@ -23,29 +50,8 @@ void Loader::read_timeline(const YAML::Node& n) {
       ++given;
       Fields u(ctx_, f.get("updateService"), f.sub("updateService"), "UpdateService");
       UpdateServiceAction a;
-      auto name = u.str("service", true);
-      bool found = false;
-      if (name) {
-        std::vector<std::string> names;
-        for (std::size_t k = 0; k < cfg_.services.size(); ++k) {
-          if (!cfg_.services[k].name.empty()) names.push_back(cfg_.services[k].name);
-          if (cfg_.services[k].name == *name) {
-            a.service = static_cast<int>(k);
-            found = true;
-          }
-        }
-        if (!found) ctx_.error(u.node()["service"], u.sub("service"), "no service named '" + *name + "'; services: " + detail::join_or_none(names));
-      }
+      const bool found = service_of(u, &a.service);
       ok = ok && found;
-      if (u.has("cluster")) {
-        auto c = find_cluster(u);
-        if (c && found && *c != cfg_.services[a.service].cluster) {
-          ctx_.error(u.node()["cluster"], u.sub("cluster"), "service '" + *name + "' is in cluster '" +
-                                                              cfg_.clusters[cfg_.services[a.service].cluster].name + "'");
-          ok = false;
-        }
-        ok = ok && c.has_value();
-      } else u.get("cluster");
       if (auto v = u.integer("desiredCount", 0, cfg_.account.tasks_per_service)) a.desired_count = static_cast<int>(*v);
       else if (u.has("desiredCount")) ok = false;
       if (u.has("taskDefinition")) {
@@ -78,6 +84,24 @@ void Loader::read_timeline(const YAML::Node& n) {
       }
       e.action = a;
     } else f.get("updateService");
+    if (f.has("updateTaskProtection")) {
+      ++given;
+      Fields u(ctx_, f.get("updateTaskProtection"), f.sub("updateTaskProtection"), "UpdateTaskProtection");
+      UpdateTaskProtectionAction a;
+      ok = service_of(u, &a.service) && ok;
+      if (auto v = u.integer("count", 1, cfg_.account.tasks_per_service, true)) a.count = static_cast<int>(*v);
+      else ok = false;
+      if (auto v = u.boolean("protectionEnabled", true)) a.enabled = *v;
+      else ok = false;
+      if (auto v = u.integer("expiresInMinutes", 1, 2880)) {
+        a.expires = std::chrono::minutes(*v);
+        if (!a.enabled) {
+          ctx_.error(u.node()["expiresInMinutes"], u.sub("expiresInMinutes"), "applies only to protectionEnabled: true");
+          ok = false;
+        }
+      } else if (u.has("expiresInMinutes")) ok = false;
+      e.action = a;
+    } else f.get("updateTaskProtection");
     // FARGATE_SPOT, or (for spotInterruptions) an Auto Scaling group that can hold Spot instances.
     auto spot_provider = [&](Fields& sf, bool allow_asg) -> std::optional<int> {
       auto name = sf.str("capacityProvider", true);

@@ -31,6 +31,8 @@ class ServiceOps {
   /// Starts one task of the primary revision if the cluster cap and the launch pace allow;
   /// otherwise arranges a later reconcile and returns false.
   virtual bool start_task(int service) = 0;
+  /// Task scale-in protection holds the task now: a deployment leaves it running.
+  virtual bool is_protected(std::uint32_t slot) const = 0;
 };
 
 /// A way of replacing the tasks of other revisions with the primary revision's. step() runs

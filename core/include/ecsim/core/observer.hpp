@@ -40,6 +40,7 @@ enum class RecordKind {
   kInstanceSpotInterruptionWarning,
   kManagedScaling,
   kPredictiveForecast,
+  kTaskProtection,
 };
 
 /// The events.csv spelling of a kind (ECS-style upper snake case).

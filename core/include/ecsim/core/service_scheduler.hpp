@@ -59,6 +59,9 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount {
   void stop(std::uint32_t slot, const std::string& reason) override;
   bool backing_off(int service) override;
   bool start_task(int service) override;
+  bool is_protected(std::uint32_t slot) const override { return sched_.now() < w_.tasks[slot].protected_until; }
+  /// UpdateTaskProtection (timeline).
+  void update_task_protection(const UpdateTaskProtectionAction& a);
 
  private:
   void reconcile(int service);

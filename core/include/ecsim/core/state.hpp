@@ -59,6 +59,8 @@ struct Task {
   bool counts_toward_desired = true;  ///< false once the scheduler or Spot stops it
   bool interrupted = false;
   bool forced_out = false;  ///< forceNewDeployment: replaced although it runs the primary revision
+  /// Task scale-in protection: neither scale-in nor a deployment stops it before this time.
+  SimTime protected_until{};
   SimTime created{}, launched{}, pull_started{}, running_at{}, healthy_at{}, stopped_at{};
   bool has_launched = false, has_pulled = false, has_run = false, has_been_healthy = false;
   SimDuration work{};  ///< batch tasks: how long they run after RUNNING
@@ -152,6 +154,9 @@ struct ServiceState {
   int provisioning = 0, pending = 0, running = 0, healthy = 0, stopping = 0;
   LiveTasks live;                   ///< tasks not yet STOPPED, oldest first, with their task definitions
   std::size_t primary_suffix = 0;         ///< how many of the newest in `live` run the primary revision
+  /// When task protections end (a min-heap; stale entries only cost a reconcile): each is a
+  /// reconcile, so what the protection held back goes then.
+  std::vector<SimTime> protection_expiries;
   std::vector<int> per_item;        ///< tasks counting toward desired, per strategy item
   std::vector<int> per_zone;        ///< tasks counting toward desired, per zone
   int counted = 0;                  ///< tasks counting toward desired

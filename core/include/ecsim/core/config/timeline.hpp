@@ -32,9 +32,17 @@ struct SpotCapacityAction {
   bool available = false;
   std::optional<SimDuration> duration;  ///< `for`: back to available after this long
 };
+/// UpdateTaskProtection on the service's `count` oldest RUNNING tasks (a scenario has no task
+/// ids): protection on for `expires` (re-protecting resets it), or off.
+struct UpdateTaskProtectionAction {
+  int service = 0;
+  int count = 0;
+  bool enabled = true;
+  SimDuration expires = 120min;  ///< expiresInMinutes: 1-2880, default 120
+};
 struct TimelineEntry {
   SimTime at;
-  std::variant<UpdateServiceAction, SpotInterruptionsAction, SpotCapacityAction> action;
+  std::variant<UpdateServiceAction, SpotInterruptionsAction, SpotCapacityAction, UpdateTaskProtectionAction> action;
 };
 
 }  // namespace ecsim
