@@ -93,6 +93,20 @@ taskDefinitions:
 )" + extra;
 }
 
+/// A web:2 revision to append to fargate_scenario's task definitions (its `extra` starts
+/// there); `ecsim_extra` goes inside its ecsim block.
+inline std::string second_revision(const std::string& ecsim_extra = "") {
+  return R"(  - family: web
+    revision: 2
+    requiresCompatibilities: [FARGATE]
+    networkMode: awsvpc
+    cpu: "512"
+    memory: "1024"
+    containerDefinitions:
+      - {name: web, image: web:2, essential: true}
+    ecsim: {imageSizeMiB: 100)" + ecsim_extra + "}\n";
+}
+
 /// The stems of the .yaml files in a folder, sorted (fixture lists for parametrized tests).
 inline std::vector<std::string> yaml_stems(const std::filesystem::path& dir) {
   std::vector<std::string> out;

@@ -209,16 +209,7 @@ namespace {
 // 960 s, the first scale-in. web:2 (120 s app start) is deployed at 900 s: its tasks are
 // healthy and the old ones gone at 1046.5 s.
 std::string idle_service(const std::string& extra) {
-  return testing::fargate_scenario("30m", R"(  - family: web
-    revision: 2
-    requiresCompatibilities: [FARGATE]
-    networkMode: awsvpc
-    cpu: "512"
-    memory: "1024"
-    containerDefinitions:
-      - {name: web, image: web:2, essential: true}
-    ecsim: {imageSizeMiB: 100, appStartTime: 120s, capacity: {requestsPerSecond: 100}}
-services:
+  return testing::fargate_scenario("30m", testing::second_revision(", appStartTime: 120s, capacity: {requestsPerSecond: 100}") + R"(services:
   - serviceName: web
     cluster: c
     taskDefinition: web:1

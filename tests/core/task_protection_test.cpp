@@ -11,16 +11,7 @@ namespace ecsim {
 namespace {
 
 std::string four_tasks(const std::string& timeline) {
-  return testing::fargate_scenario("30m", R"(  - family: web
-    revision: 2
-    requiresCompatibilities: [FARGATE]
-    networkMode: awsvpc
-    cpu: "512"
-    memory: "1024"
-    containerDefinitions:
-      - {name: web, image: web:2, essential: true}
-    ecsim: {imageSizeMiB: 100}
-services:
+  return testing::fargate_scenario("30m", testing::second_revision() + R"(services:
   - serviceName: web
     cluster: c
     taskDefinition: web:1
