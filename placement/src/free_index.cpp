@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace ecsim::placement {
 
@@ -128,6 +129,29 @@ void FreeIndex::update(std::uint32_t dense, int other, int enis, int other2) {
   e.other2 = other2;
   if (shrinks) recompute(b);
   else widen(b, e);
+}
+
+void FreeIndex::check_invariants() const {
+  auto fail = [](const char* what) { throw std::logic_error(std::string("FreeIndex: ") + what); };
+  if (firsts_.size() != blocks_.size()) fail("one search key per block");
+  std::size_t n = 0;
+  const Entry* prev = nullptr;
+  for (std::size_t bi = 0; bi < blocks_.size(); ++bi) {
+    const Block& b = blocks_[bi];
+    if (b.entries.empty() || b.entries.size() > capacity_) fail("a block is empty or over capacity");
+    if (firsts_[bi] != b.entries.front().k()) fail("a search key is not its block's first key");
+    Block exact;
+    exact.entries = b.entries;
+    recompute(exact);
+    if (exact.max_other != b.max_other || exact.max_enis != b.max_enis || exact.max_other2 != b.max_other2) fail("a block's maxima are stale");
+    for (const Entry& e : b.entries) {
+      if (prev && !(prev->k() < e.k())) fail("entries out of key order");
+      if (e.dense >= present_.size() || !present_[e.dense] || key_of_[e.dense] != e.key) fail("an entry's dense index disagrees");
+      prev = &e;
+      ++n;
+    }
+  }
+  if (n != size_) fail("size");
 }
 
 bool FreeIndex::first_fit(Key from, int need_other, int need_enis, Key* found, int need_other2) const {

@@ -65,6 +65,7 @@ TEST_P(FreeIndexBlocks, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
       }
     }
     ASSERT_EQ(index.size(), all.size());
+    ASSERT_NO_THROW(index.check_invariants()) << "step " << step;
   }
 }
 

@@ -34,6 +34,10 @@ class FreeIndex {
   /// The smallest entry with (key, dense) >= from, other >= need_other, enis >= need_enis
   /// and other2 >= need_other2; returns false when there is none.
   bool first_fit(Key from, int need_other, int need_enis, Key* found, int need_other2 = 0) const;
+  /// Tests: throws std::logic_error unless the entries are in key order, each block is
+  /// non-empty and within its capacity, the block search keys are the blocks' first keys
+  /// and every block's maxima are exactly its entries' (too high would only cost scans).
+  void check_invariants() const;
 
  private:
   struct Entry {
