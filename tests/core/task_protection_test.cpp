@@ -10,15 +10,13 @@
 namespace ecsim {
 namespace {
 
-std::string four_tasks(const std::string& timeline) {
+std::string four_tasks(const std::string& timeline, const std::string& placement = "    launchType: FARGATE\n") {
   return testing::fargate_scenario("30m", testing::second_revision() + R"(services:
   - serviceName: web
     cluster: c
     taskDefinition: web:1
     desiredCount: 4
-    launchType: FARGATE
-timeline:
-)" + timeline);
+)" + placement + "timeline:\n" + timeline);
 }
 
 TEST(TaskProtection, ScaleInStopsTheUnprotectedTasksAndTheRestWhenProtectionEnds) {
@@ -69,6 +67,16 @@ TEST(TaskProtection, MoreProtectedThanDesiredIsRefusedAndUnprotectingReleasesATa
   EXPECT_EQ(r.tasks("TASK_STOPPED"), (std::vector<std::uint64_t>{4, 3, 1}));
   EXPECT_EQ(r.times("TASK_STOPPED", 1), (std::vector<double>{482}));
   EXPECT_TRUE(r.times("TASK_STOPPED", 2).empty());
+}
+
+TEST(TaskProtection, AProviderWhoseTasksAreAllProtectedLeavesTheScaleInToTheOther) {
+  // FARGATE runs tasks 1 and 3, FARGATE_SPOT 2 and 4; 1, 2 and 3 are protected. Desired 3:
+  // FARGATE's tasks are all protected, so the one task to stop is FARGATE_SPOT's task 4.
+  auto r = testing::run_yaml(four_tasks(R"(  - {at: 5m, updateTaskProtection: {service: web, count: 3, protectionEnabled: true, expiresInMinutes: 10}}
+  - {at: 6m, updateService: {service: web, desiredCount: 3}}
+)", "    capacityProviderStrategy: [{capacityProvider: FARGATE, weight: 1}, {capacityProvider: FARGATE_SPOT, weight: 1}]\n"));
+  EXPECT_EQ(r.tasks("TASK_STOPPED"), (std::vector<std::uint64_t>{4}));
+  EXPECT_EQ(r.times("TASK_STOPPED"), (std::vector<double>{362}));
 }
 
 TEST(TaskProtection, ReprotectingResetsTheExpiry) {
