@@ -314,14 +314,18 @@ void TasksTable::add(const Simulator& sim, const Task& t) {
   container_instance.push(r.instance != 0 ? instance_name(r.instance) : std::string());
 }
 
+double run_timed(Simulator& sim) {
+  const auto t0 = std::chrono::steady_clock::now();
+  sim.run();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks) {
   RunTables out;
   if (events) sim.add_observer((out.events = std::make_unique<EventTable>()).get());
   if (timeseries) sim.add_observer((out.timeseries = std::make_unique<TimeseriesTable>()).get());
   if (tasks) sim.add_observer((out.tasks = std::make_unique<TasksTable>()).get());
-  const auto t0 = std::chrono::steady_clock::now();
-  sim.run();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double wall = run_timed(sim);
   for (Observer* o : {static_cast<Observer*>(out.events.get()), static_cast<Observer*>(out.timeseries.get()),
                       static_cast<Observer*>(out.tasks.get())})
     if (o) sim.remove_observer(o);
@@ -676,9 +680,7 @@ RunOutputs run_in_memory(Simulator& sim, bool events, bool timeseries, bool task
   if (events) sim.add_observer(&ev.emplace(ev_text));
   if (timeseries) sim.add_observer(&ts.emplace(ts_text));
   if (tasks) sim.add_observer(&tk.emplace(tk_text));
-  const auto t0 = std::chrono::steady_clock::now();
-  sim.run();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double wall = run_timed(sim);
   if (ev) sim.remove_observer(&*ev);
   if (ts) sim.remove_observer(&*ts);
   if (tk) sim.remove_observer(&*tk);

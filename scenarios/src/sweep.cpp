@@ -6,10 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <fstream>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -106,9 +104,7 @@ void run_jobs(const std::vector<Job>& sources, std::vector<SweepRow>& rows, unsi
         auto cfg = sources[i].scenario->load(sources[i].overrides);
         auto sim = build(cfg, static_cast<std::uint64_t>(row.replication));
         sim->set_interrupt_flag(interrupt);
-        const auto t0 = std::chrono::steady_clock::now();
-        sim->run();
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double wall = run_timed(*sim);
         if (sim->interrupted())
           row.error = sim->stop_reason().empty() ? "interrupted at simulated time " + format_seconds(sim->now()) + "s"
                                                  : "stopped at simulated time " + format_seconds(sim->now()) + "s: " + sim->stop_reason();

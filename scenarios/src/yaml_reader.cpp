@@ -443,7 +443,6 @@ void Fields::finish() {
   // unknown (with nothing to choose from) would only bury that error.
   if (known_.empty() && shape_.empty() && !ctx_.ok()) return;
   for (const auto& e : entries_) {
-    const auto* it = &e;  // (key, value) as a mapping iterator gives them
     if (!e.name) {
       ctx_.error(e.key, path_, "keys must be plain names");
       continue;
@@ -453,7 +452,7 @@ void Fields::finish() {
     if (const AwsField* f = shape_.empty() ? nullptr : find_aws_field(shape_, key)) {
       switch (f->cls) {
         case FieldClass::kInert: ctx_.note_ignored_aws_field(shape_, key); continue;
-        case FieldClass::kRefused: ctx_.error(it->key, sub(key), std::string(f->note)); continue;
+        case FieldClass::kRefused: ctx_.error(e.key, sub(key), std::string(f->note)); continue;
         case FieldClass::kModelled:
         case FieldClass::kExtension:
           throw std::logic_error("the loader did not read " + shape_ + "." + key + ", which the AWS field table lists as " +
@@ -466,7 +465,7 @@ void Fields::finish() {
       std::string camel = key;
       camel[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(camel[0])));
       if (find_aws_field(shape_, camel)) {
-        if (pascal_.empty()) pascal_mark_ = it->key.Mark();
+        if (pascal_.empty()) pascal_mark_ = e.key.Mark();
         pascal_.emplace_back(key, camel);
         continue;
       }
@@ -486,7 +485,7 @@ void Fields::finish() {
     if (auto c = closest(key, all)) msg += " (did you mean '" + *c + "'?)";
     msg += "; expected one of: " + join(valid);
     if (!shape_.empty()) msg += " (or a field of " + shape_ + " without effect: `ecsim fields` lists them)";
-    ctx_.error(it->key, sub(key), msg);
+    ctx_.error(e.key, sub(key), msg);
   }
   if (!pascal_.empty()) {
     std::vector<std::string> from, to;

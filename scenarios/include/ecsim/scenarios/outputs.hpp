@@ -117,6 +117,10 @@ RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks
 inline constexpr const char* kBillingCsvHeader = "t,reservedInstanceUsd,savingsPlanCoveredUsd,unusedCommitmentUsd,onDemandUsd,spotUsd,otherUsd";
 std::string billing_csv(const Simulator& sim);
 
+/// Runs a simulator to its horizon; returns the wall seconds the run took (summary.json's
+/// wallSeconds).
+double run_timed(Simulator& sim);
+
 /// summary.json's content for a finished simulator, as JSON text (2-space indent);
 /// `run_notices` are appended to the scenario's notices (outputs cut short, ...).
 std::string summary_json(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices = {});
