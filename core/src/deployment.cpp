@@ -63,9 +63,44 @@ void RollingUpdate::step(int service, int old_counted, bool halted, ServiceOps& 
   }
 }
 
+const char* lifecycle_stage_name(LifecycleStage s) {
+  switch (s) {
+    case LifecycleStage::kReconcileService: return "RECONCILE_SERVICE";
+    case LifecycleStage::kPreScaleUp: return "PRE_SCALE_UP";
+    case LifecycleStage::kPostScaleUp: return "POST_SCALE_UP";
+    case LifecycleStage::kTestTrafficShift: return "TEST_TRAFFIC_SHIFT";
+    case LifecycleStage::kPostTestTrafficShift: return "POST_TEST_TRAFFIC_SHIFT";
+    case LifecycleStage::kPreProductionTrafficShift: return "PRE_PRODUCTION_TRAFFIC_SHIFT";
+    case LifecycleStage::kProductionTrafficShift: return "PRODUCTION_TRAFFIC_SHIFT";
+    case LifecycleStage::kPostProductionTrafficShift: return "POST_PRODUCTION_TRAFFIC_SHIFT";
+  }
+  return "?";
+}
+
+// BLUE_GREEN: all production traffic at once. LINEAR: stepPercent per shift until the next
+// would reach 100 %, then the rest (CloudFormation's count of step bakes: 100/step - 1 when
+// the step divides 100, floor(100/step) otherwise). CANARY: canaryPercent, then the rest.
+std::vector<int> DeploymentStrategyConfig::shifts() const {
+  std::vector<int> out;
+  if (name == "LINEAR")
+    for (int t = step_tenths; t < 1000; t += step_tenths) out.push_back(t);
+  else if (name == "CANARY" && canary_tenths < 1000)
+    out.push_back(canary_tenths);
+  out.push_back(1000);
+  return out;
+}
+
+SimDuration DeploymentStrategyConfig::wait_after_shift(std::size_t k) const {
+  if (k + 1 >= shifts().size()) return SimDuration{0};
+  return name == "LINEAR" ? step_bake : name == "CANARY" ? canary_bake : SimDuration{0};
+}
+
 const std::vector<DeploymentStrategyKind>& deployment_strategies() {
   static const std::vector<DeploymentStrategyKind> kKinds = {
       {"ROLLING", []() -> std::unique_ptr<DeploymentStrategy> { return std::make_unique<RollingUpdate>(); }},
+      {"BLUE_GREEN", []() -> std::unique_ptr<DeploymentStrategy> { return std::make_unique<TrafficShift>("BLUE_GREEN"); }},
+      {"LINEAR", []() -> std::unique_ptr<DeploymentStrategy> { return std::make_unique<TrafficShift>("LINEAR"); }},
+      {"CANARY", []() -> std::unique_ptr<DeploymentStrategy> { return std::make_unique<TrafficShift>("CANARY"); }},
   };
   return kKinds;
 }

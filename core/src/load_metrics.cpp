@@ -10,6 +10,7 @@ namespace ecsim {
 
 LoadShape LoadMetrics::shape(int service) const {
   const auto& s = w_.services[service];
+  if (s.primary_traffic_tenths >= 0) return split_shape(service);
   LoadShape out;
   const TaskDefinitionConfig* only = nullptr;  // the one (capacity, CPU, memory) running, if one
   bool mixed = false;
@@ -35,6 +36,12 @@ LoadShape LoadMetrics::shape(int service) const {
     if (c <= 0) return out;
     out.served_rps = std::min(s.demand_rps, s.healthy * c);
     out.busy_share = out.served_rps / (s.running * c);
+    out.failed_rps = out.served_rps * only->error_rate;
+    if (s.healthy > 0) {
+      const int primary = s.healthy_by_revision[static_cast<std::size_t>(s.primary_task_definition)] - s.forced_out_healthy;
+      out.primary_served_rps = out.served_rps * primary / s.healthy;
+      out.primary_failed_rps = out.primary_served_rps * w_.config.task_definitions[static_cast<std::size_t>(s.primary_task_definition)].error_rate;
+    }
     return out;
   }
   const double per_target = s.healthy > 0 ? s.demand_rps / s.healthy : 0.0;
@@ -51,8 +58,60 @@ LoadShape LoadMetrics::shape(int service) const {
     const double served = std::min(per_target, td.requests_per_second);
     out.served_rps += healthy * served;
     busy_cpu += healthy * served / td.requests_per_second * td.cpu_units;
+    out.failed_rps += healthy * served * td.error_rate;
+    if (static_cast<int>(k) == s.primary_task_definition) {
+      const double primary = (healthy - s.forced_out_healthy) * served;
+      out.primary_served_rps += primary;
+      out.primary_failed_rps += primary * td.error_rate;
+    }
   }
   out.busy_share = busy_cpu / running_cpu;
+  return out;
+}
+
+// Two target groups: production traffic splits by the listener's weights, and within each
+// group the load balancer spreads it over that group's healthy targets. The primary
+// revision's tasks (green) are one group, every other task (blue, forced-out tasks too) the
+// other. A group with no healthy target serves nothing of its share.
+LoadShape LoadMetrics::split_shape(int service) const {
+  const auto& s = w_.services[service];
+  LoadShape out;
+  const std::size_t primary = static_cast<std::size_t>(s.primary_task_definition);
+  const double green_share = s.primary_traffic_tenths / 1000.0;
+  const int green_healthy = s.healthy_by_revision[primary] - s.forced_out_healthy;
+  const int blue_healthy = s.healthy - green_healthy;
+  const double green_per_target = green_healthy > 0 ? s.demand_rps * green_share / green_healthy : 0.0;
+  const double blue_per_target = blue_healthy > 0 ? s.demand_rps * (1.0 - green_share) / blue_healthy : 0.0;
+  double running_cpu = 0, running_mem = 0, busy_cpu = 0;
+  for (std::size_t k = 0; k < s.running_by_revision.size(); ++k) {
+    const int running = s.running_by_revision[k];
+    if (running <= 0) continue;
+    const auto& td = w_.config.task_definitions[k];
+    running_cpu += running * static_cast<double>(td.cpu_units);
+    running_mem += running * static_cast<double>(td.memory_mib);
+    out.has_capacity = out.has_capacity || td.requests_per_second > 0;
+  }
+  if (running_mem <= 0) return out;
+  for (std::size_t k = 0; k < s.running_by_revision.size(); ++k) {
+    const int running = s.running_by_revision[k];
+    if (running <= 0) continue;
+    const auto& td = w_.config.task_definitions[k];
+    const double mem_weight = running * static_cast<double>(td.memory_mib) / running_mem;
+    out.idle_memory += mem_weight * td.memory_idle_percent;
+    out.full_memory += mem_weight * td.memory_full_load_percent;
+    if (td.requests_per_second <= 0) continue;
+    // (healthy tasks, load per task) in the green group and in the blue group
+    const int green = k == primary ? green_healthy : 0;
+    const int blue = s.healthy_by_revision[k] - green;
+    const double green_served = green * std::min(green_per_target, td.requests_per_second);
+    const double blue_served = blue * std::min(blue_per_target, td.requests_per_second);
+    out.served_rps += green_served + blue_served;
+    out.primary_served_rps += green_served;
+    out.failed_rps += (green_served + blue_served) * td.error_rate;
+    out.primary_failed_rps += green_served * td.error_rate;
+    busy_cpu += (green_served + blue_served) / td.requests_per_second * td.cpu_units;
+  }
+  out.busy_share = running_cpu > 0 ? busy_cpu / running_cpu : 0.0;
   return out;
 }
 
@@ -77,6 +136,17 @@ void LoadMetrics::accumulate(int service) {
   if (demand > shape.served_rps && demand > 0) {
     s.overloaded_ms += static_cast<std::int64_t>(dt_ms);
     s.unserved_requests += (demand - shape.served_rps) * dt_ms / 1000.0;
+    s.acc_unserved += (demand - shape.served_rps) * dt_ms / 1000.0;
+  }
+  if (shape.failed_rps > 0) {
+    s.failed_requests += shape.failed_rps * dt_ms / 1000.0;
+    s.acc_failed += shape.failed_rps * dt_ms / 1000.0;
+  }
+  // What the new revision served while its deployment was in progress (its exposure).
+  if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress) {
+    auto& d = s.deployments.back();
+    d.new_revision_requests += shape.primary_served_rps * dt_ms / 1000.0;
+    d.new_revision_failed_requests += shape.primary_failed_rps * dt_ms / 1000.0;
   }
 }
 
@@ -115,6 +185,7 @@ void LoadMetrics::on(const events::MetricTick& e) {
     if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;
     d.requests = s.acc_requests;
     s.acc_busy_ms = s.acc_running_ms = s.acc_healthy_ms = s.acc_requests = 0;
+    s.acc_failed = s.acc_unserved = 0;
     s.acc_task_ms = s.acc_busy_task_ms = 0;
     if (s.scaler) s.unpublished.push_back(d);
   }

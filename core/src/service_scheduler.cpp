@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <climits>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 namespace ecsim {
@@ -18,6 +19,7 @@ void ServiceScheduler::set_desired(int service, int desired, const char* why) {
   s.desired_set_by_user = std::string_view(why) == "timeline";
   if (s.desired == desired) return;
   const int old = s.desired;
+  meter(service);
   s.desired = desired;
   s.desired_stats.set(sched_.now(), desired);
   s.steady = false;
@@ -87,8 +89,12 @@ void ServiceScheduler::reconcile(int service) {
   const bool halted = !s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kFailed &&
                       !s.deployments.back().rolled_back;
   int old_counted = s.counted - s.counted_by_revision[s.primary_task_definition] + s.forced_out_counted;
-  if (old_counted > 0) {
-    strategy_->step(service, old_counted, halted, *this);
+  // A blue/green, linear or canary deployment before its CLEAN_UP keeps both revisions: its
+  // strategy runs the service even when no blue task is left.
+  const bool staged = !s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress &&
+                      s.deployments.back().stage != Deployment::Stage::kNone && s.deployments.back().stage != Deployment::Stage::kCleanUp;
+  if (old_counted > 0 || staged) {
+    strategy(service).step(service, old_counted, halted, *this);
     return;
   }
   // Too many: stop the excess, tasks that are not running yet first (newest first), then
@@ -219,26 +225,121 @@ bool ServiceScheduler::start_task(int service) {
   return true;
 }
 
+DeploymentStrategy& ServiceScheduler::strategy(int service) {
+  if (strategy_of_.empty()) strategy_of_.assign(w_.services.size(), -1);
+  int& k = strategy_of_[static_cast<std::size_t>(service)];
+  if (k < 0) {
+    const std::string& name = w_.config.services[static_cast<std::size_t>(service)].deployment.name;
+    for (std::size_t i = 0; i < strategies_.size() && k < 0; ++i)
+      if (strategies_[i]->name() == name) k = static_cast<int>(i);
+    if (k < 0) {
+      auto made = make_deployment_strategy(name);
+      if (!made) throw std::invalid_argument("no deployment strategy named " + name);
+      strategies_.push_back(std::move(made));
+      k = static_cast<int>(strategies_.size() - 1);
+    }
+  }
+  return *strategies_[static_cast<std::size_t>(k)];
+}
+
+void ServiceScheduler::on(const events::DeploymentTimer& e) {
+  auto& s = w_.services[static_cast<std::size_t>(e.service)];
+  if (static_cast<std::size_t>(e.deployment) + 1 != s.deployments.size()) return;  // a later deployment began
+  const Deployment& d = s.deployments.back();
+  if (d.rollout != Deployment::Rollout::kInProgress || d.generation != e.generation) return;
+  strategy(e.service).on_timer(e.service, e.hook, *this);
+  request_reconcile(e.service);
+}
+
+void ServiceScheduler::set_timer(int service, SimTime at, int generation, int hook) {
+  const auto& s = w_.services[static_cast<std::size_t>(service)];
+  sched_.at(at, events::DeploymentTimer{service, static_cast<int>(s.deployments.size()) - 1, generation, hook});
+}
+
+void ServiceScheduler::set_primary_traffic(int service, int tenths) {
+  auto& s = w_.services[static_cast<std::size_t>(service)];
+  if (s.primary_traffic_tenths == tenths) return;
+  load_.accumulate(service);
+  s.primary_traffic_tenths = tenths;
+}
+
+void ServiceScheduler::note(int service, RecordKind kind, std::string detail) {
+  if (rec_.enabled()) rec_.emit(kind, nullptr, service, std::move(detail));
+}
+
+// A lifecycle hook, an alarm or the circuit breaker failed the latest deployment: it launches
+// no more tasks, and with rollback a deployment back to the last completed revision follows.
+void ServiceScheduler::fail_deployment(int service, const std::string& why, bool rollback) {
+  auto& s = w_.services[static_cast<std::size_t>(service)];
+  auto& d = s.deployments.back();
+  if (d.rollout != Deployment::Rollout::kInProgress) return;
+  load_.accumulate(service);
+  meter(service);
+  d.rollout = Deployment::Rollout::kFailed;
+  d.failure = why;
+  note(service, RecordKind::kDeploymentFailed, "taskDefinition=" + w_.config.task_definitions[static_cast<std::size_t>(d.task_definition)].key() +
+                                                   " reason=" + why);
+  if (rollback && s.last_completed_task_definition != s.primary_task_definition) {
+    d.rolled_back = true;
+    s.pending_rollback = s.last_completed_task_definition;
+  }
+  request_reconcile(service);
+}
+
+// Integrates the latest deployment's tasks above the desired count (billed: PENDING, RUNNING
+// or stopping) and its peak, from its start until the service is back at its desired count
+// after the deployment ended.
+void ServiceScheduler::meter(int service) {
+  auto& s = w_.services[static_cast<std::size_t>(service)];
+  if (s.deployments.empty()) return;
+  auto& d = s.deployments.back();
+  if (d.settled) return;
+  const SimTime now = sched_.now();
+  const int billed = s.pending + s.running + s.stopping;
+  d.extra_task_seconds += std::max(0, billed - s.desired) * to_seconds(now - d.metered_at);
+  d.metered_at = now;
+  d.peak_tasks = std::max(d.peak_tasks, billed + s.provisioning);
+  if (d.rollout != Deployment::Rollout::kInProgress && billed <= s.desired) d.settled = now;
+}
+
 void ServiceScheduler::start_deployment(int service, int task_definition, bool is_rollback, bool force) {
   auto& s = w_.services[service];
+  if (!s.deployments.empty()) {
+    meter(service);
+    if (!s.deployments.back().settled) s.deployments.back().settled = sched_.now();  // the new one meters from here
+  }
   // forceNewDeployment of the running revision: every task now live is replaced, as for a new
   // revision. Any other deployment replaces by revision, so earlier marks are cleared.
-  s.forced_out_counted = 0;
+  load_.accumulate(service);  // forced-out tasks may move to the blue target group
+  s.forced_out_counted = s.forced_out_running = s.forced_out_healthy = 0;
   for (auto slot : s.live) {
     Task& t = w_.tasks[slot];
     t.forced_out = force && t.task_definition == task_definition;
-    if (t.forced_out && t.counts_toward_desired) ++s.forced_out_counted;
+    if (!t.forced_out) continue;
+    if (t.counts_toward_desired) ++s.forced_out_counted;
+    if (t.state == TaskState::kRunning) ++s.forced_out_running;
+    if (t.healthy) ++s.forced_out_healthy;
   }
   for (auto& d : s.deployments)
-    if (d.rollout == Deployment::Rollout::kInProgress) d.rollout = Deployment::Rollout::kFailed;  // superseded
+    if (d.rollout == Deployment::Rollout::kInProgress) {
+      d.rollout = Deployment::Rollout::kFailed;  // superseded
+      if (d.failure.empty()) d.failure = "superseded";
+    }
   s.primary_task_definition = task_definition;
   s.primary_suffix = s.live.trailing(task_definition);  // a rollback's revision may still run in the newest tasks
   s.deployments.push_back(Deployment{task_definition, sched_.now(), std::nullopt, Deployment::Rollout::kInProgress, 0, false, is_rollback});
   s.consecutive_failures = 0;  // a new deployment resets the scheduler's back-off
   s.backoff_until = sched_.now();
   s.steady = false;
+  s.deployments.back().metered_at = sched_.now();
+  meter(service);
+  DeploymentStrategy& st = strategy(service);
+  s.deployments.back().strategy = std::string(st.name());
   rec_.emit(RecordKind::kDeploymentInProgress, nullptr, service,
-       "taskDefinition=" + w_.config.task_definitions[task_definition].key() + (is_rollback ? " rollback=true" : ""));
+       "taskDefinition=" + w_.config.task_definitions[task_definition].key() + (is_rollback ? " rollback=true" : "") +
+           (st.name() != "ROLLING" ? " strategy=" + std::string(st.name()) : std::string()));
+  if (st.name() == "ROLLING") set_primary_traffic(service, -1);
+  st.start(service, *this);
   request_reconcile(service);
 }
 
@@ -251,8 +352,13 @@ void ServiceScheduler::check_deployment(int service) {
     if (!runs_primary(s, w_.tasks[slot])) return;
   if (s.healthy < s.desired || s.counted != s.desired) return;
   auto& d = s.deployments.back();
+  if (!strategy(service).may_complete(d)) return;
+  load_.accumulate(service);  // what the new revision served up to now counts for this deployment
+  meter(service);
   d.rollout = Deployment::Rollout::kCompleted;
   d.completed = sched_.now();
+  set_primary_traffic(service, -1);  // one target group serves the service again
+  meter(service);
   s.last_completed_task_definition = s.primary_task_definition;
   rec_.emit(RecordKind::kDeploymentCompleted, nullptr, service, "taskDefinition=" + w_.config.task_definitions[d.task_definition].key());
 }

@@ -63,6 +63,9 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kManagedScaling: return "MANAGED_SCALING_ACTIVITY";
     case RecordKind::kPredictiveForecast: return "PREDICTIVE_SCALING_FORECAST";
     case RecordKind::kTaskProtection: return "TASK_PROTECTION_UPDATED";
+    case RecordKind::kDeploymentStage: return "SERVICE_DEPLOYMENT_STAGE";
+    case RecordKind::kTrafficShifted: return "SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED";
+    case RecordKind::kLifecycleHook: return "SERVICE_DEPLOYMENT_LIFECYCLE_HOOK";
   }
   return "?";
 }
@@ -96,7 +99,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       cost_(world_),
       invariants_(world_, cost_),
       scaling_(world_, loop_, rec_, services_),
-      services_(world_, loop_, rec_, *placer_, lifecycle_, make_deployment_strategy("ROLLING")),
+      services_(world_, loop_, rec_, *placer_, lifecycle_, load_),
       load_(world_, loop_, scaling_),
       lifecycle_(world_, loop_, rec_, *placer_, capacity_, fleet_, services_, load_, cost_, RngStreams(config_.seed, replication_)) {
   if (config_.availability_zones.empty()) throw std::invalid_argument("Simulator needs availability zones");
@@ -276,6 +279,7 @@ void Simulator::dispatch(const Event& e) {
 
 // --- the service scheduler's entry points --------------------------------------------------
 void Simulator::handle(const ReconcileService& e) { services_.on(e); }
+void Simulator::handle(const DeploymentTimer& e) { services_.on(e); }
 
 // --- tasks: the lifecycle component's entry points -----------------------------------------
 void Simulator::handle(const TaskStep& e) { lifecycle_.on(e); }

@@ -24,6 +24,26 @@ const char* rollout_name(Deployment::Rollout r) {
   return "?";
 }
 
+const char* deployment_stage_name(Deployment::Stage s) {
+  using S = Deployment::Stage;
+  switch (s) {
+    case S::kNone: return "";
+    case S::kReconcileService: return "RECONCILE_SERVICE";
+    case S::kPreScaleUp: return "PRE_SCALE_UP";
+    case S::kScaleUp: return "SCALE_UP";
+    case S::kPostScaleUp: return "POST_SCALE_UP";
+    case S::kTestTrafficShift: return "TEST_TRAFFIC_SHIFT";
+    case S::kPostTestTrafficShift: return "POST_TEST_TRAFFIC_SHIFT";
+    case S::kPreProductionTrafficShift: return "PRE_PRODUCTION_TRAFFIC_SHIFT";
+    case S::kProductionTrafficShift: return "PRODUCTION_TRAFFIC_SHIFT";
+    case S::kStepBake: return "STEP_BAKE";
+    case S::kPostProductionTrafficShift: return "POST_PRODUCTION_TRAFFIC_SHIFT";
+    case S::kBakeTime: return "BAKE_TIME";
+    case S::kCleanUp: return "CLEAN_UP";
+  }
+  return "?";
+}
+
 const char* task_state_name(TaskState s) {
   switch (s) {
     case TaskState::kProvisioning: return "PROVISIONING";

@@ -170,6 +170,7 @@ void TaskLifecycle::set_state(Task& t, TaskState s) {
         if (svc) {
           svc->running += d;
           svc->running_by_revision[t.task_definition] += d;
+          if (t.forced_out) svc->forced_out_running += d;
           svc->running_stats.set(sched_.now(), svc->running);
         }
         break;
@@ -181,6 +182,7 @@ void TaskLifecycle::set_state(Task& t, TaskState s) {
     }
   };
   if (t.service >= 0 && (t.state == TaskState::kRunning || s == TaskState::kRunning)) load_.accumulate(t.service);
+  if (t.service >= 0) services_.meter(t.service);
   bump(t.state, -1);
   t.state = s;
   bump(s, +1);
@@ -321,6 +323,7 @@ void TaskLifecycle::become_healthy(std::uint32_t slot) {
   auto& s = w_.services[t.service];
   ++s.healthy;
   ++s.healthy_by_revision[t.task_definition];
+  if (t.forced_out) ++s.forced_out_healthy;
   s.consecutive_failures = 0;
   // resetOnHealthyTask (default true): a healthy task of the new revision resets the count.
   if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress &&
@@ -345,6 +348,7 @@ void TaskLifecycle::drop_healthy(Task& t) {
   t.healthy = false;
   --w_.services[t.service].healthy;
   --w_.services[t.service].healthy_by_revision[t.task_definition];
+  if (t.forced_out) --w_.services[t.service].forced_out_healthy;
 }
 
 // An interrupted task: a batch task's work so far is thrown away (none if it never ran).
@@ -441,7 +445,9 @@ void TaskLifecycle::stop_task(std::uint32_t slot, const std::string& reason, boo
       const auto& sc = w_.config.services[t.service];
       const int threshold = circuit_breaker::threshold(sc, w_.config.timings.service, s.desired);
       if (circuit_breaker::on_task_failed(d, sc, threshold)) {
+        load_.accumulate(t.service);
         d.rollout = Deployment::Rollout::kFailed;
+        d.failure = "circuitBreaker";
         if (rec_.enabled())
           rec_.emit(RecordKind::kDeploymentFailed, nullptr, t.service,
                "taskDefinition=" + w_.config.task_definitions[d.task_definition].key() + " failedTasks=" +

@@ -474,7 +474,13 @@ Json summary_document(const Simulator& sim, double wall_seconds, const std::vect
     sj["cpuUtilization"] = Json{{"mean", r6(s.cpu_samples.mean())}, {"p95", r6(s.cpu_samples.percentile(95))}};
     sj["overloadedSeconds"] = to_seconds(SimDuration{s.overloaded_ms});
     sj["unservedRequests"] = r6(s.unserved_requests);
-    sj["costUsd"] = r6(sim.service_cost(static_cast<int>(i), end));
+    sj["failedRequests"] = r6(s.failed_requests);
+    const double service_cost = sim.service_cost(static_cast<int>(i), end);
+    sj["costUsd"] = r6(service_cost);
+    // A deployment's extra tasks are priced at the service's mean cost per running task-hour
+    // over the run (Fargate: its rates; EC2: the instance cost allocated to its tasks).
+    const double running_task_hours = s.running_stats.mean(end) * to_seconds(end) / 3600.0;
+    const double usd_per_task_hour = running_task_hours > 0 ? service_cost / running_task_hours : 0.0;
     Json deps = Json::array();
     for (const auto& d : s.deployments) {
       Json dj{{"taskDefinition", cfg.task_definitions[d.task_definition].key()},
@@ -484,6 +490,27 @@ Json summary_document(const Simulator& sim, double wall_seconds, const std::vect
       dj["failedTasks"] = d.failed_tasks;
       dj["rolledBack"] = d.rolled_back;
       dj["rollback"] = d.is_rollback;
+      dj["strategy"] = d.strategy;
+      dj["failure"] = d.failure.empty() ? Json(nullptr) : Json(d.failure);
+      dj["peakTasks"] = d.peak_tasks;
+      dj["extraTaskHours"] = r6(d.extra_task_seconds / 3600.0);
+      dj["extraTaskCostUsd"] = r6(d.extra_task_seconds / 3600.0 * usd_per_task_hour);
+      dj["settledAt"] = d.settled ? Json(to_seconds(*d.settled)) : Json(nullptr);
+      dj["newRevisionRequests"] = r6(d.new_revision_requests);
+      dj["newRevisionFailedRequests"] = r6(d.new_revision_failed_requests);
+      if (d.stage != Deployment::Stage::kNone) {
+        dj["stage"] = deployment_stage_name(d.stage);
+        dj["scaledUpAt"] = d.scaled_up_at ? Json(to_seconds(*d.scaled_up_at)) : Json(nullptr);
+        Json shifts = Json::array();
+        for (const auto& sh : d.shifts) shifts.push_back(Json{{"at", to_seconds(sh.at)}, {"percent", sh.tenths / 10.0}});
+        dj["trafficShifts"] = shifts;
+        dj["bakeEndsAt"] = d.bake_ends ? Json(to_seconds(*d.bake_ends)) : Json(nullptr);
+        Json hooks = Json::array();
+        for (const auto& h : d.hook_runs)
+          hooks.push_back(Json{{"hook", h.hook}, {"stage", h.stage}, {"outcome", h.outcome}, {"startedAt", to_seconds(h.started)},
+                               {"endedAt", h.outcome == "IN_PROGRESS" ? Json(nullptr) : Json(to_seconds(h.ended))}});
+        dj["lifecycleHooks"] = hooks;
+      }
       deps.push_back(dj);
     }
     sj["deployments"] = deps;

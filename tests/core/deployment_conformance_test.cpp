@@ -38,7 +38,7 @@ struct DeploymentWatch final : Observer {
     if (r.kind == RecordKind::kDeploymentInProgress) started = true;
     if (r.kind == RecordKind::kDeploymentCompleted) done = true;
     if (!started || done) return;
-    if (s.counted > std::max(upper, 1))
+    if (s.counted > upper)
       problems.push_back("t=" + format_seconds(r.time) + " counted " + std::to_string(s.counted) + " > " + std::to_string(upper));
     if (s.healthy < lower)
       problems.push_back("t=" + format_seconds(r.time) + " healthy " + std::to_string(s.healthy) + " < " + std::to_string(lower));
@@ -53,7 +53,7 @@ TEST_P(StrategyConformance, KeepsTheFloorAndTheCeilingAndCompletes) {
   EXPECT_EQ(make_deployment_strategy(c.strategy)->name(), c.strategy);
   auto cfg = testing::load_yaml(R"(ecsim: 1
 name: conformance
-duration: 1h
+duration: 2h
 clusters: [{clusterName: c}]
 taskDefinitions:
   - {family: web, requiresCompatibilities: [FARGATE], networkMode: awsvpc, cpu: "256", memory: "512",
@@ -67,14 +67,16 @@ services:
     launchType: FARGATE
     loadBalancers: [{targetGroupArn: tg, containerName: web, containerPort: 80}]
     deploymentConfiguration: {strategy: )" + c.strategy + ", maximumPercent: " + std::to_string(c.maximum_percent) +
-                                R"(, minimumHealthyPercent: )" + std::to_string(c.minimum_healthy_percent) + R"(}
+                                R"(, minimumHealthyPercent: )" + std::to_string(c.minimum_healthy_percent) +
+                                (c.strategy == "BLUE_GREEN" ? ", bakeTimeInMinutes: 2" : "") + R"(}
 timeline:
   - {at: 10m, updateService: {service: web, taskDefinition: "web:2"}}
 )");
   auto sim = scenarios::build(cfg);
   DeploymentWatch watch;
-  watch.lower = (c.desired * c.minimum_healthy_percent + 99) / 100;
-  watch.upper = c.desired * c.maximum_percent / 100;
+  const auto strategy = make_deployment_strategy(c.strategy);
+  watch.lower = strategy->floor(cfg.services[0], c.desired);
+  watch.upper = strategy->ceiling(cfg.services[0], c.desired);
   sim->add_observer(&watch);
   sim->run();
   EXPECT_TRUE(watch.started);
@@ -85,6 +87,7 @@ timeline:
   // With no room either way (the floor, rounded up, and the ceiling, rounded down, both equal
   // the desired count: 1 task at 100/50, 150/50 or 125/75) ECS can neither start a new task
   // nor stop an old one, and the deployment stays IN_PROGRESS on the old revision.
+  // Blue/green, linear and canary always have room: green starts beside blue.
   const bool room = watch.upper > c.desired || watch.lower < c.desired;
   EXPECT_EQ(watch.done, room);
   EXPECT_EQ(s.deployments[0].rollout, room ? Deployment::Rollout::kCompleted : Deployment::Rollout::kInProgress);
@@ -93,7 +96,7 @@ timeline:
 
 INSTANTIATE_TEST_SUITE_P(Registered, StrategyConformance, ::testing::ValuesIn(cases()), case_name);
 
-TEST(DeploymentStrategies, AnUnknownNameMakesNoStrategy) { EXPECT_EQ(make_deployment_strategy("BLUE_GREEN"), nullptr); }
+TEST(DeploymentStrategies, AnUnknownNameMakesNoStrategy) { EXPECT_EQ(make_deployment_strategy("RECREATE"), nullptr); }
 
 ServiceConfig breaker(ServiceConfig::BreakerThreshold type, std::optional<int> value, bool reset = true) {
   ServiceConfig sc;

@@ -217,7 +217,10 @@ class Loader {
   // --- services ---------------------------------------------------------------------------------
   // Only ECS rolling updates are modelled. Any other deployment controller or strategy, and
   // the fields that only they (or alarm-based rollback) use, are refused with what to do.
-  void read_unmodelled_deployment_fields(Fields& service, Fields& d);
+  /// deploymentController, deploymentConfiguration's strategy fields, lifecycle hooks and
+  /// alarms, and a CODE_DEPLOY service's codeDeploy block.
+  void read_deployment_strategy(Fields& service, Fields& d, ServiceConfig& s);
+  LifecycleHookConfig read_lifecycle_hook(const YAML::Node& n, const std::string& path, std::size_t index);
 
   void read_services(const YAML::Node& n);
 

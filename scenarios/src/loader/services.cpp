@@ -4,33 +4,172 @@
 
 namespace ecsim::scenarios::loader {
 
-// Only ECS rolling updates are modelled. Any other deployment controller or strategy, and
-// the fields that only they (or alarm-based rollback) use, are refused with what to do.
-void Loader::read_unmodelled_deployment_fields(Fields& service, Fields& d) {
-  const std::string kRolling = "; ecsim models rolling updates (deploymentController ECS, strategy ROLLING): remove it, "
-                               "or compare strategies with two rolling configurations (maximumPercent/minimumHealthyPercent)";
+namespace {
+/// A percentage in multiples of 0.1 (linearConfiguration.stepPercent, canaryPercent), in tenths.
+std::optional<int> tenths_of_percent(Ctx& ctx, Fields& f, const std::string& key, double min) {
+  auto v = f.number(key, min, 100.0);
+  if (!v) return std::nullopt;
+  const double tenths = *v * 10.0;
+  if (std::abs(tenths - std::round(tenths)) > 1e-6) {
+    ctx.error(f.node()[key], f.sub(key), "must be a multiple of 0.1 (for example 5.0 or 12.5)");
+    return std::nullopt;
+  }
+  return static_cast<int>(std::lround(tenths));
+}
+
+/// CodeDeploy's predefined ECS deployment configurations, as the stages of a native one.
+struct CodeDeployConfig {
+  const char* name;
+  const char* strategy;
+  int tenths;
+  int minutes;
+};
+constexpr CodeDeployConfig kCodeDeployConfigs[] = {
+    {"CodeDeployDefault.ECSAllAtOnce", "BLUE_GREEN", 1000, 0},
+    {"CodeDeployDefault.ECSCanary10Percent5Minutes", "CANARY", 100, 5},
+    {"CodeDeployDefault.ECSCanary10Percent15Minutes", "CANARY", 100, 15},
+    {"CodeDeployDefault.ECSLinear10PercentEvery1Minutes", "LINEAR", 100, 1},
+    {"CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "LINEAR", 100, 3},
+};
+}  // namespace
+
+LifecycleHookConfig Loader::read_lifecycle_hook(const YAML::Node& n, const std::string& path, std::size_t index) {
+  LifecycleHookConfig h;
+  Fields f(ctx_, n, path, "DeploymentLifecycleHook");
+  h.pause = f.choice("targetType", {"AWS_LAMBDA", "PAUSE"}).value_or("AWS_LAMBDA") == "PAUSE";
+  auto arn = f.str("hookTargetArn", !h.pause);
+  if (h.pause && arn) ctx_.error(n["hookTargetArn"], f.sub("hookTargetArn"), "a PAUSE hook has no hookTargetArn (it is for AWS_LAMBDA hooks)");
+  h.name = !h.pause && arn ? *arn : "PAUSE#" + std::to_string(index);
+  f.str("roleArn");
+  f.get("hookDetails");
+  const std::vector<std::string> stages = {"RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
+                                           "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT",
+                                           "POST_PRODUCTION_TRAFFIC_SHIFT"};
+  auto list = f.get("lifecycleStages", true);
+  if (list.IsDefined() && detail::expect_sequence(ctx_, list, f.sub("lifecycleStages"))) {
+    if (list.size() == 0) ctx_.error(list, f.sub("lifecycleStages"), "give at least one stage; expected some of: " + detail::join(stages));
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      auto st = detail::scalar_string(ctx_, list[k], idx(f.sub("lifecycleStages"), k));
+      if (!st) continue;
+      auto it = std::find(stages.begin(), stages.end(), *st);
+      if (it == stages.end()) {
+        ctx_.error(list[k], idx(f.sub("lifecycleStages"), k), "unknown stage '" + *st + "'; expected one of: " + detail::join(stages));
+        continue;
+      }
+      const auto stage = static_cast<LifecycleStage>(it - stages.begin());
+      if (h.pause && (stage == LifecycleStage::kTestTrafficShift || stage == LifecycleStage::kProductionTrafficShift))
+        ctx_.error(list[k], idx(f.sub("lifecycleStages"), k),
+                   "PAUSE hooks cannot run at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT (only AWS_LAMBDA hooks can)");
+      h.stages.push_back(stage);
+    }
+  }
+  Fields t(ctx_, f.get("timeoutConfiguration"), f.sub("timeoutConfiguration"), "DeploymentLifecycleHookTimeoutConfiguration");
+  if (auto v = t.integer("timeoutInMinutes", 1, 20160)) h.timeout = std::chrono::minutes(*v);
+  h.timeout_rolls_back = t.choice("action", {"CONTINUE", "ROLLBACK"}).value_or("ROLLBACK") == "ROLLBACK";
+  // What the hook answers: ecsim runs no Lambda function and nobody calls ContinueServiceDeployment.
+  if (!f.has("ecsim"))
+    ctx_.error(n, f.sub("ecsim"),
+               std::string("ecsim runs no hook: say what it answers and when, ecsim: {outcome: ") +
+                   (h.pause ? "CONTINUE|ROLLBACK|NONE" : "SUCCEEDED|FAILED|NONE") + ", after: 30s} (NONE: it never answers and times out)");
+  Fields e(ctx_, f.get("ecsim"), f.sub("ecsim"));
+  const std::vector<std::string> outcomes =
+      h.pause ? std::vector<std::string>{"CONTINUE", "ROLLBACK", "NONE"} : std::vector<std::string>{"SUCCEEDED", "FAILED", "NONE"};
+  auto outcome = e.choice("outcome", outcomes, e.valid() && f.has("ecsim"));
+  auto after = e.duration("after", outcome && *outcome != "NONE");
+  if (outcome && *outcome != "NONE") {
+    h.succeeds = *outcome == "SUCCEEDED" || *outcome == "CONTINUE";
+    h.after = after;
+  } else if (outcome && after) {
+    ctx_.error(n["ecsim"]["after"], e.sub("after"), "outcome NONE never answers (the hook times out): remove after");
+  }
+  return h;
+}
+
+// deploymentController ECS (ROLLING, BLUE_GREEN, LINEAR, CANARY) or CODE_DEPLOY (its
+// predefined ECS configurations, on the same stages); EXTERNAL is refused.
+void Loader::read_deployment_strategy(Fields& service, Fields& d, ServiceConfig& s) {
+  auto& dep = s.deployment;
+  bool code_deploy = false;
   if (auto dc = service.get("deploymentController"); dc.IsDefined()) {
     Fields c(ctx_, dc, service.sub("deploymentController"), "DeploymentController");
-    if (auto type = c.choice("type", {"ECS", "CODE_DEPLOY", "EXTERNAL"}); type && *type != "ECS")
-      ctx_.error(dc["type"], c.sub("type"), "deployment controller " + *type + " is not modelled" + kRolling);
+    auto type = c.choice("type", {"ECS", "CODE_DEPLOY", "EXTERNAL"});
+    if (type && *type == "EXTERNAL")
+      ctx_.error(dc["type"], c.sub("type"),
+                 "deployment controller EXTERNAL is not modelled (a third-party controller drives its own task sets): "
+                 "use ECS with the strategy closest to yours (ROLLING, BLUE_GREEN, LINEAR, CANARY), or CODE_DEPLOY");
+    code_deploy = type && *type == "CODE_DEPLOY";
   }
-  if (auto st = d.choice("strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"}); st && *st != "ROLLING")
-    ctx_.error(d.node()["strategy"], d.sub("strategy"), "deployment strategy " + *st + " is not modelled" + kRolling);
-  if (auto v = d.integer("bakeTimeInMinutes", 0, 1440); v && *v != 0)
+  if (auto st = d.choice("strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"})) dep.name = *st;
+  auto bake = d.integer("bakeTimeInMinutes", 0, 1440);
+  if (bake) dep.bake_time = std::chrono::minutes(*bake);
+  if (dep.name == "BLUE_GREEN" && !bake && !code_deploy)
+    ctx_.error(d.valid() ? d.node() : service.node(), d.sub("bakeTimeInMinutes"),
+               "bakeTimeInMinutes is required with strategy BLUE_GREEN (0-1440 minutes; ECS needs it)");
+  if (bake && dep.name == "ROLLING" && *bake != 0)
     ctx_.error(d.node()["bakeTimeInMinutes"], d.sub("bakeTimeInMinutes"),
-               "bake time is not modelled (it belongs to blue/green, linear and canary deployments)" + kRolling);
-  for (const char* key : {"lifecycleHooks", "canaryConfiguration", "linearConfiguration"})
-    if (auto n = d.get(key); n.IsDefined() && !(n.IsSequence() && n.size() == 0))
-      ctx_.error(n, d.sub(key), std::string(key) + " is not modelled (blue/green, linear and canary deployments)" + kRolling);
+               "a bake time belongs to BLUE_GREEN, LINEAR and CANARY deployments; a ROLLING one has none: remove it or set strategy");
+  {
+    Fields l(ctx_, d.get("linearConfiguration"), d.sub("linearConfiguration"), "LinearConfiguration");
+    if (l.valid() && l.node().IsDefined() && dep.name != "LINEAR")
+      ctx_.error(l.node(), l.path(), "linearConfiguration is only valid with strategy LINEAR (the strategy is " + dep.name + ")");
+    if (auto v = tenths_of_percent(ctx_, l, "stepPercent", 3.0)) dep.step_tenths = *v;
+    if (auto v = l.integer("stepBakeTimeInMinutes", 0, 1440)) dep.step_bake = std::chrono::minutes(*v);
+  }
+  {
+    Fields c(ctx_, d.get("canaryConfiguration"), d.sub("canaryConfiguration"), "CanaryConfiguration");
+    if (c.valid() && c.node().IsDefined() && dep.name != "CANARY")
+      ctx_.error(c.node(), c.path(), "canaryConfiguration is only valid with strategy CANARY (the strategy is " + dep.name + ")");
+    if (auto v = tenths_of_percent(ctx_, c, "canaryPercent", 0.1)) dep.canary_tenths = *v;
+    if (auto v = c.integer("canaryBakeTimeInMinutes", 0, 1440)) dep.canary_bake = std::chrono::minutes(*v);
+  }
+  if (auto hooks = d.get("lifecycleHooks"); hooks.IsDefined() && detail::expect_sequence(ctx_, hooks, d.sub("lifecycleHooks"))) {
+    int pauses = 0, lambdas = 0;
+    for (std::size_t k = 0; k < hooks.size(); ++k) {
+      dep.hooks.push_back(read_lifecycle_hook(hooks[k], idx(d.sub("lifecycleHooks"), k), k));
+      ++(dep.hooks.back().pause ? pauses : lambdas);
+    }
+    if (pauses > 10 || lambdas > 10)
+      ctx_.error(hooks, d.sub("lifecycleHooks"), "at most 10 PAUSE and 10 AWS_LAMBDA hooks per service (ECS quota)");
+    if (!dep.hooks.empty() && dep.name == "ROLLING")
+      ctx_.error(hooks, d.sub("lifecycleHooks"),
+                 "lifecycle hooks run at the stages of BLUE_GREEN, LINEAR and CANARY deployments; which stages a ROLLING "
+                 "deployment exposes is not documented, so ecsim does not model them there: set strategy, or remove them");
+    if (!dep.hooks.empty() && code_deploy)
+      ctx_.error(hooks, d.sub("lifecycleHooks"), "lifecycleHooks belong to the ECS deployment controller; CODE_DEPLOY uses AppSpec hooks, which are not modelled: remove them");
+  }
   if (auto alarms = d.get("alarms"); alarms.IsDefined()) {
     Fields a(ctx_, alarms, d.sub("alarms"), "DeploymentAlarms");
     a.get("alarmNames");
     a.boolean("rollback");
     if (auto on = a.boolean("enable"); on && *on)
       ctx_.error(alarms["enable"], a.sub("enable"),
-                 "deployment alarms are not modelled (ecsim has no CloudWatch alarms on application metrics); "
-                 "set enable: false, or use deploymentCircuitBreaker, which is modelled");
+                 "deployment alarms are not modelled yet (ecsim evaluates no CloudWatch alarms on application metrics); "
+                 "set enable: false, or use deploymentCircuitBreaker or a lifecycle hook's outcome, which are modelled");
   }
+  // CODE_DEPLOY: the deployment group's configuration (ecsim's codeDeploy block, in CodeDeploy's names).
+  auto cd = service.get("codeDeploy");
+  if (!code_deploy) {
+    if (cd.IsDefined()) ctx_.error(cd, service.sub("codeDeploy"), "codeDeploy is read only with deploymentController type CODE_DEPLOY: remove it or set the controller");
+    return;
+  }
+  if (d.has("strategy") && dep.name != "ROLLING")
+    ctx_.error(d.node()["strategy"], d.sub("strategy"), "with deploymentController CODE_DEPLOY the traffic shifting comes from codeDeploy.deploymentConfigName: remove strategy");
+  Fields c(ctx_, cd, service.sub("codeDeploy"));
+  if (!cd.IsDefined())
+    ctx_.error(service.node(), service.sub("codeDeploy"),
+               "a CODE_DEPLOY service needs codeDeploy: {deploymentConfigName, terminationWaitTimeInMinutes} (its deployment group's settings)");
+  std::vector<std::string> names;
+  for (const auto& k : kCodeDeployConfigs) names.emplace_back(k.name);
+  if (auto name = c.choice("deploymentConfigName", names, cd.IsDefined())) {
+    for (const auto& k : kCodeDeployConfigs)
+      if (*name == k.name) {
+        dep.name = k.strategy;
+        dep.code_deploy_config = k.name;
+        dep.step_tenths = dep.canary_tenths = k.tenths;
+        dep.step_bake = dep.canary_bake = std::chrono::minutes(k.minutes);
+      }
+  }
+  if (auto v = c.integer("terminationWaitTimeInMinutes", 0, 2880, cd.IsDefined())) dep.bake_time = std::chrono::minutes(*v);
 }
 
 void Loader::read_services(const YAML::Node& n) {
@@ -68,7 +207,7 @@ void Loader::read_services(const YAML::Node& n) {
     }
     {
       Fields d(ctx_, f.get("deploymentConfiguration"), f.sub("deploymentConfiguration"), "DeploymentConfiguration");
-      read_unmodelled_deployment_fields(f, d);
+      read_deployment_strategy(f, d, s);
       if (auto v = d.integer("maximumPercent", 100, 200)) s.maximum_percent = static_cast<int>(*v);
       if (auto v = d.integer("minimumHealthyPercent", 0, 100)) s.minimum_healthy_percent = static_cast<int>(*v);
       Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"), "DeploymentCircuitBreaker");
@@ -89,9 +228,22 @@ void Loader::read_services(const YAML::Node& n) {
         lb.str("targetGroupArn", !lb.has("loadBalancerName"));  // a Classic Load Balancer is refused by the field table
         lb.str("containerName", true);
         lb.integer("containerPort", 0, 65535, true);
+        if (auto adv = lb.get("advancedConfiguration"); adv.IsDefined()) {
+          Fields a(ctx_, adv, lb.sub("advancedConfiguration"), "AdvancedConfiguration");
+          a.str("alternateTargetGroupArn", true);
+          a.str("productionListenerRule", true);
+          a.str("testListenerRule");
+          a.str("roleArn");
+        }
       }
       s.load_balanced = lbs.size() > 0;
     }
+    if (!s.load_balanced && (s.deployment.name == "LINEAR" || s.deployment.name == "CANARY"))
+      ctx_.error(n[i], f.sub("deploymentConfiguration.strategy"),
+                 s.deployment.name + " deployments shift production traffic between two target groups: give loadBalancers "
+                 "(a headless service may use BLUE_GREEN, which then replaces tasks without shifting traffic)");
+    if (s.daemon && s.deployment.name != "ROLLING")
+      ctx_.error(n[i], f.sub("deploymentConfiguration.strategy"), "a DAEMON service deploys by ROLLING only");
     read_load(f, s);
     {
       // monitoring.metricConfigurations: the resolution of CPUUtilization and MemoryUtilization.

@@ -135,6 +135,7 @@ void Loader::read_task_definitions(const YAML::Node& n) {
       if (auto v = e.duration("appStartTime")) td.app_start_time = *v;
       if (auto v = e.boolean("failToStart")) td.fail_to_start = *v;
       if (auto v = e.number("unhealthyFraction", 0, 1)) td.unhealthy_fraction = *v;
+      if (auto v = e.number("errorRate", 0, 1)) td.error_rate = *v;
       Fields cap(ctx_, e.get("capacity"), e.sub("capacity"));
       if (auto v = cap.number("requestsPerSecond", 0, 1e12)) td.requests_per_second = *v;
       cap.finish();

@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "ecsim/core/config.hpp"
+#include "ecsim/core/observer.hpp"
 #include "ecsim/core/state.hpp"
 
 namespace ecsim {
@@ -33,6 +35,20 @@ class ServiceOps {
   virtual bool start_task(int service) = 0;
   /// Task scale-in protection holds the task now: a deployment leaves it running.
   virtual bool is_protected(std::uint32_t slot) const = 0;
+
+  // --- what the traffic-shifting strategies (BLUE_GREEN, LINEAR, CANARY) also need
+  virtual SimTime now() const = 0;
+  /// The service's latest deployment, to keep its stage.
+  virtual Deployment& deployment(int service) = 0;
+  /// Production traffic to the primary revision, tenths of a percent (-1: one target group);
+  /// the service's load is integrated up to now first.
+  virtual void set_primary_traffic(int service, int tenths) = 0;
+  /// A DeploymentTimer for the latest deployment at `at` (hook -1: the stage's own wait).
+  virtual void set_timer(int service, SimTime at, int generation, int hook) = 0;
+  /// A line of the event log about the service.
+  virtual void note(int service, RecordKind kind, std::string detail) = 0;
+  /// Fails the latest deployment for `why`; with `rollback`, a rollback deployment follows.
+  virtual void fail_deployment(int service, const std::string& why, bool rollback) = 0;
 };
 
 /// A way of replacing the tasks of other revisions with the primary revision's. step() runs
@@ -44,6 +60,44 @@ class DeploymentStrategy {
   virtual ~DeploymentStrategy() = default;
   virtual std::string_view name() const = 0;
   virtual void step(int service, int old_counted, bool halted, ServiceOps& ops) = 0;
+  /// The service's latest deployment has just begun with this strategy.
+  virtual void start(int service, ServiceOps& ops) { (void)service, (void)ops; }
+  /// A timer the strategy set for the latest deployment ran out (stale ones are not passed).
+  virtual void on_timer(int service, int hook, ServiceOps& ops) { (void)service, (void)hook, (void)ops; }
+  /// The deployment may be marked COMPLETED once the service is steady on the new revision.
+  virtual bool may_complete(const Deployment& d) const { (void)d; return true; }
+  /// The most tasks it may count toward the desired count at once (conformance suite).
+  virtual int ceiling(const ServiceConfig& sc, int desired) const { return std::max(desired * sc.maximum_percent / 100, 1); }
+  /// The fewest healthy tasks it keeps while it deploys (conformance suite).
+  virtual int floor(const ServiceConfig& sc, int desired) const { return (desired * sc.minimum_healthy_percent + 99) / 100; }
+};
+
+/// ECS blue/green, linear and canary deployments (deploymentConfiguration.strategy), and
+/// CodeDeploy's predefined ECS configurations run on the same stages: the new (green)
+/// revision scales to the full desired count beside the old (blue) tasks, production traffic
+/// moves to it in the strategy's steps with lifecycle hooks around each stage, both run for
+/// the bake time, then the old tasks stop. A rollback before that moves the traffic back.
+class TrafficShift final : public DeploymentStrategy {
+ public:
+  explicit TrafficShift(std::string_view name) : name_(name) {}
+  std::string_view name() const override { return name_; }
+  void step(int service, int old_counted, bool halted, ServiceOps& ops) override;
+  void start(int service, ServiceOps& ops) override;
+  void on_timer(int service, int hook, ServiceOps& ops) override;
+  bool may_complete(const Deployment& d) const override {
+    return d.stage == Deployment::Stage::kCleanUp || d.stage == Deployment::Stage::kNone;
+  }
+  int ceiling(const ServiceConfig& sc, int desired) const override { (void)sc; return 2 * std::max(desired, 1); }
+  int floor(const ServiceConfig& sc, int desired) const override { (void)sc; return desired; }
+
+ private:
+  /// Enters `stage` and goes on through every stage that has nothing to wait for.
+  void enter(int service, Deployment::Stage stage, ServiceOps& ops);
+  /// The stage after the current one.
+  Deployment::Stage next(const Deployment& d, const ServiceConfig& sc) const;
+  /// Starts the hooks of `stage`; false when it has none.
+  bool run_hooks(int service, LifecycleStage stage, ServiceOps& ops);
+  std::string_view name_;
 };
 
 /// ECS rolling update: never fewer than ceil(D x minimumHealthyPercent / 100) healthy tasks,

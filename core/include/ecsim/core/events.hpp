@@ -12,6 +12,9 @@ namespace ecsim::events {
 
 // service scheduler
 struct ReconcileService { int service; };
+/// A blue/green, linear or canary deployment's wait ran out (hook -1) or a hook answered;
+/// stale when the service's latest deployment or its stage generation moved on.
+struct DeploymentTimer { int service; int deployment; int generation; int hook; };
 // task lifecycle
 struct TaskStep { std::uint32_t slot; std::uint64_t id; };
 // Fargate capacity providers
@@ -42,7 +45,7 @@ using Event = std::variant<ReconcileService, ProviderWake, TaskStep, SpotInterru
                            TimelineAction, SampleTick, LoadChange, MetricTick, MetricPublish, ScheduledScaling,
                            SpotCapacityRestored, InstanceStep, InstanceSpotInterruption, ManagedScalingTick, ClusterRoom,
                            AsgReconcile, RunTaskRetry, InstanceOptimize, InstanceMaintenance,
-                           ManagedInstancesProvision>;
+                           ManagedInstancesProvision, DeploymentTimer>;
 
 }  // namespace ecsim::events
 

@@ -18,6 +18,9 @@ struct LoadShape {
   double idle_memory = 0;     ///< memory % at idle, weighted by reserved memory
   double full_memory = 0;     ///< memory % at full load, weighted by reserved memory
   bool has_capacity = false;  ///< some running revision declares requests/s per task
+  double primary_served_rps = 0;  ///< of served_rps, by the primary revision's tasks (not forced out)
+  double failed_rps = 0;          ///< of served_rps, answered with an error (ecsim.errorRate)
+  double primary_failed_rps = 0;  ///< of failed_rps, by the primary revision's tasks
 };
 
 /// Where a service's desired count is set (the service scheduler).
@@ -56,6 +59,9 @@ class LoadMetrics {
  public:
   LoadMetrics(World& w, ModelScheduler& sched, ScalingDriver& published) : w_(w), sched_(sched), published_(published) {}
   LoadShape shape(int service) const;
+  /// shape() while a blue/green, linear or canary deployment splits production traffic
+  /// between the primary revision's target group and the other tasks'.
+  LoadShape split_shape(int service) const;
   /// Brings the service's integrals up to now; call before any change to its load state.
   void accumulate(int service);
   void on(const events::LoadChange& e);

@@ -41,6 +41,9 @@ enum class RecordKind {
   kManagedScaling,
   kPredictiveForecast,
   kTaskProtection,
+  kDeploymentStage,       ///< a blue/green, linear or canary deployment enters a lifecycle stage
+  kTrafficShifted,        ///< production traffic moved between the revisions
+  kLifecycleHook,         ///< a lifecycle hook answered (or timed out)
 };
 
 /// The events.csv spelling of a kind (ECS-style upper snake case).

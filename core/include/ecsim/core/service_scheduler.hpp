@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ecsim/core/capacity_placer.hpp"
 #include "ecsim/core/deployment.hpp"
@@ -35,9 +36,10 @@ class TaskLifecycleOps {
 /// services in marking order until none is left. It hands deployments to its strategy.
 class ServiceScheduler final : public ServiceOps, public DesiredCount {
  public:
+  /// `load` is only kept (it may not be constructed yet).
   ServiceScheduler(World& w, ModelScheduler& sched, const Recorder& rec, CapacityPlacer& placer, TaskLifecycleOps& tasks,
-                   std::unique_ptr<DeploymentStrategy> strategy)
-      : w_(w), sched_(sched), rec_(rec), placer_(placer), tasks_(tasks), strategy_(std::move(strategy)) {}
+                   LoadMetrics& load)
+      : w_(w), sched_(sched), rec_(rec), placer_(placer), tasks_(tasks), load_(load) {}
 
   void set_desired(int service, int desired, const char* why) override;
   void request_reconcile(int service);
@@ -45,6 +47,10 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount {
   void schedule_reconcile(int service, SimTime at);
   void flush();
   void on(const events::ReconcileService& e);
+  void on(const events::DeploymentTimer& e);
+  /// Brings the latest deployment's meters (tasks above desired, peak tasks) up to now; call
+  /// before a change of the service's billed task count or desired count.
+  void meter(int service);
   void start_deployment(int service, int task_definition, bool is_rollback, bool force = false);
   /// Room under a cluster's PROVISIONING cap: the services it blocked reconcile now.
   void on_cluster_room(int cluster);
@@ -60,6 +66,14 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount {
   bool backing_off(int service) override;
   bool start_task(int service) override;
   bool is_protected(std::uint32_t slot) const override { return sched_.now() < w_.tasks[slot].protected_until; }
+  SimTime now() const override { return sched_.now(); }
+  Deployment& deployment(int service) override { return w_.services[static_cast<std::size_t>(service)].deployments.back(); }
+  void set_primary_traffic(int service, int tenths) override;
+  void set_timer(int service, SimTime at, int generation, int hook) override;
+  void note(int service, RecordKind kind, std::string detail) override;
+  void fail_deployment(int service, const std::string& why, bool rollback) override;
+  /// The service's deployment strategy.
+  DeploymentStrategy& strategy(int service);
   /// UpdateTaskProtection (timeline).
   void update_task_protection(const UpdateTaskProtectionAction& a);
 
@@ -76,7 +90,10 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount {
   const Recorder& rec_;
   CapacityPlacer& placer_;
   TaskLifecycleOps& tasks_;
-  std::unique_ptr<DeploymentStrategy> strategy_;  ///< every service deploys by rolling update (the only one modelled)
+  LoadMetrics& load_;
+  /// One strategy object per kind a service names (strategies keep their state in the deployment record).
+  std::vector<std::unique_ptr<DeploymentStrategy>> strategies_;
+  std::vector<int> strategy_of_;  ///< per service: index into strategies_ (-1: not looked up yet)
   std::deque<int> dirty_;                         ///< services whose reconcile is requested, in request order
 };
 

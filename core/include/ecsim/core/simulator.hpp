@@ -140,6 +140,7 @@ class Simulator final {
   using InstanceMaintenance = events::InstanceMaintenance;
   using ManagedInstancesProvision = events::ManagedInstancesProvision;
   using ReconcileService = events::ReconcileService;
+  using DeploymentTimer = events::DeploymentTimer;
   using ProviderWake = events::ProviderWake;
   using TaskStep = events::TaskStep;
   using SpotInterruption = events::SpotInterruption;
@@ -161,6 +162,7 @@ class Simulator final {
   void dispatch(const Event& e);
   void handle_event(const Event& e);
   void handle(const ReconcileService& e);
+  void handle(const DeploymentTimer& e);
   void handle(const ProviderWake& e);
   void handle(const TaskStep& e);
   void handle(const SpotInterruption& e);

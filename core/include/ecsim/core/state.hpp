@@ -83,7 +83,50 @@ struct Deployment {
   bool rolled_back = false;  ///< the circuit breaker rolled this deployment back
   bool is_rollback = false;  ///< this deployment is the rollback of a failed one
   int breaker_count = 0;      ///< failures the circuit breaker counts (reset by a healthy task)
+  std::string strategy = "ROLLING";  ///< the strategy that ran it (a CODE_DEPLOY one: its configuration's name)
+  // --- every strategy: what the deployment cost and exposed (summary.json's deployments[])
+  int peak_tasks = 0;                ///< most of the service's tasks live at once (not STOPPED)
+  double extra_task_seconds = 0.0;   ///< integral of billed tasks above the desired count
+  SimTime metered_at{};              ///< extra_task_seconds is integrated up to here
+  std::optional<SimTime> settled;    ///< the service back at or below its desired count after the end
+  double new_revision_requests = 0.0;         ///< requests the new revision's tasks served before the end
+  double new_revision_failed_requests = 0.0;  ///< of those, answered with an error (ecsim.errorRate)
+  std::string failure;               ///< what failed it: circuitBreaker, lifecycleHook <name>, alarm <name>, superseded
+  // --- BLUE_GREEN, LINEAR, CANARY (and CODE_DEPLOY): the stage machine
+  /// ServiceDeploymentLifecycleStage: ecsim's stages, in order. kNone: a rolling update.
+  enum class Stage {
+    kNone,
+    kReconcileService,
+    kPreScaleUp,
+    kScaleUp,
+    kPostScaleUp,
+    kTestTrafficShift,
+    kPostTestTrafficShift,
+    kPreProductionTrafficShift,
+    kProductionTrafficShift,
+    kStepBake,  ///< between two production traffic shifts (linear and canary)
+    kPostProductionTrafficShift,
+    kBakeTime,
+    kCleanUp,
+  };
+  Stage stage = Stage::kNone;
+  int generation = 0;         ///< bumped at each stage change: a timer of an earlier one is stale
+  int hooks_running = 0;      ///< hooks of this stage not answered yet
+  std::size_t shifts_done = 0;  ///< production traffic shifts made
+  int traffic_tenths = 0;     ///< production traffic on the new revision, tenths of a percent
+  struct Shift {
+    SimTime at;
+    int tenths;
+  };
+  std::vector<Shift> shifts;
+  std::optional<SimTime> scaled_up_at, bake_started, bake_ends;
+  struct HookRun {
+    std::string hook, stage, outcome;  ///< outcome: SUCCEEDED, FAILED, TIMED_OUT_CONTINUE, TIMED_OUT_ROLLBACK
+    SimTime started, ended;
+  };
+  std::vector<HookRun> hook_runs;
 };
+const char* deployment_stage_name(Deployment::Stage s);
 const char* rollout_name(Deployment::Rollout r);
 /// A service's live tasks (slots of tasks not yet STOPPED), oldest first, so by task id
 /// ascending, each with its task definition. A task found by its id (binary search) and
@@ -154,6 +197,11 @@ struct ServiceState {
   int provisioning = 0, pending = 0, running = 0, healthy = 0, stopping = 0;
   LiveTasks live;                   ///< tasks not yet STOPPED, oldest first, with their task definitions
   std::size_t primary_suffix = 0;         ///< how many of the newest in `live` run the primary revision
+  /// Production traffic to the primary revision's tasks, in tenths of a percent, while a
+  /// blue/green, linear or canary deployment has two target groups; -1: one target group,
+  /// every healthy task shares the load.
+  int primary_traffic_tenths = -1;
+  int forced_out_running = 0, forced_out_healthy = 0;  ///< RUNNING / healthy tasks a forceNewDeployment replaces
   /// When task protections end (a min-heap; stale entries only cost a reconcile): each is a
   /// reconcile, so what the protection held back goes then.
   std::vector<SimTime> protection_expiries;
@@ -179,6 +227,7 @@ struct ServiceState {
   BinnedSamples cpu_samples{0.01, 100.0};  ///< per metric period, percent (0.01 % bins)
   std::int64_t overloaded_ms = 0;
   double unserved_requests = 0.0;
+  double failed_requests = 0.0;  ///< served with an error by a revision with ecsim.errorRate
   double demand_rps = 0.0;  ///< now
   double cpu_percent = 0.0; ///< now: served load over running capacity
   double served_rps = 0.0;  ///< now: requests/s the healthy tasks serve
@@ -189,6 +238,7 @@ struct ServiceState {
   SimTime acc_last{};
   double acc_busy_ms = 0, acc_running_ms = 0, acc_healthy_ms = 0, acc_requests = 0;
   double acc_task_ms = 0, acc_busy_task_ms = 0;  ///< running tasks and their busy share, integrated (task-ms)
+  double acc_failed = 0, acc_unserved = 0;  ///< requests answered with an error / not served, this period
   std::deque<MetricDatapoint> unpublished;
 };
 

@@ -15,6 +15,50 @@ namespace ecsim {
 
 using namespace std::chrono_literals;
 
+/// The deployment lifecycle stages a hook may run at (DeploymentLifecycleHook.lifecycleStages).
+enum class LifecycleStage {
+  kReconcileService,
+  kPreScaleUp,
+  kPostScaleUp,
+  kTestTrafficShift,
+  kPostTestTrafficShift,
+  kPreProductionTrafficShift,
+  kProductionTrafficShift,
+  kPostProductionTrafficShift,
+};
+const char* lifecycle_stage_name(LifecycleStage s);
+
+/// A deployment lifecycle hook (deploymentConfiguration.lifecycleHooks[]). What the hook
+/// answers and when is the scenario's (its `ecsim` block): ecsim runs no Lambda function.
+struct LifecycleHookConfig {
+  std::string name;       ///< hookTargetArn, or PAUSE#<index> for a PAUSE hook
+  bool pause = false;     ///< targetType PAUSE (else AWS_LAMBDA)
+  std::vector<LifecycleStage> stages;
+  SimDuration timeout = 1440min;   ///< timeoutConfiguration.timeoutInMinutes (1-20160, default 1440)
+  bool timeout_rolls_back = true;  ///< timeoutConfiguration.action ROLLBACK (default) or CONTINUE
+  bool succeeds = true;            ///< ecsim.outcome: SUCCEEDED/CONTINUE (true) or FAILED/ROLLBACK
+  std::optional<SimDuration> after;  ///< ecsim.afterSeconds; none: the hook never answers (it times out)
+};
+
+/// How a service deploys: deploymentConfiguration.strategy and what goes with it, or the
+/// CodeDeploy deployment configuration of a CODE_DEPLOY service mapped onto the same stages.
+struct DeploymentStrategyConfig {
+  std::string name = "ROLLING";  ///< ROLLING, BLUE_GREEN, LINEAR, CANARY
+  SimDuration bake_time = 0s;    ///< bakeTimeInMinutes; CODE_DEPLOY: terminationWaitTimeInMinutes
+  int step_tenths = 100;         ///< linearConfiguration.stepPercent in tenths of a percent (default 10.0)
+  SimDuration step_bake = 6min;  ///< linearConfiguration.stepBakeTimeInMinutes (default 6)
+  int canary_tenths = 50;        ///< canaryConfiguration.canaryPercent in tenths (default 5.0)
+  SimDuration canary_bake = 10min;  ///< canaryConfiguration.canaryBakeTimeInMinutes (default 10)
+  std::vector<LifecycleHookConfig> hooks;
+  std::string code_deploy_config;  ///< deploymentController CODE_DEPLOY: its deploymentConfigName
+  bool shifts_traffic() const { return name != "ROLLING"; }
+  /// Production traffic to the new revision after each shift, in tenths of a percent:
+  /// BLUE_GREEN {1000}; LINEAR step, 2 x step, ... below 1000, then 1000; CANARY {canary, 1000}.
+  std::vector<int> shifts() const;
+  /// The wait after shift k before the next (none after the last).
+  SimDuration wait_after_shift(std::size_t k) const;
+};
+
 struct ServiceConfig {
   std::string name;
   int cluster = 0;
@@ -32,6 +76,7 @@ struct ServiceConfig {
   enum class BreakerThreshold { kBoundedPercent, kUnboundedPercent, kCount };
   BreakerThreshold breaker_threshold_type = BreakerThreshold::kBoundedPercent;
   std::optional<int> breaker_threshold_value;  ///< default: timings.service.circuitBreakerPercent
+  DeploymentStrategyConfig deployment;  ///< strategy, bake, linear/canary steps, hooks
   SimDuration health_check_grace_period = 0s;
   bool load_balanced = false;
   bool daemon = false;  ///< schedulingStrategy DAEMON: one task per active container instance

@@ -67,6 +67,7 @@ struct TaskDefinitionConfig {
   bool fail_to_start = false;
   double requests_per_second = 0.0;  ///< load one task serves at 100% CPU (0: none given)
   double unhealthy_fraction = 0.0;   ///< share of tasks that run but fail their health checks
+  double error_rate = 0.0;           ///< share of the requests it serves that it answers with an error (HTTP 5XX)
   double memory_idle_percent = 25.0;       ///< memory utilisation with no load
   double memory_full_load_percent = 60.0;  ///< memory utilisation at 100% CPU
 
