@@ -4,9 +4,18 @@
 #include "ecsim/core/load_metrics.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 namespace ecsim {
+
+namespace {
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+}  // namespace
 
 LoadShape LoadMetrics::shape(int service) const {
   const auto& s = w_.services[service];
@@ -184,10 +193,12 @@ void LoadMetrics::on(const events::MetricTick& e) {
     const double mean_healthy = s.acc_healthy_ms / period_ms;
     if (mean_healthy > 0) d.requests_per_target = s.acc_requests / mean_healthy;
     d.requests = s.acc_requests;
+    d.failed_requests = s.acc_failed;
+    d.unserved_requests = s.acc_unserved;
     s.acc_busy_ms = s.acc_running_ms = s.acc_healthy_ms = s.acc_requests = 0;
     s.acc_failed = s.acc_unserved = 0;
     s.acc_task_ms = s.acc_busy_task_ms = 0;
-    if (s.scaler) s.unpublished.push_back(d);
+    if (s.scaler || s.has_alarms) s.unpublished.push_back(d);
   }
   if (lag <= SimDuration{0}) {
     published_.on(events::MetricPublish{e.high_resolution});  // no lag: visible within this tick
@@ -201,14 +212,35 @@ void ScalingDriver::on(const events::MetricPublish& e) {
   for (std::size_t i = 0; i < w_.services.size(); ++i) {
     if (w_.config.services[i].high_resolution_metrics() != e.high_resolution) continue;
     auto& s = w_.services[i];
-    if (!s.scaler || s.unpublished.empty()) continue;
+    if (s.unpublished.empty()) continue;
     const MetricDatapoint d = s.unpublished.front();
     s.unpublished.pop_front();
+    if (s.has_alarms) evaluate_alarms(static_cast<int>(i), d);
+    if (!s.scaler) continue;
     // "Application Auto Scaling turns off scale-in processes while Amazon ECS deployments are
     // in progress ... scale-out processes continue" (ECS guide, service auto scaling).
     s.scaler->suspend_dynamic_scale_in(w_.config.timings.auto_scaling.suspend_scale_in_during_deployments &&
                                        !s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress);
     apply(static_cast<int>(i), s.scaler->on_datapoint(d, sched_.now(), s.desired));
+  }
+}
+
+// The scenario's CloudWatch alarms on this service's metrics see the datapoint as it becomes
+// visible; each alarm in ALARM is reported to the deployments that watch it.
+void ScalingDriver::evaluate_alarms(int service, const MetricDatapoint& d) {
+  for (std::size_t k = 0; k < w_.alarms.size(); ++k) {
+    const auto& ac = w_.config.alarms[k];
+    if (ac.service != service) continue;
+    auto& a = w_.alarms[k];
+    const bool was = a.in_alarm();
+    if (!a.add(d)) continue;
+    if (a.in_alarm() != was && rec_.enabled()) {
+      const auto v = a.last_statistic();
+      rec_.emit(RecordKind::kAlarmState, nullptr, service,
+                "alarm=" + ac.name + " state=" + (a.in_alarm() ? "ALARM" : "OK") + " metric=" + ac.metric_name +
+                    " statistic=" + (v ? format_number(*v) : std::string("none")) + " threshold=" + format_number(ac.alarm.threshold));
+    }
+    if (a.in_alarm()) alarms_.on_alarm(static_cast<int>(k));
   }
 }
 

@@ -286,6 +286,22 @@ void ServiceScheduler::fail_deployment(int service, const std::string& why, bool
   request_reconcile(service);
 }
 
+// Deployment alarms: "any alarm in ALARM" fails the deployment once tasks of the new revision
+// run (ECS polls them from then); an alarm already in ALARM when it began is ignored for it.
+void ServiceScheduler::on_alarm(int alarm) {
+  for (std::size_t i = 0; i < w_.services.size(); ++i) {
+    const auto& dep = w_.config.services[i].deployment;
+    if (std::find(dep.alarms.begin(), dep.alarms.end(), alarm) == dep.alarms.end()) continue;
+    auto& s = w_.services[i];
+    if (s.deployments.empty()) continue;
+    const auto& d = s.deployments.back();
+    if (d.rollout != Deployment::Rollout::kInProgress) continue;
+    if (std::find(d.ignored_alarms.begin(), d.ignored_alarms.end(), alarm) != d.ignored_alarms.end()) continue;
+    if (s.running_by_revision[static_cast<std::size_t>(s.primary_task_definition)] - s.forced_out_running <= 0) continue;
+    fail_deployment(static_cast<int>(i), "alarm " + w_.config.alarms[static_cast<std::size_t>(alarm)].name, dep.alarms_rollback);
+  }
+}
+
 // Integrates the latest deployment's tasks above the desired count (billed: PENDING, RUNNING
 // or stopping) and its peak, from its start until the service is back at its desired count
 // after the deployment ended.
@@ -332,6 +348,8 @@ void ServiceScheduler::start_deployment(int service, int task_definition, bool i
   s.backoff_until = sched_.now();
   s.steady = false;
   s.deployments.back().metered_at = sched_.now();
+  for (int a : w_.config.services[static_cast<std::size_t>(service)].deployment.alarms)
+    if (w_.alarms[static_cast<std::size_t>(a)].in_alarm()) s.deployments.back().ignored_alarms.push_back(a);
   meter(service);
   DeploymentStrategy& st = strategy(service);
   s.deployments.back().strategy = std::string(st.name());
@@ -353,6 +371,25 @@ void ServiceScheduler::check_deployment(int service) {
   if (s.healthy < s.desired || s.counted != s.desired) return;
   auto& d = s.deployments.back();
   if (!strategy(service).may_complete(d)) return;
+  // A rolling deployment with alarms keeps watching them for a bake time once the new revision
+  // is complete (blue/green, linear and canary watch them through their own bake time).
+  const auto& dep = w_.config.services[static_cast<std::size_t>(service)].deployment;
+  if (!dep.alarms.empty() && d.stage == Deployment::Stage::kNone) {
+    if (!d.alarm_bake_ends) {
+      SimDuration bake{0};
+      if (w_.config.timings.service.deployment_alarm_bake) bake = *w_.config.timings.service.deployment_alarm_bake;
+      else
+        for (int a : dep.alarms) {
+          const auto& ac = w_.config.alarms[static_cast<std::size_t>(a)].alarm;
+          bake = std::max(bake, ac.period * ac.evaluation_periods);
+        }
+      d.alarm_bake_ends = sched_.now() + bake;
+    }
+    if (sched_.now() < *d.alarm_bake_ends) {
+      schedule_reconcile(service, *d.alarm_bake_ends);
+      return;
+    }
+  }
   load_.accumulate(service);  // what the new revision served up to now counts for this deployment
   meter(service);
   d.rollout = Deployment::Rollout::kCompleted;

@@ -66,6 +66,7 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kDeploymentStage: return "SERVICE_DEPLOYMENT_STAGE";
     case RecordKind::kTrafficShifted: return "SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED";
     case RecordKind::kLifecycleHook: return "SERVICE_DEPLOYMENT_LIFECYCLE_HOOK";
+    case RecordKind::kAlarmState: return "ALARM_STATE_CHANGED";
   }
   return "?";
 }
@@ -98,7 +99,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       rec_(trace_, *this, loop_),
       cost_(world_),
       invariants_(world_, cost_),
-      scaling_(world_, loop_, rec_, services_),
+      scaling_(world_, loop_, rec_, services_, services_),
       services_(world_, loop_, rec_, *placer_, lifecycle_, load_),
       load_(world_, loop_, scaling_),
       lifecycle_(world_, loop_, rec_, *placer_, capacity_, fleet_, services_, load_, cost_, RngStreams(config_.seed, replication_)) {
@@ -132,6 +133,10 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
   for (const auto& td : config_.task_definitions)
     world_.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, td.network_mode == NetworkMode::kAwsvpc, td.host_ports, td.gpus});
   world_.services.resize(config_.services.size());
+  for (const auto& a : config_.alarms) {
+    world_.alarms.emplace_back(a.alarm);
+    world_.services[static_cast<std::size_t>(a.service)].has_alarms = true;
+  }
   if (!scalers.empty() && scalers.size() != world_.services.size()) throw std::invalid_argument("one scaler slot per service");
   bool metrics = false, high_resolution_metrics = false;
   for (std::size_t i = 0; i < world_.services.size(); ++i) {
@@ -160,7 +165,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
     s.load = make_load_source(sc.load, config_.start_unix_seconds);
     s.demand_rps = s.load->rate();
     if (auto next = s.load->next_change()) loop_.at(*next, LoadChange{service});
-    const bool measured = s.scaler || !std::holds_alternative<std::monostate>(sc.load);
+    const bool measured = s.scaler || s.has_alarms || !std::holds_alternative<std::monostate>(sc.load);
     (sc.high_resolution_metrics() ? high_resolution_metrics : metrics) |= measured;
     s.desired_stats.set(now(), s.desired);
     s.running_stats.set(now(), 0);

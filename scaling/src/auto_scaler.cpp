@@ -17,6 +17,9 @@ const char* metric_name(MetricType m) {
     case MetricType::kCpuUtilization: return "ECSServiceAverageCPUUtilization";
     case MetricType::kMemoryUtilization: return "ECSServiceAverageMemoryUtilization";
     case MetricType::kAlbRequestCountPerTarget: return "ALBRequestCountPerTarget";
+    case MetricType::kRequestCount: return "RequestCount";
+    case MetricType::kTargetErrors: return "HTTPCode_Target_5XX_Count";
+    case MetricType::kUnserved: return "HTTPCode_ELB_5XX_Count";
   }
   return "?";
 }

@@ -265,3 +265,71 @@ TEST(TrafficShift, ForceNewDeploymentReplacesEveryTaskThroughTheStages) {
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+// A CloudWatch alarm on web's target errors: more than 100 in a minute, one period.
+const char* kErrorsAlarm = R"(cloudWatchAlarms:
+  - {AlarmName: web-5xx, Namespace: AWS/ApplicationELB, MetricName: HTTPCode_Target_5XX_Count,
+     Dimensions: [{Name: TargetGroup, Value: blue}], Statistic: Sum, Period: 60, EvaluationPeriods: 1,
+     Threshold: 100, ComparisonOperator: GreaterThanThreshold}
+)";
+
+TEST(DeploymentAlarms, AnAlarmOnTheCanarysErrorsRollsItBack) {
+  auto r = testing::run_yaml(scenario(R"({strategy: LINEAR, bakeTimeInMinutes: 5, linearConfiguration: {stepPercent: 10, stepBakeTimeInMinutes: 5},
+      alarms: {alarmNames: [web-5xx], enable: true, rollback: true}})",
+                                      ", errorRate: 0.2", "", kErrorsAlarm));
+  const double t = scaled_up(r);
+  ASSERT_LT(t, 660.0);  // the first 10 % step lands in the minute [600, 660)
+  // 10 % of 200 requests/s, a fifth failing: 4 errors/s. [600, 660) holds (660 - T) x 4 < 100;
+  // [660, 720) holds 240: published at 780 s (60 s lag), ALARM, the deployment fails there.
+  EXPECT_EQ(r.times("ALARM_STATE_CHANGED").front(), 780.0);
+  EXPECT_EQ(details(r, "ALARM_STATE_CHANGED").front(), "alarm=web-5xx state=ALARM metric=HTTPCode_Target_5XX_Count statistic=240 threshold=100");
+  EXPECT_EQ(r.times("SERVICE_DEPLOYMENT_FAILED"), std::vector<double>{780});
+  const auto& s = r.sim->services()[0];
+  ASSERT_EQ(s.deployments.size(), 2u);
+  EXPECT_EQ(s.deployments[0].failure, "alarm web-5xx");
+  EXPECT_TRUE(s.deployments[0].rolled_back);
+  EXPECT_EQ(s.deployments[0].shifts.size(), 1u);  // still at its first step
+  EXPECT_DOUBLE_EQ(s.deployments[0].new_revision_failed_requests, 4 * (780 - t));
+  EXPECT_EQ(s.primary_task_definition, 0);
+}
+
+TEST(DeploymentAlarms, ARollingDeploymentWatchesItsAlarmsForABakeTime) {
+  // A good revision: the alarm never fires; the deployment stays IN_PROGRESS for Period x
+  // EvaluationPeriods = 3 min after the service is steady on web:2, then completes.
+  const std::string alarm = std::string(kErrorsAlarm).replace(std::string(kErrorsAlarm).find("EvaluationPeriods: 1"), 20, "EvaluationPeriods: 3");
+  auto plain = testing::run_yaml(scenario("{}"));
+  auto watched = testing::run_yaml(scenario("{alarms: {alarmNames: [web-5xx], enable: true, rollback: true}}", "", "", alarm));
+  ASSERT_EQ(plain.times("SERVICE_DEPLOYMENT_COMPLETED").size(), 1u);
+  EXPECT_EQ(watched.times("SERVICE_DEPLOYMENT_COMPLETED"), std::vector<double>{plain.times("SERVICE_DEPLOYMENT_COMPLETED")[0] + 180});
+  EXPECT_EQ(watched.count("ALARM_STATE_CHANGED"), 0u);
+}
+
+TEST(DeploymentAlarms, AnAlarmAlreadyInAlarmIsIgnoredAndRollbackFalseOnlyFails) {
+  // CPU above 1 % from the start: in ALARM before the deployment, so that deployment ignores it.
+  const char* cpu = R"(cloudWatchAlarms:
+  - {AlarmName: busy, Namespace: AWS/ECS, MetricName: CPUUtilization, Dimensions: [{Name: ServiceName, Value: web}, {Name: ClusterName, Value: c}],
+     Statistic: Average, Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: GreaterThanThreshold}
+)";
+  auto r = testing::run_yaml(scenario("{strategy: BLUE_GREEN, bakeTimeInMinutes: 2, alarms: {alarmNames: [busy], enable: true, rollback: false}}", "", "", cpu));
+  const auto& s = r.sim->services()[0];
+  ASSERT_EQ(s.deployments.size(), 1u);
+  EXPECT_EQ(s.deployments[0].ignored_alarms, std::vector<int>{0});
+  EXPECT_EQ(s.deployments[0].rollout, Deployment::Rollout::kCompleted);
+  // An alarm that is OK when the deployment starts and fires once green takes the traffic:
+  // with rollback: false the deployment fails and stays where it was (traffic on green).
+  auto r2 = testing::run_yaml(scenario("{strategy: BLUE_GREEN, bakeTimeInMinutes: 10, alarms: {alarmNames: [web-5xx], enable: true, rollback: false}}",
+                                       ", errorRate: 0.2", "", kErrorsAlarm));
+  const auto& s2 = r2.sim->services()[0];
+  ASSERT_EQ(s2.deployments.size(), 1u);
+  EXPECT_EQ(s2.deployments[0].failure, "alarm web-5xx");
+  EXPECT_FALSE(s2.deployments[0].rolled_back);
+  EXPECT_EQ(s2.primary_task_definition, 1);
+  EXPECT_EQ(s2.primary_traffic_tenths, 1000);
+  EXPECT_EQ(s2.deployments[0].rollout, Deployment::Rollout::kFailed);
+}
+
+}  // namespace
+}  // namespace ecsim

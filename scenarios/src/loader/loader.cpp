@@ -116,6 +116,7 @@ ScenarioConfig Loader::load(const YAML::Node& root) {
   read_task_definitions(top.get("taskDefinitions", true));
   read_clusters(top.get("clusters", true));
   read_services(top.get("services"));
+  read_alarms(top.get("cloudWatchAlarms"));
   read_run_tasks(top.get("runTasks"));
   read_timeline(top.get("timeline"));
   check_fargate_rates();

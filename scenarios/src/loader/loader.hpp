@@ -220,6 +220,8 @@ class Loader {
   /// deploymentController, deploymentConfiguration's strategy fields, lifecycle hooks and
   /// alarms, and a CODE_DEPLOY service's codeDeploy block.
   void read_deployment_strategy(Fields& service, Fields& d, ServiceConfig& s);
+  /// cloudWatchAlarms (PutMetricAlarm on a service's metrics); then resolves the services' alarmNames.
+  void read_alarms(const YAML::Node& n);
   LifecycleHookConfig read_lifecycle_hook(const YAML::Node& n, const std::string& path, std::size_t index);
 
   void read_services(const YAML::Node& n);
@@ -263,6 +265,14 @@ class Loader {
   std::vector<bool> td_memory_missing_;
   bool task_level_cpu_ = false, task_level_memory_ = false;
   std::vector<std::string> provider_names_;
+  std::map<std::string, int> target_groups_;  // targetGroupArn / alternateTargetGroupArn -> service
+  struct AlarmRef {
+    int service;
+    std::string name;
+    YAML::Node node;
+    std::string path;
+  };
+  std::vector<AlarmRef> alarm_refs_;  // deploymentConfiguration.alarms.alarmNames, resolved by read_alarms
   YAML::Node ec2_price_overrides_;
   YAML::Node savings_plans_;                  // pricing.savingsPlans, read after the providers
   YAML::Node reserved_instances_;             // pricing.reservedInstances, likewise

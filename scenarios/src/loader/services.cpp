@@ -138,13 +138,17 @@ void Loader::read_deployment_strategy(Fields& service, Fields& d, ServiceConfig&
       ctx_.error(hooks, d.sub("lifecycleHooks"), "lifecycleHooks belong to the ECS deployment controller; CODE_DEPLOY uses AppSpec hooks, which are not modelled: remove them");
   }
   if (auto alarms = d.get("alarms"); alarms.IsDefined()) {
+    // All three are required by the API; the names are resolved against cloudWatchAlarms.
     Fields a(ctx_, alarms, d.sub("alarms"), "DeploymentAlarms");
-    a.get("alarmNames");
-    a.boolean("rollback");
-    if (auto on = a.boolean("enable"); on && *on)
-      ctx_.error(alarms["enable"], a.sub("enable"),
-                 "deployment alarms are not modelled yet (ecsim evaluates no CloudWatch alarms on application metrics); "
-                 "set enable: false, or use deploymentCircuitBreaker or a lifecycle hook's outcome, which are modelled");
+    const bool on = a.boolean("enable", true).value_or(false);
+    auto names = a.get("alarmNames", on);
+    dep.alarms_rollback = a.boolean("rollback", on).value_or(false);
+    if (on && names.IsDefined() && detail::expect_sequence(ctx_, names, a.sub("alarmNames"))) {
+      if (names.size() == 0) ctx_.error(names, a.sub("alarmNames"), "give at least one alarm name (from cloudWatchAlarms) with enable: true");
+      for (std::size_t k = 0; k < names.size(); ++k)
+        if (auto name = detail::scalar_string(ctx_, names[k], idx(a.sub("alarmNames"), k)))
+          alarm_refs_.push_back({static_cast<int>(cfg_.services.size()), *name, names[k], idx(a.sub("alarmNames"), k)});
+    }
   }
   // CODE_DEPLOY: the deployment group's configuration (ecsim's codeDeploy block, in CodeDeploy's names).
   auto cd = service.get("codeDeploy");
@@ -225,12 +229,13 @@ void Loader::read_services(const YAML::Node& n) {
     if (auto lbs = f.get("loadBalancers"); lbs.IsDefined() && detail::expect_sequence(ctx_, lbs, f.sub("loadBalancers"))) {
       for (std::size_t k = 0; k < lbs.size(); ++k) {
         Fields lb(ctx_, lbs[k], idx(f.sub("loadBalancers"), k), "LoadBalancer");
-        lb.str("targetGroupArn", !lb.has("loadBalancerName"));  // a Classic Load Balancer is refused by the field table
+        if (auto tg = lb.str("targetGroupArn", !lb.has("loadBalancerName")))  // a Classic Load Balancer is refused by the field table
+          target_groups_[*tg] = static_cast<int>(cfg_.services.size());
         lb.str("containerName", true);
         lb.integer("containerPort", 0, 65535, true);
         if (auto adv = lb.get("advancedConfiguration"); adv.IsDefined()) {
           Fields a(ctx_, adv, lb.sub("advancedConfiguration"), "AdvancedConfiguration");
-          a.str("alternateTargetGroupArn", true);
+          if (auto tg = a.str("alternateTargetGroupArn", true)) target_groups_[*tg] = static_cast<int>(cfg_.services.size());
           a.str("productionListenerRule", true);
           a.str("testListenerRule");
           a.str("roleArn");
@@ -438,6 +443,141 @@ void Loader::read_load(Fields& f, ServiceConfig& s) {
         ctx_.error(h, hf.path(), "give `start` (a UTC time) or `days`");
       }
     }
+  }
+}
+
+// cloudWatchAlarms: PutMetricAlarm on one service's metrics. AWS/ECS CPUUtilization and
+// MemoryUtilization by ServiceName (and ClusterName); AWS/ApplicationELB RequestCount,
+// RequestCountPerTarget, HTTPCode_Target_5XX_Count and HTTPCode_ELB_5XX_Count by TargetGroup
+// (a service's targetGroupArn or alternateTargetGroupArn: both revisions' targets count).
+void Loader::read_alarms(const YAML::Node& n) {
+  if (n.IsDefined() && detail::expect_sequence(ctx_, n, "cloudWatchAlarms")) {
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::string path = idx("cloudWatchAlarms", i);
+      Fields f(ctx_, n[i], path, "PutMetricAlarm");
+      if (!f.valid()) continue;
+      CloudWatchAlarmConfig a;
+      bool ok = true;
+      a.name = f.str("AlarmName", true).value_or("");
+      for (const auto& other : cfg_.alarms)
+        if (!a.name.empty() && other.name == a.name) ctx_.error(n[i]["AlarmName"], f.sub("AlarmName"), "two alarms are named '" + a.name + "'");
+      f.str("AlarmDescription");
+      f.boolean("ActionsEnabled");
+      f.str("Unit");
+      f.get("Tags");
+      for (const char* key : {"OKActions", "AlarmActions", "InsufficientDataActions"}) {
+        auto list = f.get(key);
+        if (!list.IsDefined() || !detail::expect_sequence(ctx_, list, f.sub(key))) continue;
+        for (std::size_t k = 0; k < list.size(); ++k) {
+          auto arn = detail::scalar_string(ctx_, list[k], idx(f.sub(key), k));
+          if (arn && arn->rfind("arn:aws:sns:", 0) != 0)
+            ctx_.error(list[k], idx(f.sub(key), k),
+                       "only SNS notifications are accepted (they change nothing ecsim simulates); ecsim runs no other alarm "
+                       "action: give a step scaling policy its alarm in autoScaling.policies[].alarm instead");
+        }
+      }
+      auto ns = f.choice("Namespace", {"AWS/ECS", "AWS/ApplicationELB"}, true);
+      const bool ecs = ns && *ns == "AWS/ECS";
+      const std::vector<std::string> metrics =
+          ecs ? std::vector<std::string>{"CPUUtilization", "MemoryUtilization"}
+              : std::vector<std::string>{"RequestCount", "RequestCountPerTarget", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"};
+      auto metric = ns ? f.choice("MetricName", metrics, true) : f.str("MetricName", true);
+      if (metric && ns) {
+        a.metric_name = *metric;
+        a.alarm.metric = *metric == "CPUUtilization"          ? MetricType::kCpuUtilization
+                         : *metric == "MemoryUtilization"     ? MetricType::kMemoryUtilization
+                         : *metric == "RequestCount"          ? MetricType::kRequestCount
+                         : *metric == "RequestCountPerTarget" ? MetricType::kAlbRequestCountPerTarget
+                         : *metric == "HTTPCode_Target_5XX_Count" ? MetricType::kTargetErrors
+                                                                   : MetricType::kUnserved;
+      } else {
+        ok = false;
+      }
+      // Dimensions: which service's metrics.
+      std::optional<int> service;
+      auto dims = f.get("Dimensions", true);
+      if (dims.IsDefined() && detail::expect_sequence(ctx_, dims, f.sub("Dimensions"))) {
+        for (std::size_t k = 0; k < dims.size(); ++k) {
+          Fields d(ctx_, dims[k], idx(f.sub("Dimensions"), k), "Dimension");
+          auto name = d.str("Name", true);
+          auto value = d.str("Value", true);
+          if (!name || !value || !ns) continue;
+          if (ecs && *name == "ServiceName") {
+            for (std::size_t s = 0; s < cfg_.services.size(); ++s)
+              if (cfg_.services[s].name == *value) service = static_cast<int>(s);
+            if (!service) ctx_.error(dims[k]["Value"], d.sub("Value"), "no service is named '" + *value + "'");
+          } else if (ecs && *name == "ClusterName") {
+            // checked against the service below
+          } else if (!ecs && *name == "TargetGroup") {
+            // CloudWatch's value is the ARN's suffix (targetgroup/NAME/ID); the ARN itself is accepted too.
+            for (const auto& [arn, s] : target_groups_)
+              if (arn == *value || (arn.size() > value->size() && arn.compare(arn.size() - value->size(), value->size(), *value) == 0 &&
+                                    arn[arn.size() - value->size() - 1] == ':'))
+                service = s;
+            if (!service)
+              ctx_.error(dims[k]["Value"], d.sub("Value"), "no service's targetGroupArn or alternateTargetGroupArn is '" + *value + "'");
+          } else if (!ecs && *name == "LoadBalancer") {
+            // the load balancer: the target group already names the service
+          } else {
+            ctx_.error(dims[k]["Name"], d.sub("Name"),
+                       "dimension '" + *name + "' is not modelled; expected " +
+                           (ecs ? "ServiceName (and ClusterName)" : "TargetGroup (and LoadBalancer)") + " for namespace " + *ns);
+          }
+        }
+        if (!service && ns) ctx_.error(dims, f.sub("Dimensions"), ecs ? "give the service: {Name: ServiceName, Value: <serviceName>}"
+                                                                       : "give the service's target group: {Name: TargetGroup, Value: <targetGroupArn>}");
+        if (service && ecs)
+          for (std::size_t k = 0; k < dims.size(); ++k)
+            if (dims[k].IsMap() && dims[k]["Name"].IsScalar() && dims[k]["Name"].Scalar() == "ClusterName" && dims[k]["Value"].IsScalar() &&
+                dims[k]["Value"].Scalar() != cfg_.clusters[static_cast<std::size_t>(cfg_.services[*service].cluster)].name)
+              ctx_.error(dims[k]["Value"], idx(f.sub("Dimensions"), k) + ".Value", "the service is in cluster '" +
+                                                                                   cfg_.clusters[static_cast<std::size_t>(cfg_.services[*service].cluster)].name + "'");
+      }
+      if (service) a.service = *service;
+      else ok = false;
+      auto stat = f.choice("Statistic", {"SampleCount", "Average", "Sum", "Minimum", "Maximum"}, true);
+      if (stat) a.alarm.statistic = *stat == "Average" ? Statistic::kAverage : *stat == "Maximum" ? Statistic::kMaximum
+                                    : *stat == "Minimum" ? Statistic::kMinimum : *stat == "Sum" ? Statistic::kSum : Statistic::kSampleCount;
+      if (auto v = f.integer("Period", 10, 86400, true)) {
+        if (*v % 60 != 0) {
+          ctx_.error(n[i]["Period"], f.sub("Period"), "must be a multiple of 60 (ECS and load balancer metrics are 1-minute datapoints)");
+          ok = false;
+        }
+        a.alarm.period = std::chrono::seconds(*v);
+      }
+      auto periods = f.integer("EvaluationPeriods", 1, 1440, true);
+      if (periods) a.alarm.evaluation_periods = a.alarm.datapoints_to_alarm = static_cast<int>(*periods);
+      if (auto v = f.integer("DatapointsToAlarm", 1, 1440)) {
+        if (periods && *v > *periods) ctx_.error(n[i]["DatapointsToAlarm"], f.sub("DatapointsToAlarm"), "cannot exceed EvaluationPeriods");
+        a.alarm.datapoints_to_alarm = static_cast<int>(*v);
+      }
+      if (auto v = f.number("Threshold", -1e15, 1e15, true)) a.alarm.threshold = *v;
+      else ok = false;
+      auto cmp = f.choice("ComparisonOperator", {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold",
+                                                 "LessThanOrEqualToThreshold"}, true);
+      if (cmp) a.alarm.comparison = *cmp == "GreaterThanThreshold"            ? Comparison::kGreaterThan
+                                    : *cmp == "GreaterThanOrEqualToThreshold" ? Comparison::kGreaterThanOrEqual
+                                    : *cmp == "LessThanThreshold"             ? Comparison::kLessThan
+                                                                              : Comparison::kLessThanOrEqual;
+      else ok = false;
+      // ecsim always has a datapoint for the load balancer's counts (0 when none), and none for
+      // CPU and memory only while no task runs: missing data does not breach.
+      f.choice("TreatMissingData", {"missing", "notBreaching"});
+      if (ok) cfg_.alarms.push_back(std::move(a));
+      else cfg_.alarms.push_back(CloudWatchAlarmConfig{a.name, -1, "", {}});  // keeps indices; the run never starts
+    }
+  }
+  for (const auto& ref : alarm_refs_) {
+    int found = -1;
+    for (std::size_t k = 0; k < cfg_.alarms.size(); ++k)
+      if (cfg_.alarms[k].name == ref.name) found = static_cast<int>(k);
+    if (found < 0) {
+      std::vector<std::string> names;
+      for (const auto& a : cfg_.alarms) names.push_back(a.name);
+      ctx_.error(ref.node, ref.path, "no alarm named '" + ref.name + "' in cloudWatchAlarms; defined: " + detail::join_or_none(names));
+      continue;
+    }
+    cfg_.services[static_cast<std::size_t>(ref.service)].deployment.alarms.push_back(found);
   }
 }
 

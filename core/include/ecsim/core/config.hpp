@@ -63,6 +63,7 @@ struct ScenarioConfig {
   std::vector<AsgProviderConfig> asg_providers;
   std::vector<TaskDefinitionConfig> task_definitions;
   std::vector<ServiceConfig> services;
+  std::vector<CloudWatchAlarmConfig> alarms;  ///< cloudWatchAlarms
   std::vector<RunTaskGroupConfig> run_tasks;
   std::vector<TimelineEntry> timeline;
   RunConfig run;

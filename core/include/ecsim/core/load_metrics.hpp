@@ -30,12 +30,20 @@ class DesiredCount {
   virtual void set_desired(int service, int desired, const char* why) = 0;
 };
 
+/// Where a scenario alarm in ALARM is reported (the service scheduler: deployments watch them).
+class AlarmSink {
+ public:
+  virtual ~AlarmSink() = default;
+  virtual void on_alarm(int alarm) = 0;
+};
+
 /// Hands published datapoints and scheduled actions to each service's ServiceScaler and
-/// applies what they decide (capped at the account's tasks per service).
+/// applies what they decide (capped at the account's tasks per service); evaluates the
+/// scenario's CloudWatch alarms on the same datapoints.
 class ScalingDriver {
  public:
-  ScalingDriver(World& w, ModelScheduler& sched, const Recorder& rec, DesiredCount& desired)
-      : w_(w), sched_(sched), rec_(rec), desired_(desired), horizon_(SimTime{w.config.duration}) {}
+  ScalingDriver(World& w, ModelScheduler& sched, const Recorder& rec, DesiredCount& desired, AlarmSink& alarms)
+      : w_(w), sched_(sched), rec_(rec), desired_(desired), alarms_(alarms), horizon_(SimTime{w.config.duration}) {}
   void on(const events::MetricPublish& e);
   void on(const events::ScheduledScaling& e);
   /// Schedules the service's next scheduled action (within the horizon).
@@ -46,10 +54,12 @@ class ScalingDriver {
  private:
   void apply(int service, const std::optional<ScalingAction>& action);
   void emit_notes(int service);
+  void evaluate_alarms(int service, const MetricDatapoint& d);
   World& w_;
   ModelScheduler& sched_;
   const Recorder& rec_;
   DesiredCount& desired_;
+  AlarmSink& alarms_;
   SimTime horizon_;
 };
 

@@ -44,6 +44,7 @@ enum class RecordKind {
   kDeploymentStage,       ///< a blue/green, linear or canary deployment enters a lifecycle stage
   kTrafficShifted,        ///< production traffic moved between the revisions
   kLifecycleHook,         ///< a lifecycle hook answered (or timed out)
+  kAlarmState,            ///< a scenario CloudWatch alarm changed state
 };
 
 /// The events.csv spelling of a kind (ECS-style upper snake case).

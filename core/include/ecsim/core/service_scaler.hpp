@@ -27,6 +27,8 @@ struct MetricDatapoint {
   std::optional<double> cpu_total_percent;
   std::optional<double> memory_total_percent;
   double requests = 0;
+  double failed_requests = 0;    ///< answered with an error in the period (HTTPCode_Target_5XX_Count)
+  double unserved_requests = 0;  ///< not served in the period (HTTPCode_ELB_5XX_Count)
 };
 
 /// What a predictive scaling policy holds for one instant (timeseries.csv): the forecast of the

@@ -34,7 +34,7 @@ class TaskLifecycleOps {
 /// Reconciles are requested, never called from inside another component's work: whatever
 /// changed a service marks it, and flush() (the loop, after each event) reconciles the marked
 /// services in marking order until none is left. It hands deployments to its strategy.
-class ServiceScheduler final : public ServiceOps, public DesiredCount {
+class ServiceScheduler final : public ServiceOps, public DesiredCount, public AlarmSink {
  public:
   /// `load` is only kept (it may not be constructed yet).
   ServiceScheduler(World& w, ModelScheduler& sched, const Recorder& rec, CapacityPlacer& placer, TaskLifecycleOps& tasks,
@@ -72,6 +72,8 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount {
   void set_timer(int service, SimTime at, int generation, int hook) override;
   void note(int service, RecordKind kind, std::string detail) override;
   void fail_deployment(int service, const std::string& why, bool rollback) override;
+  /// A scenario alarm is in ALARM: a deployment in progress that watches it fails (deployment alarms).
+  void on_alarm(int alarm) override;
   /// The service's deployment strategy.
   DeploymentStrategy& strategy(int service);
   /// UpdateTaskProtection (timeline).

@@ -125,6 +125,9 @@ struct Deployment {
     SimTime started, ended;
   };
   std::vector<HookRun> hook_runs;
+  // --- deployment alarms
+  std::vector<int> ignored_alarms;            ///< in ALARM when it began: ignored for this deployment
+  std::optional<SimTime> alarm_bake_ends;     ///< a rolling deployment watches its alarms until then
 };
 const char* deployment_stage_name(Deployment::Stage s);
 const char* rollout_name(Deployment::Rollout r);
@@ -240,6 +243,7 @@ struct ServiceState {
   double acc_task_ms = 0, acc_busy_task_ms = 0;  ///< running tasks and their busy share, integrated (task-ms)
   double acc_failed = 0, acc_unserved = 0;  ///< requests answered with an error / not served, this period
   std::deque<MetricDatapoint> unpublished;
+  bool has_alarms = false;  ///< a scenario alarm watches its metrics (datapoints are kept for it)
 };
 
 inline bool runs_primary(const ServiceState& s, const Task& t) {

@@ -8,6 +8,7 @@
 
 #include "ecsim/core/config.hpp"
 #include "ecsim/core/instance_placer.hpp"
+#include "ecsim/core/metric_alarm.hpp"
 #include "ecsim/core/state.hpp"
 
 namespace ecsim {
@@ -21,6 +22,7 @@ struct World {
   World& operator=(const World&) = delete;
 
   const ScenarioConfig& config;
+  std::vector<MetricAlarm> alarms;  ///< the scenario's CloudWatch alarms (config.alarms), evaluated as datapoints publish
   std::vector<Task> tasks;  ///< slots
   std::vector<std::uint32_t> free_slots;
   std::uint64_t next_task_id = 1;

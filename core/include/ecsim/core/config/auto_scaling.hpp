@@ -16,7 +16,12 @@ namespace ecsim {
 using namespace std::chrono_literals;
 
 /// Predefined metrics of ECS services (Application Auto Scaling names).
-enum class MetricType { kCpuUtilization, kMemoryUtilization, kAlbRequestCountPerTarget };
+/// The metrics an alarm or a policy reads from a service's datapoints. The first three are
+/// Application Auto Scaling's predefined metrics; the others are CloudWatch metrics a
+/// scenario's own alarms may watch: the load balancer's RequestCount, HTTPCode_Target_5XX_Count
+/// (requests a revision answers with an error) and HTTPCode_ELB_5XX_Count (requests no healthy
+/// target could take).
+enum class MetricType { kCpuUtilization, kMemoryUtilization, kAlbRequestCountPerTarget, kRequestCount, kTargetErrors, kUnserved };
 
 struct TargetTrackingConfig {
   double target_value = 70;
@@ -42,6 +47,15 @@ struct AlarmConfig {
   int evaluation_periods = 1;
   int datapoints_to_alarm = 1;
 };
+/// A CloudWatch metric alarm of the scenario (cloudWatchAlarms[], PutMetricAlarm's fields) on
+/// one service's metrics; deploymentConfiguration.alarms names it.
+struct CloudWatchAlarmConfig {
+  std::string name;
+  int service = 0;
+  std::string metric_name;  ///< as given (events.csv)
+  AlarmConfig alarm;
+};
+
 
 enum class AdjustmentType { kChangeInCapacity, kPercentChangeInCapacity, kExactCapacity };
 struct StepAdjustment {

@@ -51,6 +51,8 @@ struct DeploymentStrategyConfig {
   SimDuration canary_bake = 10min;  ///< canaryConfiguration.canaryBakeTimeInMinutes (default 10)
   std::vector<LifecycleHookConfig> hooks;
   std::string code_deploy_config;  ///< deploymentController CODE_DEPLOY: its deploymentConfigName
+  std::vector<int> alarms;         ///< alarms.alarmNames with alarms.enable: indices into ScenarioConfig::alarms
+  bool alarms_rollback = false;    ///< alarms.rollback
   bool shifts_traffic() const { return name != "ROLLING"; }
   /// Production traffic to the new revision after each shift, in tenths of a percent:
   /// BLUE_GREEN {1000}; LINEAR step, 2 x step, ... below 1000, then 1000; CANARY {canary, 1000}.

@@ -32,6 +32,10 @@ struct ServiceTimings {
   int circuit_breaker_min_threshold = 3;      ///< current API reference; older guides: 10
   int circuit_breaker_max_threshold = 200;
   double circuit_breaker_percent = 50;        ///< threshold = percent/100 x desired count
+  /// How long a rolling deployment with deployment alarms stays IN_PROGRESS after the new
+  /// revision is complete (ECS computes it from the alarms and does not publish how); none:
+  /// the longest watched alarm's Period x EvaluationPeriods.
+  std::optional<SimDuration> deployment_alarm_bake;
 };
 struct LoadBalancerTimings {
   SimDuration deregistration_delay = 300s;

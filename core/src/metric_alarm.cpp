@@ -1,17 +1,20 @@
 // CloudWatch-style M-of-N alarm evaluation.
 // SPDX-License-Identifier: Apache-2.0
-#include "ecsim/scaling/metric_alarm.hpp"
+#include "ecsim/core/metric_alarm.hpp"
 
 #include <algorithm>
 #include <numeric>
 
-namespace ecsim::scaling {
+namespace ecsim {
 
 std::optional<double> metric_value(const MetricDatapoint& d, MetricType metric) {
   switch (metric) {
     case MetricType::kCpuUtilization: return d.cpu_percent;
     case MetricType::kMemoryUtilization: return d.memory_percent;
     case MetricType::kAlbRequestCountPerTarget: return d.requests_per_target;
+    case MetricType::kRequestCount: return d.requests;
+    case MetricType::kTargetErrors: return d.failed_requests;
+    case MetricType::kUnserved: return d.unserved_requests;
   }
   return std::nullopt;
 }
@@ -61,4 +64,4 @@ void MetricAlarm::reset() {
   in_alarm_ = false;
 }
 
-}  // namespace ecsim::scaling
+}  // namespace ecsim
