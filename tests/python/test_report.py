@@ -90,6 +90,17 @@ def test_savings_plans_are_reported(tmp_path):
     assert "Savings Plan covered" in parts["cost"] and "unused commitment" in parts["cost"]
 
 
+def test_deployments_are_tabled_with_their_cost_and_exposure(tmp_path):
+    sc = ecsim.load(ROOT / "scenarios" / "examples" / "deployment_strategies.yaml").set("duration", "1h")
+    res = ecsim.run(sc.set("timeline[0].updateService.taskDefinition", "web:3"))
+    parts = sections(ecsim.report(res, tmp_path / "dep.html").read_text())
+    first = res.summary["services"]["web"]["deployments"][0]
+    assert "<table id='deployments'>" in parts["summary"]
+    assert "<td>web:3</td><td>CANARY</td><td>20.0</td><td>rolled back (alarm web-5xx)</td>" in parts["summary"]
+    assert f"<td>{first['newRevisionFailedRequests']:,.0f}</td>" in parts["summary"]
+    assert "SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED" in parts["events"] and "ALARM_STATE_CHANGED" in parts["events"]
+
+
 def test_billing_adds_up_to_the_total_hour_by_hour():
     res = ecsim.run(ecsim.load(ROOT / "scenarios" / "examples" / "savings_plans" / "fargate_compute_plan.yaml").set("duration", "6h"))
     b = res.billing

@@ -17,6 +17,9 @@ TIMELINE_KINDS = [
     "SERVICE_DEPLOYMENT_IN_PROGRESS",
     "SERVICE_DEPLOYMENT_COMPLETED",
     "SERVICE_DEPLOYMENT_FAILED",
+    "SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED",
+    "SERVICE_DEPLOYMENT_LIFECYCLE_HOOK",
+    "ALARM_STATE_CHANGED",
     "SERVICE_TASK_PLACEMENT_FAILURE",
     "SERVICE_TASK_START_IMPAIRED",
     "SPOT_INTERRUPTION_WARNING",
@@ -106,6 +109,23 @@ def _summary_tables(summary: dict) -> str:
             f"{p.get('costUsd', 0):,.4f}"]) + "</tr>")
     providers = ("<table><thead><tr><th>capacity provider</th><th>tasks launched</th><th>Spot interruptions</th>"
                  "<th>instances launched</th><th>cost USD</th></tr></thead><tbody>" + "".join(prows) + "</tbody></table>")
+    drows = []
+    for name, s in summary.get("services", {}).items():
+        for d in s.get("deployments", []):
+            end = d.get("completedAt")
+            outcome = "rolled back" if d.get("rolledBack") else d.get("rolloutState", "")
+            drows.append("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in [
+                name, d.get("taskDefinition", ""), d.get("strategy", ""), f"{d.get('startedAt', 0) / 60:,.1f}",
+                outcome + (f" ({d['failure']})" if d.get("failure") else ""),
+                f"{(end - d['startedAt']) / 60:,.1f}" if end is not None else "",
+                d.get("peakTasks", ""), f"{d.get('extraTaskHours', 0):,.3f}", f"{d.get('extraTaskCostUsd', 0):,.4f}",
+                f"{d.get('newRevisionRequests', 0):,.0f}", f"{d.get('newRevisionFailedRequests', 0):,.0f}",
+            ]) + "</tr>")
+    if drows:
+        services += ("<table id='deployments'><thead><tr><th>service</th><th>revision</th><th>strategy</th><th>started (min)</th>"
+                     "<th>outcome</th><th>minutes</th><th>peak tasks</th><th>extra task-hours</th><th>extra cost USD</th>"
+                     "<th>requests to the new revision</th><th>of them failed</th></tr></thead><tbody>" + "".join(drows)
+                     + "</tbody></table>")
     cost = summary.get("cost", {})
     model = cost.get("byPricingModel")
     if model:
