@@ -19,6 +19,7 @@ void ServiceScheduler::set_desired(int service, int desired, const char* why) {
   s.desired_set_by_user = std::string_view(why) == "timeline";
   if (s.desired == desired) return;
   const int old = s.desired;
+  s.rebalance_task = 0;  // an extra rebalancing task is an ordinary one now
   meter(service);
   s.desired = desired;
   s.desired_stats.set(sched_.now(), desired);
@@ -97,11 +98,14 @@ void ServiceScheduler::reconcile(int service) {
     strategy(service).step(service, old_counted, halted, *this);
     return;
   }
+  // Availability zone rebalancing's extra task holds the excess until it is healthy.
+  if (s.rebalance_task != 0 && !rebalance(service)) return;
   // Too many: stop the excess, tasks that are not running yet first (newest first), then
   // running ones from the fullest zone and the provider furthest above its share.
   if (s.counted > s.desired) scale_in(service);
   if (s.counted >= s.desired || halted) {
     check_steady(service);
+    if (!halted) rebalance(service);
     return;
   }
   if (sched_.now() < s.backoff_until) {
@@ -170,6 +174,132 @@ void ServiceScheduler::scale_in(int service) {
     zones[best].pop_back();
     tasks_.stop_task(victim, why, /*failed=*/false);
   }
+}
+
+std::vector<int> ServiceScheduler::service_zones(int service) const {
+  const auto& sc = w_.config.services[static_cast<std::size_t>(service)];
+  std::vector<int> zones;
+  for (const auto& it : sc.strategy) {
+    if (w_.config.is_asg(it.provider)) {
+      for (int z : w_.config.asg(it.provider).zones) zones.push_back(z);
+    } else {
+      for (std::size_t z = 0; z < w_.config.availability_zones.size(); ++z) zones.push_back(static_cast<int>(z));
+    }
+  }
+  std::sort(zones.begin(), zones.end());
+  zones.erase(std::unique(zones.begin(), zones.end()), zones.end());
+  if (!sc.zones.empty())
+    zones.erase(std::remove_if(zones.begin(), zones.end(),
+                               [&](int z) { return std::find(sc.zones.begin(), sc.zones.end(), z) == sc.zones.end(); }),
+                zones.end());
+  return zones;
+}
+
+// Availability zone rebalancing (service-rebalancing.html): once a service is steady, uneven
+// zones (more than one task apart) get a task started in the zone with the fewest and, when it
+// is healthy, one stopped in the zone with the most, one task at a time (ECS's pacing is not
+// published). A new task that could not land in the emptiest zone (no room there) is stopped
+// again and the next round waits timings.service.rebalancingRetry. Returns false while the
+// extra task is on its way (the reconcile must not scale it in).
+bool ServiceScheduler::rebalance(int service) {
+  auto& s = w_.services[static_cast<std::size_t>(service)];
+  const auto& sc = w_.config.services[static_cast<std::size_t>(service)];
+  const SimTime now = sched_.now();
+  if (s.rebalance_task != 0) {
+    const Task& t = w_.tasks[s.rebalance_slot];
+    if (t.id != s.rebalance_task || !t.counts_toward_desired) {  // it failed or was stopped
+      s.rebalance_task = 0;
+      s.rebalance_retry_at = now + w_.config.timings.service.rebalancing_retry;
+      return true;
+    }
+    if (!t.healthy) {
+      // A task that finds no room at all waits in PROVISIONING; after the retry interval the
+      // round gives up (ECS reports a placement failure for the target zone) and tries later.
+      const SimTime give_up = t.created + w_.config.timings.service.rebalancing_retry;
+      if (t.state != TaskState::kProvisioning) return false;
+      if (now < give_up) {
+        schedule_reconcile(service, give_up);
+        return false;
+      }
+      s.rebalance_task = 0;
+      rec_.emit(RecordKind::kTaskPlacementFailed, nullptr, service, "rebalancing: no room for a task in the emptiest zone");
+      tasks_.stop_task(s.rebalance_slot, "Availability zone rebalancing: no room for the task", /*failed=*/false);
+      s.rebalance_retry_at = now + w_.config.timings.service.rebalancing_retry;
+      return true;
+    }
+    s.rebalance_task = 0;
+    // It should have gone to a zone with the fewest tasks (any of them on a tie).
+    bool emptiest = t.zone >= 0;
+    for (int z : service_zones(service))
+      if (t.zone >= 0 && z != t.zone && s.per_zone[static_cast<std::size_t>(z)] < s.per_zone[static_cast<std::size_t>(t.zone)] - 1) emptiest = false;
+    if (!emptiest) {
+      // It landed elsewhere: no room in the emptiest zone.
+      rec_.emit(RecordKind::kTaskPlacementFailed, nullptr, service,
+                "rebalancing: no room in " + w_.config.availability_zones[static_cast<std::size_t>(s.rebalance_zone)]);
+      tasks_.stop_task(s.rebalance_slot, "Availability zone rebalancing: no room in the target zone", /*failed=*/false);
+      s.rebalance_retry_at = now + w_.config.timings.service.rebalancing_retry;
+      return true;
+    }
+    // One task of the fullest zone stops (the newest running one there): the service's own
+    // scale-in would pick by capacity provider first and could undo the move.
+    int hi = -1;
+    for (int z : service_zones(service))
+      if (hi < 0 || s.per_zone[static_cast<std::size_t>(z)] > s.per_zone[static_cast<std::size_t>(hi)]) hi = z;
+    std::uint32_t victim = 0;
+    bool found = false;
+    for (std::size_t k = s.live.size(); k-- > 0;) {
+      const std::uint32_t slot = s.live[k];
+      const Task& v = w_.tasks[slot];
+      if (v.zone == hi && v.counts_toward_desired && v.state == TaskState::kRunning && slot != s.rebalance_slot && !is_protected(slot)) {
+        victim = slot;
+        found = true;
+        break;
+      }
+    }
+    if (found) {
+      ++s.rebalanced_tasks;
+      tasks_.stop_task(victim, "Availability zone rebalancing", /*failed=*/false);
+    }
+    return true;  // (nothing to stop in the fullest zone: the reconcile scales in as usual)
+  }
+  if (!sc.az_rebalancing || sc.daemon || !s.steady) return true;
+  if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress) return true;
+  const auto zones = service_zones(service);
+  if (zones.size() < 2) return true;
+  int lo = zones.front(), hi = zones.front();
+  for (int z : zones) {
+    if (s.per_zone[static_cast<std::size_t>(z)] < s.per_zone[static_cast<std::size_t>(lo)]) lo = z;
+    if (s.per_zone[static_cast<std::size_t>(z)] > s.per_zone[static_cast<std::size_t>(hi)]) hi = z;
+  }
+  if (s.per_zone[static_cast<std::size_t>(hi)] - s.per_zone[static_cast<std::size_t>(lo)] <= 1) {
+    if (s.rebalancing) {
+      s.rebalancing = false;
+      rec_.emit(RecordKind::kRebalancingCompleted, nullptr, service, "moved=" + std::to_string(s.rebalanced_tasks));
+    }
+    return true;
+  }
+  if (now < s.rebalance_retry_at) {
+    schedule_reconcile(service, s.rebalance_retry_at);
+    return true;
+  }
+  if (!s.rebalancing) {
+    s.rebalancing = true;
+    std::string counts;
+    for (int z : zones)
+      counts += (counts.empty() ? "" : " ") + w_.config.availability_zones[static_cast<std::size_t>(z)] + "=" +
+                std::to_string(s.per_zone[static_cast<std::size_t>(z)]);
+    rec_.emit(RecordKind::kRebalancingStarted, nullptr, service, "tasksPerZone: " + counts);
+  }
+  if (creation_blocked(service)) return true;
+  if (!s.pace.try_take(now)) {
+    schedule_reconcile(service, s.pace.next_available(now));
+    return true;
+  }
+  s.rebalance_zone = lo;
+  s.rebalance_slot = tasks_.create_task(service, -1, 1);
+  s.rebalance_task = w_.tasks[s.rebalance_slot].id;
+  schedule_reconcile(service, now + w_.config.timings.service.rebalancing_retry);  // to give up if it finds no room
+  return true;
 }
 
 // UpdateTaskProtection on the service's oldest RUNNING tasks. As ECS does, the call fails
@@ -327,6 +457,7 @@ void ServiceScheduler::start_deployment(int service, int task_definition, bool i
   // forceNewDeployment of the running revision: every task now live is replaced, as for a new
   // revision. Any other deployment replaces by revision, so earlier marks are cleared.
   load_.accumulate(service);  // forced-out tasks may move to the blue target group
+  s.rebalance_task = 0;
   s.forced_out_counted = s.forced_out_running = s.forced_out_healthy = 0;
   for (auto slot : s.live) {
     Task& t = w_.tasks[slot];

@@ -67,6 +67,8 @@ const char* record_kind_name(RecordKind kind) {
     case RecordKind::kTrafficShifted: return "SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED";
     case RecordKind::kLifecycleHook: return "SERVICE_DEPLOYMENT_LIFECYCLE_HOOK";
     case RecordKind::kAlarmState: return "ALARM_STATE_CHANGED";
+    case RecordKind::kRebalancingStarted: return "SERVICE_REBALANCING_STARTED";
+    case RecordKind::kRebalancingCompleted: return "SERVICE_REBALANCING_COMPLETED";
   }
   return "?";
 }

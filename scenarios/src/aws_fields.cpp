@@ -126,7 +126,7 @@ const std::vector<AwsField> kFields = {
     {"CreateService", "healthCheckGracePeriodSeconds", M, ""},
     {"CreateService", "loadBalancers", M, "Application/Network Load Balancer target groups"},
     {"CreateService", "networkConfiguration", M, "awsvpcConfiguration.subnets choose the zones"},
-    {"CreateService", "availabilityZoneRebalancing", M, "DISABLED; ENABLED refused (rebalancing is not modelled)"},
+    {"CreateService", "availabilityZoneRebalancing", M, "default ENABLED when the service spreads over zones first"},
     {"CreateService", "serviceConnectConfiguration", R,
      "Service Connect is not modelled (its Envoy proxy takes CPU and memory in every task): remove it and add the "
      "proxy's reservation to the task definition as a sidecar container"},
@@ -177,7 +177,7 @@ const std::vector<AwsField> kFields = {
     {"UpdateService", "forceNewDeployment", M, "replaces every task under minimumHealthyPercent/maximumPercent"},
     {"UpdateService", "capacityProviderStrategy", R, "changing the strategy mid-run is not modelled: run two scenarios"},
     {"UpdateService", "deploymentConfiguration", R, "changing the deployment configuration mid-run is not modelled: set it on the service"},
-    {"UpdateService", "availabilityZoneRebalancing", R, "AZ rebalancing is not modelled: remove it"},
+    {"UpdateService", "availabilityZoneRebalancing", R, "changing AZ rebalancing mid-run is not modelled: set it on the service"},
     {"UpdateService", "networkConfiguration", R, "changing subnets mid-run is not modelled: run two scenarios"},
     {"UpdateService", "placementConstraints", R, "changing placement mid-run is not modelled: run two scenarios"},
     {"UpdateService", "placementStrategy", R, "changing placement mid-run is not modelled: run two scenarios"},

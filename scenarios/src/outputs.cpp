@@ -515,6 +515,7 @@ Json summary_document(const Simulator& sim, double wall_seconds, const std::vect
     }
     sj["deployments"] = deps;
     sj["scalingActions"] = s.scaling_actions;
+    sj["rebalancedTasks"] = s.rebalanced_tasks;
     // Datapoints at which target tracking or step scaling asked for a scale-in that a
     // deployment in progress held back.
     if (s.scaler) sj["scaleInsSuspendedDuringDeployments"] = s.scaler->suspended_scale_ins();

@@ -83,6 +83,7 @@ void Loader::read_timings(const YAML::Node& n) {
     if (auto v = f.integer("circuitBreakerMaxThreshold", 1, 10000)) tm.service.circuit_breaker_max_threshold = static_cast<int>(*v);
     if (auto v = f.number("circuitBreakerPercent", 0, 100)) tm.service.circuit_breaker_percent = *v;
     if (auto v = f.duration("deploymentAlarmBakeTime")) tm.service.deployment_alarm_bake = *v;
+    if (auto v = f.duration("rebalancingRetry", false, SimDuration{1000})) tm.service.rebalancing_retry = *v;
   }
   {
     Fields f(ctx_, t.get("loadBalancer"), "timings.loadBalancer");

@@ -187,10 +187,7 @@ void Loader::read_services(const YAML::Node& n) {
     for (const auto& other : cfg_.services)
       if (!s.name.empty() && other.name == s.name) ctx_.error(n[i]["serviceName"], f.sub("serviceName"), "two services are named '" + s.name + "'");
     auto cluster = find_cluster(f, /*describe_arn=*/true);
-    if (auto r = f.choice("availabilityZoneRebalancing", {"ENABLED", "DISABLED"}); r && *r == "ENABLED")
-      ctx_.error(n[i]["availabilityZoneRebalancing"], f.sub("availabilityZoneRebalancing"),
-                 "availability zone rebalancing is not modelled (ecsim spreads new tasks over zones but never moves running "
-                 "ones): give DISABLED, which is what ecsim simulates");
+    const auto rebalancing = f.choice("availabilityZoneRebalancing", {"ENABLED", "DISABLED"});
     // An EXTERNAL controller's service has no task definition (its task sets do); the
     // controller itself is refused below, without a companion "taskDefinition is missing".
     bool external = false;
@@ -344,6 +341,24 @@ void Loader::read_services(const YAML::Node& n) {
       f.get("placementStrategy");
       f.get("placementConstraints");
     }
+    // availabilityZoneRebalancing: "Create without a value -> ENABLED" for services that spread
+    // over zones first (Fargate places by zone; on EC2 the first placement strategy must be
+    // spread attribute:ecs.availability-zone); "not compatible - such as those using the
+    // binpack placement strategy - will default to false" (AWS notice, 2025).
+    const bool zone_spread_first =
+        !uses_asg(s.strategy) ||
+        (!s.placement.strategies.empty() && s.placement.strategies.front().type == PlacementStrategyType::kSpread &&
+         s.placement.strategies.front().field == "attribute:ecs.availability-zone");
+    const bool compatible = zone_spread_first && !s.daemon;
+    // Managed Instances: ECS places the tasks itself (zone spread, best effort) and
+    // consolidates instances; whether rebalancing applies there is not documented, so it is
+    // on only when the scenario says ENABLED (an assumption).
+    s.az_rebalancing = rebalancing ? *rebalancing == "ENABLED" : compatible && !uses_managed_instances(s.strategy);
+    if (rebalancing && *rebalancing == "ENABLED" && !compatible)
+      ctx_.error(n[i]["availabilityZoneRebalancing"], f.sub("availabilityZoneRebalancing"),
+                 s.daemon ? "a DAEMON service has no availability zone rebalancing (one task per instance): give DISABLED"
+                          : "availability zone rebalancing needs the first placement strategy to spread over zones "
+                            "({type: spread, field: attribute:ecs.availability-zone}): change placementStrategy, or give DISABLED");
     // EC2 tasks of an awsvpc service run only on instances in its subnets' zones.
     if (!s.zones.empty() && uses_asg(s.strategy))
       s.placement.constraints.push_back(zone_constraint(s.zones));

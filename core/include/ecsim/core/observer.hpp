@@ -45,6 +45,8 @@ enum class RecordKind {
   kTrafficShifted,        ///< production traffic moved between the revisions
   kLifecycleHook,         ///< a lifecycle hook answered (or timed out)
   kAlarmState,            ///< a scenario CloudWatch alarm changed state
+  kRebalancingStarted,    ///< availability zone rebalancing found the service's zones uneven
+  kRebalancingCompleted,  ///< ... and made them even
 };
 
 /// The events.csv spelling of a kind (ECS-style upper snake case).

@@ -86,6 +86,11 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount, public Al
   bool creation_blocked(int service);
   void check_deployment(int service);
   void check_steady(int service);
+  /// Availability zone rebalancing, once the service is steady: false when it holds the
+  /// reconcile (an extra task on its way).
+  bool rebalance(int service);
+  /// The zones a service's tasks may run in (its subnets', its groups').
+  std::vector<int> service_zones(int service) const;
 
   World& w_;
   ModelScheduler& sched_;

@@ -244,6 +244,14 @@ struct ServiceState {
   double acc_failed = 0, acc_unserved = 0;  ///< requests answered with an error / not served, this period
   std::deque<MetricDatapoint> unpublished;
   bool has_alarms = false;  ///< a scenario alarm watches its metrics (datapoints are kept for it)
+  // Availability zone rebalancing: one extra task at a time in the emptiest zone; when it is
+  // healthy, one task of the fullest zone stops.
+  bool rebalancing = false;           ///< SERVICE_REBALANCING_STARTED and not yet COMPLETED
+  std::uint64_t rebalance_task = 0;   ///< id of the extra task on its way (0: none)
+  std::uint32_t rebalance_slot = 0;
+  int rebalance_zone = -1;            ///< the zone it is meant for
+  SimTime rebalance_retry_at{};       ///< no new round before this
+  std::int64_t rebalanced_tasks = 0;  ///< tasks moved (started in the emptiest zone, one stopped in the fullest)
 };
 
 inline bool runs_primary(const ServiceState& s, const Task& t) {

@@ -79,6 +79,9 @@ struct ServiceConfig {
   BreakerThreshold breaker_threshold_type = BreakerThreshold::kBoundedPercent;
   std::optional<int> breaker_threshold_value;  ///< default: timings.service.circuitBreakerPercent
   DeploymentStrategyConfig deployment;  ///< strategy, bake, linear/canary steps, hooks
+  /// availabilityZoneRebalancing: ENABLED by default for services that spread over zones first
+  /// (Fargate; EC2 with spread attribute:ecs.availability-zone first), DISABLED otherwise.
+  bool az_rebalancing = false;
   SimDuration health_check_grace_period = 0s;
   bool load_balanced = false;
   bool daemon = false;  ///< schedulingStrategy DAEMON: one task per active container instance

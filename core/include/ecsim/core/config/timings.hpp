@@ -36,6 +36,9 @@ struct ServiceTimings {
   /// revision is complete (ECS computes it from the alarms and does not publish how); none:
   /// the longest watched alarm's Period x EvaluationPeriods.
   std::optional<SimDuration> deployment_alarm_bake;
+  /// Availability zone rebalancing: after a round whose new task could not land in the
+  /// emptiest zone, the next try waits this long (ECS does not publish its pacing).
+  SimDuration rebalancing_retry = 5min;
 };
 struct LoadBalancerTimings {
   SimDuration deregistration_delay = 300s;
