@@ -176,9 +176,11 @@ void ServiceScheduler::scale_in(int service) {
   }
 }
 
-std::vector<int> ServiceScheduler::service_zones(int service) const {
+const std::vector<int>& ServiceScheduler::service_zones(int service) {
+  if (zones_.empty()) zones_.resize(w_.services.size());
+  auto& zones = zones_[static_cast<std::size_t>(service)];
+  if (!zones.empty()) return zones;
   const auto& sc = w_.config.services[static_cast<std::size_t>(service)];
-  std::vector<int> zones;
   for (const auto& it : sc.strategy) {
     if (w_.config.is_asg(it.provider)) {
       for (int z : w_.config.asg(it.provider).zones) zones.push_back(z);
@@ -192,6 +194,7 @@ std::vector<int> ServiceScheduler::service_zones(int service) const {
     zones.erase(std::remove_if(zones.begin(), zones.end(),
                                [&](int z) { return std::find(sc.zones.begin(), sc.zones.end(), z) == sc.zones.end(); }),
                 zones.end());
+  if (zones.empty()) zones.push_back(-1);  // none: nothing to balance (kept non-empty as "computed")
   return zones;
 }
 
@@ -231,7 +234,7 @@ bool ServiceScheduler::rebalance(int service) {
     // It should have gone to a zone with the fewest tasks (any of them on a tie).
     bool emptiest = t.zone >= 0;
     for (int z : service_zones(service))
-      if (t.zone >= 0 && z != t.zone && s.per_zone[static_cast<std::size_t>(z)] < s.per_zone[static_cast<std::size_t>(t.zone)] - 1) emptiest = false;
+      if (z >= 0 && t.zone >= 0 && z != t.zone && s.per_zone[static_cast<std::size_t>(z)] < s.per_zone[static_cast<std::size_t>(t.zone)] - 1) emptiest = false;
     if (!emptiest) {
       // It landed elsewhere: no room in the emptiest zone.
       rec_.emit(RecordKind::kTaskPlacementFailed, nullptr, service,
@@ -244,7 +247,7 @@ bool ServiceScheduler::rebalance(int service) {
     // scale-in would pick by capacity provider first and could undo the move.
     int hi = -1;
     for (int z : service_zones(service))
-      if (hi < 0 || s.per_zone[static_cast<std::size_t>(z)] > s.per_zone[static_cast<std::size_t>(hi)]) hi = z;
+      if (z >= 0 && (hi < 0 || s.per_zone[static_cast<std::size_t>(z)] > s.per_zone[static_cast<std::size_t>(hi)])) hi = z;
     std::uint32_t victim = 0;
     bool found = false;
     for (std::size_t k = s.live.size(); k-- > 0;) {
@@ -264,7 +267,7 @@ bool ServiceScheduler::rebalance(int service) {
   }
   if (!sc.az_rebalancing || sc.daemon || !s.steady) return true;
   if (!s.deployments.empty() && s.deployments.back().rollout == Deployment::Rollout::kInProgress) return true;
-  const auto zones = service_zones(service);
+  const auto& zones = service_zones(service);
   if (zones.size() < 2) return true;
   int lo = zones.front(), hi = zones.front();
   for (int z : zones) {

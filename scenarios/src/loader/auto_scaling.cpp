@@ -195,16 +195,10 @@ std::optional<ScalingPolicyConfig> Loader::read_policy(const YAML::Node& n, cons
   Fields al(ctx_, alarm, f.sub("alarm"));
   if (auto m = read_metric_type(al, "metric", true)) cfg.alarm.metric = *m;
   else ok = false;
-  auto stat = al.choice("statistic", {"Average", "Maximum", "Minimum", "Sum", "SampleCount"});
-  if (stat) cfg.alarm.statistic = *stat == "Average" ? Statistic::kAverage : *stat == "Maximum" ? Statistic::kMaximum
-                                  : *stat == "Minimum" ? Statistic::kMinimum : *stat == "Sum" ? Statistic::kSum : Statistic::kSampleCount;
+  if (auto stat = al.choice("statistic", alarm_statistics())) cfg.alarm.statistic = alarm_statistic(*stat);
   if (auto v = al.number("threshold", -1e12, 1e12, true)) cfg.alarm.threshold = *v;
   else ok = false;
-  auto cmp = al.choice("comparison", {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold",
-                                      "LessThanOrEqualToThreshold"}, true);
-  if (cmp) cfg.alarm.comparison = *cmp == "GreaterThanThreshold" ? Comparison::kGreaterThan
-                                  : *cmp == "GreaterThanOrEqualToThreshold" ? Comparison::kGreaterThanOrEqual
-                                  : *cmp == "LessThanThreshold" ? Comparison::kLessThan : Comparison::kLessThanOrEqual;
+  if (auto cmp = al.choice("comparison", alarm_comparisons(), true)) cfg.alarm.comparison = alarm_comparison(*cmp);
   else ok = false;
   if (auto v = al.integer("periodSeconds", 60, 86400)) {
     if (*v % 60 != 0) {

@@ -45,6 +45,27 @@ inline std::optional<std::string> arn_resource(const std::string& arn, const std
 inline bool uses_fargate(const std::vector<StrategyItem>& st) {
   return std::any_of(st.begin(), st.end(), [](const StrategyItem& it) { return it.provider < kNumBuiltinProviders; });
 }
+/// CloudWatch's spellings of an alarm's statistic and comparison, as the alarm takes them.
+inline const std::vector<std::string>& alarm_statistics() {
+  static const std::vector<std::string> k = {"Average", "Maximum", "Minimum", "Sum", "SampleCount"};
+  return k;
+}
+inline Statistic alarm_statistic(const std::string& s) {
+  return s == "Average" ? Statistic::kAverage : s == "Maximum" ? Statistic::kMaximum : s == "Minimum" ? Statistic::kMinimum
+         : s == "Sum"   ? Statistic::kSum     : Statistic::kSampleCount;
+}
+inline const std::vector<std::string>& alarm_comparisons() {
+  static const std::vector<std::string> k = {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold",
+                                             "LessThanOrEqualToThreshold"};
+  return k;
+}
+inline Comparison alarm_comparison(const std::string& c) {
+  return c == "GreaterThanThreshold"            ? Comparison::kGreaterThan
+         : c == "GreaterThanOrEqualToThreshold" ? Comparison::kGreaterThanOrEqual
+         : c == "LessThanThreshold"             ? Comparison::kLessThan
+                                                : Comparison::kLessThanOrEqual;
+}
+
 inline bool uses_asg(const std::vector<StrategyItem>& st) {
   return std::any_of(st.begin(), st.end(), [](const StrategyItem& it) { return it.provider >= kNumBuiltinProviders; });
 }

@@ -550,9 +550,7 @@ void Loader::read_alarms(const YAML::Node& n) {
       }
       if (service) a.service = *service;
       else ok = false;
-      auto stat = f.choice("Statistic", {"SampleCount", "Average", "Sum", "Minimum", "Maximum"}, true);
-      if (stat) a.alarm.statistic = *stat == "Average" ? Statistic::kAverage : *stat == "Maximum" ? Statistic::kMaximum
-                                    : *stat == "Minimum" ? Statistic::kMinimum : *stat == "Sum" ? Statistic::kSum : Statistic::kSampleCount;
+      if (auto stat = f.choice("Statistic", alarm_statistics(), true)) a.alarm.statistic = alarm_statistic(*stat);
       if (auto v = f.integer("Period", 10, 86400, true)) {
         if (*v % 60 != 0) {
           ctx_.error(n[i]["Period"], f.sub("Period"), "must be a multiple of 60 (ECS and load balancer metrics are 1-minute datapoints)");
@@ -568,12 +566,7 @@ void Loader::read_alarms(const YAML::Node& n) {
       }
       if (auto v = f.number("Threshold", -1e15, 1e15, true)) a.alarm.threshold = *v;
       else ok = false;
-      auto cmp = f.choice("ComparisonOperator", {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold",
-                                                 "LessThanOrEqualToThreshold"}, true);
-      if (cmp) a.alarm.comparison = *cmp == "GreaterThanThreshold"            ? Comparison::kGreaterThan
-                                    : *cmp == "GreaterThanOrEqualToThreshold" ? Comparison::kGreaterThanOrEqual
-                                    : *cmp == "LessThanThreshold"             ? Comparison::kLessThan
-                                                                              : Comparison::kLessThanOrEqual;
+      if (auto cmp = f.choice("ComparisonOperator", alarm_comparisons(), true)) a.alarm.comparison = alarm_comparison(*cmp);
       else ok = false;
       // ecsim always has a datapoint for the load balancer's counts (0 when none), and none for
       // CPU and memory only while no task runs: missing data does not breach.

@@ -89,8 +89,8 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount, public Al
   /// Availability zone rebalancing, once the service is steady: false when it holds the
   /// reconcile (an extra task on its way).
   bool rebalance(int service);
-  /// The zones a service's tasks may run in (its subnets', its groups').
-  std::vector<int> service_zones(int service) const;
+  /// The zones a service's tasks may run in (its subnets', its groups'), computed once.
+  const std::vector<int>& service_zones(int service);
 
   World& w_;
   ModelScheduler& sched_;
@@ -101,6 +101,7 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount, public Al
   /// One strategy object per kind a service names (strategies keep their state in the deployment record).
   std::vector<std::unique_ptr<DeploymentStrategy>> strategies_;
   std::vector<int> strategy_of_;  ///< per service: index into strategies_ (-1: not looked up yet)
+  std::vector<std::vector<int>> zones_;  ///< per service: service_zones (empty: not computed yet)
   std::deque<int> dirty_;                         ///< services whose reconcile is requested, in request order
 };
 
