@@ -247,6 +247,19 @@ TEST(ScaleInDuringDeployments, IsSuspendedUntilTheDeploymentCompletesThenActsAtT
   EXPECT_EQ(off.times("SERVICE_SCALING_ACTIVITY")[0], 960);
 }
 
+TEST(ScaleInDuringDeployments, IsSuspendedThroughABlueGreenBakeToo) {
+  // BLUE_GREEN with a 5-min bake: green (120 s app start) is healthy at 1044.5 s, all traffic
+  // moves then, the bake ends at 1344.5 s and blue is gone 2 s later. The datapoints visible
+  // at 960, 1020, ..., 1320 s (7) are held; 1380 s scales in.
+  auto held = testing::run_yaml(idle_service("    deploymentConfiguration: {strategy: BLUE_GREEN, bakeTimeInMinutes: 5}\n" +
+                                             std::string(kDeployAt900)));
+  ASSERT_EQ(held.times("SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED"), std::vector<double>{1044.5});
+  ASSERT_EQ(held.times("SERVICE_DEPLOYMENT_COMPLETED"), std::vector<double>{1346.5});
+  ASSERT_FALSE(held.times("SERVICE_SCALING_ACTIVITY").empty());
+  EXPECT_EQ(held.times("SERVICE_SCALING_ACTIVITY")[0], 1380);
+  EXPECT_EQ(nlohmann::json::parse(scenarios::summary_json(*held.sim, 0))["services"]["web"]["scaleInsSuspendedDuringDeployments"], 7);
+}
+
 TEST(ScaleInDuringDeployments, ScaleOutContinues) {
   // busy_service scales out at 240 s; a forced deployment in progress from 220 s (done at 246.5 s) does not stop it.
   auto plain = testing::run_yaml(busy_service("ECSServiceAverageCPUUtilization", ""));
