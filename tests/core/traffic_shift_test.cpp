@@ -190,6 +190,22 @@ TEST(TrafficShift, AFailingHookAfterTheShiftRollsTheTrafficBackToBlue) {
   EXPECT_DOUBLE_EQ(s.deployments[0].new_revision_requests, 200 * 180);
 }
 
+TEST(TrafficShift, APauseAnsweredWithRollbackEndsTheDeploymentBeforeAnyTrafficMoves) {
+  auto r = testing::run_yaml(scenario(R"({strategy: CANARY, bakeTimeInMinutes: 5,
+      lifecycleHooks: [{targetType: PAUSE, lifecycleStages: [POST_TEST_TRAFFIC_SHIFT], ecsim: {outcome: ROLLBACK, after: 90s}}]})"));
+  const double t = scaled_up(r);
+  EXPECT_EQ(r.times("SERVICE_DEPLOYMENT_LIFECYCLE_HOOK"), std::vector<double>{t + 90});
+  EXPECT_EQ(details(r, "SERVICE_DEPLOYMENT_LIFECYCLE_HOOK"), std::vector<std::string>{"hook=PAUSE#0 stage=POST_TEST_TRAFFIC_SHIFT outcome=ROLLBACK after=90s"});
+  EXPECT_EQ(r.times("SERVICE_DEPLOYMENT_FAILED"), std::vector<double>{t + 90});
+  // Only the rollback's "shift" (back to web:1, which had it all along); green stops.
+  EXPECT_EQ(details(r, "SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED"), std::vector<std::string>{"production=web:1 percent=100 rollback=true"});
+  EXPECT_EQ(r.tasks("TASK_STOPPING"), (std::vector<std::uint64_t>{5, 6, 7, 8}));
+  const auto& s = r.sim->services()[0];
+  EXPECT_EQ(s.deployments.at(0).failure, "lifecycleHook PAUSE#0");
+  EXPECT_DOUBLE_EQ(s.deployments[0].new_revision_requests, 0.0);
+  EXPECT_EQ(s.deployments.at(1).rollout, Deployment::Rollout::kCompleted);
+}
+
 TEST(TrafficShift, AHookThatNeverAnswersTakesItsTimeoutAction) {
   for (const char* action : {"CONTINUE", "ROLLBACK"}) {
     auto r = testing::run_yaml(scenario(std::string(R"({strategy: BLUE_GREEN, bakeTimeInMinutes: 0,
