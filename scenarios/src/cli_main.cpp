@@ -94,6 +94,20 @@ void print_human_summary(const std::string& summary_text, const std::filesystem:
                                p["forecasts"].get<int>(), p["scaleOuts"].get<int>(), p["loadForecastMeanAbsolutePercentError"].get<double>(),
                                p["hoursCompared"].get<int>());
     }
+    for (const auto& d : s["deployments"]) {
+      const bool done = !d["completedAt"].is_null();
+      std::cout << fmt::format("    deployment {} {} at {:.0f}s: {}{}{}; peak {} tasks, {:.3f} extra task-hours ({:.4f} USD); "
+                               "new revision served {:.0f} requests, {:.0f} failed\n",
+                               d["taskDefinition"].get<std::string>(), d["strategy"].get<std::string>(), d["startedAt"].get<double>(),
+                               d["rolledBack"].get<bool>() ? "rolled back" : d["rolloutState"].get<std::string>(),
+                               d["failure"].is_null() ? std::string() : " (" + d["failure"].get<std::string>() + ")",
+                               done ? fmt::format(" after {:.1f} min", (d["completedAt"].get<double>() - d["startedAt"].get<double>()) / 60.0)
+                                    : std::string(),
+                               d["peakTasks"].get<int>(), d["extraTaskHours"].get<double>(), d["extraTaskCostUsd"].get<double>(),
+                               d["newRevisionRequests"].get<double>(), d["newRevisionFailedRequests"].get<double>());
+    }
+    if (s.value("rebalancedTasks", 0) > 0)
+      std::cout << fmt::format("    availability zone rebalancing moved {} tasks\n", s["rebalancedTasks"].get<std::int64_t>());
   }
   const auto& rt = j["runTasks"];
   if (rt["submitted"].get<std::int64_t>() > 0) {
