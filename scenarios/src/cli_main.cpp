@@ -96,9 +96,10 @@ void print_human_summary(const std::string& summary_text, const std::filesystem:
     }
     for (const auto& d : s["deployments"]) {
       const bool done = !d["completedAt"].is_null();
-      std::cout << fmt::format("    deployment {} {} at {:.0f}s: {}{}{}; peak {} tasks, {:.3f} extra task-hours ({:.4f} USD); "
+      std::cout << fmt::format("    {} {} {} at {:.0f}s: {}{}{}; peak {} tasks, {:.3f} extra task-hours ({:.4f} USD); "
                                "new revision served {:.0f} requests, {:.0f} failed\n",
-                               d["taskDefinition"].get<std::string>(), d["strategy"].get<std::string>(), d["startedAt"].get<double>(),
+                               d["rollback"].get<bool>() ? "rollback to" : "deployment", d["taskDefinition"].get<std::string>(),
+                               d["strategy"].get<std::string>(), d["startedAt"].get<double>(),
                                d["rolledBack"].get<bool>() ? "rolled back" : d["rolloutState"].get<std::string>(),
                                d["failure"].is_null() ? std::string() : " (" + d["failure"].get<std::string>() + ")",
                                done ? fmt::format(" after {:.1f} min", (d["completedAt"].get<double>() - d["startedAt"].get<double>()) / 60.0)

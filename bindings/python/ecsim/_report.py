@@ -113,7 +113,7 @@ def _summary_tables(summary: dict) -> str:
     for name, s in summary.get("services", {}).items():
         for d in s.get("deployments", []):
             end = d.get("completedAt")
-            outcome = "rolled back" if d.get("rolledBack") else d.get("rolloutState", "")
+            outcome = ("rolled back" if d.get("rolledBack") else d.get("rolloutState", "")) + (" (the rollback)" if d.get("rollback") else "")
             drows.append("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in [
                 name, d.get("taskDefinition", ""), d.get("strategy", ""), f"{d.get('startedAt', 0) / 60:,.1f}",
                 outcome + (f" ({d['failure']})" if d.get("failure") else ""),
