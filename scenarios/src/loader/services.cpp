@@ -541,7 +541,7 @@ void Loader::read_alarms(const YAML::Node& n) {
         }
         if (!service && ns) ctx_.error(dims, f.sub("Dimensions"), ecs ? "give the service: {Name: ServiceName, Value: <serviceName>}"
                                                                        : "give the service's target group: {Name: TargetGroup, Value: <targetGroupArn>}");
-        if (service && ecs)
+        if (service && ecs && static_cast<std::size_t>(cfg_.services[static_cast<std::size_t>(*service)].cluster) < cfg_.clusters.size())
           for (std::size_t k = 0; k < dims.size(); ++k)
             if (dims[k].IsMap() && dims[k]["Name"].IsScalar() && dims[k]["Name"].Scalar() == "ClusterName" && dims[k]["Value"].IsScalar() &&
                 dims[k]["Value"].Scalar() != cfg_.clusters[static_cast<std::size_t>(cfg_.services[*service].cluster)].name)
