@@ -165,6 +165,17 @@ TEST(TrafficShift, HooksRunAtTheirStagesAndAPauseBeforeEveryLinearStep) {
   EXPECT_EQ(d.hook_runs[2].outcome, "CONTINUE");
 }
 
+TEST(TrafficShift, HooksOfOneStageRunInParallelAndTheStageWaitsForTheLast) {
+  auto r = testing::run_yaml(scenario(R"({strategy: BLUE_GREEN, bakeTimeInMinutes: 0,
+      lifecycleHooks: [
+        {hookTargetArn: "arn:aws:lambda:us-east-1:1:function:quick", lifecycleStages: [POST_SCALE_UP], ecsim: {outcome: SUCCEEDED, after: 1m}},
+        {hookTargetArn: "arn:aws:lambda:us-east-1:1:function:slow", lifecycleStages: [POST_SCALE_UP], ecsim: {outcome: SUCCEEDED, after: 3m}},
+        {targetType: PAUSE, lifecycleStages: [POST_SCALE_UP], ecsim: {outcome: CONTINUE, after: 2m}}]})"));
+  const double t = scaled_up(r);
+  EXPECT_EQ(r.times("SERVICE_DEPLOYMENT_LIFECYCLE_HOOK"), (std::vector<double>{t + 60, t + 120, t + 180}));
+  EXPECT_EQ(r.times("SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED"), std::vector<double>{t + 180});
+}
+
 TEST(TrafficShift, AFailingHookAfterTheShiftRollsTheTrafficBackToBlue) {
   auto r = testing::run_yaml(scenario(R"({strategy: BLUE_GREEN, bakeTimeInMinutes: 10,
       lifecycleHooks: [{hookTargetArn: "arn:aws:lambda:us-east-1:1:function:check", lifecycleStages: [POST_PRODUCTION_TRAFFIC_SHIFT],
