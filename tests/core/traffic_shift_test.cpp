@@ -254,6 +254,30 @@ TEST(TrafficShift, TheCircuitBreakerRollsBackBeforeAnyTrafficMoves) {
   for (const Task* task : r.sim->live_tasks()) EXPECT_EQ(task->task_definition, 0);
 }
 
+TEST(TrafficShift, AFailedDeploymentWithoutRollbackStartsNoMoreGreenTasks) {
+  auto r = testing::run_yaml(scenario(R"({strategy: BLUE_GREEN, bakeTimeInMinutes: 5,
+      deploymentCircuitBreaker: {enable: true, rollback: false, thresholdConfiguration: {type: COUNT, value: 3}}})",
+                                      ", appStartTime: 5s, failToStart: true"));
+  const auto failed = r.times("SERVICE_DEPLOYMENT_FAILED");
+  ASSERT_EQ(failed.size(), 1u);
+  // No task is created after the breaker tripped (the restart back-off would otherwise bring
+  // a new green task every few minutes for the rest of the run).
+  for (double t : r.times("TASK_PROVISIONING")) EXPECT_LE(t, failed[0]);
+  const auto& s = r.sim->services()[0];
+  EXPECT_EQ(s.deployments.size(), 1u);
+  EXPECT_EQ(s.deployments[0].stage, Deployment::Stage::kScaleUp);
+  EXPECT_EQ(s.unserved_requests, 200 * 54.5);  // blue keeps all the traffic
+}
+
+TEST(TrafficShift, AServiceAtZeroTasksGoesThroughEveryStage) {
+  std::string y = scenario("{strategy: LINEAR, bakeTimeInMinutes: 1, linearConfiguration: {stepPercent: 50, stepBakeTimeInMinutes: 1}}");
+  y.replace(y.find("desiredCount: 4"), 15, "desiredCount: 0");
+  auto r = testing::run_yaml(y);
+  // Nothing to scale up: the shifts come at once, a minute apart, then the 1-minute bake.
+  EXPECT_EQ(r.times("SERVICE_DEPLOYMENT_TRAFFIC_SHIFTED"), (std::vector<double>{600, 660}));
+  EXPECT_EQ(r.times("SERVICE_DEPLOYMENT_COMPLETED"), std::vector<double>{720});
+}
+
 TEST(TrafficShift, CodeDeployCanaryRunsOnTheSameStages) {
   auto r = testing::run_yaml(scenario("{}", "",
                                       "    deploymentController: {type: CODE_DEPLOY}\n"
