@@ -10,6 +10,14 @@
 namespace ecsim {
 
 namespace {
+// Memory follows each running revision's idle-to-full-load line, weighted by the memory its
+// running tasks reserve.
+void add_memory_line(LoadShape& out, int running, const TaskDefinitionConfig& td, double running_mem) {
+  const double mem_weight = running * static_cast<double>(td.memory_mib) / running_mem;
+  out.idle_memory += mem_weight * td.memory_idle_percent;
+  out.full_memory += mem_weight * td.memory_full_load_percent;
+}
+
 std::string format_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -59,9 +67,7 @@ LoadShape LoadMetrics::shape(int service) const {
     const int running = s.running_by_revision[k];
     if (running <= 0) continue;
     const auto& td = w_.config.task_definitions[k];
-    const double mem_weight = running * static_cast<double>(td.memory_mib) / running_mem;
-    out.idle_memory += mem_weight * td.memory_idle_percent;
-    out.full_memory += mem_weight * td.memory_full_load_percent;
+    add_memory_line(out, running, td, running_mem);
     const int healthy = s.healthy_by_revision[k];
     if (healthy <= 0 || td.requests_per_second <= 0) continue;
     const double served = std::min(per_target, td.requests_per_second);
@@ -105,9 +111,7 @@ LoadShape LoadMetrics::split_shape(int service) const {
     const int running = s.running_by_revision[k];
     if (running <= 0) continue;
     const auto& td = w_.config.task_definitions[k];
-    const double mem_weight = running * static_cast<double>(td.memory_mib) / running_mem;
-    out.idle_memory += mem_weight * td.memory_idle_percent;
-    out.full_memory += mem_weight * td.memory_full_load_percent;
+    add_memory_line(out, running, td, running_mem);
     if (td.requests_per_second <= 0) continue;
     // (healthy tasks, load per task) in the green group and in the blue group
     const int green = k == primary ? green_healthy : 0;
