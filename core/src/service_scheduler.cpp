@@ -477,7 +477,11 @@ void ServiceScheduler::start_deployment(int service, int task_definition, bool i
     }
   s.primary_task_definition = task_definition;
   s.primary_suffix = s.live.trailing(task_definition);  // a rollback's revision may still run in the newest tasks
-  s.deployments.push_back(Deployment{task_definition, sched_.now(), std::nullopt, Deployment::Rollout::kInProgress, 0, false, is_rollback});
+  Deployment started;
+  started.task_definition = task_definition;
+  started.started = sched_.now();
+  started.is_rollback = is_rollback;
+  s.deployments.push_back(std::move(started));
   s.consecutive_failures = 0;  // a new deployment resets the scheduler's back-off
   s.backoff_until = sched_.now();
   s.steady = false;

@@ -68,7 +68,8 @@ TEST(AzRebalancing, MovesATaskToTheEmptiestZoneOnceThereIsRoom) {
   ASSERT_EQ(stopping.size(), 1u);
   EXPECT_EQ(stopping[0], healthy[0]);
   const Task* victim = r.sim->find_task(r.tasks("TASK_STOPPING")[0]);
-  if (victim) EXPECT_EQ(victim->zone, 0);
+  ASSERT_NE(victim, nullptr);
+  EXPECT_EQ(victim->zone, 0);
   EXPECT_GE(completed, healthy[0]);
   EXPECT_EQ(r.sim->find_task(extra)->zone, 1);
 }
