@@ -481,16 +481,18 @@ void ServiceScheduler::start_deployment(int service, int task_definition, bool i
   started.task_definition = task_definition;
   started.started = sched_.now();
   started.is_rollback = is_rollback;
+  started.metered_at = sched_.now();
+  // A CODE_DEPLOY service's deployments carry its CodeDeploy configuration's name.
+  const auto& dep = w_.config.services[static_cast<std::size_t>(service)].deployment;
+  DeploymentStrategy& st = strategy(service);
+  started.strategy = dep.code_deploy_config.empty() ? std::string(st.name()) : dep.code_deploy_config;
   s.deployments.push_back(std::move(started));
   s.consecutive_failures = 0;  // a new deployment resets the scheduler's back-off
   s.backoff_until = sched_.now();
   s.steady = false;
-  s.deployments.back().metered_at = sched_.now();
-  for (int a : w_.config.services[static_cast<std::size_t>(service)].deployment.alarms)
+  for (int a : dep.alarms)
     if (w_.alarms[static_cast<std::size_t>(a)].in_alarm()) s.deployments.back().ignored_alarms.push_back(a);
   meter(service);
-  DeploymentStrategy& st = strategy(service);
-  s.deployments.back().strategy = std::string(st.name());
   rec_.emit(RecordKind::kDeploymentInProgress, nullptr, service,
        "taskDefinition=" + w_.config.task_definitions[task_definition].key() + (is_rollback ? " rollback=true" : "") +
            (st.name() != "ROLLING" ? " strategy=" + std::string(st.name()) : std::string()));

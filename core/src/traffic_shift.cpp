@@ -55,14 +55,10 @@ HookAnswer answer(const LifecycleHookConfig& h) {
 void TrafficShift::start(int service, ServiceOps& ops) {
   Deployment& d = ops.deployment(service);
   const ServiceState& s = ops.service(service);
-  d.strategy = ops.service_config(service).deployment.code_deploy_config.empty()
-                   ? std::string(name_)
-                   : ops.service_config(service).deployment.code_deploy_config;
   if (d.is_rollback) {
     // Blue still runs: the rollback moves production traffic back to it at once and scales
     // the green tasks to zero (CLEAN_UP of the failed revision).
     ops.set_primary_traffic(service, 1000);
-    d.traffic_tenths = 1000;
     d.shifts.push_back({ops.now(), 1000});
     ops.note(service, RecordKind::kTrafficShifted, "production=" + ops.task_definition_key(s.primary_task_definition) + " percent=100 rollback=true");
     d.stage = Stage::kCleanUp;
@@ -95,7 +91,7 @@ Stage TrafficShift::next(const Deployment& d, const ServiceConfig& sc) const {
     case Stage::kPostTestTrafficShift: return Stage::kPreProductionTrafficShift;
     case Stage::kPreProductionTrafficShift: return Stage::kProductionTrafficShift;
     case Stage::kProductionTrafficShift:
-      return d.shifts_done < sc.deployment.shifts().size() ? Stage::kStepBake : Stage::kPostProductionTrafficShift;
+      return d.shifts.size() < sc.deployment.shifts().size() ? Stage::kStepBake : Stage::kPostProductionTrafficShift;
     case Stage::kStepBake: return Stage::kPreProductionTrafficShift;
     case Stage::kPostProductionTrafficShift: return Stage::kBakeTime;
     case Stage::kBakeTime: return Stage::kCleanUp;
@@ -137,17 +133,17 @@ void TrafficShift::enter(int service, Stage stage, ServiceOps& ops) {
         break;
       case Stage::kProductionTrafficShift: {
         const auto shifts = sc.deployment.shifts();
-        d.traffic_tenths = shifts[d.shifts_done++];
-        d.shifts.push_back({now, d.traffic_tenths});
-        ops.set_primary_traffic(service, d.traffic_tenths);
+        const int tenths = shifts[d.shifts.size()];
+        d.shifts.push_back({now, tenths});
+        ops.set_primary_traffic(service, tenths);
         ops.note(service, RecordKind::kTrafficShifted,
-                 "production=" + ops.task_definition_key(ops.service(service).primary_task_definition) + " percent=" + percent(d.traffic_tenths) +
-                     " step=" + std::to_string(d.shifts_done) + "/" + std::to_string(shifts.size()));
+                 "production=" + ops.task_definition_key(ops.service(service).primary_task_definition) + " percent=" + percent(tenths) +
+                     " step=" + std::to_string(d.shifts.size()) + "/" + std::to_string(shifts.size()));
         if (run_hooks(service, LifecycleStage::kProductionTrafficShift, ops)) return;
         break;
       }
       case Stage::kStepBake: {
-        const SimDuration wait = sc.deployment.wait_after_shift(d.shifts_done - 1);
+        const SimDuration wait = sc.deployment.wait_after_shift(d.shifts.size() - 1);
         if (wait > SimDuration{0}) {
           ops.set_timer(service, now + wait, d.generation, -1);
           return;
@@ -155,7 +151,6 @@ void TrafficShift::enter(int service, Stage stage, ServiceOps& ops) {
         break;
       }
       case Stage::kBakeTime:
-        d.bake_started = now;
         d.bake_ends = now + sc.deployment.bake_time;
         if (sc.deployment.bake_time > SimDuration{0}) {
           ops.set_timer(service, *d.bake_ends, d.generation, -1);

@@ -112,14 +112,12 @@ struct Deployment {
   Stage stage = Stage::kNone;
   int generation = 0;         ///< bumped at each stage change: a timer of an earlier one is stale
   int hooks_running = 0;      ///< hooks of this stage not answered yet
-  std::size_t shifts_done = 0;  ///< production traffic shifts made
-  int traffic_tenths = 0;     ///< production traffic on the new revision, tenths of a percent
   struct Shift {
     SimTime at;
     int tenths;
   };
-  std::vector<Shift> shifts;
-  std::optional<SimTime> scaled_up_at, bake_started, bake_ends;
+  std::vector<Shift> shifts;  ///< production traffic shifts made (a forward deployment's steps so far)
+  std::optional<SimTime> scaled_up_at, bake_ends;
   struct HookRun {
     std::string hook, stage, outcome;  ///< outcome: SUCCEEDED, FAILED, TIMED_OUT_CONTINUE, TIMED_OUT_ROLLBACK
     SimTime started, ended;
