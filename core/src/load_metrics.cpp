@@ -55,8 +55,7 @@ LoadShape LoadMetrics::shape(int service) const {
     out.busy_share = out.served_rps / (s.running * c);
     out.failed_rps = out.served_rps * only->error_rate;
     if (s.healthy > 0) {
-      const int primary = s.healthy_by_revision[static_cast<std::size_t>(s.primary_task_definition)] - s.forced_out_healthy;
-      out.primary_served_rps = out.served_rps * primary / s.healthy;
+      out.primary_served_rps = out.served_rps * primary_healthy(s) / s.healthy;
       out.primary_failed_rps = out.primary_served_rps * w_.config.task_definitions[static_cast<std::size_t>(s.primary_task_definition)].error_rate;
     }
     return out;
@@ -93,7 +92,7 @@ LoadShape LoadMetrics::split_shape(int service) const {
   LoadShape out;
   const std::size_t primary = static_cast<std::size_t>(s.primary_task_definition);
   const double green_share = s.primary_traffic_tenths / 1000.0;
-  const int green_healthy = s.healthy_by_revision[primary] - s.forced_out_healthy;
+  const int green_healthy = primary_healthy(s);
   const int blue_healthy = s.healthy - green_healthy;
   const double green_per_target = green_healthy > 0 ? s.demand_rps * green_share / green_healthy : 0.0;
   const double blue_per_target = blue_healthy > 0 ? s.demand_rps * (1.0 - green_share) / blue_healthy : 0.0;

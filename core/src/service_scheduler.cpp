@@ -430,7 +430,7 @@ void ServiceScheduler::on_alarm(int alarm) {
     const auto& d = s.deployments.back();
     if (d.rollout != Deployment::Rollout::kInProgress) continue;
     if (std::find(d.ignored_alarms.begin(), d.ignored_alarms.end(), alarm) != d.ignored_alarms.end()) continue;
-    if (s.running_by_revision[static_cast<std::size_t>(s.primary_task_definition)] - s.forced_out_running <= 0) continue;
+    if (primary_running(s) <= 0) continue;
     fail_deployment(static_cast<int>(i), "alarm " + w_.config.alarms[static_cast<std::size_t>(alarm)].name, dep.alarms_rollback);
   }
 }

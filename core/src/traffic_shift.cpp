@@ -18,11 +18,6 @@ std::string percent(int tenths) {
   return std::to_string(tenths / 10) + (tenths % 10 != 0 ? "." + std::to_string(tenths % 10) : std::string());
 }
 
-/// Tasks of the primary revision (green) that are healthy now.
-int green_healthy(const ServiceState& s) {
-  return s.healthy_by_revision[static_cast<std::size_t>(s.primary_task_definition)] - s.forced_out_healthy;
-}
-
 /// The hook stage a lifecycle stage runs hooks at, if any.
 std::optional<LifecycleStage> hook_stage(Stage st) {
   switch (st) {
@@ -128,7 +123,7 @@ void TrafficShift::enter(int service, Stage stage, ServiceOps& ops) {
       case Stage::kScaleUp:
         // Green scales to the full desired count (the service's reconcile starts the tasks);
         // the stage ends when that many are healthy (step()).
-        if (green_healthy(ops.service(service)) < ops.service(service).desired) return;
+        if (primary_healthy(ops.service(service)) < ops.service(service).desired) return;
         d.scaled_up_at = now;
         break;
       case Stage::kProductionTrafficShift: {
@@ -218,7 +213,7 @@ void TrafficShift::step(int service, int old_counted, bool halted, ServiceOps& o
     if (!ops.start_task(service)) break;
     ++green;
   }
-  if (in_progress && d.stage == Stage::kScaleUp && green_healthy(s) >= s.desired && s.desired > 0) {
+  if (in_progress && d.stage == Stage::kScaleUp && primary_healthy(s) >= s.desired && s.desired > 0) {
     d.scaled_up_at = ops.now();
     enter(service, next(d, ops.service_config(service)), ops);
   }

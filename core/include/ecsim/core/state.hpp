@@ -255,6 +255,13 @@ struct ServiceState {
 inline bool runs_primary(const ServiceState& s, const Task& t) {
   return t.task_definition == s.primary_task_definition && !t.forced_out;
 }
+/// Healthy / RUNNING tasks for which runs_primary holds (the new revision's, "green").
+inline int primary_healthy(const ServiceState& s) {
+  return s.healthy_by_revision[static_cast<std::size_t>(s.primary_task_definition)] - s.forced_out_healthy;
+}
+inline int primary_running(const ServiceState& s) {
+  return s.running_by_revision[static_cast<std::size_t>(s.primary_task_definition)] - s.forced_out_running;
+}
 
 /// EC2 container instance lifecycle (EC2 state, then ECS registration).
 enum class InstanceState { kPending, kBooting, kActive, kDraining, kTerminated };
