@@ -402,7 +402,7 @@ void ServiceScheduler::note(int service, RecordKind kind, std::string detail) {
 
 // A lifecycle hook, an alarm or the circuit breaker failed the latest deployment: it launches
 // no more tasks, and with rollback a deployment back to the last completed revision follows.
-void ServiceScheduler::fail_deployment(int service, const std::string& why, bool rollback) {
+void ServiceScheduler::fail_deployment(int service, const std::string& why, bool rollback, const std::string& detail) {
   auto& s = w_.services[static_cast<std::size_t>(service)];
   auto& d = s.deployments.back();
   if (d.rollout != Deployment::Rollout::kInProgress) return;
@@ -410,11 +410,11 @@ void ServiceScheduler::fail_deployment(int service, const std::string& why, bool
   meter(service);
   d.rollout = Deployment::Rollout::kFailed;
   d.failure = why;
-  note(service, RecordKind::kDeploymentFailed, "taskDefinition=" + w_.config.task_definitions[static_cast<std::size_t>(d.task_definition)].key() +
-                                                   " reason=" + why);
+  note(service, RecordKind::kDeploymentFailed,
+       "taskDefinition=" + w_.config.task_definitions[static_cast<std::size_t>(d.task_definition)].key() + " " + detail);
   if (rollback && s.last_completed_task_definition != s.primary_task_definition) {
     d.rolled_back = true;
-    s.pending_rollback = s.last_completed_task_definition;
+    s.pending_rollback = s.last_completed_task_definition;  // started by the next reconcile
   }
   request_reconcile(service);
 }

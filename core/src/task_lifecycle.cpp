@@ -444,20 +444,10 @@ void TaskLifecycle::stop_task(std::uint32_t slot, const std::string& reason, boo
       auto& d = s.deployments.back();
       const auto& sc = w_.config.services[t.service];
       const int threshold = circuit_breaker::threshold(sc, w_.config.timings.service, s.desired);
-      if (circuit_breaker::on_task_failed(d, sc, threshold)) {
-        load_.accumulate(t.service);
-        d.rollout = Deployment::Rollout::kFailed;
-        d.failure = "circuitBreaker";
-        if (rec_.enabled())
-          rec_.emit(RecordKind::kDeploymentFailed, nullptr, t.service,
-               "taskDefinition=" + w_.config.task_definitions[d.task_definition].key() + " failedTasks=" +
-                   std::to_string(d.failed_tasks) + " threshold=" + std::to_string(threshold) +
-                   (t.has_been_healthy || t.fails_health_checks ? " stage=2" : " stage=1"));
-        if (sc.rollback && s.last_completed_task_definition != s.primary_task_definition) {
-          d.rolled_back = true;
-          s.pending_rollback = s.last_completed_task_definition;  // started by the next reconcile
-        }
-      }
+      if (circuit_breaker::on_task_failed(d, sc, threshold))
+        services_.fail_deployment(t.service, "circuitBreaker", sc.rollback,
+                                  "failedTasks=" + std::to_string(d.failed_tasks) + " threshold=" + std::to_string(threshold) +
+                                      (t.has_been_healthy || t.fails_health_checks ? " stage=2" : " stage=1"));
     }
     if (rec_.enabled())
       rec_.emit(RecordKind::kServiceTaskStartImpaired, nullptr, t.service,

@@ -71,7 +71,11 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount, public Al
   void set_primary_traffic(int service, int tenths) override;
   void set_timer(int service, SimTime at, int generation, int hook) override;
   void note(int service, RecordKind kind, std::string detail) override;
-  void fail_deployment(int service, const std::string& why, bool rollback) override;
+  void fail_deployment(int service, const std::string& why, bool rollback) override {
+    fail_deployment(service, why, rollback, "reason=" + why);
+  }
+  /// The same, with the SERVICE_DEPLOYMENT_FAILED event's detail after the task definition.
+  void fail_deployment(int service, const std::string& why, bool rollback, const std::string& detail);
   /// A scenario alarm is in ALARM: a deployment in progress that watches it fails (deployment alarms).
   void on_alarm(int alarm) override;
   /// The service's deployment strategy.
