@@ -12,6 +12,38 @@
 
 namespace ecsim {
 
+namespace {
+// The zones a service's tasks may run in: its groups' (every zone on Fargate), narrowed to its
+// subnets' zones.
+std::vector<int> zones_of(const ScenarioConfig& c, const ServiceConfig& sc) {
+  std::vector<int> zones;
+  for (const auto& it : sc.strategy) {
+    if (c.is_asg(it.provider)) {
+      for (int z : c.asg(it.provider).zones) zones.push_back(z);
+    } else {
+      for (std::size_t z = 0; z < c.availability_zones.size(); ++z) zones.push_back(static_cast<int>(z));
+    }
+  }
+  std::sort(zones.begin(), zones.end());
+  zones.erase(std::unique(zones.begin(), zones.end()), zones.end());
+  if (!sc.zones.empty())
+    zones.erase(std::remove_if(zones.begin(), zones.end(),
+                               [&](int z) { return std::find(sc.zones.begin(), sc.zones.end(), z) == sc.zones.end(); }),
+                zones.end());
+  return zones;
+}
+}  // namespace
+
+ServiceScheduler::ServiceScheduler(World& w, ModelScheduler& sched, const Recorder& rec, CapacityPlacer& placer, TaskLifecycleOps& tasks,
+                                   LoadMetrics& load)
+    : w_(w), sched_(sched), rec_(rec), placer_(placer), tasks_(tasks), load_(load) {
+  for (const auto& sc : w_.config.services) {
+    strategy_.push_back(make_deployment_strategy(sc.deployment.name));
+    if (!strategy_.back()) throw std::invalid_argument("no deployment strategy named " + sc.deployment.name);
+    zones_.push_back(zones_of(w_.config, sc));
+  }
+}
+
 void ServiceScheduler::set_desired(int service, int desired, const char* why) {
   auto& s = w_.services[service];
   // A user's UpdateService may leave the scalable target's range; Application Auto
@@ -176,28 +208,6 @@ void ServiceScheduler::scale_in(int service) {
   }
 }
 
-const std::vector<int>& ServiceScheduler::service_zones(int service) {
-  if (zones_.empty()) zones_.resize(w_.services.size());
-  auto& zones = zones_[static_cast<std::size_t>(service)];
-  if (!zones.empty()) return zones;
-  const auto& sc = w_.config.services[static_cast<std::size_t>(service)];
-  for (const auto& it : sc.strategy) {
-    if (w_.config.is_asg(it.provider)) {
-      for (int z : w_.config.asg(it.provider).zones) zones.push_back(z);
-    } else {
-      for (std::size_t z = 0; z < w_.config.availability_zones.size(); ++z) zones.push_back(static_cast<int>(z));
-    }
-  }
-  std::sort(zones.begin(), zones.end());
-  zones.erase(std::unique(zones.begin(), zones.end()), zones.end());
-  if (!sc.zones.empty())
-    zones.erase(std::remove_if(zones.begin(), zones.end(),
-                               [&](int z) { return std::find(sc.zones.begin(), sc.zones.end(), z) == sc.zones.end(); }),
-                zones.end());
-  if (zones.empty()) zones.push_back(-1);  // none: nothing to balance (kept non-empty as "computed")
-  return zones;
-}
-
 // Availability zone rebalancing (service-rebalancing.html): once a service is steady, uneven
 // zones (more than one task apart) get a task started in the zone with the fewest and, when it
 // is healthy, one stopped in the zone with the most, one task at a time (ECS's pacing is not
@@ -234,7 +244,7 @@ bool ServiceScheduler::rebalance(int service) {
     // It should have gone to a zone with the fewest tasks (any of them on a tie).
     bool emptiest = t.zone >= 0;
     for (int z : service_zones(service))
-      if (z >= 0 && t.zone >= 0 && z != t.zone && s.per_zone[static_cast<std::size_t>(z)] < s.per_zone[static_cast<std::size_t>(t.zone)] - 1) emptiest = false;
+      if (t.zone >= 0 && z != t.zone && s.per_zone[static_cast<std::size_t>(z)] < s.per_zone[static_cast<std::size_t>(t.zone)] - 1) emptiest = false;
     if (!emptiest) {
       // It landed elsewhere: no room in the emptiest zone.
       rec_.emit(RecordKind::kTaskPlacementFailed, nullptr, service,
@@ -247,7 +257,7 @@ bool ServiceScheduler::rebalance(int service) {
     // scale-in would pick by capacity provider first and could undo the move.
     int hi = -1;
     for (int z : service_zones(service))
-      if (z >= 0 && (hi < 0 || s.per_zone[static_cast<std::size_t>(z)] > s.per_zone[static_cast<std::size_t>(hi)])) hi = z;
+      if (hi < 0 || s.per_zone[static_cast<std::size_t>(z)] > s.per_zone[static_cast<std::size_t>(hi)]) hi = z;
     std::uint32_t victim = 0;
     bool found = false;
     for (std::size_t k = s.live.size(); k-- > 0;) {
@@ -356,23 +366,6 @@ bool ServiceScheduler::start_task(int service) {
   }
   tasks_.create_task(service, -1, 1);
   return true;
-}
-
-DeploymentStrategy& ServiceScheduler::strategy(int service) {
-  if (strategy_of_.empty()) strategy_of_.assign(w_.services.size(), -1);
-  int& k = strategy_of_[static_cast<std::size_t>(service)];
-  if (k < 0) {
-    const std::string& name = w_.config.services[static_cast<std::size_t>(service)].deployment.name;
-    for (std::size_t i = 0; i < strategies_.size() && k < 0; ++i)
-      if (strategies_[i]->name() == name) k = static_cast<int>(i);
-    if (k < 0) {
-      auto made = make_deployment_strategy(name);
-      if (!made) throw std::invalid_argument("no deployment strategy named " + name);
-      strategies_.push_back(std::move(made));
-      k = static_cast<int>(strategies_.size() - 1);
-    }
-  }
-  return *strategies_[static_cast<std::size_t>(k)];
 }
 
 void ServiceScheduler::on(const events::DeploymentTimer& e) {

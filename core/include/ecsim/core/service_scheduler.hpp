@@ -36,10 +36,10 @@ class TaskLifecycleOps {
 /// services in marking order until none is left. It hands deployments to its strategy.
 class ServiceScheduler final : public ServiceOps, public DesiredCount, public AlarmSink {
  public:
-  /// `load` is only kept (it may not be constructed yet).
+  /// `load` is only kept (it may not be constructed yet). Each service gets its strategy and
+  /// its zones from the configuration here.
   ServiceScheduler(World& w, ModelScheduler& sched, const Recorder& rec, CapacityPlacer& placer, TaskLifecycleOps& tasks,
-                   LoadMetrics& load)
-      : w_(w), sched_(sched), rec_(rec), placer_(placer), tasks_(tasks), load_(load) {}
+                   LoadMetrics& load);
 
   void set_desired(int service, int desired, const char* why) override;
   void request_reconcile(int service);
@@ -79,7 +79,7 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount, public Al
   /// A scenario alarm is in ALARM: a deployment in progress that watches it fails (deployment alarms).
   void on_alarm(int alarm) override;
   /// The service's deployment strategy.
-  DeploymentStrategy& strategy(int service);
+  DeploymentStrategy& strategy(int service) { return *strategy_[static_cast<std::size_t>(service)]; }
   /// UpdateTaskProtection (timeline).
   void update_task_protection(const UpdateTaskProtectionAction& a);
 
@@ -93,8 +93,8 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount, public Al
   /// Availability zone rebalancing, once the service is steady: false when it holds the
   /// reconcile (an extra task on its way).
   bool rebalance(int service);
-  /// The zones a service's tasks may run in (its subnets', its groups'), computed once.
-  const std::vector<int>& service_zones(int service);
+  /// The zones a service's tasks may run in (its subnets', its groups').
+  const std::vector<int>& service_zones(int service) const { return zones_[static_cast<std::size_t>(service)]; }
 
   World& w_;
   ModelScheduler& sched_;
@@ -102,10 +102,9 @@ class ServiceScheduler final : public ServiceOps, public DesiredCount, public Al
   CapacityPlacer& placer_;
   TaskLifecycleOps& tasks_;
   LoadMetrics& load_;
-  /// One strategy object per kind a service names (strategies keep their state in the deployment record).
-  std::vector<std::unique_ptr<DeploymentStrategy>> strategies_;
-  std::vector<int> strategy_of_;  ///< per service: index into strategies_ (-1: not looked up yet)
-  std::vector<std::vector<int>> zones_;  ///< per service: service_zones (empty: not computed yet)
+  /// Per service: its strategy (strategies keep their state in the deployment record) and its zones.
+  std::vector<std::unique_ptr<DeploymentStrategy>> strategy_;
+  std::vector<std::vector<int>> zones_;
   std::deque<int> dirty_;                         ///< services whose reconcile is requested, in request order
 };
 
