@@ -13,6 +13,10 @@ namespace ecsim {
 
 namespace {
 using Stage = Deployment::Stage;
+// DeploymentTimer.hook values that are no hook: the stage's own wait ran out, or CLEAN_UP's
+// timer, which only brings the service's reconcile.
+constexpr int kStageWait = -1;
+constexpr int kReconcileOnly = -2;
 
 std::string percent(int tenths) {
   return std::to_string(tenths / 10) + (tenths % 10 != 0 ? "." + std::to_string(tenths % 10) : std::string());
@@ -140,7 +144,7 @@ void TrafficShift::enter(int service, Stage stage, ServiceOps& ops) {
       case Stage::kStepBake: {
         const SimDuration wait = sc.deployment.wait_after_shift(d.shifts.size() - 1);
         if (wait > SimDuration{0}) {
-          ops.set_timer(service, now + wait, d.generation, -1);
+          ops.set_timer(service, now + wait, d.generation, kStageWait);
           return;
         }
         break;
@@ -148,14 +152,14 @@ void TrafficShift::enter(int service, Stage stage, ServiceOps& ops) {
       case Stage::kBakeTime:
         d.bake_ends = now + sc.deployment.bake_time;
         if (sc.deployment.bake_time > SimDuration{0}) {
-          ops.set_timer(service, *d.bake_ends, d.generation, -1);
+          ops.set_timer(service, *d.bake_ends, d.generation, kStageWait);
           return;
         }
         break;
       case Stage::kCleanUp:
         // The blue tasks stop in the service's reconcile (step()); the deployment completes
         // when none is left.
-        ops.set_timer(service, now, d.generation, -2);
+        ops.set_timer(service, now, d.generation, kReconcileOnly);
         return;
       default:
         if (auto hs = hook_stage(stage); hs && run_hooks(service, *hs, ops)) return;
@@ -168,7 +172,7 @@ void TrafficShift::enter(int service, Stage stage, ServiceOps& ops) {
 void TrafficShift::on_timer(int service, int hook, ServiceOps& ops) {
   Deployment& d = ops.deployment(service);
   const ServiceConfig& sc = ops.service_config(service);
-  if (hook == -2) return;  // CLEAN_UP: only the reconcile that came with the timer
+  if (hook == kReconcileOnly) return;
   if (hook >= 0) {
     const auto& h = sc.deployment.hooks[static_cast<std::size_t>(hook)];
     const HookAnswer a = answer(h);
