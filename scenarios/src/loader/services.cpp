@@ -42,9 +42,9 @@ LifecycleHookConfig Loader::read_lifecycle_hook(const YAML::Node& n, const std::
   h.name = !h.pause && arn ? *arn : "PAUSE#" + std::to_string(index);
   f.str("roleArn");
   f.get("hookDetails");
-  const std::vector<std::string> stages = {"RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
-                                           "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT",
-                                           "POST_PRODUCTION_TRAFFIC_SHIFT"};
+  std::vector<std::string> stages;  // in LifecycleStage's order, as core spells them
+  for (int k = 0; k <= static_cast<int>(LifecycleStage::kPostProductionTrafficShift); ++k)
+    stages.emplace_back(lifecycle_stage_name(static_cast<LifecycleStage>(k)));
   auto list = f.get("lifecycleStages", true);
   if (list.IsDefined() && detail::expect_sequence(ctx_, list, f.sub("lifecycleStages"))) {
     if (list.size() == 0) ctx_.error(list, f.sub("lifecycleStages"), "give at least one stage; expected some of: " + detail::join(stages));
