@@ -32,8 +32,22 @@ SimDuration Ec2Fleet::instance_jittered(SimDuration d) {
 
 void Ec2Fleet::asg_reconcile(int provider) {
   auto& a = *w_.providers[provider].asg;
+  if (w_.config.asg(provider).managed_instances) return;  // no Auto Scaling group: ECS launches and retires each instance
+  if (a.reconciling) {
+    a.reconcile_again = true;
+    return;
+  }
+  a.reconciling = true;
+  do {
+    a.reconcile_again = false;
+    asg_reconcile_once(provider);
+  } while (a.reconcile_again);
+  a.reconciling = false;
+}
+
+void Ec2Fleet::asg_reconcile_once(int provider) {
+  auto& a = *w_.providers[provider].asg;
   const auto& ac = w_.config.asg(provider);
-  if (ac.managed_instances) return;  // no Auto Scaling group: ECS launches and retires each instance
   // DesiredCapacity counts capacity units (WeightedCapacity; one per instance without weights).
   // Launches may overshoot it by less than one instance's weight; scale-in never goes below it.
   while (a.in_service_units < a.desired) launch_instance(provider);

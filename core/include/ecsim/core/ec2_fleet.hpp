@@ -48,6 +48,7 @@ class Ec2Fleet {
   void reclaim_spot(int provider, double fraction);
 
  private:
+  void asg_reconcile_once(int provider);
   void launch_instance(int provider);
   int least_used_zone(int provider) const;
   /// Launches one instance of `type` (index into the group's instance types) in `zone`.

@@ -341,6 +341,10 @@ struct AsgState {
   /// Counts the events that can give a waiting task room: an instance registered, a task's
   /// resources released. Placing tasks, draining and removing instances only take room away.
   std::uint64_t capacity_version = 0;
+  /// asg_reconcile is running: a call from inside it (an instance it takes out of service
+  /// terminates, which reconciles again) only sets `reconcile_again`, and the running call
+  /// goes round once more, instead of recursing once per instance of a large scale-in.
+  bool reconciling = false, reconcile_again = false;
 };
 
 struct ProviderState {
