@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,46 @@ bool all_digits(const std::string& s) {
 }
 
 }  // namespace
+
+std::optional<std::size_t> find_item(const YAML::Node& list, const std::string& selector, std::vector<std::string>* names) {
+  if (all_digits(selector)) {
+    // Digits past any list's length are out of range too (and would overflow stoul).
+    const std::size_t index = selector.size() > 9 ? list.size() : std::stoul(selector);
+    if (index >= list.size()) return std::nullopt;
+    return index;
+  }
+  std::optional<std::size_t> index;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    if (!item.IsMap()) continue;
+    for (const char* key : kNameKeys) {
+      const YAML::Node n = item[key];
+      if (n.IsDefined() && n.IsScalar()) {
+        if (names) names->push_back(n.Scalar());
+        if (n.Scalar() == selector && !index) index = i;
+        break;
+      }
+    }
+  }
+  return index;
+}
+
+std::optional<ItemOverride> item_override(const std::string& expr, const std::string& list) {
+  const std::size_t eq = expr.find('=');
+  const std::string head = list + "[";
+  if (eq == std::string::npos || expr.compare(0, head.size(), head) != 0) return std::nullopt;
+  const std::size_t close = expr.find(']', head.size());
+  // services[SEL].KEY...=VALUE with a non-empty selector and key
+  if (close == std::string::npos || close == head.size() || close + 2 >= eq || expr[close + 1] != '.') return std::nullopt;
+  ItemOverride out;
+  out.selector = expr.substr(head.size(), close - head.size());
+  out.expression = expr.substr(close + 2);
+  const std::string key = out.expression.substr(0, out.expression.find_first_of(".[="));
+  if (key.empty() || out.selector.find_first_of("[.=") != std::string::npos) return std::nullopt;
+  for (const char* name_key : kNameKeys)
+    if (key == name_key) return std::nullopt;
+  return out;
+}
 
 void apply_overrides(Ctx& ctx, YAML::Node& root, const std::vector<std::string>& overrides) {
   for (const auto& expr : overrides) {
@@ -117,35 +158,17 @@ void apply_overrides(Ctx& ctx, YAML::Node& root, const std::vector<std::string>&
         ok = false;
         break;
       }
-      std::size_t index = cur.size();
-      if (all_digits(s.text)) {
-        // Digits past any list's length are out of range too (and would overflow stoul).
-        index = s.text.size() > 9 ? cur.size() : std::stoul(s.text);
-        if (index >= cur.size()) {
+      std::vector<std::string> names;
+      const auto found = find_item(cur, s.text, &names);
+      if (!found) {
+        if (all_digits(s.text))
           fail("'" + canonical + "' has " + std::to_string(cur.size()) + " items; index " + s.text + " is out of range");
-          ok = false;
-          break;
-        }
-      } else {
-        std::vector<std::string> names;
-        for (std::size_t i = 0; i < cur.size(); ++i) {
-          const YAML::Node item = cur[i];
-          if (!item.IsMap()) continue;
-          for (const char* key : kNameKeys) {
-            const YAML::Node n = item[key];
-            if (n.IsDefined() && n.IsScalar()) {
-              names.push_back(n.Scalar());
-              if (n.Scalar() == s.text && index == cur.size()) index = i;
-              break;
-            }
-          }
-        }
-        if (index == cur.size()) {
+        else
           fail("no item named '" + s.text + "' in " + canonical + "; names there: " + join(names));
-          ok = false;
-          break;
-        }
+        ok = false;
+        break;
       }
+      const std::size_t index = *found;
       canonical += "[" + std::to_string(index) + "]";
       if (last) {
         cur[index] = value;

@@ -11,4 +11,16 @@ namespace ecsim::scenarios::detail {
 /// Missing keys are created. Problems are reported to ctx.
 void apply_overrides(Ctx& ctx, YAML::Node& root, const std::vector<std::string>& overrides);
 
+/// The item a [selector] picks in a list, as apply_overrides picks it: digits are an index,
+/// anything else the first item whose name field has that value. Collects the names seen.
+std::optional<std::size_t> find_item(const YAML::Node& list, const std::string& selector,
+                                     std::vector<std::string>* names = nullptr);
+
+/// "LIST[SEL].PATH=VALUE" split into SEL and "PATH=VALUE", PATH relative to the item; nothing
+/// when the expression is not of that form or PATH starts at one of the item's name fields.
+struct ItemOverride {
+  std::string selector, expression;
+};
+std::optional<ItemOverride> item_override(const std::string& expr, const std::string& list);
+
 }  // namespace ecsim::scenarios::detail

@@ -71,9 +71,17 @@ void Ctx::add_override(std::string canonical_path, std::string expression) {
   overrides_.emplace_back(std::move(canonical_path), std::move(expression));
 }
 
-void Ctx::note_ignored_aws_field(const std::string& object, const std::string& field) { ignored_[object].insert(field); }
+void Ctx::note_ignored_aws_field(const std::string& object, const std::string& field) {
+  if (tap_) tap_->push_back(Call{true, object, field});
+  ignored_[object].insert(field);
+}
+
+void Ctx::replay(const std::vector<Call>& calls) {
+  for (const auto& c : calls) c.ignored_field ? note_ignored_aws_field(c.a, c.b) : note(c.a, c.b);
+}
 
 void Ctx::note(const std::string& path, const std::string& message) {
+  if (tap_) tap_->push_back(Call{false, path, message});
   const std::string text = path + ": " + message;
   if (std::find(notes_.begin(), notes_.end(), text) == notes_.end()) notes_.push_back(text);
 }

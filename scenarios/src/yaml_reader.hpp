@@ -34,8 +34,18 @@ class Ctx {
   const std::vector<Diagnostic>& errors() const { return errors_; }
   bool ok() const { return errors_.empty(); }
   const std::string& file() const { return file_; }
+  /// A note() or note_ignored_aws_field() call, as a tap records it.
+  struct Call {
+    bool ignored_field = false;  ///< note_ignored_aws_field(a, b); otherwise note(a, b)
+    std::string a, b;
+  };
+  /// While set, every note() and note_ignored_aws_field() call is also appended here.
+  void set_tap(std::vector<Call>* tap) { tap_ = tap; }
+  /// Makes the recorded calls again, in order.
+  void replay(const std::vector<Call>& calls);
 
  private:
+  std::vector<Call>* tap_ = nullptr;
   std::string file_;
   std::vector<Diagnostic> errors_;
   std::vector<std::pair<std::string, std::string>> overrides_;

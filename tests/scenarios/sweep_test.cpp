@@ -60,6 +60,64 @@ TEST(PreparedScenario, LoadsWhatLoadLoads) {
   }
 }
 
+// Points that change service items only read those items again and replay the others: the
+// same outputs as a full load for every golden scenario, with every other service changed.
+TEST(PreparedScenario, PointsChangingServicesOnlyLoadWhatLoadLoads) {
+  const std::filesystem::path root(ECSIM_SOURCE_DIR);
+  std::vector<std::filesystem::path> files;
+  for (const auto& stem : ecsim::testing::yaml_stems(root / "tests" / "golden")) files.push_back(root / "tests" / "golden" / (stem + ".yaml"));
+  // target groups and deployment alarms resolved across sections
+  files.push_back(root / "scenarios" / "examples" / "deployment_strategies.yaml");
+  for (const auto& file : files) {
+    const std::string stem = file.stem().string();
+    const auto src = read_scenario_file(file);
+    const PreparedScenario prepared(src);
+    const ScenarioConfig base = load(src);
+    std::vector<std::string> extra;
+    for (std::size_t i = 1; i < base.services.size(); i += 2) {
+      const auto& s = base.services[i];
+      extra.push_back("services[" + s.name + "].healthCheckGracePeriodSeconds=" + std::to_string(7 + i));
+      if (!s.daemon) extra.push_back("services[" + std::to_string(i) + "].desiredCount=" + std::to_string(s.desired_count + 1));
+    }
+    ScenarioSource with = src;
+    with.overrides.insert(with.overrides.end(), extra.begin(), extra.end());
+    const std::size_t before = prepared.reused_loads();
+    EXPECT_EQ(outputs_without_wall_time(prepared.load(extra)), outputs_without_wall_time(load(with))) << stem;
+    EXPECT_EQ(prepared.reused_loads(), before + 1) << stem << ": the point was loaded in full";
+    EXPECT_EQ(outputs_without_wall_time(prepared.load()), outputs_without_wall_time(base)) << stem;
+    EXPECT_EQ(prepared.reused_loads(), before + 2) << stem;
+  }
+}
+
+TEST(PreparedScenario, LoadsInFullWhatItCannotLoadInParts) {
+  ScenarioSource src;
+  src.text = ecsim::testing::fargate_scenario("10m", R"(
+services:
+  - {serviceName: web, cluster: c, taskDefinition: web:1, desiredCount: 1, launchType: FARGATE}
+  - {serviceName: api, cluster: c, taskDefinition: web:1, desiredCount: 2, launchType: FARGATE}
+)");
+  src.file_name = "t.yaml";
+  const PreparedScenario prepared(src);
+  EXPECT_EQ(prepared.load({"services[api].desiredCount=4"}).services[1].desired_count, 4);
+  EXPECT_EQ(prepared.load({"services[1].desiredCount=5", "services[web].desiredCount=3"}).services[0].desired_count, 3);
+  EXPECT_EQ(prepared.reused_loads(), 2u);
+  // outside the service items, a rename, a whole item, an unknown item: loaded in full
+  EXPECT_EQ(prepared.load({"duration=20m"}).duration, std::chrono::minutes(20));
+  EXPECT_EQ(prepared.load({"services[api].serviceName=api2"}).services[1].name, "api2");
+  EXPECT_EQ(prepared.load({"services[0]={serviceName: w, cluster: c, taskDefinition: web:1, launchType: FARGATE}"}).services[0].name, "w");
+  EXPECT_THROW(prepared.load({"services[nope].desiredCount=1"}), ScenarioError);
+  // a problem in a changed item: the full load's message
+  EXPECT_THROW(prepared.load({"services[api].desiredCount=-1"}), ScenarioError);
+  EXPECT_EQ(prepared.reused_loads(), 2u);
+  // two services under one name: the later one is reported, as a full load reports it
+  try {
+    prepared.load({"services[api].serviceName=web"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("two services are named 'web'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PreparedScenario, ReportsTheErrorsLoadReportsWithTheirPositions) {
   const std::filesystem::path dir = std::filesystem::path(ECSIM_SOURCE_DIR) / "tests" / "data" / "bad";
   int compared = 0;

@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "loader/loader.hpp"
 
+#include <atomic>
 #include <mutex>
+#include <optional>
 
 namespace ecsim::scenarios {
 
@@ -81,18 +83,29 @@ ScenarioSource read_scenario_file(const std::filesystem::path& path) {
 namespace ecsim::scenarios::loader {
 
 ScenarioConfig Loader::load(const YAML::Node& root) {
-  if (root.IsMap() && (root["AWSTemplateFormatVersion"].IsDefined() || (root["Resources"].IsDefined() && !root["ecsim"].IsDefined()))) {
-    ctx_.error(root, "(top level)",
-               "this is a CloudFormation template, not an ecsim scenario: copy each resource's Properties into the matching "
-               "section (AWS::ECS::TaskDefinition -> taskDefinitions, AWS::ECS::Service -> services, ...) with the API's "
-               "camelCase field names, and values in place of !Ref and !Sub");
-    return cfg_;
-  }
+  if (is_cloudformation(root)) return cfg_;
   Fields top(ctx_, root, "");
   if (!top.valid()) {
     if (!root.IsDefined() || root.IsNull()) ctx_.error_at(YAML::Mark::null_mark(), "(top level)", "the scenario is empty");
     return cfg_;
   }
+  read_head(root, top);
+  read_services(top.get("services"));
+  read_tail(root, top);
+  return cfg_;
+}
+
+bool Loader::is_cloudformation(const YAML::Node& root) {
+  if (!(root.IsMap() && (root["AWSTemplateFormatVersion"].IsDefined() || (root["Resources"].IsDefined() && !root["ecsim"].IsDefined()))))
+    return false;
+  ctx_.error(root, "(top level)",
+             "this is a CloudFormation template, not an ecsim scenario: copy each resource's Properties into the matching "
+             "section (AWS::ECS::TaskDefinition -> taskDefinitions, AWS::ECS::Service -> services, ...) with the API's "
+             "camelCase field names, and values in place of !Ref and !Sub");
+  return true;
+}
+
+void Loader::read_head(const YAML::Node& root, Fields& top) {
   if (auto v = top.integer("ecsim", 1, 1000, true); v && *v != 1)
     ctx_.error(root["ecsim"], "ecsim", "unsupported format version " + std::to_string(*v) + "; this ecsim reads version 1");
   if (auto v = top.str("name", true)) cfg_.name = *v;
@@ -115,7 +128,9 @@ ScenarioConfig Loader::load(const YAML::Node& root) {
   read_capacity_providers(top.get("capacityProviders"));
   read_task_definitions(top.get("taskDefinitions", true));
   read_clusters(top.get("clusters", true));
-  read_services(top.get("services"));
+}
+
+void Loader::read_tail(const YAML::Node& root, Fields& top) {
   read_alarms(top.get("cloudWatchAlarms"));
   read_run_tasks(top.get("runTasks"));
   read_timeline(top.get("timeline"));
@@ -126,7 +141,27 @@ ScenarioConfig Loader::load(const YAML::Node& root) {
     if (it->first.IsScalar() && it->first.Scalar().rfind("x-", 0) == 0) top.get(it->first.Scalar());
   top.finish();
   cfg_.notices = ctx_.notices();
-  return cfg_;
+}
+
+ServiceRecord Loader::read_service_recorded(const YAML::Node& item, std::size_t i) {
+  ServiceRecord r;
+  const std::size_t services = cfg_.services.size(), alarms = alarm_refs_.size(), subnets = subnet_zone_.size();
+  recorded_target_groups_ = &r.target_groups;
+  ctx_.set_tap(&r.calls);
+  read_service(item, i);
+  ctx_.set_tap(nullptr);
+  recorded_target_groups_ = nullptr;
+  r.replayable = cfg_.services.size() == services + 1 && subnet_zone_.size() == subnets;
+  if (r.replayable) r.config = cfg_.services.back();
+  r.alarm_refs.assign(alarm_refs_.begin() + static_cast<std::ptrdiff_t>(alarms), alarm_refs_.end());
+  return r;
+}
+
+void Loader::replay_service(const ServiceRecord& r) {
+  ctx_.replay(r.calls);
+  for (const auto& arn : r.target_groups) set_target_group(arn);
+  alarm_refs_.insert(alarm_refs_.end(), r.alarm_refs.begin(), r.alarm_refs.end());
+  cfg_.services.push_back(r.config);
 }
 
 void Loader::read_zones(Fields& top) {
@@ -193,9 +228,87 @@ ScenarioConfig load(const ScenarioSource& source) {
   return load_tree(ctx, root, source, source.overrides);
 }
 
+namespace {
+
+// A sweep point that changes service items only (services[NAME or i].PATH=VALUE, the knobs
+// sweeps turn most) reads just those items again: every other section and item comes from a
+// load of the same tree stopped before `services` and the record of each item's reading.
+// Everything the loader carries from one section to the next is in LoaderState, and what an
+// item does besides its ServiceConfig is in its ServiceRecord, so the result is what a full
+// load gives; a point with any problem is loaded in full again, which reports it.
+struct LoadReuse {
+  explicit LoadReuse(const std::string& file) : ctx(file) {}
+  YAML::Node root;  // a copy of the parsed tree, the source's own overrides applied
+  detail::Ctx ctx;  // as it was after the sections before `services`
+  loader::LoaderState head;
+  std::vector<loader::ServiceRecord> services;  // one per item
+};
+
+// Null when the scenario cannot be loaded in parts: it has problems of its own, or an item's
+// reading depends on the items before it (a subnet's zone in order of first use).
+std::unique_ptr<LoadReuse> make_reuse(const ScenarioSource& source, YAML::Node copy) {
+  auto r = std::make_unique<LoadReuse>(source.file_name);
+  r->root = std::move(copy);
+  detail::Ctx ctx(source.file_name);
+  detail::apply_overrides(ctx, r->root, source.overrides);
+  Loader loader(ctx, source.base_dir);
+  if (!ctx.ok() || !r->root.IsMap() || loader.is_cloudformation(r->root)) return nullptr;
+  Fields top(ctx, r->root, "");
+  loader.read_head(r->root, top);
+  const YAML::Node services = top.get("services");
+  if (!ctx.ok() || (services.IsDefined() && !services.IsSequence())) return nullptr;
+  r->ctx = ctx;
+  r->head = loader.state();
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    r->services.push_back(loader.read_service_recorded(services[i], i));
+    if (!r->services.back().replayable || !ctx.ok()) return nullptr;
+  }
+  loader.read_tail(r->root, top);  // the whole scenario loads (unknown top-level keys included)
+  if (!ctx.ok()) return nullptr;
+  return r;
+}
+
+// The point's load from `r`, or nothing when it must be loaded in full: an override outside
+// the service items, or any problem (whose message needs the full load's positions).
+std::optional<ScenarioConfig> load_reusing(const LoadReuse& r, const std::vector<std::string>& overrides) {
+  const YAML::Node& root = r.root;
+  const YAML::Node services = root["services"];
+  std::vector<std::vector<std::string>> per_item(r.services.size());
+  for (const auto& expr : overrides) {
+    const auto o = detail::item_override(expr, "services");
+    if (!o) return std::nullopt;
+    const auto index = detail::find_item(services, o->selector);
+    if (!index) return std::nullopt;
+    per_item[*index].push_back(o->expression);
+  }
+  detail::Ctx ctx = r.ctx;
+  Loader loader(ctx, r.head);
+  std::vector<YAML::Node> items;  // the changed items, alive while the loader may point into them
+  for (std::size_t i = 0; i < per_item.size(); ++i) {
+    if (per_item[i].empty()) {
+      loader.replay_service(r.services[i]);
+      continue;
+    }
+    items.push_back(YAML::Clone(services[i]));
+    detail::apply_overrides(ctx, items.back(), per_item[i]);
+    loader.read_service(items.back(), i);
+  }
+  Fields top(ctx, root, "");
+  for (auto it = root.begin(); it != root.end(); ++it)
+    if (it->first.IsScalar()) top.get(it->first.Scalar());  // make_reuse found no unknown key
+  loader.read_tail(root, top);
+  if (!ctx.ok()) return std::nullopt;
+  return loader.take_config();
+}
+
+}  // namespace
+
 struct PreparedScenario::Tree {
   YAML::Node root;
-  std::mutex mutex;  // copies of one tree are taken one at a time (yaml-cpp promises no more)
+  std::mutex mutex;  // guards what follows; copies of one tree are taken one at a time (yaml-cpp promises no more)
+  bool reusable = true;                            // false once make_reuse said no
+  std::vector<std::unique_ptr<LoadReuse>> idle;    // one per load running at once, at most
+  std::atomic<std::size_t> reused{0};
 };
 
 PreparedScenario::PreparedScenario(ScenarioSource source) : source_(std::move(source)) {
@@ -213,10 +326,46 @@ PreparedScenario::PreparedScenario(ScenarioSource source) : source_(std::move(so
 
 PreparedScenario::~PreparedScenario() = default;
 
+std::size_t PreparedScenario::reused_loads() const { return tree_ ? tree_->reused.load() : 0; }
+
 ScenarioConfig PreparedScenario::load(const std::vector<std::string>& overrides) const {
   ScenarioSource src = source_;
   src.overrides.insert(src.overrides.end(), overrides.begin(), overrides.end());
   if (!tree_) return scenarios::load(src);
+  // A point that changes service items only: from a LoadReuse this thread alone uses.
+  std::unique_ptr<LoadReuse> reuse;
+  bool items_only = true;
+  for (const auto& expr : overrides) items_only = items_only && detail::item_override(expr, "services").has_value();
+  if (items_only) {
+    YAML::Node copy;
+    {
+      std::lock_guard lock(tree_->mutex);
+      if (!tree_->idle.empty()) {
+        reuse = std::move(tree_->idle.back());
+        tree_->idle.pop_back();
+      } else if (tree_->reusable) {
+        copy = YAML::Clone(tree_->root);
+      }
+    }
+    if (!reuse && copy.IsDefined()) {
+      reuse = make_reuse(source_, copy);
+      if (!reuse) {
+        std::lock_guard lock(tree_->mutex);
+        tree_->reusable = false;
+      }
+    }
+  }
+  if (reuse) {
+    auto cfg = load_reusing(*reuse, overrides);
+    {
+      std::lock_guard lock(tree_->mutex);
+      tree_->idle.push_back(std::move(reuse));
+    }
+    if (cfg) {
+      ++tree_->reused;
+      return std::move(*cfg);
+    }
+  }
   YAML::Node root;
   {
     std::lock_guard lock(tree_->mutex);

@@ -103,11 +103,69 @@ inline std::optional<int> parse_memory(const std::string& s) {
 }
 
 
-class Loader {
+/// Everything a Loader knows between sections but its Ctx: what a sweep's loads copy from a
+/// load stopped before `services` (LoadReuse in loader.cpp).
+struct LoaderState {
+  std::filesystem::path base_dir_;
+  ScenarioConfig cfg_;
+  bool fargate_x86_known_ = true;  // Fargate rates for the region (table or override)
+  std::vector<std::vector<PlacementConstraintConfig>> td_constraints_;  // per task definition
+  std::map<std::string, int> subnet_zone_;    // subnet id -> zone index
+  std::set<std::string> described_subnets_;   // those given in `subnets`
+  YAML::Node region_node_;
+  std::vector<bool> td_fargate_;
+  std::vector<bool> td_ec2_;
+  std::vector<bool> td_managed_instances_;  // requiresCompatibilities lists MANAGED_INSTANCES
+  YAML::Node managed_instances_pricing_;      // pricing.managedInstances
+  std::vector<bool> td_memory_missing_;
+  bool task_level_cpu_ = false, task_level_memory_ = false;
+  std::vector<std::string> provider_names_;
+  std::map<std::string, int> target_groups_;  // targetGroupArn / alternateTargetGroupArn -> service
+  struct AlarmRef {
+    int service;
+    std::string name;
+    YAML::Node node;
+    std::string path;
+  };
+  std::vector<AlarmRef> alarm_refs_;  // deploymentConfiguration.alarms.alarmNames, resolved by read_alarms
+  YAML::Node ec2_price_overrides_;
+  YAML::Node savings_plans_;                  // pricing.savingsPlans, read after the providers
+  YAML::Node reserved_instances_;             // pricing.reservedInstances, likewise
+};
+
+/// What reading one service item did besides its ServiceConfig, so that a later load of the
+/// same item (the same node, after the same sections) can replay it instead of reading it.
+struct ServiceRecord {
+  ServiceConfig config;
+  std::vector<std::string> target_groups;  // set to this service, in order
+  std::vector<LoaderState::AlarmRef> alarm_refs;
+  std::vector<detail::Ctx::Call> calls;    // notices and inert fields noted
+  /// The item changed state that later items read (a subnet's zone in order of first use) or
+  /// pushed no service: it cannot be replayed alone.
+  bool replayable = true;
+};
+
+class Loader : private LoaderState {
  public:
-  Loader(Ctx& ctx, std::filesystem::path base_dir) : ctx_(ctx), base_dir_(std::move(base_dir)) {}
+  Loader(Ctx& ctx, std::filesystem::path base_dir) : ctx_(ctx) { base_dir_ = std::move(base_dir); }
+  /// Resumes from a load that stopped after read_head (LoadReuse).
+  Loader(Ctx& ctx, const LoaderState& state) : LoaderState(state), ctx_(ctx) {}
 
   ScenarioConfig load(const YAML::Node& root);
+
+  // A load in steps, for sweeps that change services only (LoadReuse in loader.cpp):
+  // load() is is_cloudformation, read_head, read_services and read_tail.
+  /// A CloudFormation template given as a scenario (reported).
+  bool is_cloudformation(const YAML::Node& root);
+  /// The top-level fields and every section before `services`.
+  void read_head(const YAML::Node& root, Fields& top);
+  void read_service(const YAML::Node& item, std::size_t i);
+  ServiceRecord read_service_recorded(const YAML::Node& item, std::size_t i);
+  void replay_service(const ServiceRecord& record);
+  /// The sections after `services`, the unknown top-level keys, the notices.
+  void read_tail(const YAML::Node& root, Fields& top);
+  const LoaderState& state() const { return *this; }
+  ScenarioConfig take_config() { return std::move(cfg_); }
 
  private:
   // --- account, timings, pricing, run ------------------------------------------------------
@@ -271,32 +329,13 @@ class Loader {
   // --- timeline -----------------------------------------------------------------------------------
   void read_timeline(const YAML::Node& n);
 
+  void set_target_group(const std::string& arn) {
+    target_groups_[arn] = static_cast<int>(cfg_.services.size());
+    if (recorded_target_groups_) recorded_target_groups_->push_back(arn);
+  }
+
   Ctx& ctx_;
-  std::filesystem::path base_dir_;
-  ScenarioConfig cfg_;
-  bool fargate_x86_known_ = true;  // Fargate rates for the region (table or override)
-  std::vector<std::vector<PlacementConstraintConfig>> td_constraints_;  // per task definition
-  std::map<std::string, int> subnet_zone_;    // subnet id -> zone index
-  std::set<std::string> described_subnets_;   // those given in `subnets`
-  YAML::Node region_node_;
-  std::vector<bool> td_fargate_;
-  std::vector<bool> td_ec2_;
-  std::vector<bool> td_managed_instances_;  // requiresCompatibilities lists MANAGED_INSTANCES
-  YAML::Node managed_instances_pricing_;      // pricing.managedInstances
-  std::vector<bool> td_memory_missing_;
-  bool task_level_cpu_ = false, task_level_memory_ = false;
-  std::vector<std::string> provider_names_;
-  std::map<std::string, int> target_groups_;  // targetGroupArn / alternateTargetGroupArn -> service
-  struct AlarmRef {
-    int service;
-    std::string name;
-    YAML::Node node;
-    std::string path;
-  };
-  std::vector<AlarmRef> alarm_refs_;  // deploymentConfiguration.alarms.alarmNames, resolved by read_alarms
-  YAML::Node ec2_price_overrides_;
-  YAML::Node savings_plans_;                  // pricing.savingsPlans, read after the providers
-  YAML::Node reserved_instances_;             // pricing.reservedInstances, likewise
+  std::vector<std::string>* recorded_target_groups_ = nullptr;  // read_service_recorded
 };
 
 }  // namespace ecsim::scenarios::loader

@@ -178,192 +178,194 @@ void Loader::read_deployment_strategy(Fields& service, Fields& d, ServiceConfig&
 
 void Loader::read_services(const YAML::Node& n) {
   if (!n.IsDefined() || !detail::expect_sequence(ctx_, n, "services")) return;
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    const std::string path = idx("services", i);
-    Fields f(ctx_, n[i], path, "CreateService");
-    if (!f.valid()) continue;
-    ServiceConfig s;
-    s.name = f.str("serviceName", true).value_or("");
-    for (const auto& other : cfg_.services)
-      if (!s.name.empty() && other.name == s.name) ctx_.error(n[i]["serviceName"], f.sub("serviceName"), "two services are named '" + s.name + "'");
-    auto cluster = find_cluster(f, /*describe_arn=*/true);
-    const auto rebalancing = f.choice("availabilityZoneRebalancing", {"ENABLED", "DISABLED"});
-    // An EXTERNAL controller's service has no task definition (its task sets do); the
-    // controller itself is refused below, without a companion "taskDefinition is missing".
-    bool external = false;
-    if (f.has("deploymentController")) {
-      const YAML::Node dc = f.node()["deploymentController"];
-      if (dc.IsMap()) {
-        const YAML::Node type = dc["type"];
-        external = type.IsDefined() && type.IsScalar() && type.Scalar() == "EXTERNAL";
+  for (std::size_t i = 0; i < n.size(); ++i) read_service(n[i], i);
+}
+
+void Loader::read_service(const YAML::Node& item, std::size_t i) {
+  const std::string path = idx("services", i);
+  Fields f(ctx_, item, path, "CreateService");
+  if (!f.valid()) return;
+  ServiceConfig s;
+  s.name = f.str("serviceName", true).value_or("");
+  for (const auto& other : cfg_.services)
+    if (!s.name.empty() && other.name == s.name) ctx_.error(item["serviceName"], f.sub("serviceName"), "two services are named '" + s.name + "'");
+  auto cluster = find_cluster(f, /*describe_arn=*/true);
+  const auto rebalancing = f.choice("availabilityZoneRebalancing", {"ENABLED", "DISABLED"});
+  // An EXTERNAL controller's service has no task definition (its task sets do); the
+  // controller itself is refused below, without a companion "taskDefinition is missing".
+  bool external = false;
+  if (f.has("deploymentController")) {
+    const YAML::Node dc = f.node()["deploymentController"];
+    if (dc.IsMap()) {
+      const YAML::Node type = dc["type"];
+      external = type.IsDefined() && type.IsScalar() && type.Scalar() == "EXTERNAL";
+    }
+  }
+  auto td = find_task_definition(f, !external);
+  if (auto v = f.integer("desiredCount", 0, cfg_.account.tasks_per_service)) s.desired_count = static_cast<int>(*v);
+  if (auto ss = f.choice("schedulingStrategy", {"REPLICA", "DAEMON"}); ss && *ss == "DAEMON") {
+    s.daemon = true;
+    s.maximum_percent = 100;  // DAEMON defaults
+    s.minimum_healthy_percent = 0;
+    if (s.desired_count != 0) ctx_.error(item["desiredCount"], f.sub("desiredCount"), "a DAEMON service has no desiredCount (one task per container instance)");
+  }
+  {
+    Fields d(ctx_, f.get("deploymentConfiguration"), f.sub("deploymentConfiguration"), "DeploymentConfiguration");
+    read_deployment_strategy(f, d, s);
+    if (auto v = d.integer("maximumPercent", 100, 200)) s.maximum_percent = static_cast<int>(*v);
+    if (auto v = d.integer("minimumHealthyPercent", 0, 100)) s.minimum_healthy_percent = static_cast<int>(*v);
+    Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"), "DeploymentCircuitBreaker");
+    s.circuit_breaker = cb.boolean("enable").value_or(false);
+    s.rollback = cb.boolean("rollback").value_or(false);
+    s.reset_on_healthy_task = cb.boolean("resetOnHealthyTask").value_or(true);
+    Fields th(ctx_, cb.get("thresholdConfiguration"), cb.sub("thresholdConfiguration"), "ThresholdConfiguration");
+    if (auto v = th.choice("type", {"BOUNDED_PERCENT", "UNBOUNDED_PERCENT", "COUNT"}, th.valid() && th.node().IsDefined()))
+      s.breaker_threshold_type = *v == "COUNT" ? ServiceConfig::BreakerThreshold::kCount
+                                 : *v == "UNBOUNDED_PERCENT" ? ServiceConfig::BreakerThreshold::kUnboundedPercent
+                                                             : ServiceConfig::BreakerThreshold::kBoundedPercent;
+    if (auto v = th.integer("value", 1, 100000, th.valid() && th.node().IsDefined())) s.breaker_threshold_value = static_cast<int>(*v);
+  }
+  if (auto v = f.integer("healthCheckGracePeriodSeconds", 0, 2147483647)) s.health_check_grace_period = std::chrono::seconds(*v);
+  if (auto lbs = f.get("loadBalancers"); lbs.IsDefined() && detail::expect_sequence(ctx_, lbs, f.sub("loadBalancers"))) {
+    for (std::size_t k = 0; k < lbs.size(); ++k) {
+      Fields lb(ctx_, lbs[k], idx(f.sub("loadBalancers"), k), "LoadBalancer");
+      if (auto tg = lb.str("targetGroupArn", !lb.has("loadBalancerName")))  // a Classic Load Balancer is refused by the field table
+        set_target_group(*tg);
+      lb.str("containerName", true);
+      lb.integer("containerPort", 0, 65535, true);
+      if (auto adv = lb.get("advancedConfiguration"); adv.IsDefined()) {
+        Fields a(ctx_, adv, lb.sub("advancedConfiguration"), "AdvancedConfiguration");
+        if (auto tg = a.str("alternateTargetGroupArn", true)) set_target_group(*tg);
+        a.str("productionListenerRule", true);
+        a.str("testListenerRule");
+        a.str("roleArn");
       }
     }
-    auto td = find_task_definition(f, !external);
-    if (auto v = f.integer("desiredCount", 0, cfg_.account.tasks_per_service)) s.desired_count = static_cast<int>(*v);
-    if (auto ss = f.choice("schedulingStrategy", {"REPLICA", "DAEMON"}); ss && *ss == "DAEMON") {
-      s.daemon = true;
-      s.maximum_percent = 100;  // DAEMON defaults
-      s.minimum_healthy_percent = 0;
-      if (s.desired_count != 0) ctx_.error(n[i]["desiredCount"], f.sub("desiredCount"), "a DAEMON service has no desiredCount (one task per container instance)");
-    }
-    {
-      Fields d(ctx_, f.get("deploymentConfiguration"), f.sub("deploymentConfiguration"), "DeploymentConfiguration");
-      read_deployment_strategy(f, d, s);
-      if (auto v = d.integer("maximumPercent", 100, 200)) s.maximum_percent = static_cast<int>(*v);
-      if (auto v = d.integer("minimumHealthyPercent", 0, 100)) s.minimum_healthy_percent = static_cast<int>(*v);
-      Fields cb(ctx_, d.get("deploymentCircuitBreaker"), d.sub("deploymentCircuitBreaker"), "DeploymentCircuitBreaker");
-      s.circuit_breaker = cb.boolean("enable").value_or(false);
-      s.rollback = cb.boolean("rollback").value_or(false);
-      s.reset_on_healthy_task = cb.boolean("resetOnHealthyTask").value_or(true);
-      Fields th(ctx_, cb.get("thresholdConfiguration"), cb.sub("thresholdConfiguration"), "ThresholdConfiguration");
-      if (auto v = th.choice("type", {"BOUNDED_PERCENT", "UNBOUNDED_PERCENT", "COUNT"}, th.valid() && th.node().IsDefined()))
-        s.breaker_threshold_type = *v == "COUNT" ? ServiceConfig::BreakerThreshold::kCount
-                                   : *v == "UNBOUNDED_PERCENT" ? ServiceConfig::BreakerThreshold::kUnboundedPercent
-                                                               : ServiceConfig::BreakerThreshold::kBoundedPercent;
-      if (auto v = th.integer("value", 1, 100000, th.valid() && th.node().IsDefined())) s.breaker_threshold_value = static_cast<int>(*v);
-    }
-    if (auto v = f.integer("healthCheckGracePeriodSeconds", 0, 2147483647)) s.health_check_grace_period = std::chrono::seconds(*v);
-    if (auto lbs = f.get("loadBalancers"); lbs.IsDefined() && detail::expect_sequence(ctx_, lbs, f.sub("loadBalancers"))) {
-      for (std::size_t k = 0; k < lbs.size(); ++k) {
-        Fields lb(ctx_, lbs[k], idx(f.sub("loadBalancers"), k), "LoadBalancer");
-        if (auto tg = lb.str("targetGroupArn", !lb.has("loadBalancerName")))  // a Classic Load Balancer is refused by the field table
-          target_groups_[*tg] = static_cast<int>(cfg_.services.size());
-        lb.str("containerName", true);
-        lb.integer("containerPort", 0, 65535, true);
-        if (auto adv = lb.get("advancedConfiguration"); adv.IsDefined()) {
-          Fields a(ctx_, adv, lb.sub("advancedConfiguration"), "AdvancedConfiguration");
-          if (auto tg = a.str("alternateTargetGroupArn", true)) target_groups_[*tg] = static_cast<int>(cfg_.services.size());
-          a.str("productionListenerRule", true);
-          a.str("testListenerRule");
-          a.str("roleArn");
-        }
-      }
-      s.load_balanced = lbs.size() > 0;
-    }
-    if (!s.load_balanced && (s.deployment.name == "LINEAR" || s.deployment.name == "CANARY"))
-      ctx_.error(n[i], f.sub("deploymentConfiguration.strategy"),
-                 s.deployment.name + " deployments shift production traffic between two target groups: give loadBalancers "
-                 "(a headless service may use BLUE_GREEN, which then replaces tasks without shifting traffic)");
-    if (s.daemon && s.deployment.name != "ROLLING")
-      ctx_.error(n[i], f.sub("deploymentConfiguration.strategy"), "a DAEMON service deploys by ROLLING only");
-    read_load(f, s);
-    {
-      // monitoring.metricConfigurations: the resolution of CPUUtilization and MemoryUtilization.
-      Fields mon(ctx_, f.get("monitoring"), f.sub("monitoring"), "MonitoringConfiguration");
-      auto list = mon.get("metricConfigurations");
-      if (list.IsDefined() && detail::expect_sequence(ctx_, list, mon.sub("metricConfigurations")))
-        for (std::size_t k = 0; k < list.size(); ++k) {
-          Fields mc(ctx_, list[k], idx(mon.sub("metricConfigurations"), k), "MetricConfiguration");
-          auto res = mc.integer("resolutionSeconds", 20, 60, true);
-          if (res && *res != 20 && *res != 60)
-            ctx_.error(list[k]["resolutionSeconds"], mc.sub("resolutionSeconds"), "must be 20 or 60, got " + std::to_string(*res));
-          auto names = mc.get("metricNames", true);
-          if (!names.IsDefined() || !detail::expect_sequence(ctx_, names, mc.sub("metricNames"))) continue;
-          for (std::size_t j = 0; j < names.size(); ++j) {
-            auto name = detail::scalar_string(ctx_, names[j], idx(mc.sub("metricNames"), j));
-            if (!name) continue;
-            if (*name != "CPUUtilization" && *name != "MemoryUtilization") {
-              ctx_.error(names[j], idx(mc.sub("metricNames"), j), "unknown metric '" + *name + "'; expected one of: CPUUtilization, MemoryUtilization");
-              continue;
-            }
-            (*name == "CPUUtilization" ? s.cpu_high_resolution : s.memory_high_resolution) = res && *res == 20;
+    s.load_balanced = lbs.size() > 0;
+  }
+  if (!s.load_balanced && (s.deployment.name == "LINEAR" || s.deployment.name == "CANARY"))
+    ctx_.error(item, f.sub("deploymentConfiguration.strategy"),
+               s.deployment.name + " deployments shift production traffic between two target groups: give loadBalancers "
+               "(a headless service may use BLUE_GREEN, which then replaces tasks without shifting traffic)");
+  if (s.daemon && s.deployment.name != "ROLLING")
+    ctx_.error(item, f.sub("deploymentConfiguration.strategy"), "a DAEMON service deploys by ROLLING only");
+  read_load(f, s);
+  {
+    // monitoring.metricConfigurations: the resolution of CPUUtilization and MemoryUtilization.
+    Fields mon(ctx_, f.get("monitoring"), f.sub("monitoring"), "MonitoringConfiguration");
+    auto list = mon.get("metricConfigurations");
+    if (list.IsDefined() && detail::expect_sequence(ctx_, list, mon.sub("metricConfigurations")))
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        Fields mc(ctx_, list[k], idx(mon.sub("metricConfigurations"), k), "MetricConfiguration");
+        auto res = mc.integer("resolutionSeconds", 20, 60, true);
+        if (res && *res != 20 && *res != 60)
+          ctx_.error(list[k]["resolutionSeconds"], mc.sub("resolutionSeconds"), "must be 20 or 60, got " + std::to_string(*res));
+        auto names = mc.get("metricNames", true);
+        if (!names.IsDefined() || !detail::expect_sequence(ctx_, names, mc.sub("metricNames"))) continue;
+        for (std::size_t j = 0; j < names.size(); ++j) {
+          auto name = detail::scalar_string(ctx_, names[j], idx(mc.sub("metricNames"), j));
+          if (!name) continue;
+          if (*name != "CPUUtilization" && *name != "MemoryUtilization") {
+            ctx_.error(names[j], idx(mc.sub("metricNames"), j), "unknown metric '" + *name + "'; expected one of: CPUUtilization, MemoryUtilization");
+            continue;
           }
+          (*name == "CPUUtilization" ? s.cpu_high_resolution : s.memory_high_resolution) = res && *res == 20;
         }
-    }
-    if (auto a = f.get("autoScaling"); a.IsDefined()) s.auto_scaling = read_auto_scaling(a, f.sub("autoScaling"));
-    if (s.auto_scaling)
-      for (const auto& p : s.auto_scaling->policies)
-        if (const auto* tt = std::get_if<TargetTrackingConfig>(&p.kind); tt && tt->high_resolution) {
-          const bool cpu = tt->metric == MetricType::kCpuUtilization;
-          if (cpu ? !s.cpu_high_resolution : !s.memory_high_resolution)
-            ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
-                       "policy '" + p.name + "' tracks a HighResolution metric, which needs the service's " +
-                           (cpu ? "CPUUtilization" : "MemoryUtilization") + " at 20 seconds: add monitoring: {metricConfigurations: [{metricNames: [" +
-                           (cpu ? "CPUUtilization" : "MemoryUtilization") + "], resolutionSeconds: 20}]}");
-        }
-    if (s.auto_scaling) {
-      int predictive = 0;
-      for (const auto& p : s.auto_scaling->policies) {
-        const auto* pc = std::get_if<PredictiveScalingConfig>(&p.kind);
-        if (!pc) continue;
-        if (++predictive == 2)
-          ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
-                     "a second PredictiveScaling policy ('" + p.name + "') is not modelled: ecsim runs one per service; keep one");
-        const bool history = s.load_history.kind == LoadHistory::Kind::kFrom ||
-                             (s.load_history.kind == LoadHistory::Kind::kDefault && std::holds_alternative<TraceLoad>(s.load));
-        if (pc->metric == PredictiveMetric::kMemory && history)
-          ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
-                     "policy '" + p.name + "': ECSServiceMemoryUtilization learnt from the load before `start` is not modelled "
-                     "(the history gives requests, not how many tasks held them in memory): use ECSServiceCPUUtilization or "
-                     "ALBRequestCount, or set load.history: none so that the policy learns from the run's own datapoints");
-        if (pc->metric == PredictiveMetric::kAlbRequestCount && !s.load_balanced)
-          ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
-                     "policy '" + p.name + "' forecasts ALBRequestCount, which needs the service behind a load balancer (loadBalancers)");
       }
-    }
-    if (td && cfg_.task_definitions[*td].requests_per_second <= 0) {
-      const bool needs = !std::holds_alternative<std::monostate>(s.load) || s.auto_scaling;
-      if (needs)
-        ctx_.error(n[i], f.sub("taskDefinition"), "task definition " + cfg_.task_definitions[*td].key() +
-                                                  " needs ecsim.capacity.requestsPerSecond (the load one task serves at 100% CPU) "
-                                                  "for a service with load or autoScaling");
-    }
-    if (cluster) s.cluster = *cluster;
-    if (td) s.task_definition = *td;
-    s.zones = read_network_zones(f, !td || cfg_.task_definitions[*td].network_mode == NetworkMode::kAwsvpc);
-    if (cluster && s.daemon) {
-      // DAEMON: every ACTIVE instance of the cluster's Auto Scaling group providers.
-      for (const char* key : {"launchType", "capacityProviderStrategy"})
-        if (f.has(key)) ctx_.error(f.get(key), f.sub(key), "a DAEMON service runs on every container instance of the cluster; drop " + std::string(key));
-      for (int p : cfg_.clusters[*cluster].providers)
-        if (p >= kNumBuiltinProviders) s.strategy.push_back(StrategyItem{p, 0, 1});
-      if (s.strategy.empty())
-        ctx_.error(n[i]["schedulingStrategy"], f.sub("schedulingStrategy"),
-                   "DAEMON services need EC2 capacity: cluster '" + cfg_.clusters[*cluster].name + "' has no Auto Scaling group capacity provider");
-      else if (td) check_task_definition_fits(f, *td, s.strategy);
-      if (s.auto_scaling) ctx_.error(f.get("autoScaling"), f.sub("autoScaling"), "a DAEMON service cannot be auto scaled");
-      if (f.has("placementStrategy")) ctx_.error(f.get("placementStrategy"), f.sub("placementStrategy"), "DAEMON services take no placementStrategy");
-      s.placement = read_placement(f, true, true);
-      s.placement.strategies.clear();
-    } else if (cluster) {
-      if (auto st = resolve_strategy(f, *cluster, td)) {
-        s.strategy = *st;
-        s.placement = read_placement(f, s.strategy.front().provider >= kNumBuiltinProviders, true);
-        if (td) merge_task_definition_constraints(f, *td, s.strategy.front().provider >= kNumBuiltinProviders, s.placement);
-        managed_instances_placement(f, s.strategy, s.placement);
-      } else {
-        f.get("placementStrategy");
-        f.get("placementConstraints");
+  }
+  if (auto a = f.get("autoScaling"); a.IsDefined()) s.auto_scaling = read_auto_scaling(a, f.sub("autoScaling"));
+  if (s.auto_scaling)
+    for (const auto& p : s.auto_scaling->policies)
+      if (const auto* tt = std::get_if<TargetTrackingConfig>(&p.kind); tt && tt->high_resolution) {
+        const bool cpu = tt->metric == MetricType::kCpuUtilization;
+        if (cpu ? !s.cpu_high_resolution : !s.memory_high_resolution)
+          ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
+                     "policy '" + p.name + "' tracks a HighResolution metric, which needs the service's " +
+                         (cpu ? "CPUUtilization" : "MemoryUtilization") + " at 20 seconds: add monitoring: {metricConfigurations: [{metricNames: [" +
+                         (cpu ? "CPUUtilization" : "MemoryUtilization") + "], resolutionSeconds: 20}]}");
       }
+  if (s.auto_scaling) {
+    int predictive = 0;
+    for (const auto& p : s.auto_scaling->policies) {
+      const auto* pc = std::get_if<PredictiveScalingConfig>(&p.kind);
+      if (!pc) continue;
+      if (++predictive == 2)
+        ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
+                   "a second PredictiveScaling policy ('" + p.name + "') is not modelled: ecsim runs one per service; keep one");
+      const bool history = s.load_history.kind == LoadHistory::Kind::kFrom ||
+                           (s.load_history.kind == LoadHistory::Kind::kDefault && std::holds_alternative<TraceLoad>(s.load));
+      if (pc->metric == PredictiveMetric::kMemory && history)
+        ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
+                   "policy '" + p.name + "': ECSServiceMemoryUtilization learnt from the load before `start` is not modelled "
+                   "(the history gives requests, not how many tasks held them in memory): use ECSServiceCPUUtilization or "
+                   "ALBRequestCount, or set load.history: none so that the policy learns from the run's own datapoints");
+      if (pc->metric == PredictiveMetric::kAlbRequestCount && !s.load_balanced)
+        ctx_.error(f.get("autoScaling"), f.sub("autoScaling"),
+                   "policy '" + p.name + "' forecasts ALBRequestCount, which needs the service behind a load balancer (loadBalancers)");
+    }
+  }
+  if (td && cfg_.task_definitions[*td].requests_per_second <= 0) {
+    const bool needs = !std::holds_alternative<std::monostate>(s.load) || s.auto_scaling;
+    if (needs)
+      ctx_.error(item, f.sub("taskDefinition"), "task definition " + cfg_.task_definitions[*td].key() +
+                                                " needs ecsim.capacity.requestsPerSecond (the load one task serves at 100% CPU) "
+                                                "for a service with load or autoScaling");
+  }
+  if (cluster) s.cluster = *cluster;
+  if (td) s.task_definition = *td;
+  s.zones = read_network_zones(f, !td || cfg_.task_definitions[*td].network_mode == NetworkMode::kAwsvpc);
+  if (cluster && s.daemon) {
+    // DAEMON: every ACTIVE instance of the cluster's Auto Scaling group providers.
+    for (const char* key : {"launchType", "capacityProviderStrategy"})
+      if (f.has(key)) ctx_.error(f.get(key), f.sub(key), "a DAEMON service runs on every container instance of the cluster; drop " + std::string(key));
+    for (int p : cfg_.clusters[*cluster].providers)
+      if (p >= kNumBuiltinProviders) s.strategy.push_back(StrategyItem{p, 0, 1});
+    if (s.strategy.empty())
+      ctx_.error(item["schedulingStrategy"], f.sub("schedulingStrategy"),
+                 "DAEMON services need EC2 capacity: cluster '" + cfg_.clusters[*cluster].name + "' has no Auto Scaling group capacity provider");
+    else if (td) check_task_definition_fits(f, *td, s.strategy);
+    if (s.auto_scaling) ctx_.error(f.get("autoScaling"), f.sub("autoScaling"), "a DAEMON service cannot be auto scaled");
+    if (f.has("placementStrategy")) ctx_.error(f.get("placementStrategy"), f.sub("placementStrategy"), "DAEMON services take no placementStrategy");
+    s.placement = read_placement(f, true, true);
+    s.placement.strategies.clear();
+  } else if (cluster) {
+    if (auto st = resolve_strategy(f, *cluster, td)) {
+      s.strategy = *st;
+      s.placement = read_placement(f, s.strategy.front().provider >= kNumBuiltinProviders, true);
+      if (td) merge_task_definition_constraints(f, *td, s.strategy.front().provider >= kNumBuiltinProviders, s.placement);
+      managed_instances_placement(f, s.strategy, s.placement);
     } else {
-      f.get("launchType");
-      f.get("capacityProviderStrategy");
       f.get("placementStrategy");
       f.get("placementConstraints");
     }
-    // availabilityZoneRebalancing: "Create without a value -> ENABLED" for services that spread
-    // over zones first (Fargate places by zone; on EC2 the first placement strategy must be
-    // spread attribute:ecs.availability-zone); "not compatible - such as those using the
-    // binpack placement strategy - will default to false" (AWS notice, 2025).
-    const bool zone_spread_first =
-        !uses_asg(s.strategy) ||
-        (!s.placement.strategies.empty() && s.placement.strategies.front().type == PlacementStrategyType::kSpread &&
-         s.placement.strategies.front().field == "attribute:ecs.availability-zone");
-    const bool compatible = zone_spread_first && !s.daemon;
-    // Managed Instances: ECS places the tasks itself (zone spread, best effort) and
-    // consolidates instances; whether rebalancing applies there is not documented, so it is
-    // on only when the scenario says ENABLED (an assumption).
-    s.az_rebalancing = rebalancing ? *rebalancing == "ENABLED" : compatible && !uses_managed_instances(s.strategy);
-    if (rebalancing && *rebalancing == "ENABLED" && !compatible)
-      ctx_.error(n[i]["availabilityZoneRebalancing"], f.sub("availabilityZoneRebalancing"),
-                 s.daemon ? "a DAEMON service has no availability zone rebalancing (one task per instance): give DISABLED"
-                          : "availability zone rebalancing needs the first placement strategy to spread over zones "
-                            "({type: spread, field: attribute:ecs.availability-zone}): change placementStrategy, or give DISABLED");
-    // EC2 tasks of an awsvpc service run only on instances in its subnets' zones.
-    if (!s.zones.empty() && uses_asg(s.strategy))
-      s.placement.constraints.push_back(zone_constraint(s.zones));
-    cfg_.services.push_back(std::move(s));
+  } else {
+    f.get("launchType");
+    f.get("capacityProviderStrategy");
+    f.get("placementStrategy");
+    f.get("placementConstraints");
   }
+  // availabilityZoneRebalancing: "Create without a value -> ENABLED" for services that spread
+  // over zones first (Fargate places by zone; on EC2 the first placement strategy must be
+  // spread attribute:ecs.availability-zone); "not compatible - such as those using the
+  // binpack placement strategy - will default to false" (AWS notice, 2025).
+  const bool zone_spread_first =
+      !uses_asg(s.strategy) ||
+      (!s.placement.strategies.empty() && s.placement.strategies.front().type == PlacementStrategyType::kSpread &&
+       s.placement.strategies.front().field == "attribute:ecs.availability-zone");
+  const bool compatible = zone_spread_first && !s.daemon;
+  // Managed Instances: ECS places the tasks itself (zone spread, best effort) and
+  // consolidates instances; whether rebalancing applies there is not documented, so it is
+  // on only when the scenario says ENABLED (an assumption).
+  s.az_rebalancing = rebalancing ? *rebalancing == "ENABLED" : compatible && !uses_managed_instances(s.strategy);
+  if (rebalancing && *rebalancing == "ENABLED" && !compatible)
+    ctx_.error(item["availabilityZoneRebalancing"], f.sub("availabilityZoneRebalancing"),
+               s.daemon ? "a DAEMON service has no availability zone rebalancing (one task per instance): give DISABLED"
+                        : "availability zone rebalancing needs the first placement strategy to spread over zones "
+                          "({type: spread, field: attribute:ecs.availability-zone}): change placementStrategy, or give DISABLED");
+  // EC2 tasks of an awsvpc service run only on instances in its subnets' zones.
+  if (!s.zones.empty() && uses_asg(s.strategy))
+    s.placement.constraints.push_back(zone_constraint(s.zones));
+  cfg_.services.push_back(std::move(s));
 }
 
 void Loader::read_load(Fields& f, ServiceConfig& s) {

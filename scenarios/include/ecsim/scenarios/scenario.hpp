@@ -52,7 +52,8 @@ ScenarioSource read_scenario_file(const std::filesystem::path& path);
 ScenarioConfig load(const ScenarioSource& source);
 
 /// A scenario parsed once and loaded many times with different overrides (the points of a
-/// sweep): each load copies the parsed tree instead of parsing the text again. A load gives
+/// sweep): each load copies the parsed tree instead of parsing the text again, and a load
+/// whose overrides change service items only reads just those items again. A load gives
 /// exactly what load() gives for the source with the extra overrides, errors included: a
 /// load that finds a problem parses the text again, so every error keeps its line and column
 /// (a copied tree has no positions). Loads may run on several threads at once.
@@ -65,6 +66,9 @@ class PreparedScenario {
   /// load() of the source with `overrides` applied after its own.
   ScenarioConfig load(const std::vector<std::string>& overrides = {}) const;
   const ScenarioSource& source() const { return source_; }
+  /// How many loads read only the service items their overrides change (services[NAME].PATH=
+  /// VALUE and nothing else), taking every other section and item from an earlier load.
+  std::size_t reused_loads() const;
 
  private:
   struct Tree;
