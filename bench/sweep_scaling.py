@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Sweep scaling (issue 8): 200 points of a 1-day, 20-service scenario, run by
 `ecsim sweep --jobs 1` and `--jobs N`, and by `ecsim.sweep` on 1 and N threads, all in the
-same run. Prints points/s for each, the speedups, and Python's overhead per point: the Python
-sweep's wall time per point minus the command line's, both on one thread, for the same
-points (loading, building, running and summarising a point are the same C++ in both).
+same run. Prints points/s for each, the speedups, and each one's overhead per point on one
+thread: its wall time minus its runs' own wallSeconds (parsing, loading the point, building,
+summarising, the table), as a share of a point.
 
 usage: PYTHONPATH=build/release/python .venv/bin/python bench/sweep_scaling.py \
            [path/to/ecsim=build/release/bin/ecsim] [jobs=all cores]
@@ -56,7 +56,8 @@ def main():
             t0 = time.perf_counter()
             subprocess.run([ECSIM, "sweep", path, "--grid", os.path.join(tmp, "grid.yaml"), "--jobs", str(jobs),
                             "--quiet", "--out", out], check=True, capture_output=True)
-            return time.perf_counter() - t0
+            wall = time.perf_counter() - t0
+            return wall, float(pandas.read_csv(os.path.join(out, "sweep.csv"))["wallSeconds"].sum())
 
         sc = ecsim.load(path)
 
@@ -69,16 +70,18 @@ def main():
             return wall, float(df["wallSeconds"].sum())
 
         print(f"{points} points, 1 day, {SERVICES} services; {JOBS} jobs on {os.cpu_count()} cores")
-        c1, cn = cli(1), cli(JOBS)
+        (c1, cli_engine1), (cn, _) = cli(1), cli(JOBS)
         (p1, engine1), (pn, _) = py(1), py(JOBS)
         print(f"ecsim sweep  --jobs 1: {c1:6.2f} s  {points / c1:6.1f} points/s")
         print(f"ecsim sweep  --jobs {JOBS}: {cn:6.2f} s  {points / cn:6.1f} points/s  speedup {c1 / cn:.2f}x")
         print(f"ecsim.sweep  1 thread: {p1:6.2f} s  {points / p1:6.1f} points/s")
         print(f"ecsim.sweep  {JOBS} threads: {pn:6.2f} s  {points / pn:6.1f} points/s  speedup {p1 / pn:.2f}x")
-        print(f"per point on 1 thread: engine run {1000 * engine1 / points:.2f} ms (the runs' own wallSeconds), "
-              f"CLI total {1000 * c1 / points:.2f} ms (load, build, run, summary), Python total {1000 * p1 / points:.2f} ms")
-        print(f"Python overhead per point: {1000 * (p1 - c1) / points:.2f} ms (the Python sweep's time per point minus the CLI's)")
-
+        # Overhead: everything but the runs themselves (their own wallSeconds), on one thread:
+        # parsing, loading each point, building, summarising, the tables, process start-up.
+        for name, total, engine in (("ecsim sweep", c1, cli_engine1), ("ecsim.sweep", p1, engine1)):
+            over = (total - engine) / points
+            print(f"{name:12} per point on 1 thread: {1000 * total / points:.2f} ms, of which the run {1000 * engine / points:.2f} ms "
+                  f"and overhead {1000 * over:.2f} ms ({100 * over / (total / points):.1f} % of a point)")
 
 if __name__ == "__main__":
     main()

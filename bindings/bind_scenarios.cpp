@@ -264,6 +264,38 @@ void bind_scenarios(py::module_& m) {
       py::arg("timeseries") = false, py::arg("tasks") = false, py::arg("csv") = false,
       "run() of a prepared scenario with extra overrides (a sweep point): the text is not parsed again.");
   m.def(
+      "run_prepared_leaves",
+      [](const scenarios::PreparedScenario& prepared, const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed,
+         std::uint64_t replication) {
+        std::unique_ptr<Simulator> sim;
+        {
+          py::gil_scoped_release release;
+          ScenarioConfig cfg = prepared.load(overrides);
+          if (seed) cfg.seed = *seed;
+          sim = scenarios::build(cfg, replication);
+        }
+        auto leaves = run_interruptibly(*sim, [&] { return scenarios::summary_leaves(*sim, scenarios::run_timed(*sim)); });
+        {
+          py::gil_scoped_release release;
+          sim.reset();
+        }
+        py::dict d;
+        for (auto& [path, value] : leaves)
+          d[py::str(path)] = std::visit(
+              [](auto&& v) -> py::object {
+                using V = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<V, std::monostate>) return py::none();
+                else if constexpr (std::is_same_v<V, bool>) return py::bool_(v);
+                else if constexpr (std::is_same_v<V, double>) return py::float_(v);
+                else if constexpr (std::is_same_v<V, std::string>) return py::str(v);
+                else return py::int_(v);
+              },
+              value);
+        return d;
+      },
+      py::arg("prepared"), py::arg("overrides"), py::arg("seed") = py::none(), py::arg("replication") = 0,
+      "A sweep point: run_prepared()'s summary as flat {\"a.b.c\": value}, lists left out, without the JSON text in between.");
+  m.def(
       "cancel_runs", [] { ++g_cancel_generation; },
       "Stops every run in progress in this process within about 100 ms (they raise RuntimeError 'cancelled');\n"
       "ecsim.sweep and ecsim.compare call it when interrupted.");

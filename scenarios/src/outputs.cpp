@@ -337,17 +337,20 @@ RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks
 namespace {
 Json summary_document(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices);
 
-// Leaves as "a.b.c" -> text (strings as they are, numbers and booleans as JSON spells them);
-// lists (deployments, notices) do not fit one cell.
-void flatten(const Json& j, const std::string& prefix, std::map<std::string, std::string>* out) {
+// Calls leaf(path, value) for each leaf of the document, path "a.b.c"; lists (deployments,
+// notices) do not fit one cell and are left out.
+template <class Leaf>
+void for_each_leaf(const Json& j, std::string& path, Leaf&& leaf) {
   if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) flatten(*it, prefix.empty() ? it.key() : prefix + "." + it.key(), out);
-  } else if (j.is_array()) {
-    return;
-  } else if (j.is_string()) {
-    (*out)[prefix] = j.get<std::string>();
-  } else {
-    (*out)[prefix] = j.dump();
+    const std::size_t at = path.size();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (at > 0) path += '.';
+      path += it.key();
+      for_each_leaf(*it, path, leaf);
+      path.resize(at);
+    }
+  } else if (!j.is_array()) {
+    leaf(path, j);
   }
 }
 }  // namespace
@@ -357,8 +360,40 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
 }
 
 std::map<std::string, std::string> summary_metrics(const Simulator& sim, double wall_seconds) {
+  // Strings as they are, numbers and booleans as JSON spells them (j.dump(), through one
+  // serializer and buffer for the whole document).
   std::map<std::string, std::string> out;
-  flatten(summary_document(sim, wall_seconds, {}), "", &out);
+  std::string path, text;
+  nlohmann::detail::serializer<Json> dumper{nlohmann::detail::output_adapter<char>(text), ' '};
+  for_each_leaf(summary_document(sim, wall_seconds, {}), path, [&](const std::string& p, const Json& j) {
+    if (j.is_string()) {
+      out.insert_or_assign(p, j.get_ref<const std::string&>());
+      return;
+    }
+    text.clear();
+    dumper.dump(j, false, false, 0);
+    out.insert_or_assign(p, text);
+  });
+  return out;
+}
+
+std::vector<std::pair<std::string, SummaryValue>> summary_leaves(const Simulator& sim, double wall_seconds) {
+  std::vector<std::pair<std::string, SummaryValue>> out;
+  std::string path;
+  for_each_leaf(summary_document(sim, wall_seconds, {}), path, [&](const std::string& p, const Json& j) {
+    SummaryValue v;
+    switch (j.type()) {
+      case Json::value_t::boolean: v = j.get<bool>(); break;
+      case Json::value_t::number_integer: v = j.get<std::int64_t>(); break;
+      case Json::value_t::number_unsigned: v = j.get<std::uint64_t>(); break;
+      case Json::value_t::number_float:
+        if (std::isfinite(j.get<double>())) v = j.get<double>();  // JSON spells the others null
+        break;
+      case Json::value_t::string: v = j.get<std::string>(); break;
+      default: break;  // null
+    }
+    out.emplace_back(p, std::move(v));
+  });
   return out;
 }
 

@@ -72,7 +72,10 @@ std::optional<std::size_t> find_item(const YAML::Node& list, const std::string& 
       const YAML::Node n = item[key];
       if (n.IsDefined() && n.IsScalar()) {
         if (names) names->push_back(n.Scalar());
-        if (n.Scalar() == selector && !index) index = i;
+        if (n.Scalar() == selector && !index) {
+          index = i;
+          if (!names) return index;
+        }
         break;
       }
     }

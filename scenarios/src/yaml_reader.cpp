@@ -383,9 +383,13 @@ bool Fields::has_pascal(const std::string& key) const {
 }
 
 YAML::Node Fields::get(const std::string& key, bool required) {
-  if (!shape_.empty() && !find_aws_field(shape_, key))
+  if (shape_.empty()) {
+    known_.push_back(owned_keys_.emplace_back(key));
+  } else if (const AwsField* field = find_aws_field(shape_, key)) {
+    known_.push_back(field->field);  // the table's own spelling: no copy
+  } else {
     throw std::logic_error("the loader reads " + shape_ + "." + key + ", which the AWS field table does not list");
-  known_.push_back(key);
+  }
   if (!valid_) return YAML::Node(YAML::NodeType::Undefined);
   const YAML::Node* found = find(key);
   if (!found || !found->IsDefined() || found->IsNull()) {
@@ -478,8 +482,8 @@ void Fields::finish() {
         continue;
       }
     }
-    std::vector<std::string> valid = known_;
-    std::vector<std::string> all = known_;
+    std::vector<std::string> valid(known_.begin(), known_.end());
+    std::vector<std::string> all(known_.begin(), known_.end());
     if (!shape_.empty()) {
       for (const auto& f : aws_fields()) {
         if (f.shape != shape_) continue;

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <deque>
+#include <string_view>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
@@ -114,7 +116,8 @@ class Fields {
   std::vector<Entry> entries_;
   std::vector<std::pair<std::string, std::string>> pascal_;  // CloudFormation spellings seen (key, API name)
   YAML::Mark pascal_mark_;
-  std::vector<std::string> known_;
+  std::vector<std::string_view> known_;  // keys read: the AWS table's spellings, or owned_keys_
+  std::deque<std::string> owned_keys_;    // keys read of a mapping without a shape
   bool valid_ = true;
   bool finished_ = false;
 };

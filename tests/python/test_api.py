@@ -135,6 +135,34 @@ def test_sweep_gives_one_row_per_point_and_replication():
         assert (df[df["services[web].desiredCount"] == n]["services.web.runningCount.max"] == n).all()
 
 
+def _flatten(d, prefix=""):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        elif not isinstance(v, list):
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def test_sweep_row_is_the_flattened_summary_of_the_same_run():
+    # every leaf of summary.json as json.loads gives it (its type and value), in document
+    # order, lists left out
+    from ecsim._sweep import _run_point
+
+    sc = ecsim.load(ROOT / "scenarios" / "examples" / "deployment_strategies.yaml")
+    src = sc._source
+    got = _run_point(src.text, src.file_name, str(src.base_dir), ["services[web].desiredCount=4"], None, 0)
+    want = _flatten(ecsim.run(sc.set("services[web].desiredCount", 4), events=False, timeseries=False).summary)
+    assert got.pop("error") == ""
+    assert list(got) == list(want)
+    del want["wallSeconds"], got["wallSeconds"]
+    assert {int, float, str} <= {type(v) for v in want.values()}
+    assert [(k, type(v), v) for k, v in got.items()] == [(k, type(v), v) for k, v in want.items()]
+    row = ecsim.sweep(sc, grid={"services[web].desiredCount": [4]}, progress=False).iloc[0]
+    assert row["cost.totalUsd"] == want["cost.totalUsd"]
+
+
 def test_sweep_accepts_any_executor():
     from concurrent.futures import ProcessPoolExecutor
 

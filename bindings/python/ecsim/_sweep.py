@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import sys
 import threading
@@ -11,17 +10,6 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Iterable
 
 from . import _core
-
-
-def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.update(_flatten(v, key + "."))
-        elif not isinstance(v, list):
-            out[key] = v
-    return out
 
 
 _PREPARED: dict[tuple[str, str, str, tuple[str, ...]], Any] = {}
@@ -53,12 +41,12 @@ def _run_point(text: str, file_name: str, base_dir: str, overrides: list[str], s
 
     A point that fails returns {"error": message} so the rest of the sweep goes on."""
     try:
-        raw = _core.run_prepared(_prepared(text, file_name, base_dir, tuple(base_overrides)), overrides, seed, replication)
+        out = _core.run_prepared_leaves(_prepared(text, file_name, base_dir, tuple(base_overrides)), overrides, seed,
+                                        replication)
     except _core.ScenarioError as e:
         return {"error": "; ".join(e.errors)}
     except Exception as e:  # a failure of one point must not kill the sweep
         return {"error": f"{type(e).__name__}: {e}"}
-    out = _flatten(json.loads(raw["summary"]))
     out["error"] = ""
     return out
 

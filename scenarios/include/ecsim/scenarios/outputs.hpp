@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "ecsim/core/event_log.hpp"
@@ -127,6 +128,11 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
 /// summary.json's leaves flattened to "a.b.c" -> text, lists left out (a sweep's columns):
 /// what parsing summary_json() and flattening it gives, without the text in between.
 std::map<std::string, std::string> summary_metrics(const Simulator& sim, double wall_seconds);
+/// A leaf of summary.json as parsing its text gives it (null: std::monostate).
+using SummaryValue = std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string>;
+/// summary.json's leaves in document order, paths "a.b.c", lists left out: what Python's
+/// json.loads of summary_json() and flattening gives (ecsim.sweep's columns).
+std::vector<std::pair<std::string, SummaryValue>> summary_leaves(const Simulator& sim, double wall_seconds);
 
 /// Runs a simulator with the outputs its config asks for written into `dir`.
 /// Returns summary.json's text. `progress` (may be null) is called with the fraction done.
