@@ -53,24 +53,27 @@ void Ec2Fleet::asg_reconcile_once(int provider) {
   while (a.in_service_units < a.desired) launch_instance(provider);
   while (a.in_service_units > a.desired) {
     // Default termination policy: the zone with the most instances, then (our tie-break)
-    // an instance without tasks, then the newest: the largest (zone count, idle, id).
-    // Members are in launch (id) order, so a scan from the newest can stop at the first
-    // idle instance of a fullest zone: nothing after it can rank higher.
+    // an instance without tasks, then the newest: the largest (zone count, idle, id) of the
+    // instances in service (with managed termination protection, of the idle ones).
     const auto& per_zone = a.in_service_per_zone;
     const bool protect = ac.managed_termination_protection;
     if (protect && a.in_service_with_tasks >= a.in_service) break;  // every instance is protected
     int fullest = 0;
     for (int z : ac.zones) fullest = std::max(fullest, per_zone[static_cast<std::size_t>(z)]);
     std::uint32_t victim = 0;
-    std::pair<int, int> best{-1, -1};  // (instances in its zone, idle)
-    for (auto it = a.members.rbegin(); it != a.members.rend(); ++it) {
-      const auto& in = w_.instances[*it - 1];
-      if (!in.in_service || (protect && in.service_tasks > 0)) continue;
-      const std::pair<int, int> key{per_zone[static_cast<std::size_t>(in.zone)], in.service_tasks == 0 ? 1 : 0};
-      if (key > best) {
-        best = key;
-        victim = *it;
-        if (key.first >= fullest && key.second == 1) break;
+    std::pair<int, std::uint32_t> best{-1, 0};  // (instances in its zone, id) of the best idle one
+    for (int z : ac.zones) {
+      const auto& idle = a.idle_in_service_per_zone[static_cast<std::size_t>(z)];
+      if (!idle.empty()) best = std::max(best, std::pair<int, std::uint32_t>{per_zone[static_cast<std::size_t>(z)], *idle.rbegin()});
+    }
+    if (best.first >= fullest || (protect && best.first >= 0)) {
+      victim = best.second;
+    } else if (!protect) {
+      // No idle instance in a fullest zone: the newest one in service there. Members are in
+      // launch (id) order.
+      for (auto it = a.members.rbegin(); it != a.members.rend() && victim == 0; ++it) {
+        const auto& in = w_.instances[*it - 1];
+        if (in.in_service && per_zone[static_cast<std::size_t>(in.zone)] >= fullest) victim = *it;
       }
     }
     if (victim == 0) break;  // every instance is protected: the scale-in waits
@@ -154,6 +157,7 @@ void Ec2Fleet::launch(int provider, std::size_t pick, int zone, bool spot) {
   ++a.in_service;
   a.in_service_units += w_.instances.back().weight;
   ++a.in_service_per_zone[static_cast<std::size_t>(zone)];
+  a.idle_in_service_per_zone[static_cast<std::size_t>(zone)].insert(id);
   if (!spot) a.on_demand_units_in_service += w_.instances.back().weight;
   ++a.instances_launched;
   a.instance_stats.set(sched_.now(), a.in_service);
@@ -338,6 +342,7 @@ void Ec2Fleet::take_out_of_service(ContainerInstance& in, AsgState& a) {
   --a.in_service_per_zone[static_cast<std::size_t>(in.zone)];
   if (!in.spot) a.on_demand_units_in_service -= in.weight;
   if (in.service_tasks > 0) --a.in_service_with_tasks;
+  else a.idle_in_service_per_zone[static_cast<std::size_t>(in.zone)].erase(in.id);
   a.instance_stats.set(sched_.now(), a.in_service);
 }
 
@@ -375,7 +380,7 @@ void Ec2Fleet::terminate_instance(std::uint32_t id, const std::string& why) {
   a.instance_cost_usd += done.cost_usd;
   a.management_fee_usd += done.cost_usd * cost_.fee_share(done);
   ++a.instances_terminated;
-  a.members.erase(std::find(a.members.begin(), a.members.end(), id));
+  a.members.erase(std::lower_bound(a.members.begin(), a.members.end(), id));  // in id order
   rec_.emit(RecordKind::kInstanceTerminated, nullptr, -1, "reason=" + why, id);
   if (cluster >= 0) admit_awaiting_registration(cluster);
   tasks_.daemons_changed_later();
@@ -457,7 +462,11 @@ void Ec2Fleet::start_on_instance(std::uint32_t slot, std::uint32_t instance) {
   auto& in = w_.instances[instance - 1];
   t.instance = instance;
   in.task_slots.push_back(slot);
-  if (!t.daemon && in.service_tasks++ == 0 && in.in_service) ++w_.providers[in.provider].asg->in_service_with_tasks;
+  if (!t.daemon && in.service_tasks++ == 0 && in.in_service) {
+    auto& a = *w_.providers[in.provider].asg;
+    ++a.in_service_with_tasks;
+    a.idle_in_service_per_zone[static_cast<std::size_t>(in.zone)].erase(in.id);
+  }
   cost_.advance_split(in, sched_.now());
   t.split_vcpu_mark = in.usd_per_reserved_vcpu;
   t.split_gb_mark = in.usd_per_reserved_gb;
@@ -485,7 +494,11 @@ void Ec2Fleet::on_task_stopped(std::uint32_t slot) {
     ++w_.providers[in.provider].asg->capacity_version;
   }
   in.task_slots.erase(std::find(in.task_slots.begin(), in.task_slots.end(), slot));
-  if (!t.daemon && --in.service_tasks == 0 && in.in_service) --w_.providers[in.provider].asg->in_service_with_tasks;
+  if (!t.daemon && --in.service_tasks == 0 && in.in_service) {
+    auto& a = *w_.providers[in.provider].asg;
+    --a.in_service_with_tasks;
+    a.idle_in_service_per_zone[static_cast<std::size_t>(in.zone)].insert(in.id);
+  }
   if (in.state == InstanceState::kActive && managed_instances(in.provider)) mi_arm_optimize(in);
   // A draining instance goes once its last non-daemon task is gone.
   if (in.state == InstanceState::kDraining && in.service_tasks == 0) {

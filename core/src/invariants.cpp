@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/invariants.hpp"
 
+#include <set>
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -120,20 +121,26 @@ void InvariantChecker::check_full(SimTime now) const {
     if (!w_.providers[p].asg) continue;
     const auto& a = *w_.providers[p].asg;
     std::vector<int> per_zone(a.in_service_per_zone.size(), 0);
+    std::vector<std::set<std::uint32_t>> idle(a.idle_in_service_per_zone.size());
     int on_demand = 0, with_tasks = 0;
     bool zones_ok = true;
     for (auto id : a.members) {
       const auto& in = w_.instances[id - 1];
       if (!in.in_service) continue;
-      if (static_cast<std::size_t>(in.zone) < per_zone.size()) ++per_zone[static_cast<std::size_t>(in.zone)];
-      else zones_ok = false;
+      if (static_cast<std::size_t>(in.zone) < per_zone.size() && static_cast<std::size_t>(in.zone) < idle.size()) {
+        ++per_zone[static_cast<std::size_t>(in.zone)];
+        if (in.service_tasks == 0) idle[static_cast<std::size_t>(in.zone)].insert(id);
+      } else {
+        zones_ok = false;
+      }
       if (!in.spot) on_demand += in.weight;
       if (in.service_tasks > 0) ++with_tasks;
     }
     if (!zones_ok || per_zone != a.in_service_per_zone || on_demand != a.on_demand_units_in_service ||
-        with_tasks != a.in_service_with_tasks)
+        with_tasks != a.in_service_with_tasks || idle != a.idle_in_service_per_zone ||
+        !std::is_sorted(a.members.begin(), a.members.end()))
       violated(now, "group " + w_.config.provider_name(static_cast<int>(p)) +
-                        " totals (per zone, On-Demand units, instances with tasks) differ from a recount");
+                        " totals (per zone, On-Demand units, instances with tasks, idle instances, member order) differ from a recount");
   }
   // The split cost allocation's reservations equal a recount; no container instance over-committed.
   for (const auto& in : w_.instances) {

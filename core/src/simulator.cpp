@@ -126,6 +126,7 @@ Simulator::Simulator(ScenarioConfig config, std::unique_ptr<CapacityPlacer> plac
       a.desired = std::clamp(ac.desired_capacity, ac.min_size, std::max(ac.min_size, ac.max_size));
       a.instance_stats.set(now(), 0);
       a.in_service_per_zone.assign(config_.availability_zones.size(), 0);
+      a.idle_in_service_per_zone.assign(config_.availability_zones.size(), {});
       capacity_.push_back(std::make_unique<AsgProvider>(p, world_, *fleet_));
       continue;
     }

@@ -73,6 +73,7 @@ struct Fixture {
     a.in_service = 1;
     a.members = {1};
     a.in_service_per_zone = {1};
+    a.idle_in_service_per_zone = {{}};  // its one instance runs a task
     a.on_demand_units_in_service = 1;
     a.in_service_with_tasks = 1;
     for (const auto& td : c.task_definitions) w.demands.push_back(TaskDemand{td.cpu_units, td.memory_mib, true, td.host_ports, td.gpus});
@@ -205,11 +206,13 @@ INSTANTIATE_TEST_SUITE_P(
              },
              "instance i-00000001 is over-committed (cpu 4096/2048, memory 2048/7936)"},
         Case{"GroupZoneTotalOff", [](Fixture& f) { f.w.providers[static_cast<std::size_t>(f.grp)].asg->in_service_per_zone = {2}; },
-             "group grp totals (per zone, On-Demand units, instances with tasks) differ from a recount"},
+             "group grp totals (per zone, On-Demand units, instances with tasks, idle instances, member order) differ from a recount"},
         Case{"GroupOnDemandTotalOff", [](Fixture& f) { f.w.providers[static_cast<std::size_t>(f.grp)].asg->on_demand_units_in_service = 0; },
-             "group grp totals (per zone, On-Demand units, instances with tasks) differ from a recount"},
+             "group grp totals (per zone, On-Demand units, instances with tasks, idle instances, member order) differ from a recount"},
         Case{"GroupBusyTotalOff", [](Fixture& f) { f.w.providers[static_cast<std::size_t>(f.grp)].asg->in_service_with_tasks = 0; },
-             "group grp totals (per zone, On-Demand units, instances with tasks) differ from a recount"},
+             "group grp totals (per zone, On-Demand units, instances with tasks, idle instances, member order) differ from a recount"},
+        Case{"GroupIdleSetOff", [](Fixture& f) { f.w.providers[static_cast<std::size_t>(f.grp)].asg->idle_in_service_per_zone = {{1}}; },
+             "group grp totals (per zone, On-Demand units, instances with tasks, idle instances, member order) differ from a recount"},
         Case{"ClusterRegistrationsOff", [](Fixture& f) { f.w.clusters.resize(1); },
              "cluster c has 1 registered instances (counted 0, quota 5000)"},
         Case{"OnATerminatedInstance", [](Fixture& f) { f.w.instances[0].state = InstanceState::kTerminated; },

@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -311,6 +312,9 @@ struct AsgState {
   std::vector<int> in_service_per_zone;  ///< instances in service per zone (index: scenario zone; sized at start)
   int on_demand_units_in_service = 0;    ///< capacity units of On-Demand instances in service
   int in_service_with_tasks = 0;         ///< instances in service running at least one non-daemon task
+  /// Ids of the instances in service running no non-daemon task, per zone (sized at start):
+  /// Auto Scaling's scale-in picks among them without scanning the group.
+  std::vector<std::set<std::uint32_t>> idle_in_service_per_zone;
   std::vector<std::uint32_t> members;  ///< instance ids not terminated, launch order
   int high_streak = 0, low_streak = 0; ///< consecutive breaching reservation datapoints
   double reservation = 0.0;            ///< last CapacityProviderReservation (percent)
