@@ -48,6 +48,19 @@ TEST(Loader, DocumentedDefaultsApply) {
   EXPECT_EQ(cfg.services[0].strategy[0].provider, 0);
 }
 
+TEST(Loader, AvailabilityZonesGivenReplaceTheDefaults) {
+  const auto cfg = load_yaml("region: us-west-2\navailabilityZones: [us-west-2a, us-west-2d]\n" + fargate_scenario("1h", kService));
+  EXPECT_EQ(cfg.availability_zones, (std::vector<std::string>{"us-west-2a", "us-west-2d"}));
+}
+
+TEST(Loader, FileErrorsComeBeforeOverrideErrorsEachInOrder) {
+  // a --set found before the file is read, and an error in the file: the file's first
+  const auto errors = errors_of(fargate_scenario("0s", kService), {"services[nope].desiredCount=1"});
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].rfind("test.yaml:4:", 0), 0u) << errors[0];
+  EXPECT_EQ(errors[1].rfind("--set services[nope].desiredCount=1: ", 0), 0u) << errors[1];
+}
+
 TEST(Loader, DurationsAcceptEveryUnit) {
   for (auto [text, ms] : std::vector<std::pair<std::string, std::int64_t>>{
            {"250ms", 250}, {"30s", 30'000}, {"5m", 300'000}, {"2h", 7'200'000}, {"7d", 604'800'000}, {"1.5h", 5'400'000}}) {
