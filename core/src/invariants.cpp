@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ecsim/core/invariants.hpp"
 
-#include <set>
 #include <algorithm>
 #include <array>
+#include <set>
 #include <stdexcept>
 #include <string>
 

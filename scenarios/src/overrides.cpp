@@ -84,20 +84,20 @@ std::optional<std::size_t> find_item(const YAML::Node& list, const std::string& 
 }
 
 std::optional<ItemOverride> item_override(const std::string& expr, const std::string& list) {
+  // LIST[SEL].KEY...=VALUE, in apply_overrides' own path syntax
   const std::size_t eq = expr.find('=');
-  const std::string head = list + "[";
-  if (eq == std::string::npos || expr.compare(0, head.size(), head) != 0) return std::nullopt;
-  const std::size_t close = expr.find(']', head.size());
-  // services[SEL].KEY...=VALUE with a non-empty selector and key
-  if (close == std::string::npos || close == head.size() || close + 2 >= eq || expr[close + 1] != '.') return std::nullopt;
-  ItemOverride out;
-  out.selector = expr.substr(head.size(), close - head.size());
-  out.expression = expr.substr(close + 2);
-  const std::string key = out.expression.substr(0, out.expression.find_first_of(".[="));
-  if (key.empty() || out.selector.find_first_of("[.=") != std::string::npos) return std::nullopt;
+  if (eq == std::string::npos || eq == 0) return std::nullopt;
+  std::vector<Segment> segs;
+  std::string err;
+  if (!parse_path(expr.substr(0, eq), &segs, &err) || segs.size() < 3 || segs[0].is_index || segs[0].text != list ||
+      !segs[1].is_index || segs[2].is_index)
+    return std::nullopt;
   for (const char* name_key : kNameKeys)
-    if (key == name_key) return std::nullopt;
-  return out;
+    if (segs[2].text == name_key) return std::nullopt;
+  // The path after "LIST[SEL]" and the dot that may follow it: the item's own path.
+  std::size_t rest = list.size() + segs[1].text.size() + 2;
+  if (expr[rest] == '.') ++rest;
+  return ItemOverride{segs[1].text, expr.substr(rest)};
 }
 
 void apply_overrides(Ctx& ctx, YAML::Node& root, const std::vector<std::string>& overrides) {
