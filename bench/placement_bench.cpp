@@ -5,7 +5,9 @@
 // BM_Place_* time a decision with its bookkeeping (reserve on the chosen instance, release
 // of an old task); BM_Decide_* the decision alone.
 // Target (issue 4): under 2 us per decision at 10,000 instances and under 3x the cost at 100.
-// BM_Decide_DefaultSpreadMemberOfByScan is the reference scan the index must equal.
+// BM_Decide_*ByScan is the reference scan the index must equal. Besides the two common
+// chains: random (drawn among the fitting instances) and binpack then spread over zones (an
+// attribute after a key part: every zone's first fit is compared).
 #include <benchmark/benchmark.h>
 
 #include <deque>
@@ -16,13 +18,17 @@ namespace {
 
 using namespace ecsim;
 
-PlacementRulesConfig rules(bool indexed_shape) {
+enum class Shape { kSpreadZoneBinpack, kDefault, kRandom, kBinpackSpreadZone };
+
+PlacementRulesConfig rules(Shape shape) {
+  using T = PlacementStrategyType;
   PlacementRulesConfig r;
-  if (indexed_shape) {
-    r.strategies = {{PlacementStrategyType::kSpread, "attribute:ecs.availability-zone"}, {PlacementStrategyType::kBinpack, "memory"}};
-  } else {
+  switch (shape) {
+    case Shape::kSpreadZoneBinpack: r.strategies = {{T::kSpread, "attribute:ecs.availability-zone"}, {T::kBinpack, "memory"}}; break;
     // ECS's default for services: spread over zones, then over instances.
-    r.strategies = {{PlacementStrategyType::kSpread, "attribute:ecs.availability-zone"}, {PlacementStrategyType::kSpread, "instanceId"}};
+    case Shape::kDefault: r.strategies = {{T::kSpread, "attribute:ecs.availability-zone"}, {T::kSpread, "instanceId"}}; break;
+    case Shape::kRandom: r.strategies = {{T::kRandom, ""}}; break;
+    case Shape::kBinpackSpreadZone: r.strategies = {{T::kBinpack, "memory"}, {T::kSpread, "attribute:ecs.availability-zone"}}; break;
   }
   r.constraints = {{PlacementConstraintType::kMemberOf, "attribute:ecs.instance-type =~ m5.*"}};
   return r;
@@ -30,9 +36,9 @@ PlacementRulesConfig rules(bool indexed_shape) {
 
 enum class Mode { kPlaceAndRelease, kDecideOnly, kDecideByScan };
 
-void run(benchmark::State& state, bool indexed_shape, Mode mode = Mode::kPlaceAndRelease) {
+void run(benchmark::State& state, Shape shape, Mode mode = Mode::kPlaceAndRelease) {
   const int n = static_cast<int>(state.range(0));
-  placement::Ec2Placer p({rules(indexed_shape), rules(indexed_shape), rules(indexed_shape), rules(indexed_shape)}, 1, 3);
+  placement::Ec2Placer p({rules(shape), rules(shape), rules(shape), rules(shape)}, 1, 3);
   const char* zones[] = {"us-east-1a", "us-east-1b", "us-east-1c"};
   for (int i = 0; i < n; ++i) {
     InstanceInfo in;
@@ -89,17 +95,27 @@ void run(benchmark::State& state, bool indexed_shape, Mode mode = Mode::kPlaceAn
   state.counters["instances"] = n;
 }
 
-void BM_Place_SpreadZoneBinpackMemberOf(benchmark::State& state) { run(state, true); }
-void BM_Place_DefaultSpreadMemberOf(benchmark::State& state) { run(state, false); }
-void BM_Decide_SpreadZoneBinpackMemberOf(benchmark::State& state) { run(state, true, Mode::kDecideOnly); }
-void BM_Decide_DefaultSpreadMemberOf(benchmark::State& state) { run(state, false, Mode::kDecideOnly); }
-void BM_Decide_DefaultSpreadMemberOfByScan(benchmark::State& state) { run(state, false, Mode::kDecideByScan); }
+void BM_Place_SpreadZoneBinpackMemberOf(benchmark::State& state) { run(state, Shape::kSpreadZoneBinpack); }
+void BM_Place_DefaultSpreadMemberOf(benchmark::State& state) { run(state, Shape::kDefault); }
+void BM_Place_RandomMemberOf(benchmark::State& state) { run(state, Shape::kRandom); }
+void BM_Decide_SpreadZoneBinpackMemberOf(benchmark::State& state) { run(state, Shape::kSpreadZoneBinpack, Mode::kDecideOnly); }
+void BM_Decide_DefaultSpreadMemberOf(benchmark::State& state) { run(state, Shape::kDefault, Mode::kDecideOnly); }
+void BM_Decide_DefaultSpreadMemberOfByScan(benchmark::State& state) { run(state, Shape::kDefault, Mode::kDecideByScan); }
+void BM_Decide_RandomMemberOf(benchmark::State& state) { run(state, Shape::kRandom, Mode::kDecideOnly); }
+void BM_Decide_RandomMemberOfByScan(benchmark::State& state) { run(state, Shape::kRandom, Mode::kDecideByScan); }
+void BM_Decide_BinpackSpreadZoneMemberOf(benchmark::State& state) { run(state, Shape::kBinpackSpreadZone, Mode::kDecideOnly); }
+void BM_Decide_BinpackSpreadZoneMemberOfByScan(benchmark::State& state) { run(state, Shape::kBinpackSpreadZone, Mode::kDecideByScan); }
 
 BENCHMARK(BM_Place_SpreadZoneBinpackMemberOf)->Arg(100)->Arg(1000)->Arg(10000);
 BENCHMARK(BM_Place_DefaultSpreadMemberOf)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_Place_RandomMemberOf)->Arg(100)->Arg(1000)->Arg(10000);
 BENCHMARK(BM_Decide_SpreadZoneBinpackMemberOf)->Arg(100)->Arg(1000)->Arg(10000);
 BENCHMARK(BM_Decide_DefaultSpreadMemberOf)->Arg(100)->Arg(1000)->Arg(10000);
 BENCHMARK(BM_Decide_DefaultSpreadMemberOfByScan)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_Decide_RandomMemberOf)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_Decide_RandomMemberOfByScan)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_Decide_BinpackSpreadZoneMemberOf)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_Decide_BinpackSpreadZoneMemberOfByScan)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace
 

@@ -9,7 +9,6 @@
 namespace ecsim::placement {
 
 namespace {
-constexpr const char* kZoneAttribute = "ecs.availability-zone";
 constexpr const char* kUnplaceable = "unable to place a task because no container instance met all of its requirements. ";
 
 }  // namespace
@@ -46,7 +45,6 @@ int Ec2Placer::value_id(int attribute, const std::string& value) {
 }
 
 void Ec2Placer::compile(std::vector<PlacementRulesConfig> rules) {
-  zone_attribute_ = attribute_id(kZoneAttribute);
   classes_.assign(1, {});
   for (const auto& rc : rules) {
     CompiledRules r;
@@ -84,50 +82,59 @@ void Ec2Placer::compile(std::vector<PlacementRulesConfig> rules) {
         query_text_.push_back(c.expression);
       }
     }
-    const auto& st = r.strategies;
-    auto is_binpack = [](const CompiledStrategy& s) { return s.key == Key::kBinpackCpu || s.key == Key::kBinpackMemory; };
-    if (st.size() == 1 && is_binpack(st[0])) {
-      r.indexed = true;
-      r.index_on_memory = st[0].key == Key::kBinpackMemory;
-    } else if (st.size() == 2 && st[0].key == Key::kSpreadAttribute && st[0].attribute == zone_attribute_ && is_binpack(st[1])) {
-      r.indexed = true;
-      r.index_spreads_zones = true;
-      r.index_on_memory = st[1].key == Key::kBinpackMemory;
-    } else if (!st.empty() && st.back().key == Key::kSpreadInstance &&
-               (st.size() == 1 || (st.size() == 2 && st[0].key == Key::kSpreadAttribute && st[0].attribute == zone_attribute_))) {
-      // Spread over instances last: ties (equal task counts) fall to registration order.
-      r.indexed = r.index_by_count = true;
-      r.index_spreads_zones = st.size() == 2;
-    }
-    if (r.indexed && !r.index_by_count && !r.member_of.empty()) {
-      // Rules with the same memberOf expressions share a class (queries are per rules, so
-      // compare their text).
-      std::vector<int> sig = r.member_of;
-      auto same = [&](const std::vector<int>& a, const std::vector<int>& b) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t k = 0; k < a.size(); ++k)
-          if (query_text_[static_cast<std::size_t>(a[k])] != query_text_[static_cast<std::size_t>(b[k])]) return false;
-        return true;
-      };
-      auto it = std::find_if(classes_.begin() + 1, classes_.end(), [&](const std::vector<int>& c) { return same(c, sig); });
-      if (it == classes_.end()) it = classes_.insert(classes_.end(), sig);
-      r.index_class = static_cast<int>(it - classes_.begin());
-    }
+    r.random = !r.strategies.empty() && r.strategies.back().key == Key::kRandom;
     rules_.push_back(std::move(r));
   }
-  // Keep only the indexes some rules read.
-  class_keys_.assign(classes_.size(), {false, false});
-  for (const auto& r : rules_)
-    if (r.indexed && !r.index_by_count) (r.index_on_memory ? class_keys_[static_cast<std::size_t>(r.index_class)].second
-                                      : class_keys_[static_cast<std::size_t>(r.index_class)].first) = true;
-  zone_values_.assign(static_cast<std::size_t>(num_providers_) * static_cast<std::size_t>(num_zones_), -1);
-  sets_.assign(classes_.size(), std::vector<std::vector<ZoneSets>>(static_cast<std::size_t>(num_providers_)));
-  for (auto& by_provider : sets_)
-    for (auto& zones : by_provider) zones = std::vector<ZoneSets>(static_cast<std::size_t>(num_zones_));
-  count_sets_.assign(rules_.size(), {});
-  for (std::size_t k = 0; k < rules_.size(); ++k)
-    if (rules_[k].index_by_count)
-      count_sets_[k].assign(static_cast<std::size_t>(num_providers_), std::vector<FreeIndex>(static_cast<std::size_t>(num_zones_)));
+  for (std::size_t k = 0; k < rules_.size(); ++k) compile_index(rules_[k], static_cast<int>(k));
+}
+
+void Ec2Placer::compile_index(CompiledRules& r, int rules) {
+  IndexSpec spec;
+  std::vector<CompiledStrategy> chain;
+  for (const CompiledStrategy& s : r.strategies) {
+    if (s.key == Key::kRandom) break;
+    // A repeated strategy cannot split the ties of its first occurrence.
+    const bool repeat = std::any_of(chain.begin(), chain.end(), [&](const CompiledStrategy& c) { return c.key == s.key && c.attribute == s.attribute; });
+    if (!repeat) chain.push_back(s);
+  }
+  if (chain.size() > kMaxChain) return;  // scanned
+  for (const CompiledStrategy& s : chain) {
+    ChainPart part;
+    if (s.key == Key::kSpreadAttribute) {
+      part.attribute = true;
+      part.slot = static_cast<int>(spec.attributes.size());
+      spec.attributes.push_back(s.attribute);
+      if (spec.parts.empty()) ++r.leading;
+    } else {
+      part.slot = static_cast<int>(spec.parts.size());
+      spec.parts.push_back(s.key);
+      if (s.key == Key::kSpreadInstance) spec.rules = rules;
+      else spec.resource_part = true;
+    }
+    r.chain.push_back(part);
+  }
+  // The memberOf class: rules with the same expressions (compared by text) share one.
+  if (!r.member_of.empty()) {
+    auto same = [&](const std::vector<int>& c) {
+      if (c.size() != r.member_of.size()) return false;
+      for (std::size_t k = 0; k < c.size(); ++k)
+        if (query_text_[static_cast<std::size_t>(c[k])] != query_text_[static_cast<std::size_t>(r.member_of[k])]) return false;
+      return true;
+    };
+    auto it = std::find_if(classes_.begin() + 1, classes_.end(), same);
+    if (it == classes_.end()) it = classes_.insert(classes_.end(), r.member_of);
+    spec.klass = static_cast<int>(it - classes_.begin());
+  }
+  // Indexes without the group's own task count serve every rules of their class and shape.
+  auto found = std::find_if(specs_.begin(), specs_.end(), [&](const IndexSpec& o) {
+    return spec.rules < 0 && o.rules < 0 && o.klass == spec.klass && o.parts == spec.parts && o.attributes == spec.attributes;
+  });
+  if (found == specs_.end()) {
+    spec.partitions.assign(static_cast<std::size_t>(num_providers_), {});
+    found = specs_.insert(specs_.end(), std::move(spec));
+  }
+  r.spec = static_cast<int>(found - specs_.begin());
+  r.indexed = true;
 }
 
 std::uint32_t Ec2Placer::dense_of(std::uint32_t id) const {
@@ -164,17 +171,18 @@ void Ec2Placer::add_instance(const InstanceInfo& info) {
       return std::nullopt;
     }) ? 1 : 0);
   }
-  for (std::size_t k = 0; k < rules_.size(); ++k)
-    if (rules_[k].index_by_count &&
-        std::all_of(rules_[k].member_of.begin(), rules_[k].member_of.end(), [&](int q) { return in.query_ok[static_cast<std::size_t>(q)] != 0; }))
-      in.count_rules.push_back(static_cast<int>(k));
-  for (std::size_t c = 0; c < classes_.size(); ++c)
-    if ((class_keys_[c].first || class_keys_[c].second) && std::all_of(classes_[c].begin(), classes_[c].end(), [&](int q) { return in.query_ok[static_cast<std::size_t>(q)] != 0; }))
-      in.classes.push_back(static_cast<int>(c));
-  // Every instance of a zone carries the same zone attribute value (the simulator sets it).
-  zone_values_[static_cast<std::size_t>(in.provider) * static_cast<std::size_t>(num_zones_) + static_cast<std::size_t>(in.zone)] =
-      zone_attribute_ < static_cast<int>(in.attribute_values.size()) ? in.attribute_values[static_cast<std::size_t>(zone_attribute_)] : -1;
   const auto dense = static_cast<std::uint32_t>(instances_.size());
+  for (std::size_t k = 0; k < specs_.size(); ++k) {
+    IndexSpec& spec = specs_[k];
+    const auto& klass = classes_[static_cast<std::size_t>(spec.klass)];
+    if (!std::all_of(klass.begin(), klass.end(), [&](int q) { return in.query_ok[static_cast<std::size_t>(q)] != 0; })) continue;
+    std::vector<int> values;
+    for (int a : spec.attributes) values.push_back(a < static_cast<int>(in.attribute_values.size()) ? in.attribute_values[static_cast<std::size_t>(a)] : -1);
+    auto& partitions = spec.partitions[static_cast<std::size_t>(in.provider)];
+    auto it = std::find_if(partitions.begin(), partitions.end(), [&](const Partition& p) { return p.values == values; });
+    if (it == partitions.end()) it = partitions.insert(partitions.end(), Partition{std::move(values), FreeIndex{}});
+    in.specs.emplace_back(static_cast<int>(k), static_cast<int>(it - partitions.begin()));
+  }
   instances_.push_back(std::move(in));
   dense_.emplace(info.id, dense);
   members_[info.provider].push_back(dense);
@@ -206,37 +214,33 @@ void Ec2Placer::remove_instance(std::uint32_t id) {
   dense_.erase(id);
 }
 
-void Ec2Placer::class_sets_insert(std::uint32_t dense) {
-  const Instance& in = instances_[dense];
-  for (int c : in.classes) {
-    auto& z = sets_[static_cast<std::size_t>(c)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)];
-    if (class_keys_[static_cast<std::size_t>(c)].first) z.by_cpu.insert(dense, in.cpu, in.memory, in.enis);
-    if (class_keys_[static_cast<std::size_t>(c)].second) z.by_memory.insert(dense, in.memory, in.cpu, in.enis);
+Ec2Placer::SetKey Ec2Placer::index_key(const IndexSpec& spec, const Instance& in, std::uint32_t dense) const {
+  int p[3] = {0, 0, 0};
+  for (std::size_t k = 0; k < spec.parts.size(); ++k) {
+    switch (spec.parts[k]) {
+      case Key::kSpreadInstance: p[k] = tasks_of(in, spec.rules); break;
+      case Key::kBinpackCpu: p[k] = in.cpu; break;
+      case Key::kBinpackMemory: p[k] = in.memory; break;
+      case Key::kSpreadAttribute:
+      case Key::kRandom: break;  // not key parts
+    }
   }
-}
-
-void Ec2Placer::class_sets_erase(std::uint32_t dense) {
-  const Instance& in = instances_[dense];
-  for (int c : in.classes) {
-    auto& z = sets_[static_cast<std::size_t>(c)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)];
-    if (class_keys_[static_cast<std::size_t>(c)].first) z.by_cpu.erase(dense);
-    if (class_keys_[static_cast<std::size_t>(c)].second) z.by_memory.erase(dense);
-  }
+  return FreeIndex::make_key(p[0], p[1], p[2], dense);
 }
 
 void Ec2Placer::index_insert(std::uint32_t dense) {
-  class_sets_insert(dense);
   const Instance& in = instances_[dense];
-  for (int k : in.count_rules)
-    count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)].insert(
-        dense, tasks_of(in, k), in.memory, in.enis, in.cpu);
+  for (const auto& [s, part] : in.specs) {
+    const IndexSpec& spec = specs_[static_cast<std::size_t>(s)];
+    auto& index = specs_[static_cast<std::size_t>(s)].partitions[static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(part)].index;
+    index.insert(index_key(spec, in, dense), {in.cpu, in.memory, in.enis});
+  }
 }
 
 void Ec2Placer::index_erase(std::uint32_t dense) {
-  class_sets_erase(dense);
   const Instance& in = instances_[dense];
-  for (int k : in.count_rules)
-    count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)].erase(dense);
+  for (const auto& [s, part] : in.specs)
+    specs_[static_cast<std::size_t>(s)].partitions[static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(part)].index.erase(dense);
 }
 
 // Tasks of a group per (spread attribute, value): a flat table, [rules][attribute slot][value + 1].
@@ -331,63 +335,139 @@ PlacementResult Ec2Placer::choose_by_scan(int provider, int rules, const TaskDem
   return {instances_[pick].id, {}};
 }
 
+std::vector<std::uint32_t> Ec2Placer::ties_by_scan(int provider, int rules, const TaskDemand& d) const {
+  const CompiledRules& r = rules_[rules];
+  const std::size_t ranked = r.strategies.size() - (r.random ? 1 : 0);
+  std::vector<long long> best(ranked), key(ranked);
+  std::vector<std::uint32_t> ties;
+  for (std::uint32_t dense : members_[provider]) {
+    const Instance& in = instances_[dense];
+    if (!in.accepting || check(in, r, rules, d) != kFits) continue;
+    for (std::size_t k = 0; k < ranked; ++k) key[k] = key_part(r.strategies[k], in, rules);
+    if (ties.empty() || key < best) {
+      best = key;
+      ties.clear();
+    }
+    if (key == best) ties.push_back(in.id);
+  }
+  return ties;
+}
+
+long long Ec2Placer::chain_value(const CompiledRules& r, int rules, const Partition& partition, const SetKey& key, std::size_t k) const {
+  const ChainPart& part = r.chain[k];
+  if (part.attribute) {
+    const auto slot = static_cast<std::size_t>(part.slot);
+    return spread_count(rules, specs_[static_cast<std::size_t>(r.spec)].attributes[slot], partition.values[slot]);
+  }
+  switch (part.slot) {
+    case 0: return key.hi >> 31;
+    case 1: return key.hi & 0x7fffffff;
+    default: return key.lo;
+  }
+}
+
 PlacementResult Ec2Placer::choose(int provider, int rules, const TaskDemand& d, Rng& rng, bool explain) const {
   const CompiledRules& r = rules_[rules];
   if (!r.indexed) return choose_by_scan(provider, rules, d, rng, explain);
-  // Zones in order of the group's task count (one level when not spreading over zones).
-  const auto& zones = sets_[static_cast<std::size_t>(r.index_class)][static_cast<std::size_t>(provider)];
-  // The index of a zone: by (free resource, registration order), or by (the group's tasks,
-  // registration order) with free memory, ENIs and CPU as the checked values.
-  auto set_of = [&](int z) -> const FreeIndex& {
-    if (r.index_by_count) return count_sets_[static_cast<std::size_t>(rules)][static_cast<std::size_t>(provider)][static_cast<std::size_t>(z)];
-    return r.index_on_memory ? zones[static_cast<std::size_t>(z)].by_memory : zones[static_cast<std::size_t>(z)].by_cpu;
-  };
-  std::pair<long long, int> order[64];
-  std::vector<std::pair<long long, int>> more;
-  std::pair<long long, int>* ord = order;
-  if (num_zones_ > 64) {
-    more.resize(static_cast<std::size_t>(num_zones_));
-    ord = more.data();
+  const IndexSpec& spec = specs_[static_cast<std::size_t>(r.spec)];
+  const auto& partitions = spec.partitions[static_cast<std::size_t>(provider)];
+  // Partitions in order of the group's tasks on their values of the leading spread
+  // attributes; a group of partitions level on those is searched as one.
+  auto& order = order_scratch_;
+  order.clear();
+  for (std::size_t p = 0; p < partitions.size(); ++p) {
+    if (partitions[p].index.empty()) continue;
+    Lead lead{};
+    lead.partition = static_cast<int>(p);
+    for (std::size_t k = 0; k < r.leading; ++k) lead.levels[k] = chain_value(r, rules, partitions[p], SetKey{}, k);
+    order.push_back(lead);
   }
-  int count = 0;
-  for (int z = 0; z < num_zones_; ++z) {
-    if (set_of(z).empty()) continue;
-    long long level = 0;
-    if (r.index_spreads_zones) {
-      // Every instance of a zone has the same zone attribute: read it from any member.
-      level = spread_count(rules, zone_attribute_, zone_value(provider, z));
+  if (r.leading > 0)
+    std::sort(order.begin(), order.end(), [](const Lead& a, const Lead& b) {
+      return std::tie(a.levels, a.partition) < std::tie(b.levels, b.partition);
+    });
+  // Chain order of two finds after the leading parts, the dense index aside.
+  auto compare = [&](const Candidate& a, const Candidate& b) {
+    for (std::size_t k = r.leading; k < r.chain.size(); ++k) {
+      const long long va = chain_value(r, rules, partitions[static_cast<std::size_t>(a.partition)], a.key, k);
+      const long long vb = chain_value(r, rules, partitions[static_cast<std::size_t>(b.partition)], b.key, k);
+      if (va != vb) return va < vb ? -1 : 1;
     }
-    ord[count++] = {level, z};
-  }
-  std::sort(ord, ord + count);
-  const int need = r.index_by_count ? 0 : r.index_on_memory ? d.memory_mib : d.cpu_units;
-  const int need_other = r.index_by_count || !r.index_on_memory ? d.memory_mib : d.cpu_units;
-  const int need_other2 = r.index_by_count ? d.cpu_units : 0;
-  const int need_enis = d.awsvpc ? 1 : 0;
-  for (int i = 0; i < count;) {
-    int j = i;
-    SetKey best{std::numeric_limits<int>::max(), std::numeric_limits<std::uint32_t>::max()};
-    for (; j < count && ord[j].first == ord[i].first; ++j) {
-      const FreeIndex& set = set_of(ord[j].second);
-      // First fit on the indexed resources; the remaining checks (distinctInstance, ports)
-      // move on to the next candidate.
-      SetKey from{need, 0}, at{};
-      while (set.first_fit(from, need_other, need_enis, &at, need_other2) && at < best) {
-        if (check(instances_[at.second], r, rules, d) == kFits) {
-          best = at;
+    return 0;
+  };
+  int from0 = 0;
+  if (!spec.parts.empty() && spec.parts[0] == Key::kBinpackCpu) from0 = d.cpu_units;
+  if (!spec.parts.empty() && spec.parts[0] == Key::kBinpackMemory) from0 = d.memory_mib;
+  const SetKey first = FreeIndex::make_key(from0, 0, 0, 0);
+  const FreeIndex::Checked need{d.cpu_units, d.memory_mib, d.awsvpc ? 1 : 0};
+  auto& tied = tied_scratch_;
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    Candidate best;
+    tied.clear();
+    for (; j < order.size() && order[j].levels == order[i].levels; ++j) {
+      const FreeIndex& set = partitions[static_cast<std::size_t>(order[j].partition)].index;
+      // First fit on the indexed resources; the remaining checks (distinctInstance, GPUs,
+      // ports) move on to the next entry while it could still beat or tie the best.
+      Candidate at{order[j].partition, {}};
+      SetKey from = first;
+      while (set.first_fit(from, need, &at.key)) {
+        const int c = best.partition < 0 ? -1 : compare(at, best);
+        if (c > 0 || (c == 0 && !r.random && best.key.dense < at.key.dense)) break;
+        if (check(instances_[at.key.dense], r, rules, d) == kFits) {
+          if (c < 0) tied.clear();
+          if (c < 0 || best.key.dense > at.key.dense) best = at;
+          tied.push_back(at);
           break;
         }
-        from = {at.first, at.second + 1};
+        from = at.key;
+        ++from.dense;
       }
     }
-    if (best.second != std::numeric_limits<std::uint32_t>::max()) return {instances_[best.second].id, {}};
+    if (best.partition >= 0) {
+      const std::uint32_t pick = r.random ? draw_tie(r, rules, partitions, tied.data(), tied.size(), d, rng) : best.key.dense;
+      return {instances_[pick].id, {}};
+    }
     i = j;
   }
   return explain ? failure(provider, rules, d) : PlacementResult{};
 }
 
-int Ec2Placer::zone_value(int provider, int zone) const {
-  return zone_values_[static_cast<std::size_t>(provider) * static_cast<std::size_t>(num_zones_) + static_cast<std::size_t>(zone)];
+std::uint32_t Ec2Placer::draw_tie(const CompiledRules& r, int rules, const std::vector<Partition>& partitions, const Candidate* tied,
+                                  std::size_t num_tied, const TaskDemand& d, Rng& rng) const {
+  // Each tied partition's entries with the tied key parts form one rank range.
+  struct Range {
+    const FreeIndex* index;
+    std::size_t from, to;
+  };
+  std::vector<Range> ranges;
+  std::size_t total = 0;
+  for (std::size_t t = 0; t < num_tied; ++t) {
+    const FreeIndex& index = partitions[static_cast<std::size_t>(tied[t].partition)].index;
+    const SetKey k = tied[t].key;
+    const Range range{&index, index.rank({k.hi, k.lo, 0}), index.rank({k.hi, k.lo, std::numeric_limits<std::uint32_t>::max()})};
+    total += range.to - range.from;
+    ranges.push_back(range);
+  }
+  auto entry = [&](std::size_t u) {
+    for (const Range& range : ranges) {
+      if (u < range.to - range.from) return range.index->at(range.from + u).dense;
+      u -= range.to - range.from;
+    }
+    throw std::logic_error("Ec2Placer: a tie draw past the ties");
+  };
+  // A draw that fits is uniform over the fitting ties; so is the count below.
+  for (int n = 0; n < kRandomDraws; ++n) {
+    const std::uint32_t dense = entry(rng.uniform_index(total));
+    if (check(instances_[dense], r, rules, d) == kFits) return dense;
+  }
+  std::vector<std::uint32_t> fits;
+  for (const Range& range : ranges)
+    for (std::size_t k = range.from; k < range.to; ++k) {
+      const std::uint32_t dense = range.index->at(k).dense;
+      if (check(instances_[dense], r, rules, d) == kFits) fits.push_back(dense);
+    }
+  return fits[rng.uniform_index(fits.size())];  // not empty: the first fit is among them
 }
 
 PlacementResult Ec2Placer::failure(int provider, int rules, const TaskDemand& d) const {
@@ -420,7 +500,6 @@ PlacementResult Ec2Placer::failure(int provider, int rules, const TaskDemand& d)
 
 void Ec2Placer::reserve(std::uint32_t dense, int rules, const TaskDemand& d, int sign) {
   Instance& in = instances_[dense];
-  if (in.accepting) class_sets_erase(dense);
   in.cpu -= sign * d.cpu_units;
   in.memory -= sign * d.memory_mib;
   if (d.awsvpc) in.enis -= sign;
@@ -441,13 +520,14 @@ void Ec2Placer::reserve(std::uint32_t dense, int rules, const TaskDemand& d, int
     spread_slot(rules, a, v) += sign;
   }
   if (!in.accepting) return;
-  class_sets_insert(dense);
-  // Task-count indexes: the reserving group's key moved; every other group's only needs
-  // the new free resources.
-  for (int k : in.count_rules) {
-    auto& set = count_sets_[static_cast<std::size_t>(k)][static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(in.zone)];
-    if (k == rules) set.insert(dense, tasks_of(in, k), in.memory, in.enis, in.cpu);
-    else set.update(dense, in.memory, in.enis, in.cpu);
+  // Keys with free resources, or this group's task count, moved; other indexes only need the
+  // new free resources.
+  const FreeIndex::Checked values{in.cpu, in.memory, in.enis};
+  for (const auto& [s, part] : in.specs) {
+    IndexSpec& spec = specs_[static_cast<std::size_t>(s)];
+    auto& index = spec.partitions[static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(part)].index;
+    if (spec.resource_part || spec.rules == rules) index.insert(index_key(spec, in, dense), values);
+    else index.update(dense, values);
   }
 }
 

@@ -12,64 +12,55 @@ FreeIndex::FreeIndex(std::size_t block_capacity) : capacity_(block_capacity) {
   if (capacity_ < 2) throw std::invalid_argument("FreeIndex: a block holds at least 2 entries");
 }
 
+FreeIndex::Key FreeIndex::make_key(int p0, int p1, int p2, std::uint32_t dense) {
+  if (p0 < 0 || p1 < 0 || p2 < 0) throw std::out_of_range("FreeIndex: key parts must not be negative");
+  return {(static_cast<std::int64_t>(p0) << 31) | static_cast<std::int64_t>(p1), p2, dense};
+}
+
 void FreeIndex::recompute(Block& b) {
-  b.max_other = b.max_enis = b.max_other2 = 0;
-  bool first = true;
-  for (const Entry& e : b.entries) {
-    if (first) {
-      b.max_other = e.other;
-      b.max_enis = e.enis;
-      b.max_other2 = e.other2;
-      first = false;
-      continue;
-    }
-    b.max_other = std::max(b.max_other, e.other);
-    b.max_enis = std::max(b.max_enis, e.enis);
-    b.max_other2 = std::max(b.max_other2, e.other2);
-  }
+  b.max = b.entries.front().v;
+  for (const Entry& e : b.entries)
+    for (std::size_t i = 0; i < 3; ++i) b.max[i] = std::max(b.max[i], e.v[i]);
 }
 
 void FreeIndex::widen(Block& b, const Entry& e) {
   if (b.entries.size() == 1) {
-    b.max_other = e.other;
-    b.max_enis = e.enis;
-    b.max_other2 = e.other2;
+    b.max = e.v;
     return;
   }
-  b.max_other = std::max(b.max_other, e.other);
-  b.max_enis = std::max(b.max_enis, e.enis);
-  b.max_other2 = std::max(b.max_other2, e.other2);
+  for (std::size_t i = 0; i < 3; ++i) b.max[i] = std::max(b.max[i], e.v[i]);
 }
 
-std::size_t FreeIndex::block_of(Key k) const {
+std::size_t FreeIndex::block_of(const Key& k) const {
   // The last block whose first key is <= k (block 0 for keys before every block).
   const auto it = std::upper_bound(firsts_.begin(), firsts_.end(), k);
   return it == firsts_.begin() ? 0 : static_cast<std::size_t>(it - firsts_.begin()) - 1;
 }
 
-std::size_t FreeIndex::position(const Block& b, Key k) {
-  const auto it = std::lower_bound(b.entries.begin(), b.entries.end(), k, [](const Entry& e, Key x) { return e.k() < x; });
+std::size_t FreeIndex::position(const Block& b, const Key& k) {
+  const auto it = std::lower_bound(b.entries.begin(), b.entries.end(), k, [](const Entry& e, const Key& x) { return e.k < x; });
   return static_cast<std::size_t>(it - b.entries.begin());
 }
 
-void FreeIndex::insert(std::uint32_t dense, int key, int other, int enis, int other2) {
+void FreeIndex::insert(Key key, Checked values) {
+  const std::uint32_t dense = key.dense;
   if (present_.size() <= dense) {
     present_.resize(dense + 1, 0);
-    key_of_.resize(dense + 1, 0);
+    key_of_.resize(dense + 1);
   }
   if (present_[dense]) erase(dense);
-  const Entry e{key, dense, other, enis, other2};
+  const Entry e{key, values};
   if (blocks_.empty()) {
     blocks_.emplace_back();
     blocks_.back().entries.reserve(capacity_);
-    firsts_.push_back(e.k());
+    firsts_.push_back(key);
   }
-  const std::size_t bi = block_of(e.k());
+  const std::size_t bi = block_of(key);
   Block& b = blocks_[bi];
-  const std::size_t pos = position(b, e.k());
+  const std::size_t pos = position(b, key);
   b.entries.insert(b.entries.begin() + static_cast<std::ptrdiff_t>(pos), e);
   widen(b, e);
-  if (pos == 0) firsts_[bi] = e.k();
+  if (pos == 0) firsts_[bi] = key;
   present_[dense] = 1;
   key_of_[dense] = key;
   ++size_;
@@ -82,7 +73,7 @@ void FreeIndex::insert(std::uint32_t dense, int key, int other, int enis, int ot
     b.entries.resize(half);
     recompute(b);
     recompute(upper);
-    const Key first = upper.entries.front().k();
+    const Key first = upper.entries.front().k;
     blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(bi) + 1, std::move(upper));
     firsts_.insert(firsts_.begin() + static_cast<std::ptrdiff_t>(bi) + 1, first);
   }
@@ -90,7 +81,7 @@ void FreeIndex::insert(std::uint32_t dense, int key, int other, int enis, int ot
 
 void FreeIndex::erase(std::uint32_t dense) {
   if (dense >= present_.size() || !present_[dense]) return;
-  const Key k{key_of_[dense], dense};
+  const Key k = key_of_[dense];
   const std::size_t bi = block_of(k);
   Block& b = blocks_[bi];
   const std::size_t pos = position(b, k);
@@ -103,32 +94,44 @@ void FreeIndex::erase(std::uint32_t dense) {
     firsts_.erase(firsts_.begin() + static_cast<std::ptrdiff_t>(bi));
     return;
   }
-  if (pos == 0) firsts_[bi] = b.entries.front().k();
-  if (gone.other == b.max_other || gone.enis == b.max_enis || gone.other2 == b.max_other2) recompute(b);
+  if (pos == 0) firsts_[bi] = b.entries.front().k;
+  if (gone.v[0] == b.max[0] || gone.v[1] == b.max[1] || gone.v[2] == b.max[2]) recompute(b);
   // Merge a small block into its neighbour so the block count stays about size / capacity.
   if (bi + 1 < blocks_.size() && b.entries.size() + blocks_[bi + 1].entries.size() <= capacity_ / 2) {
     Block& next = blocks_[bi + 1];
     b.entries.insert(b.entries.end(), next.entries.begin(), next.entries.end());
-    b.max_other = std::max(b.max_other, next.max_other);
-    b.max_enis = std::max(b.max_enis, next.max_enis);
-    b.max_other2 = std::max(b.max_other2, next.max_other2);
+    for (std::size_t i = 0; i < 3; ++i) b.max[i] = std::max(b.max[i], next.max[i]);
     blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(bi) + 1);
     firsts_.erase(firsts_.begin() + static_cast<std::ptrdiff_t>(bi) + 1);
   }
 }
 
-void FreeIndex::update(std::uint32_t dense, int other, int enis, int other2) {
+void FreeIndex::update(std::uint32_t dense, Checked values) {
   if (dense >= present_.size() || !present_[dense]) return;
-  const Key k{key_of_[dense], dense};
+  const Key& k = key_of_[dense];
   Block& b = blocks_[block_of(k)];
   Entry& e = b.entries[position(b, k)];
-  const bool shrinks = (e.other == b.max_other && other < e.other) || (e.enis == b.max_enis && enis < e.enis) ||
-                       (e.other2 == b.max_other2 && other2 < e.other2);
-  e.other = other;
-  e.enis = enis;
-  e.other2 = other2;
+  bool shrinks = false;
+  for (std::size_t i = 0; i < 3; ++i) shrinks = shrinks || (e.v[i] == b.max[i] && values[i] < e.v[i]);
+  e.v = values;
   if (shrinks) recompute(b);
   else widen(b, e);
+}
+
+std::size_t FreeIndex::rank(const Key& k) const {
+  if (blocks_.empty()) return 0;
+  const std::size_t bi = block_of(k);
+  std::size_t r = 0;
+  for (std::size_t i = 0; i < bi; ++i) r += blocks_[i].entries.size();
+  return r + position(blocks_[bi], k);
+}
+
+FreeIndex::Key FreeIndex::at(std::size_t r) const {
+  for (const Block& b : blocks_) {
+    if (r < b.entries.size()) return b.entries[r].k;
+    r -= b.entries.size();
+  }
+  throw std::out_of_range("FreeIndex: rank past the end");
 }
 
 void FreeIndex::check_invariants() const {
@@ -139,14 +142,14 @@ void FreeIndex::check_invariants() const {
   for (std::size_t bi = 0; bi < blocks_.size(); ++bi) {
     const Block& b = blocks_[bi];
     if (b.entries.empty() || b.entries.size() > capacity_) fail("a block is empty or over capacity");
-    if (firsts_[bi] != b.entries.front().k()) fail("a search key is not its block's first key");
+    if (!(firsts_[bi] == b.entries.front().k)) fail("a search key is not its block's first key");
     Block exact;
     exact.entries = b.entries;
     recompute(exact);
-    if (exact.max_other != b.max_other || exact.max_enis != b.max_enis || exact.max_other2 != b.max_other2) fail("a block's maxima are stale");
+    if (exact.max != b.max) fail("a block's maxima are stale");
     for (const Entry& e : b.entries) {
-      if (prev && !(prev->k() < e.k())) fail("entries out of key order");
-      if (e.dense >= present_.size() || !present_[e.dense] || key_of_[e.dense] != e.key) fail("an entry's dense index disagrees");
+      if (prev && !(prev->k < e.k)) fail("entries out of key order");
+      if (e.k.dense >= present_.size() || !present_[e.k.dense] || !(key_of_[e.k.dense] == e.k)) fail("an entry's dense index disagrees");
       prev = &e;
       ++n;
     }
@@ -154,15 +157,15 @@ void FreeIndex::check_invariants() const {
   if (n != size_) fail("size");
 }
 
-bool FreeIndex::first_fit(Key from, int need_other, int need_enis, Key* found, int need_other2) const {
+bool FreeIndex::first_fit(const Key& from, const Checked& need, Key* found) const {
   if (blocks_.empty()) return false;
   for (std::size_t bi = block_of(from); bi < blocks_.size(); ++bi) {
     const Block& b = blocks_[bi];
-    if (b.max_other < need_other || b.max_enis < need_enis || b.max_other2 < need_other2) continue;
+    if (b.max[0] < need[0] || b.max[1] < need[1] || b.max[2] < need[2]) continue;
     for (std::size_t i = position(b, from); i < b.entries.size(); ++i) {
       const Entry& e = b.entries[i];
-      if (e.other >= need_other && e.enis >= need_enis && e.other2 >= need_other2) {
-        *found = e.k();
+      if (e.v[0] >= need[0] && e.v[1] >= need[1] && e.v[2] >= need[2]) {
+        *found = e.k;
         return true;
       }
     }

@@ -48,6 +48,11 @@ std::vector<Case> cases() {
       {"spread_custom_attribute", {{kSpread, "attribute:stack"}, {kBinpack, "memory"}}},
       {"random", {{kRandom, ""}}},
       {"binpack_then_random", {{kBinpack, "memory"}, {kRandom, ""}}},
+      {"spread_zone_then_random", {{kSpread, "attribute:ecs.availability-zone"}, {kRandom, ""}}},
+      {"binpack_then_spread_zone", {{kBinpack, "cpu"}, {kSpread, "attribute:ecs.availability-zone"}}},
+      {"spread_instance_binpack_cpu_memory", {{kSpread, "instanceId"}, {kBinpack, "cpu"}, {kBinpack, "memory"}}},
+      {"spread_type_spread_instance_random", {{kSpread, "attribute:ecs.instance-type"}, {kSpread, "instanceId"}, {kRandom, ""}}},
+      {"repeated_strategies", {{kBinpack, "memory"}, {kSpread, "attribute:stack"}, {kBinpack, "memory"}, {kSpread, "attribute:stack"}}},
       {"five_strategies", {{kSpread, "attribute:ecs.availability-zone"}, {kSpread, "attribute:stack"}, {kBinpack, "cpu"},
                            {kBinpack, "memory"}, {kSpread, "host"}}},
   };
@@ -173,35 +178,73 @@ TEST_P(Conformance, DeterministicPerSeed) {
 }
 
 TEST_P(Conformance, IndexAgreesWithTheReferenceScan) {
+  // The same instance as the scan, or for a chain ending in random one of the scan's ties.
   auto p = make();
+  const bool random = GetParam().rules.strategies.back().type == kRandom;
+  ASSERT_TRUE(p.uses_index(0));
   Rng ops(11);
   for (std::uint32_t id = 1; id <= 30; ++id) p.add_instance(instance(id, static_cast<int>(ops.uniform_index(3)), static_cast<int>(ops.uniform_index(3))));
+  std::set<std::uint32_t> picked;
   for (int step = 0; step < 300; ++step) {
     TaskDemand d{static_cast<int>(256 * (1 + ops.uniform_index(4))), static_cast<int>(512 * (1 + ops.uniform_index(6))), false, {}};
+    if (step % 5 == 0) d.host_ports = {8080};
     const int group = static_cast<int>(ops.uniform_index(2));
     Rng a(static_cast<std::uint64_t>(step)), b(static_cast<std::uint64_t>(step)), c(static_cast<std::uint64_t>(step));
     const auto fast = p.choose(0, group, d, a);
     const auto scan = p.choose_by_scan(0, group, d, b);
-    ASSERT_EQ(fast.instance, scan.instance) << "step " << step;
-    ASSERT_EQ(fast.reason, scan.reason);
+    ASSERT_EQ(fast.reason, scan.reason) << "step " << step;
+    if (random) {
+      const auto ties = p.ties_by_scan(0, group, d);
+      ASSERT_EQ(fast.instance != 0, !ties.empty()) << "step " << step;
+      if (fast.instance) {
+        ASSERT_TRUE(std::count(ties.begin(), ties.end(), fast.instance)) << "step " << step;
+      }
+    } else {
+      ASSERT_EQ(fast.instance, scan.instance) << "step " << step;
+    }
     if (step % 7 == 3) p.set_accepting(1 + static_cast<std::uint32_t>(ops.uniform_index(30)), step % 2 == 0);
-    p.place(0, group, d, c);
+    picked.insert(p.place(0, group, d, c).instance);
   }
+  EXPECT_GT(picked.size(), 3u);  // the steps reach past a first few instances
 }
 
 INSTANTIATE_TEST_SUITE_P(StrategiesAndConstraints, Conformance, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });
 
-TEST(Ec2Placer, CommonShapesUseTheIndex) {
+TEST(Ec2Placer, EveryChainWithinTheStrategyLimitUsesTheIndex) {
+  std::vector<PS> nine;
+  for (const char* a : {"a", "b", "c", "d", "e", "f", "g", "h", "i"}) nine.push_back({kSpread, std::string("attribute:") + a});
   Ec2Placer p({{{{kBinpack, "memory"}}, {}},
                {{{kSpread, "attribute:ecs.availability-zone"}, {kBinpack, "cpu"}}, {{PlacementConstraintType::kMemberOf, "attribute:stack == prod"}}},
                {{{kSpread, "attribute:ecs.availability-zone"}, {kSpread, "instanceId"}}, {}},
-               {{{kRandom, ""}}, {}}},
+               {{{kRandom, ""}}, {}},
+               {{{kBinpack, "cpu"}, {kSpread, "attribute:stack"}, {kRandom, ""}}, {}},
+               {nine, {}}},
               1, 3);
-  EXPECT_TRUE(p.uses_index(0));
-  EXPECT_TRUE(p.uses_index(1));
-  EXPECT_TRUE(p.uses_index(2));  // ECS's service default: spread over zones, then instances
-  EXPECT_FALSE(p.uses_index(3));
+  for (int k = 0; k < 5; ++k) EXPECT_TRUE(p.uses_index(k)) << k;
+  EXPECT_FALSE(p.uses_index(5));  // past the 5 strategies ECS allows: the scan still decides
+}
+
+// Hand-computed draws: with 3 of 12 instances fitting, the draw lands on each about a third
+// of the time and never elsewhere; with 1 of 30 fitting most placements count the ties.
+TEST(Ec2Placer, RandomDrawsUniformlyAmongTheFittingTies) {
+  for (const int instances : {12, 30}) {
+    Ec2Placer p({{{{kRandom, ""}}, {}}}, 1, 3);
+    for (std::uint32_t id = 1; id <= static_cast<std::uint32_t>(instances); ++id) p.add_instance(instance(id, static_cast<int>(id % 3), 0));
+    // Fill all but a few with a group-1 task of 1,792 CPU units: 256 are left on those.
+    const std::set<std::uint32_t> open = instances == 12 ? std::set<std::uint32_t>{2, 7, 11} : std::set<std::uint32_t>{17};
+    for (std::uint32_t id = 1; id <= static_cast<std::uint32_t>(instances); ++id)
+      if (!open.count(id)) ASSERT_TRUE(p.place_on(id, 0, {1792, 512, false, {}}));
+    Rng rng(3);
+    std::map<std::uint32_t, int> count;
+    const int draws = 3000;
+    for (int k = 0; k < draws; ++k) ++count[p.choose(0, 0, {512, 512, false, {}}, rng).instance];
+    ASSERT_EQ(count.size(), open.size());
+    for (const auto& [id, n] : count) {
+      EXPECT_TRUE(open.count(id)) << id;
+      EXPECT_NEAR(n, draws / static_cast<double>(open.size()), 0.06 * draws) << id;
+    }
+  }
 }
 
 TEST(Ec2Placer, BinpackPicksTheInstanceWithTheLeastLeftThatFits) {

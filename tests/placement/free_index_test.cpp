@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <vector>
 
 #include "ecsim/core/rng.hpp"
 
@@ -15,16 +17,15 @@ namespace ecsim::placement {
 namespace {
 
 struct Entry {
-  int key, other, enis, other2;
+  FreeIndex::Key key;
+  FreeIndex::Checked v;
 };
 
-std::optional<FreeIndex::Key> reference(const std::map<std::uint32_t, Entry>& all, FreeIndex::Key from, int need_other,
-                                        int need_enis, int need_other2) {
+std::optional<FreeIndex::Key> reference(const std::map<std::uint32_t, Entry>& all, FreeIndex::Key from, FreeIndex::Checked need) {
   std::optional<FreeIndex::Key> best;
   for (const auto& [dense, e] : all) {
-    const FreeIndex::Key k{e.key, dense};
-    if (k < from || e.other < need_other || e.enis < need_enis || e.other2 < need_other2) continue;
-    if (!best || k < *best) best = k;
+    if (e.key < from || e.v[0] < need[0] || e.v[1] < need[1] || e.v[2] < need[2]) continue;
+    if (!best || e.key < *best) best = e.key;
   }
   return best;
 }
@@ -38,35 +39,64 @@ TEST_P(FreeIndexBlocks, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
   std::map<std::uint32_t, Entry> all;
   Rng rng(5);
   auto draw = [&](int n) { return static_cast<int>(rng.uniform_index(static_cast<std::size_t>(n))); };
+  // Keys of three parts, each from a few values, so ties on one part fall to the next.
+  auto key = [&](std::uint32_t dense) { return FreeIndex::make_key(draw(6), draw(4), draw(3), dense); };
   for (int step = 0; step < 20000; ++step) {
     const auto dense = static_cast<std::uint32_t>(draw(300));
-    const int op = draw(10);
+    const int op = draw(12);
     if (op < 4) {
-      Entry e{draw(50), draw(100), draw(3), draw(100)};
-      index.insert(dense, e.key, e.other, e.enis, e.other2);
+      const Entry e{key(dense), {draw(100), draw(3), draw(100)}};
+      index.insert(e.key, e.v);
       all[dense] = e;
     } else if (op < 6) {
       index.erase(dense);
       all.erase(dense);
     } else if (op < 8) {
       auto it = all.find(dense);
-      const Entry e{it == all.end() ? 0 : it->second.key, draw(100), draw(3), draw(100)};
-      index.update(dense, e.other, e.enis, e.other2);  // absent entries stay absent
-      if (it != all.end()) it->second = e;
-    } else {
-      const FreeIndex::Key from{draw(50), static_cast<std::uint32_t>(draw(300))};
-      const int no = draw(100), ne = draw(3), no2 = draw(100);
+      const FreeIndex::Checked v{draw(100), draw(3), draw(100)};
+      index.update(dense, v);  // absent entries stay absent
+      if (it != all.end()) it->second.v = v;
+    } else if (op < 10) {
+      const FreeIndex::Key from = key(static_cast<std::uint32_t>(draw(300)));
+      const FreeIndex::Checked need{draw(100), draw(3), draw(100)};
       FreeIndex::Key got{};
-      const bool found = index.first_fit(from, no, ne, &got, no2);
-      const auto want = reference(all, from, no, ne, no2);
+      const bool found = index.first_fit(from, need, &got);
+      const auto want = reference(all, from, need);
       ASSERT_EQ(found, want.has_value()) << "step " << step;
       if (found) {
         ASSERT_EQ(got, *want) << "step " << step;
+      }
+    } else {
+      // Ranks count the smaller keys; at() is their inverse.
+      const FreeIndex::Key k = key(static_cast<std::uint32_t>(draw(300)));
+      std::size_t below = 0;
+      for (const auto& [d, e] : all) below += e.key < k ? 1 : 0;
+      ASSERT_EQ(index.rank(k), below) << "step " << step;
+      if (below < all.size()) {
+        std::vector<FreeIndex::Key> sorted;
+        for (const auto& [d, e] : all) sorted.push_back(e.key);
+        std::sort(sorted.begin(), sorted.end());
+        ASSERT_EQ(index.at(below), sorted[below]) << "step " << step;
       }
     }
     ASSERT_EQ(index.size(), all.size());
     ASSERT_NO_THROW(index.check_invariants()) << "step " << step;
   }
+  EXPECT_THROW(index.at(index.size()), std::out_of_range);
+}
+
+TEST(FreeIndex, KeysCompareTheirPartsInOrderThenTheDenseIndex) {
+  using K = FreeIndex;
+  EXPECT_LT(K::make_key(1, 9, 9, 9), K::make_key(2, 0, 0, 0));
+  EXPECT_LT(K::make_key(1, 1, 9, 9), K::make_key(1, 2, 0, 0));
+  EXPECT_LT(K::make_key(1, 1, 1, 9), K::make_key(1, 1, 2, 0));
+  EXPECT_LT(K::make_key(1, 1, 1, 1), K::make_key(1, 1, 1, 2));
+  // The second part's full 31 bits stay below the first part's unit.
+  EXPECT_LT(K::make_key(0, 0x7fffffff, 0, 0), K::make_key(1, 0, 0, 0));
+  EXPECT_TRUE(K::make_key(3, 4, 5, 1).same_parts(K::make_key(3, 4, 5, 2)));
+  EXPECT_FALSE(K::make_key(3, 4, 5, 1).same_parts(K::make_key(3, 4, 6, 1)));
+  EXPECT_THROW(K::make_key(-1, 0, 0, 0), std::out_of_range);
+  EXPECT_THROW(K::make_key(0, 0, -1, 0), std::out_of_range);
 }
 
 TEST(FreeIndex, RefusesBlocksOfFewerThanTwoEntries) { EXPECT_THROW(FreeIndex(1), std::invalid_argument); }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,15 +27,19 @@ namespace ecsim::placement {
 ///     left, random picks one (seeded);
 ///  3. the final tie-break is the instance that registered first.
 /// Steps 1-3 amount to the lexicographic minimum of a per-instance key, which is what the
-/// reference scan computes. Rules of the common shape "[spread by availability zone,]
-/// binpack" use an index instead: per (memberOf class, provider, zone) FreeIndex blocks
-/// ordered by (free resource, registration order) that carry the maxima of the other resource
-/// and of free ENIs, so the first instance that fits is found without a scan (instances
-/// failing the memberOf constraints are not in their class's index at all). Rules shaped
-/// "[spread by availability zone,] spread by instanceId" (ECS's default for services) use
-/// per (rules, provider, zone) indexes ordered by (the group's tasks on the instance,
-/// registration order) with the maxima of free memory, CPU and ENIs; they are kept
-/// for every such rules, so a reservation updates each of them on its instance.
+/// reference scan computes. Every chain uses an index instead: the instances satisfying the
+/// rules' memberOf constraints (a class, shared by rules with the same expressions) are
+/// partitioned by the values of the attributes the chain spreads on, and each partition
+/// keeps a FreeIndex ordered by the chain's per-instance parts (the group's tasks for spread
+/// by instanceId, free CPU or memory for binpack) and registration order, with the maxima of
+/// free CPU, memory and ENIs per block. A query visits the partitions in order of the
+/// group's task count on their attribute values, takes the first fit of each, and compares
+/// them on the whole chain. Indexes without the group's task count are shared by rules of
+/// the same class and shape; those with it are kept per rules, so a reservation updates each
+/// of them on its instance. A chain ending in random draws uniformly among the instances
+/// tied with that minimum: it draws from the tied key range of the index and keeps the first
+/// draw that fits (every fitting tie is as likely), and after kRandomDraws misses counts the
+/// fitting ties and draws among them.
 class Ec2Placer final : public InstancePlacer {
  public:
   /// Compiles the placement rules of every service and runTasks group of `config`.
@@ -57,6 +62,11 @@ class Ec2Placer final : public InstancePlacer {
   /// The indexed decision without reserving (falls back to the scan for other rule shapes).
   PlacementResult choose(int provider, int rules, const TaskDemand& demand, Rng& rng, bool explain = true) const;
   bool uses_index(int rules) const { return rules_[rules].indexed; }
+  /// The instances the reference scan finds tied at the minimum key (the random draw's
+  /// candidates), in registration order: for conformance tests.
+  std::vector<std::uint32_t> ties_by_scan(int provider, int rules, const TaskDemand& demand) const;
+  /// Draws a random chain makes before it counts the fitting ties instead.
+  static constexpr int kRandomDraws = 8;
 
   /// Free resources of an instance (tests).
   struct Free {
@@ -72,15 +82,36 @@ class Ec2Placer final : public InstancePlacer {
     Key key;
     int attribute = -1;  // kSpreadAttribute
   };
+  /// One step of an indexed chain: an attribute's task count (slot in the index's
+  /// attributes) or a part of the index key (0-2).
+  struct ChainPart {
+    bool attribute = false;
+    int slot = 0;
+  };
+  static constexpr std::size_t kMaxChain = 8;  // longer chains (ECS allows 5 strategies) scan
   struct CompiledRules {
     std::vector<CompiledStrategy> strategies;
     std::vector<int> member_of;  // indices into queries_
     bool distinct_instance = false;
+    bool random = false;  // the chain ends in random
     bool indexed = false;
-    bool index_spreads_zones = false;
-    bool index_on_memory = true;
-    bool index_by_count = false;  // ordered by the group's tasks per instance (spread instanceId)
-    int index_class = 0;  // instances satisfying every memberOf constraint of these rules
+    int spec = -1;                  // the index (specs_)
+    std::vector<ChainPart> chain;   // the strategies before random, repeats dropped
+    std::size_t leading = 0;        // attribute parts before the first key part
+  };
+  /// An index: instances of a memberOf class, per provider partitioned by the values of
+  /// `attributes`, each partition ordered by `parts`.
+  struct Partition {
+    std::vector<int> values;  // value ids of the spec's attributes (-1: absent)
+    FreeIndex index;
+  };
+  struct IndexSpec {
+    int klass = 0;
+    std::vector<Key> parts;       // kSpreadInstance, kBinpackCpu, kBinpackMemory; at most one each
+    std::vector<int> attributes;  // attribute ids
+    int rules = -1;               // the group whose task count is a part (kSpreadInstance)
+    bool resource_part = false;   // a part moves with free CPU or memory
+    std::vector<std::vector<Partition>> partitions;  // [provider]
   };
   struct Instance {
     std::uint32_t id = 0;
@@ -91,16 +122,18 @@ class Ec2Placer final : public InstancePlacer {
     std::vector<std::pair<int, int>> groups;  // (rules id, tasks)
     std::vector<int> attribute_values;        // by attribute id; -1 when absent
     std::vector<char> query_ok;               // by query index
-    std::vector<int> classes;                 // index classes the instance belongs to
-    std::vector<int> count_rules;             // rules (index_by_count) whose index holds it
+    std::vector<std::pair<int, int>> specs;   // (index spec, partition) holding the instance
   };
-  using SetKey = FreeIndex::Key;  // (free amount, dense index)
-  struct ZoneSets {
-    FreeIndex by_cpu, by_memory;  // keyed by free CPU (other: memory) / free memory (other: CPU)
-  };
+  using SetKey = FreeIndex::Key;
   enum Stage { kFailMemberOf, kFailDistinct, kFailCpu, kFailMemory, kFailGpu, kFailPort, kFailEni, kFits };
+  /// A partition's best fit for a query.
+  struct Candidate {
+    int partition = -1;
+    SetKey key;
+  };
 
   void compile(std::vector<PlacementRulesConfig> rules);
+  void compile_index(CompiledRules& r, int rules);
   int attribute_id(const std::string& name);
   int value_id(int attribute, const std::string& value);
   Stage check(const Instance& in, const CompiledRules& r, int rules, const TaskDemand& d) const;
@@ -111,31 +144,37 @@ class Ec2Placer final : public InstancePlacer {
   int spread_count(int rules, int attribute, int value) const;
   int& spread_slot(int rules, int attribute, int value);
   std::size_t spread_row(int rules, int attribute) const;
-  int zone_value(int provider, int zone) const;
+  SetKey index_key(const IndexSpec& spec, const Instance& in, std::uint32_t dense) const;
   void index_insert(std::uint32_t dense);
   void index_erase(std::uint32_t dense);
-  void class_sets_insert(std::uint32_t dense);  ///< the indexes keyed by free resources
-  void class_sets_erase(std::uint32_t dense);
   void reserve(std::uint32_t dense, int rules, const TaskDemand& d, int sign);
   PlacementResult failure(int provider, int rules, const TaskDemand& d) const;
   std::uint32_t dense_of(std::uint32_t id) const;
+  /// The value of chain part `k` of rules `r` for a key found in `partition`.
+  long long chain_value(const CompiledRules& r, int rules, const Partition& partition, const SetKey& key, std::size_t k) const;
+  /// A random chain's draw among the ties of `best` (found in the partitions `tied`).
+  std::uint32_t draw_tie(const CompiledRules& r, int rules, const std::vector<Partition>& partitions, const Candidate* tied,
+                         std::size_t num_tied, const TaskDemand& d, Rng& rng) const;
 
   std::vector<CompiledRules> rules_;
+  std::vector<IndexSpec> specs_;
+  /// A non-empty partition and the group's tasks on its leading attributes' values.
+  struct Lead {
+    std::array<long long, kMaxChain> levels{};
+    int partition = 0;
+  };
+  mutable std::vector<Lead> order_scratch_;      // choose's partition order (no allocation per call)
+  mutable std::vector<Candidate> tied_scratch_;  // choose's tied finds of a random chain
   std::vector<Query> queries_;
   std::vector<std::string> query_text_;
   std::unordered_map<std::string, int> attribute_ids_;
   std::vector<std::unordered_map<std::string, int>> value_ids_;
   std::vector<std::string> attribute_names_;
   std::vector<int> spread_attributes_;  // attributes any rules spread on
-  int zone_attribute_ = -1;
   std::vector<Instance> instances_;  // dense, in registration order
   std::unordered_map<std::uint32_t, std::uint32_t> dense_;
   std::vector<std::vector<int>> classes_;                  // memberOf query sets; class 0: none
-  std::vector<std::vector<std::vector<ZoneSets>>> sets_;   // [class][provider][zone]
-  std::vector<std::vector<std::vector<FreeIndex>>> count_sets_;  // [rules][provider][zone], index_by_count rules only
   int num_providers_ = 0;
-  std::vector<std::pair<bool, bool>> class_keys_;  // [class]: (by CPU, by memory) index kept
-  std::vector<int> zone_values_;  // [provider * zones + zone]: value id of ecs.availability-zone
   std::vector<std::vector<std::uint32_t>> members_;        // [provider] dense indices, ascending
   std::vector<std::vector<int>> spread_counts_;  // [rules * spread attributes + slot][value + 1] -> tasks
   int num_zones_ = 1;
