@@ -8,8 +8,8 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
-#include <set>
-#include <sstream>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "ecsim/core/event_log.hpp"
@@ -225,24 +225,55 @@ std::vector<CompareLine> compare_table(const std::vector<SweepRow>& rows) {
 }
 
 std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) {
-  std::set<std::string> names;
-  for (const auto& r : rows)
-    for (const auto& [k, v] : r.metrics) names.insert(k);
-  std::ostringstream out;
-  for (const auto& [path, values] : grid.axes) out << csv_field(path) << ',';
-  out << "replication,error";
-  for (const auto& n : names) out << ',' << csv_field(n);
-  out << '\n';
+  // Every row's metrics are sorted by name, and most rows have the same names: the columns
+  // are the sorted union, merged row by row, and each row is written walking its metrics
+  // and the columns together (no lookups, no string per cell).
+  std::vector<std::string> names;
   for (const auto& r : rows) {
-    for (const auto& v : r.point) out << csv_field(v) << ',';
-    out << r.replication << ',' << csv_field(r.error);
-    for (const auto& n : names) {
-      auto it = r.metrics.find(n);
-      out << ',' << (it == r.metrics.end() ? "" : csv_field(it->second));
+    auto m = r.metrics.begin();
+    auto n = names.begin();
+    for (; m != r.metrics.end() && n != names.end() && m->first == *n; ++m, ++n) {
     }
-    out << '\n';
+    if (m == r.metrics.end()) continue;  // no name the columns lack
+    std::vector<std::string> merged;
+    merged.reserve(names.size() + r.metrics.size());
+    for (m = r.metrics.begin(), n = names.begin(); m != r.metrics.end() || n != names.end();) {
+      if (n == names.end() || (m != r.metrics.end() && m->first < *n)) {
+        merged.push_back((m++)->first);
+      } else {
+        if (m != r.metrics.end() && m->first == *n) ++m;
+        merged.push_back(std::move(*n++));
+      }
+    }
+    names = std::move(merged);
   }
-  return out.str();
+  std::string out;
+  for (const auto& [path, values] : grid.axes) {
+    append_csv_field(out, path);
+    out += ',';
+  }
+  out += "replication,error";
+  for (const auto& n : names) {
+    out += ',';
+    append_csv_field(out, n);
+  }
+  out += '\n';
+  for (const auto& r : rows) {
+    for (const auto& v : r.point) {
+      append_csv_field(out, v);
+      out += ',';
+    }
+    out += std::to_string(r.replication);
+    out += ',';
+    append_csv_field(out, r.error);
+    auto m = r.metrics.begin();
+    for (const auto& n : names) {
+      out += ',';
+      if (m != r.metrics.end() && m->first == n) append_csv_field(out, (m++)->second);
+    }
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace ecsim::scenarios

@@ -36,6 +36,25 @@ services:
   EXPECT_EQ(csv.substr(0, csv.find('\n')).rfind("services[web].desiredCount,replication,error,", 0), 0u);
 }
 
+// Hand-written rows with different metric names: the columns are their sorted union, a row
+// lacking one leaves its cell empty, and fields with commas or quotes are quoted.
+TEST(Sweep, CsvColumnsAreTheUnionOfEveryRowsMetrics) {
+  SweepGrid grid;
+  grid.axes = {{"services[web].desiredCount", {"1", "2"}}};
+  std::vector<SweepRow> rows = {
+      {{"1"}, 0, "", {{"b", "2"}, {"d", "x,y"}}},
+      {{"2"}, 0, "bad \"input\"", {}},
+      {{"2"}, 1, "", {{"a", "1"}, {"b", "3"}, {"c", "4"}}},
+      {{"1"}, 1, "", {{"b", "5"}, {"e", "6"}}},
+  };
+  EXPECT_EQ(sweep_csv(grid, rows),
+            "services[web].desiredCount,replication,error,a,b,c,d,e\n"
+            "1,0,,,2,,\"x,y\",\n"
+            "2,0,\"bad \"\"input\"\"\",,,,,\n"
+            "2,1,,1,3,4,,\n"
+            "1,1,,,5,,,6\n");
+}
+
 // A prepared scenario loads exactly what load() loads: the same outputs for every golden
 // scenario (with an override applied both ways), the same errors, lines and columns included,
 // for every bad fixture (whose positions a copied tree has lost: those loads parse again).
