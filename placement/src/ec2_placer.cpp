@@ -312,30 +312,7 @@ long long Ec2Placer::key_part(const CompiledStrategy& s, const Instance& in, int
   return 0;
 }
 
-PlacementResult Ec2Placer::choose_by_scan(int provider, int rules, const TaskDemand& d, Rng& rng, bool explain) const {
-  const CompiledRules& r = rules_[rules];
-  std::size_t ranked = r.strategies.size();
-  const bool random = ranked > 0 && r.strategies.back().key == Key::kRandom;
-  if (random) --ranked;
-  std::vector<long long> best(ranked), key(ranked);
-  std::vector<std::uint32_t> ties;
-  for (std::uint32_t dense : members_[provider]) {
-    const Instance& in = instances_[dense];
-    if (!in.accepting || check(in, r, rules, d) != kFits) continue;
-    for (std::size_t k = 0; k < ranked; ++k) key[k] = key_part(r.strategies[k], in, rules);
-    if (ties.empty() || key < best) {
-      best = key;
-      ties.assign(1, dense);
-    } else if (random && key == best) {
-      ties.push_back(dense);
-    }
-  }
-  if (ties.empty()) return explain ? failure(provider, rules, d) : PlacementResult{};
-  const std::uint32_t pick = random ? ties[rng.uniform_index(ties.size())] : ties.front();
-  return {instances_[pick].id, {}};
-}
-
-std::vector<std::uint32_t> Ec2Placer::ties_by_scan(int provider, int rules, const TaskDemand& d) const {
+std::vector<std::uint32_t> Ec2Placer::scan_ties(int provider, int rules, const TaskDemand& d) const {
   const CompiledRules& r = rules_[rules];
   const std::size_t ranked = r.strategies.size() - (r.random ? 1 : 0);
   std::vector<long long> best(ranked), key(ranked);
@@ -348,9 +325,22 @@ std::vector<std::uint32_t> Ec2Placer::ties_by_scan(int provider, int rules, cons
       best = key;
       ties.clear();
     }
-    if (key == best) ties.push_back(in.id);
+    if (key == best) ties.push_back(dense);
   }
   return ties;
+}
+
+PlacementResult Ec2Placer::choose_by_scan(int provider, int rules, const TaskDemand& d, Rng& rng, bool explain) const {
+  const auto ties = scan_ties(provider, rules, d);
+  if (ties.empty()) return explain ? failure(provider, rules, d) : PlacementResult{};
+  const std::uint32_t pick = rules_[rules].random ? ties[rng.uniform_index(ties.size())] : ties.front();
+  return {instances_[pick].id, {}};
+}
+
+std::vector<std::uint32_t> Ec2Placer::ties_by_scan(int provider, int rules, const TaskDemand& d) const {
+  std::vector<std::uint32_t> ids;
+  for (std::uint32_t dense : scan_ties(provider, rules, d)) ids.push_back(instances_[dense].id);
+  return ids;
 }
 
 long long Ec2Placer::chain_value(const CompiledRules& r, int rules, const Partition& partition, const SetKey& key, std::size_t k) const {

@@ -140,6 +140,8 @@ class Ec2Placer final : public InstancePlacer {
   /// The resource checks alone (CPU, memory, host ports, ENI).
   static Stage resources(const Instance& in, const TaskDemand& d);
   long long key_part(const CompiledStrategy& s, const Instance& in, int rules) const;
+  /// The reference scan: the fitting instances at the minimum key, in registration order.
+  std::vector<std::uint32_t> scan_ties(int provider, int rules, const TaskDemand& d) const;
   static int tasks_of(const Instance& in, int rules);
   int spread_count(int rules, int attribute, int value) const;
   int& spread_slot(int rules, int attribute, int value);
