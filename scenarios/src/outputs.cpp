@@ -36,21 +36,6 @@ double percentile(std::vector<T> v, double p) {
 // Rounds money to 1e-6 USD and other reals to 1e-6 so the JSON text is stable and short.
 double r6(double x) { return std::round(x * 1e6) / 1e6; }
 
-// RunTask API calls of a runTasks group (or of all): made, throttled, retried, given up.
-Json run_task_api_json(std::int64_t calls, std::int64_t throttled, std::int64_t retries, double delay, double max_delay,
-                       std::int64_t calls_given_up, std::int64_t tasks_given_up) {
-  return Json{{"calls", calls},
-              {"throttledAttempts", throttled},
-              {"retries", retries},
-              {"retryDelaySeconds", Json{{"total", r6(delay)}, {"mean", r6(retries > 0 ? delay / static_cast<double>(retries) : 0.0)}, {"max", r6(max_delay)}}},
-              {"callsGivenUp", calls_given_up},
-              {"tasksGivenUp", tasks_given_up}};
-}
-
-Json level(const LevelStats& s, SimTime end) {
-  return Json{{"min", s.min()}, {"max", s.max()}, {"mean", r6(s.mean(end))}};
-}
-
 std::string num(double x) { return fmt::format("{:.6g}", x); }
 std::string money(double x) { return fmt::format("{:.6f}", x); }
 
@@ -335,277 +320,343 @@ RunTables run_to_tables(Simulator& sim, bool events, bool timeseries, bool tasks
 }
 
 namespace {
-Json summary_document(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices);
+// Where the summary goes: a JSON document (summary.json) or the flat leaves of a sweep row.
+// The summary is written once, in document order, through this interface, so both forms
+// come from one description and the leaves skip building the document.
+class SummaryWriter {
+ public:
+  virtual ~SummaryWriter() = default;
+  /// An object member; its members follow until close().
+  virtual void open(std::string_view key) = 0;
+  virtual void close() = 0;
+  /// A scalar member (number, string, bool or null).
+  virtual void put(std::string_view key, Json value) = 0;
+  /// Lists (deployments, notices) do not fit one cell: only a document takes them.
+  virtual bool wants_lists() const = 0;
+};
 
-// Calls leaf(path, value) for each leaf of the document, path "a.b.c"; lists (deployments,
-// notices) do not fit one cell and are left out.
-template <class Leaf>
-void for_each_leaf(const Json& j, std::string& path, Leaf&& leaf) {
-  if (j.is_object()) {
-    const std::size_t at = path.size();
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (at > 0) path += '.';
-      path += it.key();
-      for_each_leaf(*it, path, leaf);
-      path.resize(at);
-    }
-  } else if (!j.is_array()) {
-    leaf(path, j);
+class DocumentWriter final : public SummaryWriter {
+ public:
+  DocumentWriter() { open_.push_back(&doc_); }
+  void open(std::string_view key) override {
+    Json& child = (*open_.back())[std::string(key)];
+    child = Json::object();
+    open_.push_back(&child);
   }
-}
-}  // namespace
+  void close() override { open_.pop_back(); }
+  void put(std::string_view key, Json value) override { (*open_.back())[std::string(key)] = std::move(value); }
+  bool wants_lists() const override { return true; }
+  Json take() { return std::move(doc_); }
 
-std::string summary_json(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices) {
-  return summary_document(sim, wall_seconds, run_notices).dump(2) + "\n";
+ private:
+  Json doc_ = Json::object();
+  std::vector<Json*> open_;  // the open objects, innermost last (members of closed ones only)
+};
+
+// Calls leaf(path, value) for each scalar, path "a.b.c".
+template <class Leaf>
+class LeafWriter final : public SummaryWriter {
+ public:
+  explicit LeafWriter(Leaf leaf) : leaf_(std::move(leaf)) {}
+  void open(std::string_view key) override {
+    marks_.push_back(path_.size());
+    append(key);
+  }
+  void close() override {
+    path_.resize(marks_.back());
+    marks_.pop_back();
+  }
+  void put(std::string_view key, Json value) override {
+    const std::size_t at = path_.size();
+    append(key);
+    leaf_(path_, value);
+    path_.resize(at);
+  }
+  bool wants_lists() const override { return false; }
+
+ private:
+  void append(std::string_view key) {
+    if (!path_.empty()) path_ += '.';
+    path_ += key;
+  }
+  Leaf leaf_;
+  std::string path_;
+  std::vector<std::size_t> marks_;
+};
+
+void put_level(SummaryWriter& w, std::string_view key, const LevelStats& s, SimTime end) {
+  w.open(key);
+  w.put("min", s.min());
+  w.put("max", s.max());
+  w.put("mean", r6(s.mean(end)));
+  w.close();
 }
 
-std::map<std::string, std::string> summary_metrics(const Simulator& sim, double wall_seconds) {
-  // Strings as they are, numbers and booleans as JSON spells them (j.dump(), through one
-  // serializer and buffer for the whole document).
-  std::map<std::string, std::string> out;
-  std::string path, text;
-  nlohmann::detail::serializer<Json> dumper{nlohmann::detail::output_adapter<char>(text), ' '};
-  for_each_leaf(summary_document(sim, wall_seconds, {}), path, [&](const std::string& p, const Json& j) {
-    if (j.is_string()) {
-      out.insert_or_assign(p, j.get_ref<const std::string&>());
-      return;
+// RunTask API calls of a runTasks group (or of all): made, throttled, retried, given up.
+void put_run_task_api(SummaryWriter& w, std::int64_t calls, std::int64_t throttled, std::int64_t retries, double delay, double max_delay,
+                      std::int64_t calls_given_up, std::int64_t tasks_given_up) {
+  w.open("runTaskApi");
+  w.put("calls", calls);
+  w.put("throttledAttempts", throttled);
+  w.put("retries", retries);
+  w.open("retryDelaySeconds");
+  w.put("total", r6(delay));
+  w.put("mean", r6(retries > 0 ? delay / static_cast<double>(retries) : 0.0));
+  w.put("max", r6(max_delay));
+  w.close();
+  w.put("callsGivenUp", calls_given_up);
+  w.put("tasksGivenUp", tasks_given_up);
+  w.close();
+}
+
+Json deployments_json(const Simulator& sim, const ServiceState& s, double usd_per_task_hour) {
+  const auto& cfg = sim.config();
+  Json deps = Json::array();
+  for (const auto& d : s.deployments) {
+    Json dj{{"taskDefinition", cfg.task_definitions[d.task_definition].key()},
+            {"startedAt", to_seconds(d.started)},
+            {"rolloutState", rollout_name(d.rollout)}};
+    dj["completedAt"] = d.completed ? Json(to_seconds(*d.completed)) : Json(nullptr);
+    dj["failedTasks"] = d.failed_tasks;
+    dj["rolledBack"] = d.rolled_back;
+    dj["rollback"] = d.is_rollback;
+    dj["strategy"] = d.strategy;
+    dj["failure"] = d.failure.empty() ? Json(nullptr) : Json(d.failure);
+    dj["peakTasks"] = d.peak_tasks;
+    dj["extraTaskHours"] = r6(d.extra_task_seconds / 3600.0);
+    dj["extraTaskCostUsd"] = r6(d.extra_task_seconds / 3600.0 * usd_per_task_hour);
+    dj["settledAt"] = d.settled ? Json(to_seconds(*d.settled)) : Json(nullptr);
+    dj["newRevisionRequests"] = r6(d.new_revision_requests);
+    dj["newRevisionFailedRequests"] = r6(d.new_revision_failed_requests);
+    if (d.stage != Deployment::Stage::kNone) {
+      dj["stage"] = deployment_stage_name(d.stage);
+      dj["scaledUpAt"] = d.scaled_up_at ? Json(to_seconds(*d.scaled_up_at)) : Json(nullptr);
+      Json shifts = Json::array();
+      for (const auto& sh : d.shifts) shifts.push_back(Json{{"at", to_seconds(sh.at)}, {"percent", sh.tenths / 10.0}});
+      dj["trafficShifts"] = shifts;
+      dj["bakeEndsAt"] = d.bake_ends ? Json(to_seconds(*d.bake_ends)) : Json(nullptr);
+      Json hooks = Json::array();
+      for (const auto& h : d.hook_runs)
+        hooks.push_back(Json{{"hook", h.hook}, {"stage", h.stage}, {"outcome", h.outcome}, {"startedAt", to_seconds(h.started)},
+                             {"endedAt", h.outcome == "IN_PROGRESS" ? Json(nullptr) : Json(to_seconds(h.ended))}});
+      dj["lifecycleHooks"] = hooks;
     }
-    text.clear();
-    dumper.dump(j, false, false, 0);
-    out.insert_or_assign(p, text);
-  });
-  return out;
+    deps.push_back(dj);
+  }
+  return deps;
 }
 
-std::vector<std::pair<std::string, SummaryValue>> summary_leaves(const Simulator& sim, double wall_seconds) {
-  std::vector<std::pair<std::string, SummaryValue>> out;
-  std::string path;
-  for_each_leaf(summary_document(sim, wall_seconds, {}), path, [&](const std::string& p, const Json& j) {
-    SummaryValue v;
-    switch (j.type()) {
-      case Json::value_t::boolean: v = j.get<bool>(); break;
-      case Json::value_t::number_integer: v = j.get<std::int64_t>(); break;
-      case Json::value_t::number_unsigned: v = j.get<std::uint64_t>(); break;
-      case Json::value_t::number_float:
-        if (std::isfinite(j.get<double>())) v = j.get<double>();  // JSON spells the others null
-        break;
-      case Json::value_t::string: v = j.get<std::string>(); break;
-      default: break;  // null
-    }
-    out.emplace_back(p, std::move(v));
-  });
-  return out;
-}
-
-namespace {
-Json summary_document(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices) {
+void write_cost(const Simulator& sim, SummaryWriter& w) {
   const auto& cfg = sim.config();
   const SimTime end = sim.now();
-  Json j;
-  j["scenario"] = cfg.name;
-  j["seed"] = cfg.seed;
-  j["replication"] = sim.replication();
-  j["simulatedSeconds"] = to_seconds(end);
-  if (sim.interrupted()) {
-    j["interrupted"] = {{"atSimulatedSeconds", to_seconds(end)}};
-    if (!sim.stop_reason().empty()) j["interrupted"]["reason"] = sim.stop_reason();
-  }
-  j["wallSeconds"] = std::round(wall_seconds * 1000) / 1000;
-  j["events"] = sim.events_processed();
   double total = 0;
-  Json by_provider = Json::object();
+  std::vector<double> by_provider;
   for (int p = 0; p < cfg.num_providers(); ++p) {
-    const double c = sim.provider_cost(p, end);
-    total += c;
-    by_provider[cfg.provider_name(p)] = r6(c);
+    by_provider.push_back(sim.provider_cost(p, end));
+    total += by_provider.back();
   }
   // What is paid: Savings Plans settle each hour; byCapacityProvider stays at the list rates.
   const Bill bill = sim.bill(end);
   const bool plans = !cfg.pricing.savings_plans.empty() || !cfg.pricing.reserved_instances.empty();
-  j["cost"] = Json{{"totalUsd", r6(plans ? bill.total() : total)}, {"byCapacityProvider", by_provider}};
-  j["cost"]["byPricingModel"] = Json{{"reservedInstanceUsd", r6(bill.reserved_instances)},
-                                     {"savingsPlanCoveredUsd", r6(bill.savings_plan_covered)},
-                                     {"unusedCommitmentUsd", r6(bill.unused_commitment)},
-                                     {"onDemandUsd", r6(bill.on_demand)},
-                                     {"spotUsd", r6(bill.spot)},
-                                     {"otherUsd", r6(bill.other)}};
+  w.open("cost");
+  w.put("totalUsd", r6(plans ? bill.total() : total));
+  w.open("byCapacityProvider");
+  for (int p = 0; p < cfg.num_providers(); ++p) w.put(cfg.provider_name(p), r6(by_provider[static_cast<std::size_t>(p)]));
+  w.close();
+  w.open("byPricingModel");
+  w.put("reservedInstanceUsd", r6(bill.reserved_instances));
+  w.put("savingsPlanCoveredUsd", r6(bill.savings_plan_covered));
+  w.put("unusedCommitmentUsd", r6(bill.unused_commitment));
+  w.put("onDemandUsd", r6(bill.on_demand));
+  w.put("spotUsd", r6(bill.spot));
+  w.put("otherUsd", r6(bill.other));
+  w.close();
   if (plans) {
-    j["cost"]["listPriceUsd"] = r6(total);
-    Json sps = Json::array();
-    for (std::size_t k = 0; k < cfg.pricing.savings_plans.size(); ++k) {
-      const auto& p = cfg.pricing.savings_plans[k];
-      const auto& b = bill.plans[k];
-      Json pj{{"planType", p.type == SavingsPlanConfig::Type::kCompute ? "Compute" : "EC2Instance"},
-              {"commitmentUsdPerHour", p.commitment_usd_per_hour},
-              {"paymentOption", p.payment_option},
-              {"hours", b.hours},
-              {"committedUsd", r6(b.committed)},
-              {"usedUsd", r6(b.used)},
-              {"utilizationPercent", r6(b.committed > 0 ? 100.0 * b.used / b.committed : 0.0)},
-              {"coveredOnDemandEquivalentUsd", r6(b.covered_on_demand)},
-              {"savingsUsd", r6(b.covered_on_demand - b.committed)},
-              {"ratesSource", p.rates_source}};
-      if (!p.instance_family.empty()) pj["instanceFamily"] = p.instance_family;
-      sps.push_back(pj);
+    w.put("listPriceUsd", r6(total));
+    if (w.wants_lists()) {
+      Json sps = Json::array();
+      for (std::size_t k = 0; k < cfg.pricing.savings_plans.size(); ++k) {
+        const auto& p = cfg.pricing.savings_plans[k];
+        const auto& b = bill.plans[k];
+        Json pj{{"planType", p.type == SavingsPlanConfig::Type::kCompute ? "Compute" : "EC2Instance"},
+                {"commitmentUsdPerHour", p.commitment_usd_per_hour},
+                {"paymentOption", p.payment_option},
+                {"hours", b.hours},
+                {"committedUsd", r6(b.committed)},
+                {"usedUsd", r6(b.used)},
+                {"utilizationPercent", r6(b.committed > 0 ? 100.0 * b.used / b.committed : 0.0)},
+                {"coveredOnDemandEquivalentUsd", r6(b.covered_on_demand)},
+                {"savingsUsd", r6(b.covered_on_demand - b.committed)},
+                {"ratesSource", p.rates_source}};
+        if (!p.instance_family.empty()) pj["instanceFamily"] = p.instance_family;
+        sps.push_back(pj);
+      }
+      w.put("savingsPlans", sps);
+      Json ris = Json::array();
+      for (std::size_t k = 0; k < cfg.pricing.reserved_instances.size(); ++k) {
+        const auto& ri = cfg.pricing.reserved_instances[k];
+        const auto& b = bill.reservations[k];
+        ris.push_back(Json{{"instanceType", ri.instance_type},
+                           {"count", ri.count},
+                           {"usdPerHour", ri.usd_per_hour},
+                           {"hours", b.hours},
+                           {"paidUsd", r6(b.paid)},
+                           {"utilizationPercent", r6(b.units > 0 ? 100.0 * b.used_units / b.units : 0.0)},
+                           {"coveredOnDemandEquivalentUsd", r6(b.covered_on_demand)},
+                           {"savingsUsd", r6(b.covered_on_demand - b.paid)},
+                           {"rateSource", ri.rate_source}});
+      }
+      w.put("reservedInstances", ris);
     }
-    j["cost"]["savingsPlans"] = sps;
-    Json ris = Json::array();
-    for (std::size_t k = 0; k < cfg.pricing.reserved_instances.size(); ++k) {
-      const auto& ri = cfg.pricing.reserved_instances[k];
-      const auto& b = bill.reservations[k];
-      ris.push_back(Json{{"instanceType", ri.instance_type},
-                         {"count", ri.count},
-                         {"usdPerHour", ri.usd_per_hour},
-                         {"hours", b.hours},
-                         {"paidUsd", r6(b.paid)},
-                         {"utilizationPercent", r6(b.units > 0 ? 100.0 * b.used_units / b.units : 0.0)},
-                         {"coveredOnDemandEquivalentUsd", r6(b.covered_on_demand)},
-                         {"savingsUsd", r6(b.covered_on_demand - b.paid)},
-                         {"rateSource", ri.rate_source}});
-    }
-    j["cost"]["reservedInstances"] = ris;
-    j["cost"]["savingsPlanCoveragePercent"] = r6(bill.eligible_on_demand > 0 ? 100.0 * bill.covered_on_demand / bill.eligible_on_demand : 0.0);
+    w.put("savingsPlanCoveragePercent", r6(bill.eligible_on_demand > 0 ? 100.0 * bill.covered_on_demand / bill.eligible_on_demand : 0.0));
   }
-  // Every rate the run used, with the table row (or override) it came from.
-  {
-    const auto& pr = cfg.pricing;
-    auto rate = [](const FargateRate& r) {
-      return Json{{"usdPerVcpuHour", r.usd_per_vcpu_hour}, {"usdPerGbHour", r.usd_per_gb_hour}, {"source", r.source}};
-    };
-    Json pj;
-    pj["fargate"] = Json{{"FARGATE", Json{{"X86_64", rate(pr.fargate_x86)}, {"ARM64", rate(pr.fargate_arm)}}},
-                         {"FARGATE_SPOT", Json{{"X86_64", rate(pr.fargate_spot_x86)}, {"ARM64", rate(pr.fargate_spot_arm)}}},
-                         {"ephemeralStorageUsdPerGbHour", pr.ephemeral_usd_per_gb_hour},
-                         {"ephemeralStorageSource", pr.ephemeral_source},
-                         {"minimumBilledSeconds", to_seconds(pr.fargate_minimum_billed)}};
-    Json ec2 = Json::object();
+  w.close();
+}
+
+// Every rate the run used, with the table row (or override) it came from.
+void write_pricing(const ScenarioConfig& cfg, SummaryWriter& w) {
+  const auto& pr = cfg.pricing;
+  auto rate = [&](std::string_view key, const FargateRate& r) {
+    w.open(key);
+    w.put("usdPerVcpuHour", r.usd_per_vcpu_hour);
+    w.put("usdPerGbHour", r.usd_per_gb_hour);
+    w.put("source", r.source);
+    w.close();
+  };
+  w.open("pricing");
+  w.open("fargate");
+  w.open("FARGATE");
+  rate("X86_64", pr.fargate_x86);
+  rate("ARM64", pr.fargate_arm);
+  w.close();
+  w.open("FARGATE_SPOT");
+  rate("X86_64", pr.fargate_spot_x86);
+  rate("ARM64", pr.fargate_spot_arm);
+  w.close();
+  w.put("ephemeralStorageUsdPerGbHour", pr.ephemeral_usd_per_gb_hour);
+  w.put("ephemeralStorageSource", pr.ephemeral_source);
+  w.put("minimumBilledSeconds", to_seconds(pr.fargate_minimum_billed));
+  w.close();
+  if (!cfg.instance_types.empty()) {
+    w.open("ec2");
     for (const auto& t : cfg.instance_types) {
-      ec2[t.name] = Json{{"onDemandUsdPerHour", t.on_demand_usd_per_hour},
-                         {"spotUsdPerHour", t.spot_usd_per_hour},
-                         {"spotAdvisorBand", spot_band_name(t.spot_band)},
-                         {"source", t.price_source}};
-      if (t.management_fee_usd_per_hour > 0) ec2[t.name]["managementFeeUsdPerHour"] = r6(t.management_fee_usd_per_hour);
+      w.open(t.name);
+      w.put("onDemandUsdPerHour", t.on_demand_usd_per_hour);
+      w.put("spotUsdPerHour", t.spot_usd_per_hour);
+      w.put("spotAdvisorBand", spot_band_name(t.spot_band));
+      w.put("source", t.price_source);
+      if (t.management_fee_usd_per_hour > 0) w.put("managementFeeUsdPerHour", r6(t.management_fee_usd_per_hour));
+      w.close();
     }
-    if (!cfg.instance_types.empty()) {
-      pj["ec2"] = ec2;
-      pj["ec2MinimumBilledSeconds"] = to_seconds(pr.ec2_minimum_billed);
-      pj["ec2SplitCostAllocation"] = Json{{"cpuWeight", pr.split_cpu_weight},
-                                          {"memoryWeight", pr.split_memory_weight},
-                                          {"source", "AWS split cost allocation data: instance cost shared by reserved vCPU and GB "
-                                                     "(weights 9:1 unless pricing.ec2.splitCostAllocation overrides them)"}};
-    }
-    j["pricing"] = pj;
+    w.close();
+    w.put("ec2MinimumBilledSeconds", to_seconds(pr.ec2_minimum_billed));
+    w.open("ec2SplitCostAllocation");
+    w.put("cpuWeight", pr.split_cpu_weight);
+    w.put("memoryWeight", pr.split_memory_weight);
+    w.put("source", "AWS split cost allocation data: instance cost shared by reserved vCPU and GB "
+                    "(weights 9:1 unless pricing.ec2.splitCostAllocation overrides them)");
+    w.close();
   }
-  Json services = Json::object();
+  w.close();
+}
+
+void write_services(const Simulator& sim, SummaryWriter& w) {
+  const auto& cfg = sim.config();
+  const SimTime end = sim.now();
+  w.open("services");
   for (std::size_t i = 0; i < sim.services().size(); ++i) {
     const auto& s = sim.services()[i];
-    Json sj;
-    sj["tasksStarted"] = s.tasks_started;
-    sj["tasksStopped"] = s.tasks_stopped;
-    sj["tasksFailed"] = s.tasks_failed;
-    sj["spotInterruptions"] = s.spot_interruptions;
-    sj["desiredCount"] = level(s.desired_stats, end);
-    sj["runningCount"] = level(s.running_stats, end);
-    sj["cpuUtilization"] = Json{{"mean", r6(s.cpu_samples.mean())}, {"p95", r6(s.cpu_samples.percentile(95))}};
-    sj["overloadedSeconds"] = to_seconds(SimDuration{s.overloaded_ms});
-    sj["unservedRequests"] = r6(s.unserved_requests);
-    sj["failedRequests"] = r6(s.failed_requests);
+    w.open(cfg.services[i].name);
+    w.put("tasksStarted", s.tasks_started);
+    w.put("tasksStopped", s.tasks_stopped);
+    w.put("tasksFailed", s.tasks_failed);
+    w.put("spotInterruptions", s.spot_interruptions);
+    put_level(w, "desiredCount", s.desired_stats, end);
+    put_level(w, "runningCount", s.running_stats, end);
+    w.open("cpuUtilization");
+    w.put("mean", r6(s.cpu_samples.mean()));
+    w.put("p95", r6(s.cpu_samples.percentile(95)));
+    w.close();
+    w.put("overloadedSeconds", to_seconds(SimDuration{s.overloaded_ms}));
+    w.put("unservedRequests", r6(s.unserved_requests));
+    w.put("failedRequests", r6(s.failed_requests));
     const double service_cost = sim.service_cost(static_cast<int>(i), end);
-    sj["costUsd"] = r6(service_cost);
-    // A deployment's extra tasks are priced at the service's mean cost per running task-hour
-    // over the run (Fargate: its rates; EC2: the instance cost allocated to its tasks).
-    const double running_task_hours = s.running_stats.mean(end) * to_seconds(end) / 3600.0;
-    const double usd_per_task_hour = running_task_hours > 0 ? service_cost / running_task_hours : 0.0;
-    Json deps = Json::array();
-    for (const auto& d : s.deployments) {
-      Json dj{{"taskDefinition", cfg.task_definitions[d.task_definition].key()},
-              {"startedAt", to_seconds(d.started)},
-              {"rolloutState", rollout_name(d.rollout)}};
-      dj["completedAt"] = d.completed ? Json(to_seconds(*d.completed)) : Json(nullptr);
-      dj["failedTasks"] = d.failed_tasks;
-      dj["rolledBack"] = d.rolled_back;
-      dj["rollback"] = d.is_rollback;
-      dj["strategy"] = d.strategy;
-      dj["failure"] = d.failure.empty() ? Json(nullptr) : Json(d.failure);
-      dj["peakTasks"] = d.peak_tasks;
-      dj["extraTaskHours"] = r6(d.extra_task_seconds / 3600.0);
-      dj["extraTaskCostUsd"] = r6(d.extra_task_seconds / 3600.0 * usd_per_task_hour);
-      dj["settledAt"] = d.settled ? Json(to_seconds(*d.settled)) : Json(nullptr);
-      dj["newRevisionRequests"] = r6(d.new_revision_requests);
-      dj["newRevisionFailedRequests"] = r6(d.new_revision_failed_requests);
-      if (d.stage != Deployment::Stage::kNone) {
-        dj["stage"] = deployment_stage_name(d.stage);
-        dj["scaledUpAt"] = d.scaled_up_at ? Json(to_seconds(*d.scaled_up_at)) : Json(nullptr);
-        Json shifts = Json::array();
-        for (const auto& sh : d.shifts) shifts.push_back(Json{{"at", to_seconds(sh.at)}, {"percent", sh.tenths / 10.0}});
-        dj["trafficShifts"] = shifts;
-        dj["bakeEndsAt"] = d.bake_ends ? Json(to_seconds(*d.bake_ends)) : Json(nullptr);
-        Json hooks = Json::array();
-        for (const auto& h : d.hook_runs)
-          hooks.push_back(Json{{"hook", h.hook}, {"stage", h.stage}, {"outcome", h.outcome}, {"startedAt", to_seconds(h.started)},
-                               {"endedAt", h.outcome == "IN_PROGRESS" ? Json(nullptr) : Json(to_seconds(h.ended))}});
-        dj["lifecycleHooks"] = hooks;
-      }
-      deps.push_back(dj);
+    w.put("costUsd", r6(service_cost));
+    if (w.wants_lists()) {
+      // A deployment's extra tasks are priced at the service's mean cost per running task-hour
+      // over the run (Fargate: its rates; EC2: the instance cost allocated to its tasks).
+      const double running_task_hours = s.running_stats.mean(end) * to_seconds(end) / 3600.0;
+      w.put("deployments", deployments_json(sim, s, running_task_hours > 0 ? service_cost / running_task_hours : 0.0));
     }
-    sj["deployments"] = deps;
-    sj["scalingActions"] = s.scaling_actions;
-    sj["rebalancedTasks"] = s.rebalanced_tasks;
+    w.put("scalingActions", s.scaling_actions);
+    w.put("rebalancedTasks", s.rebalanced_tasks);
     // Datapoints at which target tracking or step scaling asked for a scale-in that a
     // deployment in progress held back.
-    if (s.scaler) sj["scaleInsSuspendedDuringDeployments"] = s.scaler->suspended_scale_ins();
+    if (s.scaler) w.put("scaleInsSuspendedDuringDeployments", s.scaler->suspended_scale_ins());
     if (auto fs = s.scaler ? s.scaler->forecast_stats() : std::nullopt) {
-      Json pj{{"forecasts", fs->forecasts},
-              {"scaleOuts", fs->capacity_raises},
-              {"hoursCompared", fs->hours_compared},
-              {"loadForecastMeanAbsolutePercentError", r6(fs->mean_absolute_percent_error)}};
-      pj["maxCapacityRaisedTo"] = fs->max_capacity_raised_to ? Json(*fs->max_capacity_raised_to) : Json(nullptr);
-      sj["predictiveScaling"] = pj;
+      w.open("predictiveScaling");
+      w.put("forecasts", fs->forecasts);
+      w.put("scaleOuts", fs->capacity_raises);
+      w.put("hoursCompared", fs->hours_compared);
+      w.put("loadForecastMeanAbsolutePercentError", r6(fs->mean_absolute_percent_error));
+      w.put("maxCapacityRaisedTo", fs->max_capacity_raised_to ? Json(*fs->max_capacity_raised_to) : Json(nullptr));
+      w.close();
     }
-    services[cfg.services[i].name] = sj;
+    w.close();
   }
-  j["services"] = services;
-  Json providers = Json::object();
+  w.close();
+}
+
+void write_providers(const Simulator& sim, SummaryWriter& w) {
+  const auto& cfg = sim.config();
+  const SimTime end = sim.now();
+  w.open("capacityProviders");
   for (int p = 0; p < cfg.num_providers(); ++p) {
     const auto& ps = sim.providers()[p];
-    Json pj{{"tasksLaunched", ps.tasks_launched},
-            {"runningCount", level(ps.running_stats, end)},
-            {"spotInterruptions", ps.spot_interruptions},
-            {"lostTaskSeconds", r6(ps.lost_task_seconds)},
-            {"costUsd", r6(sim.provider_cost(p, end))}};
+    w.open(cfg.provider_name(p));
+    w.put("tasksLaunched", ps.tasks_launched);
+    put_level(w, "runningCount", ps.running_stats, end);
+    w.put("spotInterruptions", ps.spot_interruptions);
+    w.put("lostTaskSeconds", r6(ps.lost_task_seconds));
+    w.put("costUsd", r6(sim.provider_cost(p, end)));
     if (ps.asg) {
       const auto& a = *ps.asg;
-      pj["instancesLaunched"] = a.instances_launched;
-      pj["registrationsRefused"] = a.registrations_refused;
-      pj["instancesTerminated"] = a.instances_terminated;
-      pj["instanceCount"] = level(a.instance_stats, end);
+      const bool managed = cfg.asg(p).managed_instances.has_value();
+      w.put("instancesLaunched", a.instances_launched);
+      w.put("registrationsRefused", a.registrations_refused);
+      w.put("instancesTerminated", a.instances_terminated);
+      put_level(w, "instanceCount", a.instance_stats, end);
       // Managed Instances have no desired capacity of their own: the instances in service.
-      pj["desiredCapacity"] = cfg.asg(p).managed_instances ? a.in_service_units : a.desired;
-      pj["managedScalingActions"] = a.scaling_actions;
-      pj["capacityProviderReservation"] = r6(a.reservation);
+      w.put("desiredCapacity", managed ? a.in_service_units : a.desired);
+      if (!managed) {
+        w.put("managedScalingActions", a.scaling_actions);
+        w.put("capacityProviderReservation", r6(a.reservation));
+      }
       // costUsd = what the tasks were allocated (their services' and groups' costUsd) + this.
-      pj["unallocatedCostUsd"] = r6(sim.unallocated_cost(p, end));
-      if (cfg.asg(p).managed_instances) {
+      w.put("unallocatedCostUsd", r6(sim.unallocated_cost(p, end)));
+      if (managed) {
         // Managed Instances: no group, no managed scaling; what ECS did with the instances.
-        pj.erase("managedScalingActions");
-        pj.erase("capacityProviderReservation");
-        pj["managedInstances"] = Json{{"provisioningDecisions", a.provisioning_decisions},
-                                      {"idleTerminations", a.idle_terminations},
-                                      {"consolidations", a.consolidations},
-                                      {"maintenanceReplacements", a.maintenance_drains},
-                                      {"managementFeeUsd", r6(sim.management_fee(p, end))}};
+        w.open("managedInstances");
+        w.put("provisioningDecisions", a.provisioning_decisions);
+        w.put("idleTerminations", a.idle_terminations);
+        w.put("consolidations", a.consolidations);
+        w.put("maintenanceReplacements", a.maintenance_drains);
+        w.put("managementFeeUsd", r6(sim.management_fee(p, end)));
+        w.close();
       }
     }
-    providers[cfg.provider_name(p)] = pj;
+    w.close();
   }
-  j["capacityProviders"] = providers;
+  w.close();
+}
+
+void write_run_tasks(const Simulator& sim, SummaryWriter& w) {
+  const auto& cfg = sim.config();
   std::int64_t submitted = 0, completed = 0, interrupted = 0, failed = 0;
   std::int64_t calls = 0, throttled = 0, retries = 0, calls_given_up = 0, tasks_given_up = 0;
   double lost = 0, retry_delay = 0, max_retry_delay = 0;
   BinnedSamples waits = BinnedSamples::logarithmic(0.001);
-  Json groups = Json::object();
-  for (std::size_t g = 0; g < sim.run_task_groups().size(); ++g) {
-    const auto& gs = sim.run_task_groups()[g];
+  for (const auto& gs : sim.run_task_groups()) {
     submitted += gs.submitted;
     completed += gs.completed;
     interrupted += gs.interrupted;
@@ -619,27 +670,115 @@ Json summary_document(const Simulator& sim, double wall_seconds, const std::vect
     tasks_given_up += gs.tasks_given_up;
     retry_delay += gs.retry_delay_seconds;
     max_retry_delay = std::max(max_retry_delay, gs.max_retry_delay_seconds);
-    groups[cfg.run_tasks[g].name] = Json{{"submitted", gs.submitted}, {"completed", gs.completed},
-                                         {"interrupted", gs.interrupted}, {"failed", gs.failed},
-                                         {"lostTaskSeconds", r6(gs.lost_task_seconds)},
-                                         {"costUsd", r6(gs.cost_usd)},
-                                         {"runTaskApi", run_task_api_json(gs.api_calls, gs.throttled_attempts, gs.retries, gs.retry_delay_seconds,
-                                                                          gs.max_retry_delay_seconds, gs.calls_given_up, gs.tasks_given_up)}};
   }
-  const double max_wait = waits.max();
-  j["runTasks"] = Json{{"submitted", submitted},
-                       {"completed", completed},
-                       {"interrupted", interrupted},
-                       {"failed", failed},
-                       {"lostTaskSeconds", r6(lost)},
-                       {"waitSeconds", Json{{"p50", r6(waits.percentile(50))}, {"p95", r6(waits.percentile(95))}, {"max", r6(max_wait)}}},
-                       {"runTaskApi", run_task_api_json(calls, throttled, retries, retry_delay, max_retry_delay, calls_given_up, tasks_given_up)},
-                       {"groups", groups}};
-  j["notices"] = cfg.notices;
-  for (const auto& n : run_notices) j["notices"].push_back(n);
-  return j;
+  w.open("runTasks");
+  w.put("submitted", submitted);
+  w.put("completed", completed);
+  w.put("interrupted", interrupted);
+  w.put("failed", failed);
+  w.put("lostTaskSeconds", r6(lost));
+  w.open("waitSeconds");
+  w.put("p50", r6(waits.percentile(50)));
+  w.put("p95", r6(waits.percentile(95)));
+  w.put("max", r6(waits.max()));
+  w.close();
+  put_run_task_api(w, calls, throttled, retries, retry_delay, max_retry_delay, calls_given_up, tasks_given_up);
+  w.open("groups");
+  for (std::size_t g = 0; g < sim.run_task_groups().size(); ++g) {
+    const auto& gs = sim.run_task_groups()[g];
+    w.open(cfg.run_tasks[g].name);
+    w.put("submitted", gs.submitted);
+    w.put("completed", gs.completed);
+    w.put("interrupted", gs.interrupted);
+    w.put("failed", gs.failed);
+    w.put("lostTaskSeconds", r6(gs.lost_task_seconds));
+    w.put("costUsd", r6(gs.cost_usd));
+    put_run_task_api(w, gs.api_calls, gs.throttled_attempts, gs.retries, gs.retry_delay_seconds, gs.max_retry_delay_seconds,
+                     gs.calls_given_up, gs.tasks_given_up);
+    w.close();
+  }
+  w.close();
+  w.close();
+}
+
+void write_summary(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices, SummaryWriter& w) {
+  const auto& cfg = sim.config();
+  const SimTime end = sim.now();
+  w.put("scenario", cfg.name);
+  w.put("seed", cfg.seed);
+  w.put("replication", sim.replication());
+  w.put("simulatedSeconds", to_seconds(end));
+  if (sim.interrupted()) {
+    w.open("interrupted");
+    w.put("atSimulatedSeconds", to_seconds(end));
+    if (!sim.stop_reason().empty()) w.put("reason", sim.stop_reason());
+    w.close();
+  }
+  w.put("wallSeconds", std::round(wall_seconds * 1000) / 1000);
+  w.put("events", sim.events_processed());
+  write_cost(sim, w);
+  write_pricing(cfg, w);
+  write_services(sim, w);
+  write_providers(sim, w);
+  write_run_tasks(sim, w);
+  if (w.wants_lists()) {
+    Json notices = cfg.notices;
+    for (const auto& n : run_notices) notices.push_back(n);
+    w.put("notices", notices);
+  }
+}
+
+Json summary_document(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices) {
+  DocumentWriter w;
+  write_summary(sim, wall_seconds, run_notices, w);
+  return w.take();
 }
 }  // namespace
+
+std::string summary_json(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices) {
+  return summary_document(sim, wall_seconds, run_notices).dump(2) + "\n";
+}
+
+std::map<std::string, std::string> summary_metrics(const Simulator& sim, double wall_seconds) {
+  // Strings as they are, numbers and booleans as JSON spells them (j.dump(), through one
+  // serializer and buffer for every leaf).
+  std::map<std::string, std::string> out;
+  std::string text;
+  nlohmann::detail::serializer<Json> dumper{nlohmann::detail::output_adapter<char>(text), ' '};
+  auto leaf = [&](const std::string& p, const Json& j) {
+    if (j.is_string()) {
+      out.insert_or_assign(p, j.get_ref<const std::string&>());
+      return;
+    }
+    text.clear();
+    dumper.dump(j, false, false, 0);
+    out.insert_or_assign(p, text);
+  };
+  LeafWriter<decltype(leaf)> w(leaf);
+  write_summary(sim, wall_seconds, {}, w);
+  return out;
+}
+
+std::vector<std::pair<std::string, SummaryValue>> summary_leaves(const Simulator& sim, double wall_seconds) {
+  std::vector<std::pair<std::string, SummaryValue>> out;
+  auto leaf = [&](const std::string& p, const Json& j) {
+    SummaryValue v;
+    switch (j.type()) {
+      case Json::value_t::boolean: v = j.get<bool>(); break;
+      case Json::value_t::number_integer: v = j.get<std::int64_t>(); break;
+      case Json::value_t::number_unsigned: v = j.get<std::uint64_t>(); break;
+      case Json::value_t::number_float:
+        if (std::isfinite(j.get<double>())) v = j.get<double>();  // JSON spells the others null
+        break;
+      case Json::value_t::string: v = j.get<std::string>(); break;
+      default: break;  // null
+    }
+    out.emplace_back(p, std::move(v));
+  };
+  LeafWriter<decltype(leaf)> w(leaf);
+  write_summary(sim, wall_seconds, {}, w);
+  return out;
+}
 
 std::string billing_csv(const Simulator& sim) {
   const Bill bill = sim.bill(sim.now());
