@@ -41,11 +41,13 @@ TEST_P(FreeIndexBlocks, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
   auto draw = [&](int n) { return static_cast<int>(rng.uniform_index(static_cast<std::size_t>(n))); };
   // Keys of three parts, each from a few values, so ties on one part fall to the next.
   auto key = [&](std::uint32_t dense) { return FreeIndex::make_key(draw(6), draw(4), draw(3), dense); };
+  // Checked values of any sign: a block's maxima are its entries', not 0 at least.
+  auto values = [&] { return FreeIndex::Checked{draw(100) - 50, draw(3), draw(100) - 50}; };
   for (int step = 0; step < 20000; ++step) {
     const auto dense = static_cast<std::uint32_t>(draw(300));
     const int op = draw(12);
     if (op < 4) {
-      const Entry e{key(dense), {draw(100), draw(3), draw(100)}};
+      const Entry e{key(dense), values()};
       index.insert(e.key, e.v);
       all[dense] = e;
     } else if (op < 6) {
@@ -53,12 +55,12 @@ TEST_P(FreeIndexBlocks, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
       all.erase(dense);
     } else if (op < 8) {
       auto it = all.find(dense);
-      const FreeIndex::Checked v{draw(100), draw(3), draw(100)};
+      const FreeIndex::Checked v = values();
       index.update(dense, v);  // absent entries stay absent
       if (it != all.end()) it->second.v = v;
     } else if (op < 10) {
       const FreeIndex::Key from = key(static_cast<std::uint32_t>(draw(300)));
-      const FreeIndex::Checked need{draw(100), draw(3), draw(100)};
+      const FreeIndex::Checked need = values();
       FreeIndex::Key got{};
       const bool found = index.first_fit(from, need, &got);
       const auto want = reference(all, from, need);
@@ -83,6 +85,21 @@ TEST_P(FreeIndexBlocks, MatchesABruteForceReferenceUnderInsertEraseAndUpdate) {
     ASSERT_NO_THROW(index.check_invariants()) << "step " << step;
   }
   EXPECT_THROW(index.at(index.size()), std::out_of_range);
+}
+
+TEST(FreeIndex, AFirstEntryGivesItsBlockItsOwnMaxima) {
+  // Negative checked values: a new block's maxima are its one entry's, not the zeros it
+  // started from (a first fit that needs -5 finds it; one that needs 1 does not).
+  FreeIndex index(4);
+  for (int round = 0; round < 2; ++round) {
+    index.insert(FreeIndex::make_key(1, 0, 0, 7), {-10, -3, -20});
+    ASSERT_NO_THROW(index.check_invariants());
+    FreeIndex::Key got{};
+    EXPECT_TRUE(index.first_fit(FreeIndex::make_key(0, 0, 0, 0), {-10, -3, -20}, &got));
+    EXPECT_FALSE(index.first_fit(FreeIndex::make_key(0, 0, 0, 0), {-10, -3, -19}, &got));
+    index.erase(7);  // empty again: the next round starts a new block
+    EXPECT_TRUE(index.empty());
+  }
 }
 
 TEST(FreeIndex, KeysCompareTheirPartsInOrderThenTheDenseIndex) {
