@@ -79,10 +79,10 @@ void InvariantChecker::check_full(SimTime now) const {
     const auto& c = per_service[i];
     bool in_step = true, ordered = true;
     for (std::size_t k = 0; k < s.live.size(); ++k) {
-      in_step = in_step && w_.tasks[s.live[k]].task_definition == s.live.task_definition(k);
+      in_step = in_step && w_.tasks[s.live[k]].task_definition == s.live.task_definition(k) && w_.tasks[s.live[k]].id == s.live.id(k);
       ordered = ordered && (k == 0 || w_.tasks[s.live[k - 1]].id < w_.tasks[s.live[k]].id);
     }
-    if (!in_step) violated(now, "service " + w_.config.services[i].name + " live task definitions are out of step with its live tasks");
+    if (!in_step) violated(now, "service " + w_.config.services[i].name + " live task definitions or ids are out of step with its live tasks");
     if (!ordered) violated(now, "service " + w_.config.services[i].name + " live tasks are not oldest first");
     const std::size_t suffix = s.live.trailing(s.primary_task_definition);
     if (suffix != s.primary_suffix)

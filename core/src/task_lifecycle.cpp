@@ -33,7 +33,7 @@ std::uint32_t TaskLifecycle::create_task(int service, int group, int attempt, st
     auto& s = w_.services[service];
     t.task_definition = s.primary_task_definition;
     per_item = &s.per_item;
-    s.live.push_back(slot, t.task_definition);
+    s.live.push_back(slot, t.task_definition, t.id);
     ++s.primary_suffix;  // a new task runs the primary revision
     ++s.counted;
     ++s.counted_by_revision[t.task_definition];
@@ -501,9 +501,9 @@ void TaskLifecycle::finalize_stop(std::uint32_t slot) {
     ++s.tasks_stopped;
     s.cost_usd += t.cost_usd;
     // Oldest first is task id order: binary search by id.
-    const auto at = std::lower_bound(s.live.begin(), s.live.end(), t.id, [&](std::uint32_t sl, std::uint64_t id) { return w_.tasks[sl].id < id; });
-    const auto from_end = static_cast<std::size_t>(s.live.end() - at);
-    s.live.erase(static_cast<std::size_t>(at - s.live.begin()));
+    const std::size_t at = s.live.find(t.id);
+    const std::size_t from_end = s.live.size() - at;
+    s.live.erase(at);
     if (from_end <= s.primary_suffix) {
       --s.primary_suffix;
     } else if (from_end == s.primary_suffix + 1) {  // the task that ended the run: the run may now be longer

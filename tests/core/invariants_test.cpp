@@ -184,12 +184,14 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"HealthyButNotCounted", [](Fixture& f) { f.w.tasks[0].counts_toward_desired = false; },
              "task 1 is healthy but does not count toward desired"},
         Case{"LiveOutOfOrder", [](Fixture& f) {
-               f.w.services[0].live.push_back(0, 0);
-               f.w.services[0].live.push_back(0, 0);
+               f.w.services[0].live.push_back(0, 0, 1);
+               f.w.services[0].live.push_back(0, 0, 1);
              },
              "service web live tasks are not oldest first"},
-        Case{"LiveWithAnotherTaskDefinition", [](Fixture& f) { f.w.services[0].live.push_back(0, 1); },
-             "service web live task definitions are out of step with its live tasks"},
+        Case{"LiveWithAnotherTaskDefinition", [](Fixture& f) { f.w.services[0].live.push_back(0, 1, 1); },
+             "service web live task definitions or ids are out of step with its live tasks"},
+        Case{"LiveWithAnotherId", [](Fixture& f) { f.w.services[0].live.push_back(0, 0, 7); },
+             "service web live task definitions or ids are out of step with its live tasks"},
         Case{"StoppingCountsAsOne", [](Fixture& f) {
                f.w.tasks[0].state = TaskState::kDeactivating;
                f.w.tasks[0].healthy = false;
