@@ -233,8 +233,11 @@ TEST(Ec2Placer, RandomDrawsUniformlyAmongTheFittingTies) {
     for (std::uint32_t id = 1; id <= static_cast<std::uint32_t>(instances); ++id) p.add_instance(instance(id, static_cast<int>(id % 3), 0));
     // Fill all but a few with a group-1 task of 1,792 CPU units: 256 are left on those.
     const std::set<std::uint32_t> open = instances == 12 ? std::set<std::uint32_t>{2, 7, 11} : std::set<std::uint32_t>{17};
-    for (std::uint32_t id = 1; id <= static_cast<std::uint32_t>(instances); ++id)
-      if (!open.count(id)) ASSERT_TRUE(p.place_on(id, 0, {1792, 512, false, {}}));
+    for (std::uint32_t id = 1; id <= static_cast<std::uint32_t>(instances); ++id) {
+      if (!open.count(id)) {
+        ASSERT_TRUE(p.place_on(id, 0, {1792, 512, false, {}}));
+      }
+    }
     Rng rng(3);
     std::map<std::uint32_t, int> count;
     const int draws = 3000;
