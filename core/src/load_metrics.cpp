@@ -184,7 +184,7 @@ void LoadMetrics::on(const events::MetricTick& e) {
     // Memory follows CPU on each revision's idle-to-full-load line; with several revisions
     // running, their lines are weighted by the memory they reserve now.
     const LoadShape shape = this->shape(static_cast<int>(i));
-    MetricDatapoint d{sched_.now() - period, period, std::nullopt, std::nullopt, std::nullopt};
+    MetricDatapoint d = MetricDatapoint::over(sched_.now() - period, period);
     if (s.acc_running_ms > 0 && (shape.has_capacity || s.running == 0)) {
       const double cpu = 100.0 * s.acc_busy_ms / s.acc_running_ms;
       d.cpu_percent = cpu;

@@ -58,17 +58,17 @@ class TargetTracking final : public ScalingPolicy {
     if (high_.in_alarm()) {
       const int p = proportional_capacity(base, *v, config_.target_value);
       if (p > desired)
-        return {ScalingDecision::Direction::kOut, p, LazyText::deferred([this, v = *v] {
+        return ScalingDecision::to(ScalingDecision::Direction::kOut, p, LazyText::deferred([this, v = *v] {
                   return fmt::format("AlarmHigh {} {:.4g} > {:.4g} for {} datapoints", metric_label(), v, config_.target_value,
                                      high_.config().evaluation_periods);
-                })};
+                }));
     } else if (!config_.disable_scale_in && low_.in_alarm()) {
       const int p = proportional_capacity(desired, *v, config_.target_value);
       if (p < desired)
-        return {ScalingDecision::Direction::kIn, p, LazyText::deferred([this, v = *v] {
+        return ScalingDecision::to(ScalingDecision::Direction::kIn, p, LazyText::deferred([this, v = *v] {
                   return fmt::format("AlarmLow {} {:.4g} < {:.4g} for {} datapoints", metric_label(), v, low_.config().threshold,
                                      low_.config().evaluation_periods);
-                })};
+                }));
     }
     return {};
   }
@@ -124,8 +124,8 @@ class StepScaling final : public ScalingPolicy {
     const auto reason = LazyText::deferred([this, v = *stat] {
       return fmt::format("alarm {} {:.4g} vs threshold {:.4g}", metric_name(config_.alarm.metric), v, config_.alarm.threshold);
     });
-    if (target > desired) return {ScalingDecision::Direction::kOut, target, reason};
-    if (target < desired) return {ScalingDecision::Direction::kIn, target, reason};
+    if (target > desired) return ScalingDecision::to(ScalingDecision::Direction::kOut, target, reason);
+    if (target < desired) return ScalingDecision::to(ScalingDecision::Direction::kIn, target, reason);
     return {};
   }
 

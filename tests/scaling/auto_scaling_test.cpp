@@ -149,7 +149,9 @@ TEST(AutoScaler, NoScheduledActionFiringMeansNoAction) {
 }
 
 MetricDatapoint dp(int minute, double cpu) {
-  return MetricDatapoint{at_millis(minute * 60'000LL), std::chrono::minutes(1), cpu, std::nullopt, std::nullopt};
+  MetricDatapoint d = MetricDatapoint::over(at_millis(minute * 60'000LL), std::chrono::minutes(1));
+  d.cpu_percent = cpu;
+  return d;
 }
 
 TEST(AutoScaler, ScaleInWaitsForItsCooldown) {
@@ -279,7 +281,7 @@ TEST(MetricAlarm, MoreBreachingPeriodsThanDatapointsToAlarmStillAlarm) {
 TEST(MetricAlarm, MissingDataDoesNotBreach) {
   MetricAlarm a(AlarmConfig{MetricType::kCpuUtilization, Statistic::kMaximum, 50, Comparison::kGreaterThan, std::chrono::minutes(1), 2, 2});
   a.add(dp(0, 90));
-  a.add(MetricDatapoint{at_millis(60'000), std::chrono::minutes(1), std::nullopt, std::nullopt, std::nullopt});
+  a.add(MetricDatapoint::over(at_millis(60'000), std::chrono::minutes(1)));
   EXPECT_FALSE(a.in_alarm());
   a.add(dp(2, 90));
   EXPECT_FALSE(a.in_alarm());

@@ -74,7 +74,7 @@ std::vector<MetricDatapoint> datapoints(std::uint64_t seed) {
   Rng r(seed);
   std::vector<MetricDatapoint> out;
   for (int m = 0; m < 1440; ++m) {
-    MetricDatapoint d{at_millis(m * 60'000LL), SimDuration{60'000}, std::nullopt, std::nullopt, std::nullopt};
+    MetricDatapoint d = MetricDatapoint::over(at_millis(m * 60'000LL), SimDuration{60'000});
     if (m % 20 != 7) {
       const double load = 50 + 45 * std::sin(m / 90.0) + 10 * (r.uniform01() - 0.5);
       d.cpu_percent = std::clamp(load, 0.0, 100.0);
@@ -147,7 +147,7 @@ TEST_P(PolicyConformance, DecisionsAreConsistentBoundedAndDeterministic) {
 TEST_P(PolicyConformance, NoMetricMeansNoDecision) {
   auto p = build(GetParam().config);
   for (int m = 0; m < 30; ++m) {
-    const MetricDatapoint d{at_millis(m * 60'000LL), SimDuration{60'000}, std::nullopt, std::nullopt, std::nullopt};
+    const MetricDatapoint d = MetricDatapoint::over(at_millis(m * 60'000LL), SimDuration{60'000});
     EXPECT_EQ(p->evaluate(d, d.start + SimDuration{120'000}, 10, 10).direction, ScalingDecision::Direction::kNone);
   }
 }

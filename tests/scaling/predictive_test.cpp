@@ -79,7 +79,7 @@ TEST(PredictiveScaling, CapacityIsTheLoadOverTheTargetRoundedUp) {
   EXPECT_EQ(predictive_capacity(600, 60), 10);
   EXPECT_EQ(predictive_capacity(600.5, 60), 11);
   EXPECT_EQ(predictive_capacity(0, 60), 0);
-  MetricDatapoint d{at_s(0), 20s};
+  MetricDatapoint d = MetricDatapoint::over(at_s(0), 20s);
   d.requests = 1200;  // in 20 s: 3600 per minute
   EXPECT_DOUBLE_EQ(*predictive_load(d, PredictiveMetric::kAlbRequestCount), 3600);
   d.cpu_total_percent = 420;
@@ -137,7 +137,7 @@ TEST(PredictiveScaling, RefreshesEverySixHoursAndNeedsADayOfHistory) {
   // The run's own datapoints (one an hour of 600 would do; here a minute each for 1 h) add the
   // missing hour: by 6 h there are 24 h and the forecast is made.
   for (int m = 0; m < 60; ++m) {
-    MetricDatapoint d{at_s(m * 60), 60s};
+    MetricDatapoint d = MetricDatapoint::over(at_s(m * 60), 60s);
     d.cpu_total_percent = 600;
     d.cpu_percent = 60;
     s->on_datapoint(d, at_s(m * 60 + 60), 1);
@@ -185,7 +185,7 @@ TEST(PredictiveScaling, ForecastErrorIsMeasuredOnWholeHours) {
   auto s = scaler(config(), daily_history(1, [](int) { return 600.0; }));
   s->on_scheduled(at_s(0), 1);
   for (int m = 0; m < 150; ++m) {
-    MetricDatapoint d{at_s(m * 60), 60s};
+    MetricDatapoint d = MetricDatapoint::over(at_s(m * 60), 60s);
     d.cpu_total_percent = m < 60 ? 660 : 500;
     s->on_datapoint(d, at_s(m * 60 + 60), 10);
   }
@@ -226,7 +226,7 @@ std::unique_ptr<AutoScaler> with_target_tracking(bool scale) {
 std::optional<ScalingAction> feed(AutoScaler& s, double cpu, int minutes, int desired) {
   std::optional<ScalingAction> last;
   for (int m = 0; m < minutes; ++m) {
-    MetricDatapoint d{at_s(600 + m * 60), 60s};
+    MetricDatapoint d = MetricDatapoint::over(at_s(600 + m * 60), 60s);
     d.cpu_percent = cpu;
     if (auto a = s.on_datapoint(d, at_s(660 + m * 60), desired)) last = a;
   }

@@ -29,6 +29,13 @@ struct MetricDatapoint {
   double requests = 0;
   double failed_requests = 0;    ///< answered with an error in the period (HTTPCode_Target_5XX_Count)
   double unserved_requests = 0;  ///< not served in the period (HTTPCode_ELB_5XX_Count)
+  /// The datapoint of [start, start + period) with no metric yet.
+  static MetricDatapoint over(SimTime start, SimDuration period) {
+    MetricDatapoint d{};
+    d.start = start;
+    d.period = period;
+    return d;
+  }
 };
 
 /// What a predictive scaling policy holds for one instant (timeseries.csv): the forecast of the

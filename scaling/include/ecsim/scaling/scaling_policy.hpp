@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,14 @@ struct ScalingDecision {
   LazyText reason;  ///< formatted only for the event log
   /// A new MaxCapacity for the scalable target (predictive IncreaseMaxCapacity), kept after.
   std::optional<int> raise_max_capacity;
+  /// A decision to go `direction` to `capacity`.
+  static ScalingDecision to(Direction direction, int capacity, LazyText why) {
+    ScalingDecision d;
+    d.direction = direction;
+    d.new_capacity = capacity;
+    d.reason = std::move(why);
+    return d;
+  }
 };
 
 /// The behaviour every scaling policy implements: datapoints and `now` in, a decision out.
