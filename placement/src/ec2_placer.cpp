@@ -231,8 +231,8 @@ Ec2Placer::SetKey Ec2Placer::index_key(const IndexSpec& spec, const Instance& in
 void Ec2Placer::index_insert(std::uint32_t dense) {
   const Instance& in = instances_[dense];
   for (const auto& [s, part] : in.specs) {
-    const IndexSpec& spec = specs_[static_cast<std::size_t>(s)];
-    auto& index = specs_[static_cast<std::size_t>(s)].partitions[static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(part)].index;
+    IndexSpec& spec = specs_[static_cast<std::size_t>(s)];
+    auto& index = spec.partitions[static_cast<std::size_t>(in.provider)][static_cast<std::size_t>(part)].index;
     index.insert(index_key(spec, in, dense), {in.cpu, in.memory, in.enis});
   }
 }

@@ -24,15 +24,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// Nearest-rank percentile of an unsorted sample (0 for an empty one).
-template <class T>
-double percentile(std::vector<T> v, double p) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
-  return static_cast<double>(v[std::clamp<std::size_t>(rank, 1, v.size()) - 1]);
-}
-
 // Rounds money to 1e-6 USD and other reals to 1e-6 so the JSON text is stable and short.
 double r6(double x) { return std::round(x * 1e6) / 1e6; }
 

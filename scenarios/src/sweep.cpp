@@ -9,8 +9,8 @@
 #include <fstream>
 #include <mutex>
 #include <string>
-#include <vector>
 #include <thread>
+#include <vector>
 
 #include "ecsim/core/event_log.hpp"
 #include "ecsim/scenarios/outputs.hpp"

@@ -59,7 +59,8 @@ class Ec2Placer final : public InstancePlacer {
 
   /// The same decision by a full scan (no index), without reserving: for conformance tests.
   PlacementResult choose_by_scan(int provider, int rules, const TaskDemand& demand, Rng& rng, bool explain = true) const;
-  /// The indexed decision without reserving (falls back to the scan for other rule shapes).
+  /// The indexed decision without reserving (chains of more than kMaxChain distinct
+  /// strategies fall back to the scan).
   PlacementResult choose(int provider, int rules, const TaskDemand& demand, Rng& rng, bool explain = true) const;
   bool uses_index(int rules) const { return rules_[rules].indexed; }
   /// The instances the reference scan finds tied at the minimum key (the random draw's
