@@ -96,3 +96,39 @@ TEST(EventQueue, SchedulingBeforeTheCurrentEventIsRefused) {
 
 }  // namespace
 }  // namespace ecsim
+
+namespace ecsim {
+namespace {
+
+TEST(EventQueue, CancellingAnEventAlreadyPoppedLeavesTheEventThatReusedItsSlot) {
+  EventQueue<int> q;
+  const auto a = q.push(at_millis(1), 1);
+  ASSERT_EQ(q.pop().payload, 1);
+  const auto b = q.push(at_millis(2), 2);  // takes the slot a freed
+  EXPECT_NE(a, b);
+  q.cancel(a);
+  q.cancel(a);
+  ASSERT_FALSE(q.empty());
+  EXPECT_EQ(q.pop().payload, 2);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueue, IdsGrowInScheduleOrderAndASkippedSlotIsReused) {
+  EventQueue<int> q;
+  std::vector<EventId> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(q.push(at_millis(10 - i), i));
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  q.cancel(ids[4]);  // the earliest
+  q.cancel(ids[4]);  // twice is once
+  EXPECT_EQ(q.size_including_cancelled(), 5u);
+  EXPECT_EQ(q.pop().payload, 3);  // the cancelled one was skipped
+  EXPECT_EQ(q.size_including_cancelled(), 3u);
+  const auto again = q.push(at_millis(7), 9);
+  EXPECT_GT(again, ids[4]);
+  std::vector<int> rest;
+  while (!q.empty()) rest.push_back(q.pop().payload);
+  EXPECT_EQ(rest, (std::vector<int>{9, 2, 1, 0}));  // 9 is at the current time, 7
+}
+
+}  // namespace
+}  // namespace ecsim
