@@ -9,7 +9,10 @@
 #include <stdexcept>
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_set>
 #include "bindings.hpp"
 #include "ecsim/scenarios/outputs.hpp"
 #include "ecsim/scenarios/aws_fields.hpp"
@@ -92,21 +95,67 @@ py::dict table(const scenarios::TasksTable& tk) {
 
 }  // namespace
 
-// Runs `body` (a whole simulation) on a worker thread without the GIL, while this thread
-// checks Python's signals every 100 ms: on KeyboardInterrupt (a notebook's stop button, a
-// SIGINT) the simulation is told to stop, the worker is joined, and the exception is raised.
-// No thread outlives the call. Python scaling policies take the GIL from the worker as usual.
-// Runs on Python's worker threads (ecsim.sweep's thread pool) never see a signal: Python
-// delivers them to the main thread only. A sweep interrupted there calls cancel_runs(), which
-// every run in progress checks every 100 ms, so its workers stop promptly too.
-std::atomic<std::uint64_t> g_cancel_generation{0};
+// Runs `body` (a whole simulation) without the GIL so that it can be stopped:
+// - On Python's main thread, on a worker thread while this thread checks Python's signals
+//   every 100 ms: on KeyboardInterrupt (a notebook's stop button, a SIGINT) the simulation is
+//   told to stop, the worker is joined, and the exception is raised. No thread outlives the call.
+// - On any other thread (ecsim.sweep's thread pool), inline: Python delivers signals to the
+//   main thread only, so there is nothing to check there. A sweep interrupted on the main
+//   thread calls cancel_runs(), which sets the stop flag of every run in progress.
+// Python scaling policies take the GIL from the simulating thread as usual.
+std::mutex g_runs_mutex;
+std::uint64_t g_cancel_generation = 0;                   // guarded by g_runs_mutex
+std::unordered_set<std::atomic<bool>*> g_running_flags;  // guarded by g_runs_mutex; membership only
+unsigned long g_main_thread = 0;                         // Python's main thread, set at import
+
+// A run's stop flag, registered for cancel_runs() while it lives.
+class RunningFlag {
+ public:
+  RunningFlag() {
+    std::lock_guard lock(g_runs_mutex);
+    generation_ = g_cancel_generation;
+    g_running_flags.insert(&stop);
+  }
+  ~RunningFlag() {
+    std::lock_guard lock(g_runs_mutex);
+    g_running_flags.erase(&stop);
+  }
+  RunningFlag(const RunningFlag&) = delete;
+  RunningFlag& operator=(const RunningFlag&) = delete;
+  bool cancelled() const {
+    std::lock_guard lock(g_runs_mutex);
+    return g_cancel_generation != generation_;
+  }
+  std::atomic<bool> stop{false};
+
+ private:
+  std::uint64_t generation_ = 0;
+};
+
+void cancel_runs() {
+  std::lock_guard lock(g_runs_mutex);
+  ++g_cancel_generation;
+  for (auto* flag : g_running_flags) *flag = true;
+}
 
 template <class Body>
 auto run_interruptibly(Simulator& sim, Body&& body) -> decltype(body()) {
-  const std::uint64_t generation = g_cancel_generation.load();
   using Result = decltype(body());
-  std::atomic<bool> stop{false};
-  sim.set_interrupt_flag(&stop);
+  RunningFlag flag;
+  sim.set_interrupt_flag(&flag.stop);
+  struct Unset {
+    Simulator& sim;
+    ~Unset() { sim.set_interrupt_flag(nullptr); }
+  } unset{sim};
+  if (PyThread_get_thread_ident() != g_main_thread) {
+    std::optional<Result> result;
+    {
+      py::gil_scoped_release release;
+      result.emplace(body());
+    }
+    if (flag.cancelled()) throw std::runtime_error("cancelled: the sweep this run belongs to was interrupted");
+    return std::move(*result);
+  }
   std::packaged_task<Result()> task(std::forward<Body>(body));
   auto result = task.get_future();
   std::thread worker(std::move(task));
@@ -116,16 +165,13 @@ auto run_interruptibly(Simulator& sim, Body&& body) -> decltype(body()) {
       py::gil_scoped_release release;
       ready = result.wait_for(std::chrono::milliseconds(100)) == std::future_status::ready;
     }
-    if (ready) break;
-    const bool cancelled = g_cancel_generation.load() != generation;
-    if (cancelled || PyErr_CheckSignals() != 0) {
-      stop = true;
+    if (ready || flag.cancelled()) break;  // cancel_runs() has set flag.stop
+    if (PyErr_CheckSignals() != 0) {
+      flag.stop = true;
       {
         py::gil_scoped_release release;
         worker.join();
       }
-      sim.set_interrupt_flag(nullptr);
-      if (cancelled) throw std::runtime_error("cancelled: the sweep this run belongs to was interrupted");
       throw py::error_already_set();
     }
   }
@@ -133,7 +179,7 @@ auto run_interruptibly(Simulator& sim, Body&& body) -> decltype(body()) {
     py::gil_scoped_release release;
     worker.join();
   }
-  sim.set_interrupt_flag(nullptr);
+  if (flag.cancelled()) throw std::runtime_error("cancelled: the sweep this run belongs to was interrupted");
   return result.get();  // rethrows what the simulation threw
 }
 
@@ -189,6 +235,7 @@ py::dict run_config(const ScenarioConfig& cfg, std::uint64_t replication, bool e
 }
 
 void bind_scenarios(py::module_& m) {
+  g_main_thread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
   PYBIND11_CONSTINIT static py::gil_safe_call_once_and_store<py::object> error_type;
   error_type.call_once_and_store_result([&]() {
     return py::object(py::reinterpret_borrow<py::object>(
@@ -296,8 +343,8 @@ void bind_scenarios(py::module_& m) {
       py::arg("prepared"), py::arg("overrides"), py::arg("seed") = py::none(), py::arg("replication") = 0,
       "A sweep point: run_prepared()'s summary as flat {\"a.b.c\": value}, lists left out, without the JSON text in between.");
   m.def(
-      "cancel_runs", [] { ++g_cancel_generation; },
-      "Stops every run in progress in this process within about 100 ms (they raise RuntimeError 'cancelled');\n"
+      "cancel_runs", [] { cancel_runs(); },
+      "Stops every run in progress in this process (they raise RuntimeError 'cancelled');\n"
       "ecsim.sweep and ecsim.compare call it when interrupted.");
   m.def(
       "build",

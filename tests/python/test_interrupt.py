@@ -133,3 +133,42 @@ def test_keyboard_interrupt_stops_ecsim_sweep_promptly(tmp_path):
     worker threads (which Python gives no signals) are cancelled too, KeyboardInterrupt comes
     within about a second, and no worker thread is left."""
     _interrupt_child_2s_in(tmp_path, 'ecsim.sweep(sc, {"seed": [1, 2, 3, 4]}, progress=False)', "sweep")
+
+
+def test_cancel_runs_stops_a_run_on_another_thread():
+    """A run on a thread other than Python's main one runs inline (no watcher thread): cancel_runs()
+    sets its stop flag, and it raises RuntimeError 'cancelled' well before the week is done.
+    A run started after the cancel is not affected."""
+    import threading
+
+    import ecsim
+    from ecsim import _core
+
+    sc = ecsim.loads(HEAVY)
+    outcome = {}
+
+    def body():
+        t0 = time.monotonic()
+        try:
+            ecsim.run(sc, events=False, timeseries=False)
+            outcome["result"] = "finished"
+        except RuntimeError as e:
+            outcome["result"] = str(e)
+        outcome["seconds"] = time.monotonic() - t0
+
+    worker = threading.Thread(target=body)
+    worker.start()
+    time.sleep(1.0)
+    assert worker.is_alive(), "the heavy run ended before the cancel: make it heavier"
+    _core.cancel_runs()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert outcome["result"].startswith("cancelled"), outcome
+    assert outcome["seconds"] < 3, outcome
+
+    short = ecsim.loads(HEAVY.replace("duration: 7d", "duration: 1m"))
+    later = {}
+    t = threading.Thread(target=lambda: later.setdefault("summary", ecsim.run(short, events=False, timeseries=False)))
+    t.start()
+    t.join(timeout=60)
+    assert "summary" in later
