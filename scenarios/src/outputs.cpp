@@ -730,24 +730,36 @@ std::string summary_json(const Simulator& sim, double wall_seconds, const std::v
   return summary_document(sim, wall_seconds, run_notices).dump(2) + "\n";
 }
 
-std::map<std::string, std::string> summary_metrics(const Simulator& sim, double wall_seconds) {
+const std::string* SummaryMetrics::find(std::string_view path) const {
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
+    if (it->first == path) return &it->second;
+  return nullptr;
+}
+
+const std::string& SummaryMetrics::at(std::string_view path) const {
+  if (const std::string* v = find(path)) return *v;
+  throw std::out_of_range("no summary metric " + std::string(path));
+}
+
+SummaryMetrics summary_metrics(const Simulator& sim, double wall_seconds) {
   // Strings as they are, numbers and booleans as JSON spells them (j.dump(), through one
   // serializer and buffer for every leaf).
-  std::map<std::string, std::string> out;
+  std::vector<SummaryMetrics::Entry> out;
+  out.reserve(512);
   std::string text;
   nlohmann::detail::serializer<Json> dumper{nlohmann::detail::output_adapter<char>(text), ' '};
   auto leaf = [&](const std::string& p, const Json& j) {
     if (j.is_string()) {
-      out.insert_or_assign(p, j.get_ref<const std::string&>());
+      out.emplace_back(p, j.get_ref<const std::string&>());
       return;
     }
     text.clear();
     dumper.dump(j, false, false, 0);
-    out.insert_or_assign(p, text);
+    out.emplace_back(p, text);
   };
   LeafWriter<decltype(leaf)> w(leaf);
   write_summary(sim, wall_seconds, {}, w);
-  return out;
+  return SummaryMetrics(std::move(out));
 }
 
 std::vector<std::pair<std::string, SummaryValue>> summary_leaves(const Simulator& sim, double wall_seconds) {

@@ -178,11 +178,11 @@ std::vector<SweepRow> run_compare(const std::vector<ScenarioSource>& options, in
 
 std::vector<CompareLine> compare_table(const std::vector<SweepRow>& rows) {
   std::vector<CompareLine> out;
-  auto number = [](const std::map<std::string, std::string>& m, const std::string& key) {
-    auto it = m.find(key);
-    return it == m.end() ? 0.0 : std::stod(it->second);
+  auto number = [](const SummaryMetrics& m, const std::string& key) {
+    const std::string* v = m.find(key);
+    return v ? std::stod(*v) : 0.0;
   };
-  auto sum_matching = [](const std::map<std::string, std::string>& m, const std::string& prefix, const std::string& suffix) {
+  auto sum_matching = [](const SummaryMetrics& m, const std::string& prefix, const std::string& suffix) {
     double total = 0;
     for (const auto& [k, v] : m)
       if (k.size() > prefix.size() + suffix.size() && k.compare(0, prefix.size(), prefix) == 0 &&
@@ -202,7 +202,7 @@ std::vector<CompareLine> compare_table(const std::vector<SweepRow>& rows) {
       l.error = r.error;
       continue;
     }
-    if (auto n = r.metrics.find("scenario"); n != r.metrics.end()) l.name = n->second;
+    if (const std::string* name = r.metrics.find("scenario")) l.name = *name;
     ++l.replications;
     l.cost_usd += number(r.metrics, "cost.totalUsd");
     l.unserved_requests += sum_matching(r.metrics, "services.", ".unservedRequests");
@@ -224,29 +224,28 @@ std::vector<CompareLine> compare_table(const std::vector<SweepRow>& rows) {
   return out;
 }
 
+namespace {
+
+// Whether two rows' metrics have the same paths in the same order (the rule among the points
+// of one scenario: the summary writes its leaves in a fixed order).
+bool same_paths(const SummaryMetrics& a, const SummaryMetrics& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) { return x.first == y.first; });
+}
+
+}  // namespace
+
 std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) {
-  // Every row's metrics are sorted by name, and most rows have the same names: the columns
-  // are the sorted union, merged row by row, and each row is written walking its metrics
-  // and the columns together (no lookups, no string per cell).
-  std::vector<std::string> names;
-  for (const auto& r : rows) {
-    auto m = r.metrics.begin();
-    auto n = names.begin();
-    for (; m != r.metrics.end() && n != names.end() && m->first == *n; ++m, ++n) {
-    }
-    if (m == r.metrics.end()) continue;  // no name the columns lack
-    std::vector<std::string> merged;
-    merged.reserve(names.size() + r.metrics.size());
-    for (m = r.metrics.begin(), n = names.begin(); m != r.metrics.end() || n != names.end();) {
-      if (n == names.end() || (m != r.metrics.end() && m->first < *n)) {
-        merged.push_back((m++)->first);
-      } else {
-        if (m != r.metrics.end() && m->first == *n) ++m;
-        merged.push_back(std::move(*n++));
-      }
-    }
-    names = std::move(merged);
-  }
+  // The columns are the sorted union of the rows' metric paths. Rows come in runs with the
+  // same paths in the same order, so each run's paths are collected and mapped to columns
+  // once (no lookup per cell, no string per cell).
+  std::vector<const SweepRow*> shapes;  // the first row of each run of equal paths
+  for (const auto& r : rows)
+    if (!r.metrics.empty() && (shapes.empty() || !same_paths(shapes.back()->metrics, r.metrics))) shapes.push_back(&r);
+  std::vector<std::string_view> names;
+  for (const SweepRow* r : shapes)
+    for (const auto& [path, value] : r->metrics) names.push_back(path);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   std::string out;
   for (const auto& [path, values] : grid.axes) {
     append_csv_field(out, path);
@@ -258,6 +257,9 @@ std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) 
     append_csv_field(out, n);
   }
   out += '\n';
+  const SweepRow* shape = nullptr;
+  std::vector<std::size_t> column;                     // entry k of this run's rows -> its column
+  std::vector<const std::string*> cells(names.size());  // this row's value per column
   for (const auto& r : rows) {
     for (const auto& v : r.point) {
       append_csv_field(out, v);
@@ -266,10 +268,20 @@ std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) 
     out += std::to_string(r.replication);
     out += ',';
     append_csv_field(out, r.error);
-    auto m = r.metrics.begin();
-    for (const auto& n : names) {
+    if (!r.metrics.empty() && (!shape || !same_paths(shape->metrics, r.metrics))) {
+      shape = &r;
+      column.clear();
+      for (const auto& [path, value] : r.metrics)
+        column.push_back(static_cast<std::size_t>(std::lower_bound(names.begin(), names.end(), path) - names.begin()));
+    }
+    std::fill(cells.begin(), cells.end(), nullptr);
+    if (!r.metrics.empty()) {
+      std::size_t k = 0;
+      for (const auto& [path, value] : r.metrics) cells[column[k++]] = &value;  // of equal paths, the last
+    }
+    for (const std::string* c : cells) {
       out += ',';
-      if (m != r.metrics.end() && m->first == n) append_csv_field(out, (m++)->second);
+      if (c) append_csv_field(out, *c);
     }
     out += '\n';
   }

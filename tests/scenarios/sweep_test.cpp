@@ -55,6 +55,28 @@ TEST(Sweep, CsvColumnsAreTheUnionOfEveryRowsMetrics) {
             "1,1,,,5,,,6\n");
 }
 
+// The flattened summary keeps the order given; a lookup is exact and finds the last of equal
+// paths; a sweep's CSV sorts the columns and keeps that last value too.
+TEST(Sweep, SummaryMetricsKeepTheirOrderAndLookUpExactly) {
+  const SummaryMetrics m({{"b.x", "1"}, {"a", "2"}, {"b.x", "3"}, {"b", "4"}, {"c", "6"}});
+  std::vector<std::string> paths;
+  for (const auto& [path, value] : m) paths.push_back(path + "=" + value);
+  EXPECT_EQ(paths, (std::vector<std::string>{"b.x=1", "a=2", "b.x=3", "b=4", "c=6"}));
+  EXPECT_EQ(m.at("b.x"), "3");
+  EXPECT_EQ(m.find("b."), nullptr);
+  EXPECT_EQ(m.count("d"), 0u);
+  EXPECT_EQ(m.count("c"), 1u);
+  EXPECT_THROW((void)m.at("bx"), std::out_of_range);
+  EXPECT_TRUE(SummaryMetrics{}.empty());
+  SweepGrid grid;
+  grid.axes = {{"p", {"1"}}};
+  EXPECT_EQ(sweep_csv(grid, {{{"1"}, 0, "", m}, {{"2"}, 0, "", {{"c", "7"}, {"a", "8"}}}, {{"3"}, 0, "", m}}),
+            "p,replication,error,a,b,b.x,c\n"
+            "1,0,,2,4,3,6\n"
+            "2,0,,8,,,7\n"
+            "3,0,,2,4,3,6\n");
+}
+
 // A prepared scenario loads exactly what load() loads: the same outputs for every golden
 // scenario (with an override applied both ways), the same errors, lines and columns included,
 // for every bad fixture (whose positions a copied tree has lost: those loads parse again).

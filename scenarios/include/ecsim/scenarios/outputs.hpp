@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <fstream>
 #include <memory>
@@ -125,9 +126,32 @@ double run_timed(Simulator& sim);
 /// summary.json's content for a finished simulator, as JSON text (2-space indent);
 /// `run_notices` are appended to the scenario's notices (outputs cut short, ...).
 std::string summary_json(const Simulator& sim, double wall_seconds, const std::vector<std::string>& run_notices = {});
+/// A run's flattened summary: ("a.b.c", text) pairs in the order the summary wrote them (the
+/// same for every run of a scenario). Not a map: a sweep builds one per point (hundreds of
+/// leaves) and only walks it or looks a few paths up; sweep_csv() sorts the columns once.
+class SummaryMetrics {
+ public:
+  using Entry = std::pair<std::string, std::string>;
+  SummaryMetrics() = default;
+  explicit SummaryMetrics(std::vector<Entry> entries) : entries_(std::move(entries)) {}
+  SummaryMetrics(std::initializer_list<Entry> entries) : entries_(entries) {}
+  /// The value at `path` (of equal paths, the last given), or null.
+  const std::string* find(std::string_view path) const;
+  std::size_t count(std::string_view path) const { return find(path) ? 1 : 0; }
+  /// The value at `path`; throws std::out_of_range when there is none.
+  const std::string& at(std::string_view path) const;
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
 /// summary.json's leaves flattened to "a.b.c" -> text, lists left out (a sweep's columns):
 /// what parsing summary_json() and flattening it gives, without the text in between.
-std::map<std::string, std::string> summary_metrics(const Simulator& sim, double wall_seconds);
+SummaryMetrics summary_metrics(const Simulator& sim, double wall_seconds);
 /// A leaf of summary.json as parsing its text gives it (null: std::monostate).
 using SummaryValue = std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string>;
 /// summary.json's leaves in document order, paths "a.b.c", lists left out: what Python's

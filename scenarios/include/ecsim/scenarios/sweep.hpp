@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ecsim/scenarios/outputs.hpp"
 #include "ecsim/scenarios/scenario.hpp"
 
 namespace ecsim::scenarios {
@@ -30,7 +31,7 @@ struct SweepRow {
   std::vector<std::string> point;
   int replication = 0;
   std::string error;
-  std::map<std::string, std::string> metrics;
+  SummaryMetrics metrics;
 };
 
 /// Runs the sweep on `jobs` threads (0: all cores). A failing point records its error in its
