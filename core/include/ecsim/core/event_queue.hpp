@@ -43,7 +43,7 @@ class EventQueue {
     const std::uint64_t t = key_of(time);
     if (t < last_) throw std::logic_error("an event was scheduled before the event being run");
     if (t == last_) current_.push_back(Node{t, id, std::move(payload)});  // the highest seq: order kept
-    else buckets_[bucket_of(t)].push_back(Node{t, id, std::move(payload)});
+    else put(Node{t, id, std::move(payload)});
     ++size_;
     return id;
   }
@@ -80,10 +80,22 @@ class EventQueue {
     Payload payload;
   };
   static constexpr int kBuckets = 65;  // bucket i > 0: times whose highest differing bit from last_ is bit i-1
+  static constexpr std::array<std::uint64_t, kBuckets> filled(std::uint64_t v) {
+    std::array<std::uint64_t, kBuckets> a{};
+    a.fill(v);
+    return a;
+  }
 
   static std::uint64_t key_of(SimTime t) { return static_cast<std::uint64_t>(to_millis(t)) ^ (std::uint64_t{1} << 63); }
   static SimTime time_of(std::uint64_t k) { return at_millis(static_cast<std::int64_t>(k ^ (std::uint64_t{1} << 63))); }
   int bucket_of(std::uint64_t t) const { return 64 - __builtin_clzll(t ^ last_); }  // t != last_
+
+  // Files a node of a later time than last_ in its bucket.
+  void put(Node&& n) {
+    const int b = bucket_of(n.t);
+    lowest_[b] = n.t < lowest_[b] ? n.t : lowest_[b];
+    buckets_[b].push_back(std::move(n));
+  }
 
   // Brings the next live event to current_[head_]; false when none is left.
   bool settle() {
@@ -93,14 +105,13 @@ class EventQueue {
         while (i < kBuckets && buckets_[i].empty()) ++i;
         if (i == kBuckets) return false;
         auto& b = buckets_[i];
-        std::uint64_t lowest = b.front().t;
-        for (const auto& n : b) lowest = n.t < lowest ? n.t : lowest;
-        last_ = lowest;
+        last_ = lowest_[i];  // kept at each put: no pass over the bucket to find it
+        lowest_[i] = kEmpty;
         std::vector<Node> moving;
         moving.swap(b);
         for (auto& n : moving) {
           if (n.t == last_) current_.push_back(std::move(n));
-          else buckets_[bucket_of(n.t)].push_back(std::move(n));
+          else put(std::move(n));
         }
         moving.clear();
         b.swap(moving);  // keep the bucket's capacity
@@ -120,7 +131,9 @@ class EventQueue {
     }
   }
 
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
   std::array<std::vector<Node>, kBuckets> buckets_;
+  std::array<std::uint64_t, kBuckets> lowest_ = filled(kEmpty);  ///< each bucket's earliest time (kEmpty: none)
   std::vector<Node> current_;  ///< the events at time last_, in seq order from head_
   std::size_t head_ = 0;
   std::uint64_t last_ = 0;
