@@ -236,16 +236,23 @@ bool same_paths(const SummaryMetrics& a, const SummaryMetrics& b) {
 
 std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) {
   // The columns are the sorted union of the rows' metric paths. Rows come in runs with the
-  // same paths in the same order, so each run's paths are collected and mapped to columns
-  // once (no lookup per cell, no string per cell).
+  // same paths in the same order: each run's paths are compared once, collected once and
+  // mapped to columns once (no lookup per cell, no string per cell).
   std::vector<const SweepRow*> shapes;  // the first row of each run of equal paths
-  for (const auto& r : rows)
-    if (!r.metrics.empty() && (shapes.empty() || !same_paths(shapes.back()->metrics, r.metrics))) shapes.push_back(&r);
+  std::vector<std::size_t> shape_of(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (shapes.empty() || !same_paths(shapes.back()->metrics, rows[i].metrics)) shapes.push_back(&rows[i]);
+    shape_of[i] = shapes.size() - 1;
+  }
   std::vector<std::string_view> names;
   for (const SweepRow* r : shapes)
     for (const auto& [path, value] : r->metrics) names.push_back(path);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::vector<std::vector<std::size_t>> columns(shapes.size());  // shape's entry k -> its column
+  for (std::size_t s = 0; s < shapes.size(); ++s)
+    for (const auto& [path, value] : shapes[s]->metrics)
+      columns[s].push_back(static_cast<std::size_t>(std::lower_bound(names.begin(), names.end(), path) - names.begin()));
   std::string out;
   for (const auto& [path, values] : grid.axes) {
     append_csv_field(out, path);
@@ -257,10 +264,9 @@ std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) 
     append_csv_field(out, n);
   }
   out += '\n';
-  const SweepRow* shape = nullptr;
-  std::vector<std::size_t> column;                     // entry k of this run's rows -> its column
   std::vector<const std::string*> cells(names.size());  // this row's value per column
-  for (const auto& r : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const SweepRow& r = rows[i];
     for (const auto& v : r.point) {
       append_csv_field(out, v);
       out += ',';
@@ -268,17 +274,10 @@ std::string sweep_csv(const SweepGrid& grid, const std::vector<SweepRow>& rows) 
     out += std::to_string(r.replication);
     out += ',';
     append_csv_field(out, r.error);
-    if (!r.metrics.empty() && (!shape || !same_paths(shape->metrics, r.metrics))) {
-      shape = &r;
-      column.clear();
-      for (const auto& [path, value] : r.metrics)
-        column.push_back(static_cast<std::size_t>(std::lower_bound(names.begin(), names.end(), path) - names.begin()));
-    }
     std::fill(cells.begin(), cells.end(), nullptr);
-    if (!r.metrics.empty()) {
-      std::size_t k = 0;
-      for (const auto& [path, value] : r.metrics) cells[column[k++]] = &value;  // of equal paths, the last
-    }
+    const auto& column = columns[shape_of[i]];
+    std::size_t k = 0;
+    for (const auto& [path, value] : r.metrics) cells[column[k++]] = &value;  // of equal paths, the last
     for (const std::string* c : cells) {
       out += ',';
       if (c) append_csv_field(out, *c);
