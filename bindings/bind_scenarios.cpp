@@ -28,6 +28,27 @@ ScenarioConfig configure(const scenarios::ScenarioSource& src, std::optional<std
   return cfg;
 }
 
+// The paths of a summary's leaves as a tuple, the same tuple object for every summary with the
+// same paths (the points of a sweep, nearly always): no str per leaf per point, and the
+// caller groups rows by identity. Called with the GIL held, which guards the cache.
+py::tuple summary_keys(const std::vector<std::pair<std::string, scenarios::SummaryValue>>& leaves) {
+  static std::vector<std::string>* paths = new std::vector<std::string>;  // never destroyed: outlives the interpreter
+  static py::tuple* keys = nullptr;
+  const bool same = keys && paths->size() == leaves.size() &&
+                    std::equal(leaves.begin(), leaves.end(), paths->begin(), [](const auto& l, const auto& p) { return l.first == p; });
+  if (!same) {
+    py::tuple fresh(leaves.size());
+    paths->clear();
+    for (std::size_t i = 0; i < leaves.size(); ++i) {
+      fresh[i] = py::str(leaves[i].first);
+      paths->push_back(leaves[i].first);
+    }
+    if (!keys) keys = new py::tuple;  // leaked on purpose: a py::object must not be released after the interpreter ends
+    *keys = std::move(fresh);
+  }
+  return *keys;
+}
+
 // Column tables to Python without a Python object per row (except free-text columns):
 // ("f", float64 array) | ("i", (int64 array, bool mask)) | ("c", (int32 codes, categories))
 // | ("s", list of str).
@@ -311,7 +332,7 @@ void bind_scenarios(py::module_& m) {
       py::arg("timeseries") = false, py::arg("tasks") = false, py::arg("csv") = false,
       "run() of a prepared scenario with extra overrides (a sweep point): the text is not parsed again.");
   m.def(
-      "run_prepared_leaves",
+      "run_prepared_row",
       [](const scenarios::PreparedScenario& prepared, const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed,
          std::uint64_t replication) {
         std::unique_ptr<Simulator> sim;
@@ -326,9 +347,9 @@ void bind_scenarios(py::module_& m) {
           py::gil_scoped_release release;
           sim.reset();
         }
-        py::dict d;
-        for (auto& [path, value] : leaves)
-          d[py::str(path)] = std::visit(
+        py::list values(leaves.size());
+        for (std::size_t i = 0; i < leaves.size(); ++i)
+          values[i] = std::visit(
               [](auto&& v) -> py::object {
                 using V = std::decay_t<decltype(v)>;
                 if constexpr (std::is_same_v<V, std::monostate>) return py::none();
@@ -337,11 +358,12 @@ void bind_scenarios(py::module_& m) {
                 else if constexpr (std::is_same_v<V, std::string>) return py::str(v);
                 else return py::int_(v);
               },
-              value);
-        return d;
+              leaves[i].second);
+        return py::make_tuple(summary_keys(leaves), values);
       },
       py::arg("prepared"), py::arg("overrides"), py::arg("seed") = py::none(), py::arg("replication") = 0,
-      "A sweep point: run_prepared()'s summary as flat {\"a.b.c\": value}, lists left out, without the JSON text in between.");
+      "A sweep point: run_prepared()'s summary as (paths, values), the flat \"a.b.c\" paths of its leaves in document\n"
+      "order (lists left out) and their values. Points whose summaries have the same paths share one paths tuple.");
   m.def(
       "cancel_runs", [] { cancel_runs(); },
       "Stops every run in progress in this process (they raise RuntimeError 'cancelled');\n"

@@ -152,15 +152,43 @@ def test_sweep_row_is_the_flattened_summary_of_the_same_run():
 
     sc = ecsim.load(ROOT / "scenarios" / "examples" / "deployment_strategies.yaml")
     src = sc._source
-    got = _run_point(src.text, src.file_name, str(src.base_dir), ["services[web].desiredCount=4"], None, 0)
+    keys, values, error = _run_point(src.text, src.file_name, str(src.base_dir), ["services[web].desiredCount=4"], None, 0)
     want = _flatten(ecsim.run(sc.set("services[web].desiredCount", 4), events=False, timeseries=False).summary)
-    assert got.pop("error") == ""
-    assert list(got) == list(want)
+    assert error == ""
+    assert list(keys) == list(want)
+    got = dict(zip(keys, values))
     del want["wallSeconds"], got["wallSeconds"]
     assert {int, float, str} <= {type(v) for v in want.values()}
     assert [(k, type(v), v) for k, v in got.items()] == [(k, type(v), v) for k, v in want.items()]
     row = ecsim.sweep(sc, grid={"services[web].desiredCount": [4]}, progress=False).iloc[0]
     assert row["cost.totalUsd"] == want["cost.totalUsd"]
+
+
+def test_sweep_frame_equals_one_dict_per_row():
+    # _frame builds the table a column at a time; it must give what pandas makes of one dict
+    # per row: union of columns in order of first appearance, NaN where a row has no such
+    # leaf, a leaf named like a lead column replacing it in place, each column's dtype
+    import pandas as pd
+
+    from ecsim._sweep import _frame
+
+    results = [(("a", "b", "seed"), [1, "x", 5], ""), ((), [], "boom"), (("a", "c"), [2.5, True], ""),
+               (("a", "b", "seed"), [3, None, 6], ""), (("a", "b", "seed"), [2**64 - 1, "y", 7], "")]
+    lead = {"g": [1, 2, 3, 4, 5], "seed": [None] * 5, "replication": [0, 0, 1, 1, 0]}
+    rows = []
+    for i, (keys, values, error) in enumerate(results):
+        summary = dict(zip(keys, values))
+        row = {"g": lead["g"][i], "seed": summary.get("seed"), "replication": lead["replication"][i], "error": error}
+        row.update(summary)
+        rows.append(row)
+    want = pd.DataFrame(rows)
+    got = _frame(lead, results)
+    assert list(got.columns) == ["g", "seed", "replication", "error", "a", "b", "c"]
+    pd.testing.assert_frame_equal(got, want)
+    same = [(("x", "n", "f", "t"), [1.5, 2, 3.0, True], "")] * 3
+    got = _frame({"g": [1, 2, 3]}, same)
+    assert [str(t) for t in got.dtypes] == ["int64", "object", "float64", "int64", "float64", "bool"]
+    pd.testing.assert_frame_equal(got, pd.DataFrame([{"g": g, "error": "", "x": 1.5, "n": 2, "f": 3.0, "t": True} for g in (1, 2, 3)]))
 
 
 def test_sweep_accepts_any_executor():

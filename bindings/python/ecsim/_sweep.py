@@ -35,20 +35,70 @@ def _prepared(text: str, file_name: str, base_dir: str, overrides: tuple[str, ..
 
 
 def _run_point(text: str, file_name: str, base_dir: str, overrides: list[str], seed: int | None,
-               replication: int, base_overrides: tuple[str, ...] = ()) -> dict[str, Any]:
+               replication: int, base_overrides: tuple[str, ...] = ()) -> tuple[tuple[str, ...], list[Any], str]:
     """One sweep point; a module-level function so process pools and Dask can pickle it.
     `base_overrides` are the scenario's own (parsed once with it), `overrides` the point's.
 
-    A point that fails returns {"error": message} so the rest of the sweep goes on."""
+    Returns (paths, values, error): the summary's flattened leaves ("cost.totalUsd", ...) in
+    document order and their values, and "". Points whose summaries have the same paths share
+    one paths tuple. A point that fails returns ((), [], message) so the rest of the sweep goes on."""
     try:
-        out = _core.run_prepared_leaves(_prepared(text, file_name, base_dir, tuple(base_overrides)), overrides, seed,
-                                        replication)
+        keys, values = _core.run_prepared_row(_prepared(text, file_name, base_dir, tuple(base_overrides)), overrides,
+                                              seed, replication)
     except _core.ScenarioError as e:
-        return {"error": "; ".join(e.errors)}
+        return (), [], "; ".join(e.errors)
     except Exception as e:  # a failure of one point must not kill the sweep
-        return {"error": f"{type(e).__name__}: {e}"}
-    out["error"] = ""
-    return out
+        return (), [], f"{type(e).__name__}: {e}"
+    return keys, values, ""
+
+
+def _column(values: list[Any]):
+    """A column as the array pandas would infer from these values, built without its per-value
+    inference when they are all float, int or bool (nearly every summary leaf); else the list."""
+    import numpy as np
+
+    types = set(map(type, values))
+    try:
+        if types <= {float, int} and float in types:
+            return np.array(values, dtype=np.float64)
+        if types == {int}:
+            return np.array(values, dtype=np.int64)
+        if types == {bool}:
+            return np.array(values, dtype=bool)
+    except OverflowError:  # an unsigned count past int64: pandas decides
+        pass
+    return values
+
+
+def _frame(lead: dict[str, list[Any]], results: list[tuple[tuple[str, ...], list[Any], str]]):
+    """The DataFrame of a sweep: row i is lead's values for i, then "error", then result i's
+    summary leaves (a leaf named like a lead column replaces its value in place). Columns are
+    the union of the rows' in order of first appearance and a row without a column has NaN
+    there: what pandas makes of one dict per row, built a column at a time, with rows that
+    share their paths (every successful point, nearly always) handled together."""
+    import pandas as pd
+
+    n = len(results)
+    cols: dict[str, list[Any]] = {k: list(v) for k, v in lead.items()}
+    cols["error"] = [r[2] for r in results]
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, r in enumerate(results):
+        groups.setdefault(r[0], []).append(i)
+    nan = float("nan")
+    for keys, rows in groups.items():
+        if not keys:
+            continue
+        columns = zip(*(results[i][1] for i in rows))
+        for name, column in zip(keys, columns):
+            if len(rows) == n:
+                cols[name] = list(column)
+                continue
+            col = cols.get(name)
+            if col is None:
+                col = cols[name] = [nan] * n
+            for i, v in zip(rows, column):
+                col[i] = v
+    return pd.DataFrame({k: _column(v) for k, v in cols.items()}, index=pd.RangeIndex(n))
 
 
 class _Progress:
@@ -67,20 +117,19 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _run_all(args, jobs, make_row, executor, progress):
+def _run_all(args, executor, progress):
     """Runs _run_point(*a) for each a in args on `executor` (None: a thread pool over all local
-    cores; runs release the GIL) and returns make_row(job, summary) rows in job order."""
+    cores; runs release the GIL) and returns their results in order."""
     own = executor is None
     pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1) if own else executor
-    bar = _Progress(len(jobs), progress)
+    bar = _Progress(len(args), progress)
     futures = []
     try:
         futures = [pool.submit(_run_point, *a) for a in args]
-        rows = []
-        for job, fut in zip(jobs, futures):
-            summary = fut.result()
+        results = []
+        for fut in futures:
+            results.append(fut.result())
             bar.step()
-            rows.append(make_row(job, summary))
     except KeyboardInterrupt:
         # Points not started are dropped; running ones (on worker threads, which get no
         # signals) are told to stop; the pool is joined before KeyboardInterrupt goes on.
@@ -93,7 +142,7 @@ def _run_all(args, jobs, make_row, executor, progress):
     finally:
         if own:
             pool.shutdown()
-    return rows
+    return results
 
 
 def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, executor: Executor | None = None,
@@ -107,8 +156,6 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
     None uses a thread pool over all local cores (runs release the GIL); any
     concurrent.futures.Executor works, e.g. dask.distributed.Client(...).get_executor().
     """
-    import pandas as pd
-
     from . import _yaml_value
 
     if replications < 1:
@@ -123,18 +170,12 @@ def sweep(scenario, grid: dict[str, Iterable[Any]], replications: int = 1, execu
         for rep in range(replications):
             jobs.append((point, rep, overrides))
 
-    def row(job, summary):
-        point, rep, _ = job
-        out = dict(zip(keys, point))
-        out["seed"] = summary.get("seed", seed)
-        out["replication"] = rep
-        out["error"] = summary.pop("error", "")
-        out.update(summary)
-        return out
-
     base = tuple(src.overrides)
     args = [(src.text, src.file_name, str(src.base_dir), ov, seed, rep, base) for (_, rep, ov) in jobs]
-    return pd.DataFrame(_run_all(args, jobs, row, executor, progress))
+    lead: dict[str, list[Any]] = {k: [point[j] for point, _, _ in jobs] for j, k in enumerate(keys)}
+    lead["seed"] = [seed] * len(jobs)  # the summary's own seed replaces it
+    lead["replication"] = [rep for _, rep, _ in jobs]
+    return _frame(lead, _run_all(args, executor, progress))
 
 
 def compare(scenarios, replications: int = 1, executor: Executor | None = None, seed: int | None = None,
@@ -145,8 +186,6 @@ def compare(scenarios, replications: int = 1, executor: Executor | None = None, 
     replication: "option" (the scenario name), "replication", "error" and the flattened
     summary; group by "option" for means. The same engine as `ecsim compare` on the command
     line; `executor` works as in sweep()."""
-    import pandas as pd
-
     from . import Scenario, load
 
     if replications < 1:
@@ -154,12 +193,7 @@ def compare(scenarios, replications: int = 1, executor: Executor | None = None, 
     options = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
     jobs = [(o, rep) for o in options for rep in range(replications)]
 
-    def row(job, summary):
-        o, rep = job
-        out = {"option": o.name, "replication": rep, "error": summary.pop("error", "")}
-        out.update(summary)
-        return out
-
     args = [(o._source.text, o._source.file_name, str(o._source.base_dir), [], seed, rep, tuple(o._source.overrides))
             for (o, rep) in jobs]
-    return pd.DataFrame(_run_all(args, jobs, row, executor, progress))
+    lead = {"option": [o.name for o, _ in jobs], "replication": [rep for _, rep in jobs]}
+    return _frame(lead, _run_all(args, executor, progress))
