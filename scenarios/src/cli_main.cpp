@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "ecsim/scenarios/outputs.hpp"
 #include "ecsim/scenarios/aws_fields.hpp"
@@ -248,7 +249,10 @@ int main(int argc, char** argv) {
   try {
     sc::ScenarioSource src = sc::read_scenario_file(scenario_path);
     src.overrides = sets;
-    ecsim::ScenarioConfig cfg = sc::load(src);
+    // A sweep parses the text once: its check here and every point load from the same tree.
+    std::optional<sc::PreparedScenario> prepared;
+    if (sweep->parsed()) prepared.emplace(src);
+    ecsim::ScenarioConfig cfg = prepared ? prepared->load() : sc::load(src);
     for (const auto& n : cfg.notices)
       if (!quiet) std::cerr << "notice: " << n << '\n';
     if (validate->parsed()) {
@@ -261,7 +265,7 @@ int main(int argc, char** argv) {
       const auto grid = sc::read_sweep_grid(grid_path);
       ProgressBar bar(!quiet, cfg.name + " sweep");
       catch_interrupts();
-      const auto rows = sc::run_sweep(src, grid, jobs, [&](std::size_t d, std::size_t n) {
+      const auto rows = sc::run_sweep(*prepared, grid, jobs, [&](std::size_t d, std::size_t n) {
         bar.update(static_cast<double>(d) / static_cast<double>(n));
       }, &g_interrupt);
       const std::filesystem::path dir = out_dir.empty() ? std::filesystem::path("ecsim-out") / (cfg.name + "-sweep") : std::filesystem::path(out_dir);

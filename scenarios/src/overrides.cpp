@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +51,16 @@ bool parse_path(const std::string& path, std::vector<Segment>* out, std::string*
     return false;
   }
   return true;
+}
+
+// A value YAML reads as a plain string scalar of the same text (a number, a word, a duration,
+// a family:revision), which needs no parser: a letter or digit, then letters, digits and
+// . - _ / : (no ": " or " #" can occur, nor a final ":"), and not one of YAML's spellings of null.
+bool plain_scalar(const std::string& s) {
+  if (s.empty() || !std::isalnum(static_cast<unsigned char>(s[0]))) return false;
+  for (const char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' && c != '/' && c != ':') return false;
+  return s.back() != ':' && s != "null" && s != "Null" && s != "NULL";
 }
 
 bool all_digits(const std::string& s) {
@@ -120,7 +132,7 @@ void apply_overrides(Ctx& ctx, YAML::Node& root, const std::vector<std::string>&
     }
     YAML::Node value;
     try {
-      value = YAML::Load(value_text);
+      value = plain_scalar(value_text) ? YAML::Node(value_text) : YAML::Load(value_text);
     } catch (const YAML::Exception& e) {
       fail("the value is not valid YAML: " + e.msg);
       continue;

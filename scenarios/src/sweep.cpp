@@ -134,6 +134,13 @@ void run_jobs(const std::vector<Job>& sources, std::vector<SweepRow>& rows, unsi
 std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
                                 const std::function<void(std::size_t, std::size_t)>& progress,
                                 const std::atomic<bool>* interrupt) {
+  const PreparedScenario prepared(base);
+  return run_sweep(prepared, grid, jobs, progress, interrupt);
+}
+
+std::vector<SweepRow> run_sweep(const PreparedScenario& prepared, const SweepGrid& grid, unsigned jobs,
+                                const std::function<void(std::size_t, std::size_t)>& progress,
+                                const std::atomic<bool>* interrupt) {
   std::vector<std::vector<std::string>> points{{}};
   for (const auto& [path, values] : grid.axes) {
     std::vector<std::vector<std::string>> next;
@@ -147,7 +154,6 @@ std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& gri
   }
   std::vector<SweepRow> rows;
   std::vector<Job> sources;
-  const PreparedScenario prepared(base);
   for (const auto& p : points)
     for (int r = 0; r < grid.replications; ++r) {
       rows.push_back(SweepRow{p, r, "", {}});

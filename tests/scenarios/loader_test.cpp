@@ -124,6 +124,13 @@ TEST(Loader, SetErrorsNameTheExpression) {
             std::vector<std::string>{"--set services[api].desiredCount=8: services[api].desiredCount: no item named 'api' in services; names there: web"});
   EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"services[web].desiredCount=lots"}),
             std::vector<std::string>{"--set services[web].desiredCount=lots: services[0].desiredCount: expected an integer, got 'lots'"});
+  // Values that look plain but YAML reads otherwise: a mapping, null (as if not given)
+  EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"services[web].desiredCount=8:"}),
+            std::vector<std::string>{"--set services[web].desiredCount=8:: services[0].desiredCount: expected an integer, got a mapping"});
+  EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"services[web].desiredCount=a:b"}),
+            std::vector<std::string>{"--set services[web].desiredCount=a:b: services[0].desiredCount: expected an integer, got 'a:b'"});
+  EXPECT_EQ(load_yaml(fargate_scenario("1h", kService), {"services[web].desiredCount=null"}).services[0].desired_count,
+            load_yaml(fargate_scenario("1h", kService), {"services[web].desiredCount=~"}).services[0].desired_count);
   EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"duration"}),
             std::vector<std::string>{"--set duration: (--set): expected PATH=VALUE, for example services[web].desiredCount=8"});
 }

@@ -41,6 +41,10 @@ struct SweepRow {
 std::vector<SweepRow> run_sweep(const ScenarioSource& base, const SweepGrid& grid, unsigned jobs,
                                 const std::function<void(std::size_t, std::size_t)>& progress = {},
                                 const std::atomic<bool>* interrupt = nullptr);
+/// Same, from a scenario already parsed (the command line loads it once to check it first).
+std::vector<SweepRow> run_sweep(const PreparedScenario& base, const SweepGrid& grid, unsigned jobs,
+                                const std::function<void(std::size_t, std::size_t)>& progress = {},
+                                const std::atomic<bool>* interrupt = nullptr);
 
 /// Runs several scenarios (the options a planner compares) x replications on `jobs` threads.
 /// Each row's point is the option's file name.
