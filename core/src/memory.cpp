@@ -32,7 +32,8 @@ std::uint64_t read_number(const char* path) {
 }
 }  // namespace
 
-std::uint64_t machine_memory_bytes() {
+namespace {
+std::uint64_t read_machine_memory_bytes() {
   std::uint64_t total = 0;
   {
     std::ifstream in("/proc/meminfo");
@@ -46,6 +47,14 @@ std::uint64_t machine_memory_bytes() {
       }
   }
   return memory_allowed(total, {read_number("/sys/fs/cgroup/memory.max"), read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes")});
+}
+}  // namespace
+
+std::uint64_t machine_memory_bytes() {
+  // Read once per process: every simulator built asks (a sweep builds one a point), and the
+  // three files cost more than a small point's summary.
+  static const std::uint64_t bytes = read_machine_memory_bytes();
+  return bytes;
 }
 
 std::uint64_t memory_allowed(std::uint64_t mem_total, const std::vector<std::uint64_t>& cgroup_limits) {
