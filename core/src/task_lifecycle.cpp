@@ -12,7 +12,12 @@ std::uint32_t TaskLifecycle::alloc_task() {
   if (!w_.free_slots.empty()) {
     slot = w_.free_slots.back();
     w_.free_slots.pop_back();
+    // A fresh task, keeping the stop reason's buffer: most stops write a reason, and this
+    // saves an allocation and a free per task (1 in 4 of a batch task's).
+    std::string reason = std::move(w_.tasks[slot].stop_reason);
+    reason.clear();
     w_.tasks[slot] = Task{};
+    w_.tasks[slot].stop_reason = std::move(reason);
   } else {
     slot = static_cast<std::uint32_t>(w_.tasks.size());
     w_.tasks.emplace_back();
@@ -415,7 +420,7 @@ void TaskLifecycle::uncount(Task& t) {
   }
 }
 
-void TaskLifecycle::stop_task(std::uint32_t slot, const std::string& reason, bool failed) {
+void TaskLifecycle::stop_task(std::uint32_t slot, std::string_view reason, bool failed) {
   Task& t = w_.tasks[slot];
   if (leaving(t)) return;
   uncount(t);

@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ecsim/core/capacity_placer.hpp"
@@ -24,7 +25,7 @@ class TaskLifecycleOps {
   /// A new task of the service's primary revision (or a batch group's); `on_instance` != 0:
   /// a DAEMON task pinned to that instance (its resources already reserved). Returns its slot.
   virtual std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0) = 0;
-  virtual void stop_task(std::uint32_t slot, const std::string& reason, bool failed) = 0;
+  virtual void stop_task(std::uint32_t slot, std::string_view reason, bool failed) = 0;
   /// Reserves a DAEMON task's resources on an instance; false if they do not fit.
   virtual bool reserve_daemon(std::uint32_t instance, int service, const TaskDemand& d) = 0;
   /// The account's PROVISIONING-tasks-per-cluster cap applies to this capacity provider.

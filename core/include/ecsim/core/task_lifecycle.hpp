@@ -42,7 +42,7 @@ class TaskLifecycle final : public TaskControl, public TaskLifecycleOps {
 
   // TaskLifecycleOps (the service scheduler and batch groups)
   std::uint32_t create_task(int service, int group, int attempt, std::uint32_t on_instance = 0) override;
-  void stop_task(std::uint32_t slot, const std::string& reason, bool failed) override;
+  void stop_task(std::uint32_t slot, std::string_view reason, bool failed) override;
   bool reserve_daemon(std::uint32_t instance, int service, const TaskDemand& d) override { return fleet_->place_on(instance, service, d); }
   bool capped_per_cluster(int provider) const override { return capacity_[static_cast<std::size_t>(provider)]->capped_per_cluster(); }
 
