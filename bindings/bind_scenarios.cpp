@@ -30,7 +30,8 @@ ScenarioConfig configure(const scenarios::ScenarioSource& src, std::optional<std
 
 // The paths of a summary's leaves as a tuple, the same tuple object for every summary with the
 // same paths (the points of a sweep, nearly always): no str per leaf per point, and the
-// caller groups rows by identity. Called with the GIL held, which guards the cache.
+// caller's grouping of rows by their paths tuple compares one object with itself. Called
+// with the GIL held, which guards the cache.
 py::tuple summary_keys(const std::vector<std::pair<std::string, scenarios::SummaryValue>>& leaves) {
   static std::vector<std::string>* paths = new std::vector<std::string>;  // never destroyed: outlives the interpreter
   static py::tuple* keys = nullptr;
