@@ -131,6 +131,8 @@ TEST(Loader, SetErrorsNameTheExpression) {
             std::vector<std::string>{"--set services[web].desiredCount=a:b: services[0].desiredCount: expected an integer, got 'a:b'"});
   EXPECT_EQ(load_yaml(fargate_scenario("1h", kService), {"services[web].desiredCount=null"}).services[0].desired_count,
             load_yaml(fargate_scenario("1h", kService), {"services[web].desiredCount=~"}).services[0].desired_count);
+  EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"duration.days=1"}),
+            std::vector<std::string>{"--set duration.days=1: duration.days: 'duration' is not a mapping, so it has no key 'days'"});
   EXPECT_EQ(errors_of(fargate_scenario("1h", kService), {"duration"}),
             std::vector<std::string>{"--set duration: (--set): expected PATH=VALUE, for example services[web].desiredCount=8"});
 }
