@@ -30,9 +30,7 @@ std::uint64_t read_number(const char* path) {
   if (in >> v) return v;
   return 0;
 }
-}  // namespace
 
-namespace {
 std::uint64_t read_machine_memory_bytes() {
   std::uint64_t total = 0;
   {
