@@ -31,6 +31,15 @@ void FreeIndex::widen(Block& b, const Entry& e) {
   for (std::size_t i = 0; i < 3; ++i) b.max[i] = std::max(b.max[i], e.v[i]);
 }
 
+void FreeIndex::lower_max(Block& b, std::size_t i, int was) {
+  int m = b.entries.front().v[i];
+  for (const Entry& e : b.entries) {
+    if (e.v[i] == was) return;  // no entry exceeds the old maximum: it stands
+    m = std::max(m, e.v[i]);
+  }
+  b.max[i] = m;
+}
+
 std::size_t FreeIndex::block_of(const Key& k) const {
   // The last block whose first key is <= k (block 0 for keys before every block).
   const auto it = std::upper_bound(firsts_.begin(), firsts_.end(), k);
@@ -48,8 +57,18 @@ void FreeIndex::insert(Key key, Checked values) {
     present_.resize(dense + 1, 0);
     key_of_.resize(dense + 1);
   }
-  if (present_[dense]) erase(dense);
   const Entry e{key, values};
+  if (present_[dense]) {
+    // A reservation moves an instance's key a little: most moves stay in their block, where
+    // a shift of the entries between the two positions replaces an erase and an insert.
+    const Key old_key = key_of_[dense];
+    const std::size_t bi = block_of(old_key);
+    if (block_of(key) == bi) {
+      move_within(bi, old_key, e);
+      return;
+    }
+    erase(dense);
+  }
   if (blocks_.empty()) {
     blocks_.emplace_back();
     blocks_.back().entries.reserve(capacity_);
@@ -79,6 +98,27 @@ void FreeIndex::insert(Key key, Checked values) {
   }
 }
 
+void FreeIndex::move_within(std::size_t bi, const Key& old_key, const Entry& e) {
+  Block& b = blocks_[bi];
+  const std::size_t from = position(b, old_key);
+  const Checked was = b.entries[from].v;
+  const std::size_t to = position(b, e.k);  // with the old entry still in place
+  const auto first = b.entries.begin();
+  if (to > from) {
+    std::rotate(first + static_cast<std::ptrdiff_t>(from), first + static_cast<std::ptrdiff_t>(from) + 1, first + static_cast<std::ptrdiff_t>(to));
+    b.entries[to - 1] = e;
+  } else {
+    std::rotate(first + static_cast<std::ptrdiff_t>(to), first + static_cast<std::ptrdiff_t>(from), first + static_cast<std::ptrdiff_t>(from) + 1);
+    b.entries[to] = e;
+  }
+  firsts_[bi] = b.entries.front().k;
+  key_of_[e.k.dense] = e.k;
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (e.v[i] >= b.max[i]) b.max[i] = e.v[i];
+    else if (was[i] == b.max[i]) lower_max(b, i, was[i]);
+  }
+}
+
 void FreeIndex::erase(std::uint32_t dense) {
   if (dense >= present_.size() || !present_[dense]) return;
   const Key k = key_of_[dense];
@@ -95,7 +135,8 @@ void FreeIndex::erase(std::uint32_t dense) {
     return;
   }
   if (pos == 0) firsts_[bi] = b.entries.front().k;
-  if (gone.v[0] == b.max[0] || gone.v[1] == b.max[1] || gone.v[2] == b.max[2]) recompute(b);
+  for (std::size_t i = 0; i < 3; ++i)
+    if (gone.v[i] == b.max[i]) lower_max(b, i, gone.v[i]);
   // Merge a small block into its neighbour so the block count stays about size / capacity.
   if (bi + 1 < blocks_.size() && b.entries.size() + blocks_[bi + 1].entries.size() <= capacity_ / 2) {
     Block& next = blocks_[bi + 1];
@@ -111,11 +152,12 @@ void FreeIndex::update(std::uint32_t dense, Checked values) {
   const Key& k = key_of_[dense];
   Block& b = blocks_[block_of(k)];
   Entry& e = b.entries[position(b, k)];
-  bool shrinks = false;
-  for (std::size_t i = 0; i < 3; ++i) shrinks = shrinks || (e.v[i] == b.max[i] && values[i] < e.v[i]);
+  const Checked was = e.v;
   e.v = values;
-  if (shrinks) recompute(b);
-  else widen(b, e);
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (values[i] >= b.max[i]) b.max[i] = values[i];
+    else if (was[i] == b.max[i]) lower_max(b, i, was[i]);
+  }
 }
 
 std::size_t FreeIndex::rank(const Key& k) const {

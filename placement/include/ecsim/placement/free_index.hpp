@@ -71,6 +71,11 @@ class FreeIndex {
   };
   static void recompute(Block& b);
   static void widen(Block& b, const Entry& e);
+  /// Component i's maximum after an entry holding `was` (the old maximum) left or dropped
+  /// below it: kept when another entry still has it, else recounted.
+  static void lower_max(Block& b, std::size_t i, int was);
+  /// Moves the present entry at `old_key` to `e` inside block `bi` (its block before and after).
+  void move_within(std::size_t bi, const Key& old_key, const Entry& e);
   std::size_t block_of(const Key& k) const;  // the block that holds, or would hold, k
   static std::size_t position(const Block& b, const Key& k);
 
