@@ -18,9 +18,10 @@ namespace ecsim::placement {
 /// the checked values over its entries. A cluster holds at most 5,000 instances (the ECS
 /// quota), so an index is at most a few hundred blocks: a reservation moves its entry by
 /// shifting the entries between its old and new place (most often in one block), and a
-/// first-fit query skips the blocks whose maxima fail. A treap with subtree maxima chased pointers through its ~25 levels on every update;
-/// on bench/scale.py's EC2 100k run (2,650 instances per index) blocks of 32 took the wall
-/// from 0.44 to 0.36 s (16-128 measured, 32 best). Deterministic: the order is the key order.
+/// first-fit query skips the blocks whose maxima fail. A treap with subtree maxima chased
+/// pointers through its ~25 levels on every update; on bench/scale.py's EC2 100k run (2,650
+/// instances per index) blocks of 32 took the wall from 0.44 to 0.36 s (16-128 measured, 32
+/// best). Deterministic: the order is the key order.
 class FreeIndex {
  public:
   /// A key of up to three non-negative parts compared in order, then the dense index: `hi`
