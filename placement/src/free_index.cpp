@@ -103,12 +103,12 @@ void FreeIndex::move_within(std::size_t bi, const Key& old_key, const Entry& e) 
   const std::size_t from = position(b, old_key);
   const Checked was = b.entries[from].v;
   const std::size_t to = position(b, e.k);  // with the old entry still in place
-  const auto first = b.entries.begin();
+  const auto at = [&](std::size_t i) { return b.entries.begin() + static_cast<std::ptrdiff_t>(i); };
   if (to > from) {
-    std::rotate(first + static_cast<std::ptrdiff_t>(from), first + static_cast<std::ptrdiff_t>(from) + 1, first + static_cast<std::ptrdiff_t>(to));
+    std::rotate(at(from), at(from + 1), at(to));  // the entries between move down one
     b.entries[to - 1] = e;
   } else {
-    std::rotate(first + static_cast<std::ptrdiff_t>(to), first + static_cast<std::ptrdiff_t>(from), first + static_cast<std::ptrdiff_t>(from) + 1);
+    std::rotate(at(to), at(from), at(from + 1));  // the entries between move up one
     b.entries[to] = e;
   }
   firsts_[bi] = b.entries.front().k;
