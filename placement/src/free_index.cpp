@@ -40,6 +40,13 @@ void FreeIndex::lower_max(Block& b, std::size_t i, int was) {
   b.max[i] = m;
 }
 
+void FreeIndex::replace_in_max(Block& b, const Checked& was, const Checked& now) {
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (now[i] >= b.max[i]) b.max[i] = now[i];
+    else if (was[i] == b.max[i]) lower_max(b, i, was[i]);
+  }
+}
+
 std::size_t FreeIndex::block_of(const Key& k) const {
   // The last block whose first key is <= k (block 0 for keys before every block).
   const auto it = std::upper_bound(firsts_.begin(), firsts_.end(), k);
@@ -113,10 +120,7 @@ void FreeIndex::move_within(std::size_t bi, const Key& old_key, const Entry& e) 
   }
   firsts_[bi] = b.entries.front().k;
   key_of_[e.k.dense] = e.k;
-  for (std::size_t i = 0; i < 3; ++i) {
-    if (e.v[i] >= b.max[i]) b.max[i] = e.v[i];
-    else if (was[i] == b.max[i]) lower_max(b, i, was[i]);
-  }
+  replace_in_max(b, was, e.v);
 }
 
 void FreeIndex::erase(std::uint32_t dense) {
@@ -154,10 +158,7 @@ void FreeIndex::update(std::uint32_t dense, Checked values) {
   Entry& e = b.entries[position(b, k)];
   const Checked was = e.v;
   e.v = values;
-  for (std::size_t i = 0; i < 3; ++i) {
-    if (values[i] >= b.max[i]) b.max[i] = values[i];
-    else if (was[i] == b.max[i]) lower_max(b, i, was[i]);
-  }
+  replace_in_max(b, was, values);
 }
 
 std::size_t FreeIndex::rank(const Key& k) const {

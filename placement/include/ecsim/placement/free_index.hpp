@@ -75,6 +75,8 @@ class FreeIndex {
   /// Component i's maximum after an entry holding `was` (the old maximum) left or dropped
   /// below it: kept when another entry still has it, else recounted.
   static void lower_max(Block& b, std::size_t i, int was);
+  /// The maxima after one entry of the block changed its values from `was` to `now`.
+  static void replace_in_max(Block& b, const Checked& was, const Checked& now);
   /// Moves the present entry at `old_key` to `e` inside block `bi` (its block before and after).
   void move_within(std::size_t bi, const Key& old_key, const Entry& e);
   std::size_t block_of(const Key& k) const;  // the block that holds, or would hold, k
